@@ -1,0 +1,179 @@
+"""The token lifecycle, for any OAuth channel: refresh ahead of expiry, one refresh at a time, never lose a token.
+
+Why it is built this way (every rule below is a failure seen in real integrations):
+- Refresh *before* the access token expires (a margin, default 15 minutes), so a long import never
+  starts with a token about to die.
+- One refresh at a time per integration, across threads *and* processes: a lease in the store, then a
+  re-read. Whoever waited finds the winner's fresh token and uses it, instead of spending the refresh
+  token a second time (channels that rotate refresh tokens would revoke the loser's).
+- The new refresh token is stored before the new access token is handed out; if the channel returns
+  none, the old one is kept.
+- An expired or revoked refresh token raises `ReauthorizationRequired` with the deadline, and marks the
+  integration so hosts can show "re-authorize" without waiting for the next failure.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from pydantic import SecretStr
+
+from .clock import Clock, SystemClock
+from .errors import ReauthorizationRequired
+from .models import ReauthorizationState, TokenSet
+from .store import Store, StoredTokens
+
+log = logging.getLogger("connector_core.auth")
+
+DEFAULT_MARGIN = timedelta(minutes=15)
+LOCK_TTL = timedelta(seconds=60)
+
+Refresher = Callable[[SecretStr], TokenSet]
+"""Calls the channel: takes the current refresh token, returns the new TokenSet (its refresh token may be None)."""
+
+_thread_locks: dict[str, threading.Lock] = {}
+_thread_locks_guard = threading.Lock()
+
+
+def _thread_lock(integration_id: str) -> threading.Lock:
+    # The store lease handles processes; this keeps threads of one process from polling the lease.
+    with _thread_locks_guard:
+        return _thread_locks.setdefault(integration_id, threading.Lock())
+
+
+class TokenManager:
+    """Hands out a valid access token for one integration, refreshing it when needed."""
+
+    def __init__(
+        self,
+        store: Store,
+        integration_id: str,
+        refresher: Refresher,
+        *,
+        margin: timedelta = DEFAULT_MARGIN,
+        clock: Clock | None = None,
+        lock_wait: float = 90.0,
+    ) -> None:
+        self.store = store
+        self.integration_id = integration_id
+        self.refresher = refresher
+        self.margin = margin
+        self.clock = clock or SystemClock()
+        self.lock_wait = lock_wait
+        self._owner = f"{os.getpid()}-{uuid.uuid4().hex}"
+
+    # --- reading --------------------------------------------------------------------------------------
+
+    def access_token(self) -> str:
+        """A valid access token, refreshed first if it expires within the margin."""
+        stored = self._load()
+        if not self._needs_refresh(stored.tokens):
+            return stored.tokens.access_token.get_secret_value()
+        return self._refresh(lambda current: self._needs_refresh(current.tokens))
+
+    def refresh_after_rejection(self, rejected_token: str) -> str:
+        """The channel said `rejected_token` expired: refresh unless someone already replaced it."""
+        return self._refresh(lambda current: current.tokens.access_token.get_secret_value() == rejected_token)
+
+    def tokens(self) -> TokenSet | None:
+        stored = self.store.load_tokens(self.integration_id)
+        return None if stored is None else stored.tokens
+
+    def reauthorization(self) -> ReauthorizationState:
+        """The re-authorization deadline, and whether the channel already withdrew the authorization."""
+        state = self.store.get_reauthorization(self.integration_id)
+        if state.deadline is None:
+            stored = self.store.load_tokens(self.integration_id)
+            if stored is not None and stored.tokens.refresh_expires_at is not None:
+                return state.model_copy(update={"deadline": stored.tokens.refresh_expires_at})
+        return state
+
+    # --- writing --------------------------------------------------------------------------------------
+
+    def store_new_tokens(self, tokens: TokenSet) -> None:
+        """Save tokens from a code exchange (a fresh authorization clears any re-authorization flag)."""
+        self.store.save_tokens(self.integration_id, tokens)
+        self.store.set_reauthorization(
+            self.integration_id, ReauthorizationState(deadline=tokens.refresh_expires_at)
+        )
+
+    def mark_reauthorization_needed(self, reason: str, deadline: datetime | None = None) -> None:
+        current = self.reauthorization()
+        self.store.set_reauthorization(
+            self.integration_id,
+            ReauthorizationState(deadline=deadline or current.deadline, needs_reauthorization=True, reason=reason),
+        )
+
+    def set_deadline(self, deadline: datetime) -> None:
+        current = self.store.get_reauthorization(self.integration_id)
+        self.store.set_reauthorization(self.integration_id, current.model_copy(update={"deadline": deadline}))
+
+    # --- internals ------------------------------------------------------------------------------------
+
+    def _load(self) -> StoredTokens:
+        stored = self.store.load_tokens(self.integration_id)
+        if stored is None:
+            raise ReauthorizationRequired(self.integration_id, "the integration has never been connected")
+        state = self.store.get_reauthorization(self.integration_id)
+        if state.needs_reauthorization:
+            raise ReauthorizationRequired(
+                self.integration_id, state.reason or "the authorization was withdrawn", state.deadline
+            )
+        return stored
+
+    def _needs_refresh(self, tokens: TokenSet) -> bool:
+        return tokens.access_expires_at - self.margin <= self.clock.now()
+
+    def _refresh(self, still_needed: Callable[[StoredTokens], bool]) -> str:
+        lock_name = f"token-refresh:{self.integration_id}"
+        with _thread_lock(self.integration_id):
+            self._acquire(lock_name)
+            try:
+                current = self._load()  # re-read under the lock: another process may have refreshed
+                if not still_needed(current):
+                    return current.tokens.access_token.get_secret_value()
+                return self._refresh_now(current.tokens)
+            finally:
+                self.store.unlock(lock_name, self._owner)
+
+    def _acquire(self, lock_name: str) -> None:
+        deadline = time.monotonic() + self.lock_wait
+        delay = 0.01
+        while not self.store.try_lock(lock_name, self._owner, LOCK_TTL):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"waited {self.lock_wait:.0f}s for another process to refresh the token")
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+    def _refresh_now(self, tokens: TokenSet) -> str:
+        refresh_token = tokens.refresh_token
+        if refresh_token is None:
+            self.mark_reauthorization_needed("no refresh token was issued")
+            raise ReauthorizationRequired(self.integration_id, "no refresh token was issued")
+        expires = tokens.refresh_expires_at
+        if expires is not None and expires <= self.clock.now():
+            self.mark_reauthorization_needed("the refresh token expired", expires)
+            raise ReauthorizationRequired(self.integration_id, "the refresh token expired", expires)
+        try:
+            fresh = self.refresher(refresh_token)
+        except ReauthorizationRequired as exc:
+            self.mark_reauthorization_needed(exc.reason, exc.deadline or expires)
+            raise ReauthorizationRequired(
+                self.integration_id, exc.reason, exc.deadline or expires, exc.code
+            ) from None
+        if fresh.refresh_token is None:
+            # Some channels do not rotate: keep the refresh token we have, with its expiry.
+            fresh = fresh.model_copy(
+                update={"refresh_token": refresh_token, "refresh_expires_at": fresh.refresh_expires_at or expires}
+            )
+        self.store.save_tokens(self.integration_id, fresh)
+        if fresh.refresh_expires_at is not None:
+            self.set_deadline(fresh.refresh_expires_at)
+        log.info("integration %s: access token refreshed", self.integration_id)
+        return fresh.access_token.get_secret_value()

@@ -1,0 +1,176 @@
+"""One exception tree for the framework and every connector.
+
+Each error's text says what happened *and what to do about it*, because the person reading it is usually an
+operator looking at a log line, not the author of the connector. No error ever carries a secret: messages are
+built from codes, ids and field names, never from credential values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class ConnectorError(Exception):
+    """Base of every error raised by connector_core or a connector."""
+
+
+# --- loading -----------------------------------------------------------------------------------------
+
+
+class ConnectorLoadError(ConnectorError):
+    """A connector could not be loaded (import failed, hooks missing, manifest invalid)."""
+
+    def __init__(self, connector: str, reason: str) -> None:
+        self.connector = connector
+        self.reason = reason
+        super().__init__(f"connector {connector!r} could not be loaded: {reason}")
+
+
+class UnknownConnector(ConnectorError):
+    """A connector id was asked for that is not loaded."""
+
+    def __init__(self, connector: str, available: Sequence[str]) -> None:
+        self.connector = connector
+        names = ", ".join(sorted(available)) or "none"
+        super().__init__(f"no connector named {connector!r} is loaded (loaded: {names})")
+
+
+class CapabilityNotSupported(ConnectorError):
+    """The host asked a connector for something its manifest does not declare."""
+
+    def __init__(self, connector: str, capability: str) -> None:
+        super().__init__(f"connector {connector!r} does not declare the {capability!r} capability")
+
+
+# --- input -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one field: `field` is a dotted path ('' for the whole document)."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field or '(form)'}: {self.message}"
+
+
+class InvalidInput(ConnectorError):
+    """Input from the host or an operator is wrong; `errors` names every bad field."""
+
+    def __init__(self, what: str, errors: Sequence[FieldError]) -> None:
+        self.what = what
+        self.errors = list(errors)
+        details = "; ".join(str(e) for e in self.errors)
+        super().__init__(f"invalid {what}: {details}")
+
+
+class UnknownIntegration(ConnectorError):
+    def __init__(self, integration_id: str) -> None:
+        self.integration_id = integration_id
+        super().__init__(
+            f"no integration {integration_id!r} in the store: "
+            "list them with `channel-connectors integrations list`"
+        )
+
+
+class OAuthStateError(ConnectorError):
+    """The OAuth callback's `state` is unknown, expired or was already used (a replayed or forged callback)."""
+
+
+# --- tokens ------------------------------------------------------------------------------------------
+
+
+class ReauthorizationRequired(ConnectorError):
+    """The seller must authorize the app again: the refresh token expired, was revoked, or never existed."""
+
+    def __init__(
+        self,
+        integration_id: str,
+        reason: str,
+        deadline: datetime | None = None,
+        code: int | str | None = None,
+    ) -> None:
+        self.integration_id = integration_id
+        self.reason = reason
+        self.deadline = deadline
+        self.code = code
+        when = f" (authorization ended {deadline:%Y-%m-%d %H:%M} UTC)" if deadline else ""
+        super().__init__(
+            f"re-authorize integration {integration_id!r}: {reason}{when}; "
+            f"run `channel-connectors connect {integration_id}`"
+        )
+
+
+# --- the channel ---------------------------------------------------------------------------------------
+
+
+class ChannelError(ConnectorError):
+    """The channel's API refused or failed a call. Keeps the channel's own code, message and request id."""
+
+    hint = "see the channel's error code documentation"
+
+    def __init__(
+        self,
+        channel: str,
+        code: int | str | None,
+        message: str,
+        request_id: str | None = None,
+        http_status: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.channel = channel
+        self.code = code
+        self.channel_message = message
+        self.request_id = request_id
+        self.http_status = http_status
+        if hint is not None:
+            self.hint = hint
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        parts = [f"{self.channel} API returned {self.code}"]
+        if self.http_status:
+            parts.append(f" (HTTP {self.http_status})")
+        parts.append(f": {self.channel_message}")
+        if self.request_id:
+            parts.append(f" [request_id {self.request_id}]")
+        parts.append(f"; {self.hint}")
+        return "".join(parts)
+
+
+class AccessTokenExpired(ChannelError):
+    hint = "refreshing the access token and retrying once"
+
+
+class SignatureInvalid(ChannelError):
+    hint = "the request signature was rejected: check the app secret and that the machine clock is correct"
+
+
+class PermissionDenied(ChannelError):
+    hint = "enable the API's scope package for the app in the channel's partner console, then re-authorize"
+
+
+class RateLimited(ChannelError):
+    hint = "rate limited: backing off and retrying"
+
+    def __init__(self, *args: object, retry_after: float | None = None, **kwargs: object) -> None:
+        self.retry_after = retry_after
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class ChannelUnavailable(ChannelError):
+    hint = "the channel failed or could not be reached; the call is retried with backoff, try again later"
+
+
+class ItemRejected(ChannelError):
+    """One item (SKU, package, order line) inside an otherwise successful call was refused."""
+
+    hint = "the rest of the batch went through; fix this item and send it again"
+
+
+class ShipmentNotAllowed(ConnectorError):
+    """A shipment confirmation the channel will not take for this order (for example, channel-arranged shipping)."""

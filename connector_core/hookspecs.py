@@ -1,0 +1,225 @@
+"""THE contract between the core and a connector: every hook a connector may implement.
+
+Each connector gets its own pluggy `PluginManager` (project name ``connector_core``), so a hook call reaches
+exactly one connector plus the host-wide plugins the host registered into every manager (a status-mapping
+override, a metrics wrapper, ...). Hooks are grouped by capability; a connector implements the hooks of
+each capability its manifest declares (`CAPABILITY_HOOKS`), and loading fails naming any that are missing.
+
+Every hook receives `ctx`, the `ConnectorContext` for the integration at hand: credentials, settings, the
+selected account, a valid access token on demand, the shared HTTP client, a cache and ledgers in the store,
+the clock and a logger. An implementation may accept fewer arguments than the spec lists (pluggy passes
+only those it names), which is how new arguments are added without breaking existing connectors.
+
+Most hooks are ``firstresult``: the first implementation that returns something other than None answers,
+and host plugins marked ``tryfirst=True`` are asked before the connector. A hook that is not
+``firstresult`` says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+from pydantic import SecretStr
+
+from .models import (
+    Account,
+    Capability,
+    ConnectionCheck,
+    Manifest,
+    OrderPage,
+    OrderStatus,
+    OrderWindow,
+    Shipment,
+    ShipmentReport,
+    StockLevel,
+    StockReport,
+    TokenSet,
+    WebhookEvent,
+)
+
+if TYPE_CHECKING:
+    from .context import ConnectorContext
+
+PROJECT_NAME = "connector_core"
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+# --- manifest -------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def connector_manifest() -> Manifest:  # type: ignore[empty-body]
+    """Describe the connector: id, name, version, capabilities, form schemas, secret wire parameters.
+
+    Called once, when the host loads the connector, before any other hook.
+    Returns a `Manifest`; its `id` must equal the entry-point name. Its `capabilities` are checked against
+    the hooks the connector implements. ``firstresult``: the connector's own answer is the one used.
+    """
+
+
+# --- connect (OAuth) ------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def authorization_url(ctx: ConnectorContext, state: str, redirect_uri: str | None) -> str:  # type: ignore[empty-body]
+    """Build the consent URL the seller opens to authorize the app.
+
+    Called when the host starts Connect for an integration, after the core stored `state` (single use,
+    expiring). `redirect_uri` is the host's callback URL when the channel takes it as a parameter (many,
+    TikTok included, use the one registered with the app instead and ignore it).
+    Returns the absolute URL. ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
+def exchange_code(ctx: ConnectorContext, code: SecretStr, callback_params: Mapping[str, str]) -> TokenSet:  # type: ignore[empty-body]
+    """Exchange the authorization code from the OAuth callback for tokens.
+
+    Called once per Connect, after the core checked the callback's `state`. `callback_params` holds every
+    other query parameter of the callback (for TikTok: `locale`, `shop_region`, `app_key`).
+    Returns a `TokenSet` with absolute expiries; the core stores it. Raises a `ChannelError` when the
+    channel refuses the code. ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
+def refresh_token(ctx: ConnectorContext, refresh_token: SecretStr) -> TokenSet:  # type: ignore[empty-body]
+    """Get a new access token with the refresh token.
+
+    Called by the core's token lifecycle, at most once at a time per integration across processes, when
+    the access token is about to expire or the channel rejected it. Returns the new `TokenSet`; leave its
+    `refresh_token` None if the channel returned none (the core keeps the old one). Raise
+    `ReauthorizationRequired` when the channel says the refresh token expired or was revoked.
+    ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
+def discover_accounts(ctx: ConnectorContext) -> list[Account]:  # type: ignore[empty-body]
+    """List the shops or accounts the authorization covers.
+
+    Called right after a code exchange, and on demand (`check_connection`, re-discovery). Returns every
+    account with the `selector` the channel needs to address it; the core stores them all and the
+    integration serves the one its settings or the host picked. ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
+def check_connection(ctx: ConnectorContext) -> ConnectionCheck:  # type: ignore[empty-body]
+    """Prove the stored credentials and tokens work with one cheap, read-only call.
+
+    Called when the operator asks for a connection test or a host health check runs. Returns a
+    `ConnectionCheck`; a channel refusal is an `ok=False` answer with the channel's message, not an
+    exception. ``firstresult``.
+    """
+
+
+# --- orders ---------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def fetch_orders(ctx: ConnectorContext, window: OrderWindow, resume: str | None) -> Iterator[OrderPage]:  # type: ignore[empty-body]
+    """Stream the orders updated inside `window`, one page at a time, oldest update first.
+
+    Called for every scheduled import and every manual backfill. `resume` is the opaque `OrderPage.resume`
+    of the last page the host took in an interrupted run of the same window (None to start at the
+    beginning). Returns an iterator (a generator) of `OrderPage`; each page's orders are already mapped
+    (statuses through `ctx.map_status`, which calls `map_order_status`), a malformed order goes into
+    `problems` and the rest of its page is kept. The core saves each page's `resume` only after the
+    host took the page, so memory stays flat and nothing is skipped. ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
+def get_orders(ctx: ConnectorContext, order_ids: Sequence[str]) -> OrderPage:  # type: ignore[empty-body]
+    """Fetch specific orders by the channel's ids (a webhook named them, or the host re-reads one).
+
+    Returns one `OrderPage` holding those found; ids the channel does not know go into `problems`.
+    ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
+def map_order_status(  # type: ignore[empty-body]
+    ctx: ConnectorContext, channel_status: str, channel_order: Mapping[str, Any]
+) -> OrderStatus | None:
+    """Map the channel's order status to the canonical `OrderStatus`.
+
+    Called for every order imported and every order-status webhook. `channel_order` is the raw order (or
+    webhook data) for rules that need more than the status. Returns an `OrderStatus`, or None to let the
+    next implementation decide. ``firstresult``: a host plugin registered with ``tryfirst=True`` overrides
+    the connector; the connector applies its settings' overrides before its default table. A status no
+    one maps becomes ``on_hold`` with a warning: never ship what you cannot read.
+    """
+
+
+# --- stock ----------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def push_stock(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockReport:  # type: ignore[empty-body]
+    """Set the channel's available quantity for each SKU (the host is the stock master).
+
+    Called with the levels that changed since the last successful push (the core filters unchanged ones
+    out with its stock ledger and rejects negative quantities). Returns a `StockReport` with one result
+    per level: updated, unknown_sku, rejected (with the channel's code and message) or invalid.
+    ``firstresult``.
+    """
+
+
+# --- shipments ------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def confirm_shipment(ctx: ConnectorContext, shipment: Shipment) -> ShipmentReport:  # type: ignore[empty-body]
+    """Tell the channel an order (or part of it) shipped, with tracking, one call per parcel as needed.
+
+    Called with the parcels not yet in the core's shipment ledger (a repeated confirmation never reaches
+    the connector). `ctx.previous_shipments(order_id)` lists what was confirmed before, so a changed
+    tracking number can update the earlier confirmation instead of creating a second one. Returns a
+    `ShipmentReport` with one result per parcel. Raises `ShipmentNotAllowed` when the channel ships the
+    order itself. ``firstresult``.
+    """
+
+
+# --- webhooks -------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def verify_webhook(ctx: ConnectorContext, headers: Mapping[str, str], body: bytes) -> bool:  # type: ignore[empty-body]
+    """Check a webhook delivery's signature against the raw body, in constant time.
+
+    Called for every delivery before anything in it is trusted. `headers` are case-insensitive in
+    practice; look them up lower-cased. Returns True only for a valid signature. ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
+def parse_webhook(ctx: ConnectorContext, headers: Mapping[str, str], body: bytes) -> list[WebhookEvent]:  # type: ignore[empty-body]
+    """Turn a verified delivery into typed events.
+
+    Called only after `verify_webhook` returned True. Returns the events (an unknown event type is an
+    `OTHER` event, not an error). The core de-duplicates on `WebhookEvent.id` and updates the
+    integration's re-authorization state for deauthorization and expiry events. ``firstresult``.
+    """
+
+
+CAPABILITY_HOOKS: dict[Capability, tuple[str, ...]] = {
+    Capability.CONNECT: (
+        "authorization_url",
+        "exchange_code",
+        "refresh_token",
+        "discover_accounts",
+        "check_connection",
+    ),
+    Capability.ORDERS: ("fetch_orders", "get_orders", "map_order_status"),
+    Capability.STOCK: ("push_stock",),
+    Capability.SHIPMENTS: ("confirm_shipment",),
+    Capability.WEBHOOKS: ("verify_webhook", "parse_webhook"),
+}
+"""The hooks a connector must implement for each capability it declares."""
+
+ALWAYS_REQUIRED: tuple[str, ...] = ("connector_manifest",)

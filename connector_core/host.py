@@ -1,0 +1,292 @@
+"""`ConnectorHost`: finds connectors by entry point and gives host code a typed way to call them.
+
+Each connector gets its own pluggy `PluginManager`, so a hook call reaches one connector; host-wide
+plugins (a status-mapping override, a metrics wrapper) are registered into every manager. Loading is
+isolated per connector: one that fails to import, or that declares a capability without its hooks, is
+reported by name and the others still load. `CHANNEL_CONNECTORS_STRICT=1` makes any failure fatal (for a
+connector's own CI); `CHANNEL_CONNECTORS_LOAD=a,b` loads only the named connectors.
+
+Host code never touches `pm.hook`: it calls the methods of `Connector`, which say what they take and
+return, and raise a clear error when a connector does not answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from types import ModuleType
+from typing import Any
+
+import pluggy
+from pydantic import SecretStr, ValidationError
+
+from . import hookspecs
+from .context import ConnectorContext
+from .errors import CapabilityNotSupported, ConnectorError, ConnectorLoadError, UnknownConnector
+from .forms import load_schema
+from .models import (
+    Account,
+    Capability,
+    ConnectionCheck,
+    Manifest,
+    OrderPage,
+    OrderStatus,
+    OrderWindow,
+    Shipment,
+    ShipmentReport,
+    StockLevel,
+    StockReport,
+    TokenSet,
+    WebhookEvent,
+)
+from .resources import load_json
+
+log = logging.getLogger("connector_core.host")
+
+ENTRY_POINT_GROUP = "channel_connectors"
+STRICT_ENV = "CHANNEL_CONNECTORS_STRICT"
+LOAD_ENV = "CHANNEL_CONNECTORS_LOAD"
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    """A connector that did not load, and why."""
+
+    connector: str
+    reason: str
+
+
+class Connector:
+    """One loaded connector: its manifest, its forms, and one typed method per hook."""
+
+    def __init__(self, name: str, pm: pluggy.PluginManager, manifest: Manifest, version: str | None) -> None:
+        self.id = name
+        self.pm = pm
+        self.manifest = manifest
+        self.distribution_version = version
+
+    def __repr__(self) -> str:
+        return f"Connector({self.id!r}, version={self.manifest.version!r})"
+
+    # --- description ----------------------------------------------------------------------------------
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        return self.manifest.capabilities
+
+    def supports(self, capability: Capability) -> bool:
+        return capability in self.manifest.capabilities
+
+    def credentials_schema(self) -> dict[str, Any]:
+        return load_schema(self.manifest.credentials_schema)
+
+    def settings_schema(self) -> dict[str, Any]:
+        if self.manifest.settings_schema is None:
+            return {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object", "properties": {}}
+        return load_schema(self.manifest.settings_schema)
+
+    def ui_schema(self) -> dict[str, Any]:
+        if self.manifest.ui_schema is None:
+            return {}
+        ui: dict[str, Any] = load_json(self.manifest.ui_schema)
+        return ui
+
+    def implemented_hooks(self) -> frozenset[str]:
+        """The hooks the connector itself implements (host-wide plugins not counted)."""
+        return implemented_by(self.pm, self.id)
+
+    # --- hooks ----------------------------------------------------------------------------------------
+
+    def _require(self, capability: Capability) -> None:
+        if capability not in self.manifest.capabilities:
+            raise CapabilityNotSupported(self.id, capability.value)
+
+    def _first(self, hook: str, **kwargs: Any) -> Any:
+        result = getattr(self.pm.hook, hook)(**kwargs)
+        if result is None:
+            raise ConnectorError(f"connector {self.id!r}: no implementation of {hook!r} returned an answer")
+        return result
+
+    def authorization_url(self, ctx: ConnectorContext, state: str, redirect_uri: str | None = None) -> str:
+        self._require(Capability.CONNECT)
+        return str(self._first("authorization_url", ctx=ctx, state=state, redirect_uri=redirect_uri))
+
+    def exchange_code(self, ctx: ConnectorContext, code: SecretStr, callback_params: Mapping[str, str]) -> TokenSet:
+        self._require(Capability.CONNECT)
+        result: TokenSet = self._first("exchange_code", ctx=ctx, code=code, callback_params=callback_params)
+        return result
+
+    def refresh_token(self, ctx: ConnectorContext, refresh_token: SecretStr) -> TokenSet:
+        self._require(Capability.CONNECT)
+        result: TokenSet = self._first("refresh_token", ctx=ctx, refresh_token=refresh_token)
+        return result
+
+    def discover_accounts(self, ctx: ConnectorContext) -> list[Account]:
+        self._require(Capability.CONNECT)
+        return list(self._first("discover_accounts", ctx=ctx))
+
+    def check_connection(self, ctx: ConnectorContext) -> ConnectionCheck:
+        self._require(Capability.CONNECT)
+        result: ConnectionCheck = self._first("check_connection", ctx=ctx)
+        return result
+
+    def fetch_orders(self, ctx: ConnectorContext, window: OrderWindow, resume: str | None) -> Iterator[OrderPage]:
+        self._require(Capability.ORDERS)
+        pages: Iterator[OrderPage] = iter(self._first("fetch_orders", ctx=ctx, window=window, resume=resume))
+        return pages
+
+    def get_orders(self, ctx: ConnectorContext, order_ids: Sequence[str]) -> OrderPage:
+        self._require(Capability.ORDERS)
+        result: OrderPage = self._first("get_orders", ctx=ctx, order_ids=list(order_ids))
+        return result
+
+    def map_order_status(
+        self, ctx: ConnectorContext, channel_status: str, channel_order: Mapping[str, Any]
+    ) -> OrderStatus | None:
+        result = self.pm.hook.map_order_status(ctx=ctx, channel_status=channel_status, channel_order=channel_order)
+        return None if result is None else OrderStatus(result)
+
+    def push_stock(self, ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockReport:
+        self._require(Capability.STOCK)
+        result: StockReport = self._first("push_stock", ctx=ctx, levels=list(levels))
+        return result
+
+    def confirm_shipment(self, ctx: ConnectorContext, shipment: Shipment) -> ShipmentReport:
+        self._require(Capability.SHIPMENTS)
+        result: ShipmentReport = self._first("confirm_shipment", ctx=ctx, shipment=shipment)
+        return result
+
+    def verify_webhook(self, ctx: ConnectorContext, headers: Mapping[str, str], body: bytes) -> bool:
+        self._require(Capability.WEBHOOKS)
+        return bool(self.pm.hook.verify_webhook(ctx=ctx, headers=headers, body=body))
+
+    def parse_webhook(self, ctx: ConnectorContext, headers: Mapping[str, str], body: bytes) -> list[WebhookEvent]:
+        self._require(Capability.WEBHOOKS)
+        return list(self._first("parse_webhook", ctx=ctx, headers=headers, body=body))
+
+
+def implemented_by(pm: pluggy.PluginManager, plugin_name: str) -> frozenset[str]:
+    names = set()
+    for hook_name in dir(pm.hook):
+        caller = getattr(pm.hook, hook_name)
+        if isinstance(caller, pluggy.HookCaller) and any(
+            impl.plugin_name == plugin_name for impl in caller.get_hookimpls()
+        ):
+            names.add(hook_name)
+    return frozenset(names)
+
+
+def missing_hooks(manifest: Manifest, implemented: Iterable[str]) -> dict[Capability, list[str]]:
+    """For each declared capability, the hooks it needs that the connector does not implement."""
+    have = set(implemented)
+    missing = {}
+    for capability in sorted(manifest.capabilities, key=lambda c: c.value):
+        absent = [h for h in hookspecs.CAPABILITY_HOOKS[capability] if h not in have]
+        if absent:
+            missing[capability] = absent
+    return missing
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+class ConnectorHost:
+    """Discovers, loads and hands out connectors."""
+
+    def __init__(
+        self,
+        plugins: Sequence[object] = (),
+        *,
+        group: str = ENTRY_POINT_GROUP,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        env = os.environ if environ is None else environ
+        self.plugins = list(plugins)
+        self.group = group
+        self.strict = _truthy(env.get(STRICT_ENV))
+        only = env.get(LOAD_ENV)
+        self.only: frozenset[str] | None = (
+            None if only is None else frozenset(n.strip() for n in only.split(",") if n.strip())
+        )
+        self.connectors: dict[str, Connector] = {}
+        self.failures: list[LoadFailure] = []
+        self._loaded = False
+
+    def load(self) -> ConnectorHost:
+        """Load every connector the entry-point group lists (once; later calls do nothing)."""
+        if self._loaded:
+            return self
+        self._loaded = True
+        found = {ep.name: ep for ep in entry_points(group=self.group)}
+        wanted = sorted(found) if self.only is None else sorted(self.only)
+        for name in wanted:
+            if name not in found:
+                self._fail(name, "not installed (named in CHANNEL_CONNECTORS_LOAD)")
+                continue
+            ep = found[name]
+            try:
+                module = ep.load()
+            except Exception as exc:  # any import-time error: report it, keep loading the others
+                self._fail(name, f"import of {ep.value} failed: {type(exc).__name__}: {exc}", exc)
+                continue
+            version = ep.dist.version if ep.dist is not None else None
+            try:
+                self.add(name, module, version=version)
+            except ConnectorLoadError as exc:
+                self._fail(name, exc.reason, exc)
+        return self
+
+    def _fail(self, name: str, reason: str, cause: BaseException | None = None) -> None:
+        self.failures.append(LoadFailure(name, reason))
+        log.warning("connector %r not loaded: %s", name, reason)
+        if self.strict:
+            raise ConnectorLoadError(name, reason) from cause
+
+    def add(self, name: str, plugin: ModuleType | object, *, version: str | None = None) -> Connector:
+        """Register a connector object or module directly (for tests and connectors living in the host)."""
+        pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        pm.add_hookspecs(hookspecs)
+        try:
+            pm.register(plugin, name=name)
+            for host_plugin in self.plugins:
+                pm.register(host_plugin)
+            pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise ConnectorLoadError(name, f"invalid hook implementation: {exc}") from exc
+        manifest = self._manifest(name, pm)
+        missing = missing_hooks(manifest, implemented_by(pm, name))
+        if missing:
+            details = "; ".join(f"{cap.value} needs {', '.join(hooks)}" for cap, hooks in missing.items())
+            raise ConnectorLoadError(name, f"declared capabilities lack hooks: {details}")
+        connector = Connector(name, pm, manifest, version)
+        self.connectors[name] = connector
+        return connector
+
+    @staticmethod
+    def _manifest(name: str, pm: pluggy.PluginManager) -> Manifest:
+        try:
+            manifest = pm.hook.connector_manifest()
+        except ValidationError as exc:
+            raise ConnectorLoadError(name, f"invalid manifest: {exc}") from exc
+        except Exception as exc:
+            raise ConnectorLoadError(name, f"connector_manifest raised {type(exc).__name__}: {exc}") from exc
+        if not isinstance(manifest, Manifest):
+            raise ConnectorLoadError(name, "connector_manifest is not implemented or returned no Manifest")
+        if manifest.id != name:
+            raise ConnectorLoadError(name, f"manifest id {manifest.id!r} differs from the entry-point name")
+        return manifest
+
+    def get(self, name: str) -> Connector:
+        self.load()
+        try:
+            return self.connectors[name]
+        except KeyError:
+            raise UnknownConnector(name, list(self.connectors)) from None
+
+    def __iter__(self) -> Iterator[Connector]:
+        self.load()
+        return iter(sorted(self.connectors.values(), key=lambda c: c.id))

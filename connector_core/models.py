@@ -1,0 +1,317 @@
+"""Canonical models: what every connector hands the host, whatever the channel.
+
+The host only ever sees these shapes. Channel quirks (TikTok's one-line-per-unit items, Shopify's
+fulfillment orders, ...) are flattened into them by the connector; what does not fit goes into
+`channel_data`, kept verbatim so nothing is lost. Their JSON Schemas are generated into `schemas/core/`.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_serializer,
+)
+
+
+def _require_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("must be timezone-aware (UTC)")
+    return value.astimezone(timezone.utc)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_require_utc)]
+"""A datetime that is always timezone-aware and normalised to UTC."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OrderStatus(str, enum.Enum):
+    """Where an order stands, in the host's words. Every channel status maps onto one of these."""
+
+    AWAITING_PAYMENT = "awaiting_payment"
+    ON_HOLD = "on_hold"
+    AWAITING_SHIPMENT = "awaiting_shipment"
+    PARTIALLY_SHIPPED = "partially_shipped"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+class Capability(str, enum.Enum):
+    """What a connector can do; each capability needs a fixed set of hooks (see `hookspecs.CAPABILITY_HOOKS`)."""
+
+    CONNECT = "connect"
+    ORDERS = "orders"
+    STOCK = "stock"
+    SHIPMENTS = "shipments"
+    WEBHOOKS = "webhooks"
+
+
+class Money(_Model):
+    amount: Decimal
+    currency: str = Field(min_length=3, max_length=3, description="ISO 4217 code")
+
+    @field_serializer("amount")
+    def _amount_as_string(self, amount: Decimal) -> str:
+        # A string keeps every digit; a JSON float would not.
+        return str(amount)
+
+
+class Address(_Model):
+    name: str | None = None
+    phone: str | None = None
+    lines: list[str] = Field(default_factory=list, description="street lines, most specific last")
+    city: str | None = None
+    region: str | None = Field(None, description="state, county or province")
+    postal_code: str | None = None
+    country_code: str | None = Field(None, description="ISO 3166-1 alpha-2")
+    full_address: str | None = None
+    is_masked: bool = Field(
+        False,
+        description="the channel hid part of it (for example, channel-arranged shipping); do not print labels from it",
+    )
+
+
+class OrderLine(_Model):
+    sku: str | None = Field(description="the seller's SKU (None when the channel has none for this item)")
+    title: str
+    quantity: int = Field(ge=1)
+    unit_price: Money
+    channel_sku_id: str | None = None
+    channel_product_id: str | None = None
+    channel_line_ids: list[str] = Field(
+        default_factory=list,
+        description="the channel's ids for the units of this line; shipment confirmation uses them",
+    )
+    variant: str | None = None
+
+
+class Parcel(_Model):
+    """A package the order already has on the channel (tracking may be empty before it ships)."""
+
+    id: str | None = None
+    tracking_number: str | None = None
+    carrier: str | None = None
+    channel_line_ids: list[str] = Field(default_factory=list)
+
+
+class Cancellation(_Model):
+    reason: str | None = None
+    initiator: str | None = None
+    cancelled_at: UtcDatetime | None = None
+
+
+class Order(_Model):
+    id: str = Field(description="the channel's order id")
+    status: OrderStatus
+    channel_status: str = Field(description="the status exactly as the channel sent it")
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+    paid_at: UtcDatetime | None = None
+    account_id: str | None = Field(None, description="the shop or account the order belongs to")
+    currency: str
+    subtotal: Money
+    shipping: Money
+    tax: Money | None = None
+    total: Money
+    ship_to: Address
+    lines: list[OrderLine] = Field(min_length=1)
+    shipping_by: Literal["seller", "channel"] = Field(
+        description="seller: the seller ships and confirms; channel: the channel arranges the label"
+    )
+    buyer_note: str | None = None
+    parcels: list[Parcel] = Field(default_factory=list)
+    cancellation: Cancellation | None = None
+    warnings: list[str] = Field(default_factory=list)
+    channel_data: dict[str, Any] = Field(default_factory=dict, description="channel fields kept verbatim")
+
+
+class OrderProblem(_Model):
+    """An order that could not be imported: reported, skipped, and the rest of its page goes on."""
+
+    order_id: str | None
+    message: str
+
+
+class OrderPage(_Model):
+    """One page of imported orders. `resume` is the connector's opaque cursor to continue after this page."""
+
+    orders: list[Order]
+    problems: list[OrderProblem] = Field(default_factory=list)
+    resume: str | None = None
+    total: int | None = Field(None, description="how many orders the whole window holds, if the channel says")
+
+
+class OrderWindow(_Model):
+    """Orders updated in [since, until)."""
+
+    since: UtcDatetime
+    until: UtcDatetime
+
+
+class StockLevel(_Model):
+    sku: str = Field(min_length=1)
+    quantity: int
+    warehouse: str | None = Field(None, description="the host's warehouse code; mapped by the connector's settings")
+
+
+StockOutcome = Literal["updated", "unchanged", "unknown_sku", "rejected", "invalid"]
+
+
+class StockResult(_Model):
+    sku: str
+    warehouse: str | None = None
+    outcome: StockOutcome
+    quantity: int | None = Field(None, description="the quantity sent (after clamping)")
+    code: str | None = None
+    message: str | None = None
+
+
+class StockReport(_Model):
+    results: list[StockResult]
+    calls: int = Field(0, description="update calls made to the channel")
+
+    def count(self, outcome: StockOutcome) -> int:
+        return sum(1 for r in self.results if r.outcome == outcome)
+
+
+class ShipmentLine(_Model):
+    sku: str | None = None
+    quantity: int | None = Field(None, ge=1)
+    channel_line_ids: list[str] = Field(default_factory=list)
+
+
+class ShipmentParcel(_Model):
+    tracking_number: str = Field(min_length=1)
+    carrier: str = Field(min_length=1)
+    lines: list[ShipmentLine] = Field(
+        default_factory=list, description="empty: every line of the order not shipped yet"
+    )
+
+
+class Shipment(_Model):
+    order_id: str = Field(min_length=1)
+    parcels: list[ShipmentParcel] = Field(min_length=1)
+    shipped_at: UtcDatetime | None = None
+
+
+ParcelOutcome = Literal["confirmed", "already_confirmed", "tracking_updated", "rejected"]
+
+
+class ParcelResult(_Model):
+    tracking_number: str
+    carrier: str
+    outcome: ParcelOutcome
+    package_id: str | None = None
+    channel_line_ids: list[str] = Field(default_factory=list)
+    code: str | None = None
+    message: str | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ShipmentReport(_Model):
+    order_id: str
+    parcels: list[ParcelResult]
+    calls: int = 0
+
+
+class TokenSet(_Model):
+    """Tokens from an OAuth exchange or refresh. Expiries are absolute UTC instants, never durations."""
+
+    access_token: SecretStr
+    access_expires_at: UtcDatetime
+    refresh_token: SecretStr | None = None
+    refresh_expires_at: UtcDatetime | None = None
+    scopes: list[str] = Field(default_factory=list)
+    extra: dict[str, Any] = Field(default_factory=dict, description="non-secret facts from the response")
+
+
+class Account(_Model):
+    """A shop or seller account the authorization covers."""
+
+    id: str
+    name: str | None = None
+    region: str | None = None
+    selector: str | None = Field(
+        None, description="what the channel needs on each call to address this account (TikTok: the shop cipher)"
+    )
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+
+class ConnectionCheck(_Model):
+    ok: bool
+    message: str
+    accounts: list[Account] = Field(default_factory=list)
+
+
+class WebhookKind(str, enum.Enum):
+    ORDER_STATUS_CHANGED = "order_status_changed"
+    ORDER_CANCELLATION = "order_cancellation"
+    PACKAGE_UPDATED = "package_updated"
+    DEAUTHORIZED = "deauthorized"
+    AUTHORIZATION_EXPIRING = "authorization_expiring"
+    OTHER = "other"
+
+
+class WebhookEvent(_Model):
+    id: str = Field(description="for de-duplication: the channel's notification id, or a digest of the body")
+    kind: WebhookKind
+    channel_type: str = Field(description="the event type as the channel names it")
+    account_id: str | None = None
+    occurred_at: UtcDatetime | None = None
+    order_id: str | None = None
+    channel_status: str | None = None
+    status: OrderStatus | None = None
+    reauthorize_by: UtcDatetime | None = None
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+
+class ReauthorizationState(_Model):
+    """How long the seller's authorization lasts, and whether the channel has already withdrawn it."""
+
+    deadline: UtcDatetime | None
+    needs_reauthorization: bool = False
+    reason: str | None = None
+
+
+class Manifest(_Model):
+    """What a connector says about itself. Schema paths are absolute; secret_parameters feed the cassette filters."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    version: str
+    capabilities: frozenset[Capability]
+    credentials_schema: str
+    settings_schema: str | None = None
+    ui_schema: str | None = None
+    secret_parameters: tuple[str, ...] = Field(
+        default=(), description="query/header/body names whose values are secret on the wire"
+    )
+    docs_url: str | None = None
+
+
+CANONICAL_MODELS: tuple[type[BaseModel], ...] = (
+    Order,
+    OrderPage,
+    StockLevel,
+    StockReport,
+    Shipment,
+    ShipmentReport,
+    Account,
+    WebhookEvent,
+    ReauthorizationState,
+)
+"""The models whose JSON Schemas are published in schemas/core/ (nested models come along as $defs)."""
