@@ -107,7 +107,9 @@ class TokenManager:
         current = self.reauthorization()
         self.store.set_reauthorization(
             self.integration_id,
-            ReauthorizationState(deadline=deadline or current.deadline, needs_reauthorization=True, reason=reason),
+            ReauthorizationState(
+                deadline=deadline or current.deadline, needs_reauthorization=True, reason=reason
+            ),
         )
 
     def set_deadline(self, deadline: datetime) -> None:
@@ -170,7 +172,10 @@ class TokenManager:
         if fresh.refresh_token is None:
             # Some channels do not rotate: keep the refresh token we have, with its expiry.
             fresh = fresh.model_copy(
-                update={"refresh_token": refresh_token, "refresh_expires_at": fresh.refresh_expires_at or expires}
+                update={
+                    "refresh_token": refresh_token,
+                    "refresh_expires_at": fresh.refresh_expires_at or expires,
+                }
             )
         self.store.save_tokens(self.integration_id, fresh)
         if fresh.refresh_expires_at is not None:

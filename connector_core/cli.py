@@ -97,7 +97,9 @@ def _read_json_object(path: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ConnectorError(f"{path} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise ConnectorError(
+            f"{path} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
     if not isinstance(data, dict):
         raise ConnectorError(f"{path} must hold a JSON object of field values")
     return data

@@ -143,7 +143,9 @@ def _has_value(value: Any) -> bool:
     return plain not in ("", None)
 
 
-def merge(stored: Mapping[str, Any], submitted: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, Any]:
+def merge(
+    stored: Mapping[str, Any], submitted: Mapping[str, Any], schema: Mapping[str, Any]
+) -> dict[str, Any]:
     """An edited form: submitted values win, except a secret left empty or sent back as the sentinel keeps
     the stored value (hosts never show secrets, so an edit form comes back without them)."""
     secrets = secret_fields(schema)

@@ -114,7 +114,9 @@ class Connector:
         self._require(Capability.CONNECT)
         return str(self._first("authorization_url", ctx=ctx, state=state, redirect_uri=redirect_uri))
 
-    def exchange_code(self, ctx: ConnectorContext, code: SecretStr, callback_params: Mapping[str, str]) -> TokenSet:
+    def exchange_code(
+        self, ctx: ConnectorContext, code: SecretStr, callback_params: Mapping[str, str]
+    ) -> TokenSet:
         self._require(Capability.CONNECT)
         result: TokenSet = self._first("exchange_code", ctx=ctx, code=code, callback_params=callback_params)
         return result
@@ -133,7 +135,9 @@ class Connector:
         result: ConnectionCheck = self._first("check_connection", ctx=ctx)
         return result
 
-    def fetch_orders(self, ctx: ConnectorContext, window: OrderWindow, resume: str | None) -> Iterator[OrderPage]:
+    def fetch_orders(
+        self, ctx: ConnectorContext, window: OrderWindow, resume: str | None
+    ) -> Iterator[OrderPage]:
         self._require(Capability.ORDERS)
         pages: Iterator[OrderPage] = iter(self._first("fetch_orders", ctx=ctx, window=window, resume=resume))
         return pages
@@ -146,7 +150,9 @@ class Connector:
     def map_order_status(
         self, ctx: ConnectorContext, channel_status: str, channel_order: Mapping[str, Any]
     ) -> OrderStatus | None:
-        result = self.pm.hook.map_order_status(ctx=ctx, channel_status=channel_status, channel_order=channel_order)
+        result = self.pm.hook.map_order_status(
+            ctx=ctx, channel_status=channel_status, channel_order=channel_order
+        )
         return None if result is None else OrderStatus(result)
 
     def push_stock(self, ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockReport:
@@ -163,7 +169,9 @@ class Connector:
         self._require(Capability.WEBHOOKS)
         return bool(self.pm.hook.verify_webhook(ctx=ctx, headers=headers, body=body))
 
-    def parse_webhook(self, ctx: ConnectorContext, headers: Mapping[str, str], body: bytes) -> list[WebhookEvent]:
+    def parse_webhook(
+        self, ctx: ConnectorContext, headers: Mapping[str, str], body: bytes
+    ) -> list[WebhookEvent]:
         self._require(Capability.WEBHOOKS)
         return list(self._first("parse_webhook", ctx=ctx, headers=headers, body=body))
 

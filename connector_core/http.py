@@ -142,13 +142,18 @@ class HttpClient:
                     raise ChannelUnavailable(
                         self.channel,
                         type(exc).__name__,
-                        f"{request.method} {self._safe(request)} failed: "
-                        f"{type(exc).__name__}",
+                        f"{request.method} {self._safe(request)} failed: {type(exc).__name__}",
                         hint="the channel could not be reached"
                         + ("" if safe_to_repeat else "; the call may or may not have been applied"),
                     ) from None
                 delay = self.policy.backoff(attempt, self._rng)
-                log.warning("%s %s: %s, retry in %.2fs", request.method, self._safe(request), type(exc).__name__, delay)
+                log.warning(
+                    "%s %s: %s, retry in %.2fs",
+                    request.method,
+                    self._safe(request),
+                    type(exc).__name__,
+                    delay,
+                )
             else:
                 self.stats.record(response.status_code, retried)
                 if response.status_code not in self.policy.statuses or not safe_to_repeat:

@@ -79,7 +79,8 @@ class IntegrationStatus:
 def parcel_fingerprint(order_id: str, parcel: ShipmentParcel) -> str:
     """Identifies 'this parcel of this order with this tracking': equal fingerprints are the same confirmation."""
     lines = sorted(
-        f"{line.sku or ''}:{line.quantity or ''}:{','.join(sorted(line.channel_line_ids))}" for line in parcel.lines
+        f"{line.sku or ''}:{line.quantity or ''}:{','.join(sorted(line.channel_line_ids))}"
+        for line in parcel.lines
     )
     key = "|".join([order_id, parcel.tracking_number.strip().upper(), parcel.carrier.strip().lower(), *lines])
     return hashlib.sha256(key.encode()).hexdigest()[:32]
@@ -105,9 +106,9 @@ class Integrations:
 
     # --- forms ----------------------------------------------------------------------------------------
 
-    def _validated(self, connector: Connector, credentials: Mapping[str, Any], settings: Mapping[str, Any]) -> tuple[
-        dict[str, Any], dict[str, Any]
-    ]:
+    def _validated(
+        self, connector: Connector, credentials: Mapping[str, Any], settings: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         cred_schema = connector.credentials_schema()
         settings_schema = connector.settings_schema()
         creds = forms.apply_defaults(forms.drop_blank(credentials), cred_schema)
@@ -147,7 +148,9 @@ class Integrations:
         connector = self.host.get(record.connector)
         schema = connector.credentials_schema()
         merged_creds = forms.merge(dict(record.credentials.items()), credentials or {}, schema)
-        merged_creds = {k: forms._plain(v) if k in forms.secret_fields(schema) else v for k, v in merged_creds.items()}
+        merged_creds = {
+            k: forms._plain(v) if k in forms.secret_fields(schema) else v for k, v in merged_creds.items()
+        }
         merged_settings = {**record.settings, **(settings or {})}
         creds, sets = self._validated(connector, merged_creds, merged_settings)
         return self.store.update_integration(
@@ -170,7 +173,9 @@ class Integrations:
     def open(self, integration_id: str) -> Integration:
         record = self.store.get_integration(integration_id)
         connector = self.host.get(record.connector)
-        return Integration(record, connector, self.store, self._client(connector), self.clock, self.token_margin)
+        return Integration(
+            record, connector, self.store, self._client(connector), self.clock, self.token_margin
+        )
 
     def _client(self, connector: Connector) -> HttpClient:
         if connector.id not in self._http:
@@ -275,7 +280,8 @@ class Integration:
         if not code:
             error = callback_params.get("error") or callback_params.get("error_description")
             raise InvalidInput(
-                "OAuth callback", [FieldError("code", f"is missing{f' (the channel said: {error})' if error else ''}")]
+                "OAuth callback",
+                [FieldError("code", f"is missing{f' (the channel said: {error})' if error else ''}")],
             )
         extra = {k: v for k, v in callback_params.items() if k not in {"code", "state"}}
         tokens = self.connector.exchange_code(self._bare_context(), SecretStr(code), extra)
@@ -317,7 +323,9 @@ class Integration:
         starts where the last one ended (a few minutes of overlap). With them it is a backfill of that
         window, resumable on its own cursor.
         """
-        stream = stream or (ORDERS_STREAM if since is None and until is None else _backfill_stream(since, until))
+        stream = stream or (
+            ORDERS_STREAM if since is None and until is None else _backfill_stream(since, until)
+        )
         window, resume = self._order_window(stream, since, until)
         ctx = self.context()
         for page in self.connector.fetch_orders(ctx, window, resume):
@@ -348,7 +356,10 @@ class Integration:
         if not raw:
             return {}
         data = json.loads(raw)
-        return {k: (datetime.fromisoformat(v) if k in {"since", "until", "watermark"} else v) for k, v in data.items()}
+        return {
+            k: (datetime.fromisoformat(v) if k in {"since", "until", "watermark"} else v)
+            for k, v in data.items()
+        }
 
     def _save_cursor(self, stream: str, cursor: dict[str, Any]) -> None:
         encoded = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in cursor.items()}
@@ -395,7 +406,11 @@ class Integration:
         now = self.clock.now()
         self.store.record_stock(
             self.id,
-            [StockRecord(lv.sku, lv.warehouse, lv.quantity, now) for lv in sent if (lv.sku, lv.warehouse) in updated],
+            [
+                StockRecord(lv.sku, lv.warehouse, lv.quantity, now)
+                for lv in sent
+                if (lv.sku, lv.warehouse) in updated
+            ],
         )
 
     # --- shipments ------------------------------------------------------------------------------------
@@ -416,9 +431,7 @@ class Integration:
                 fingerprint = parcel_fingerprint(shipment.order_id, parcel)
                 by_fingerprint[fingerprint] = result
                 self._record_parcel(shipment.order_id, fingerprint, result)
-        results = [
-            by_fingerprint.get(fp) or _already_confirmed(done[fp]) for fp in fingerprints
-        ]
+        results = [by_fingerprint.get(fp) or _already_confirmed(done[fp]) for fp in fingerprints]
         return ShipmentReport(order_id=shipment.order_id, parcels=results, calls=calls)
 
     def _record_parcel(self, order_id: str, fingerprint: str, result: ParcelResult) -> None:
@@ -444,8 +457,14 @@ class Integration:
         lowered = {k.lower(): v for k, v in headers.items()}
         ctx = self._bare_context()
         if not self.connector.verify_webhook(ctx, lowered, body):
-            raise WebhookRejected(f"integration {self.id}: webhook signature does not verify; delivery ignored")
-        fresh = [e for e in self.connector.parse_webhook(ctx, lowered, body) if self.store.remember_event(self.id, e.id)]
+            raise WebhookRejected(
+                f"integration {self.id}: webhook signature does not verify; delivery ignored"
+            )
+        fresh = [
+            e
+            for e in self.connector.parse_webhook(ctx, lowered, body)
+            if self.store.remember_event(self.id, e.id)
+        ]
         for event in fresh:
             self._apply_authorization_event(event)
         return fresh
@@ -488,7 +507,9 @@ def _already_confirmed(record: ShipmentRecord) -> ParcelResult:
 
 
 def _backfill_stream(since: datetime | None, until: datetime | None) -> str:
-    return f"{ORDERS_STREAM}:backfill:{since.isoformat() if since else ''}:{until.isoformat() if until else ''}"
+    return (
+        f"{ORDERS_STREAM}:backfill:{since.isoformat() if since else ''}:{until.isoformat() if until else ''}"
+    )
 
 
 __all__ = [

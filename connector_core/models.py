@@ -163,7 +163,9 @@ class OrderWindow(_Model):
 class StockLevel(_Model):
     sku: str = Field(min_length=1)
     quantity: int
-    warehouse: str | None = Field(None, description="the host's warehouse code; mapped by the connector's settings")
+    warehouse: str | None = Field(
+        None, description="the host's warehouse code; mapped by the connector's settings"
+    )
 
 
 StockOutcome = Literal["updated", "unchanged", "unknown_sku", "rejected", "invalid"]
@@ -244,7 +246,8 @@ class Account(_Model):
     name: str | None = None
     region: str | None = None
     selector: str | None = Field(
-        None, description="what the channel needs on each call to address this account (TikTok: the shop cipher)"
+        None,
+        description="what the channel needs on each call to address this account (TikTok: the shop cipher)",
     )
     extra: dict[str, Any] = Field(default_factory=dict)
 

@@ -54,7 +54,11 @@ class HookMetrics:
     def snapshot(self) -> dict[str, dict[str, float]]:
         with self._lock:
             return {
-                hook: {"calls": self.calls[hook], "failures": self.failures[hook], "seconds": self.seconds[hook]}
+                hook: {
+                    "calls": self.calls[hook],
+                    "failures": self.failures[hook],
+                    "seconds": self.seconds[hook],
+                }
                 for hook in sorted(self.calls)
             }
 

@@ -409,7 +409,9 @@ class SQLiteStore:
                     (json.dumps(dict(settings)), integration_id),
                 )
             if account_id is not None:
-                conn.execute("UPDATE integrations SET account_id = ? WHERE id = ?", (account_id, integration_id))
+                conn.execute(
+                    "UPDATE integrations SET account_id = ? WHERE id = ?", (account_id, integration_id)
+                )
             if credentials is not None:
                 self._write_credentials(conn, integration_id, credentials)
         return self.get_integration(integration_id)
@@ -501,7 +503,9 @@ class SQLiteStore:
     def list_accounts(self, integration_id: str) -> list[Account]:
         rows = (
             self._connection()
-            .execute("SELECT data FROM accounts WHERE integration_id = ? ORDER BY account_id", (integration_id,))
+            .execute(
+                "SELECT data FROM accounts WHERE integration_id = ? ORDER BY account_id", (integration_id,)
+            )
             .fetchall()
         )
         return [Account.model_validate_json(r["data"]) for r in rows]
@@ -519,7 +523,9 @@ class SQLiteStore:
                 "INSERT INTO oauth_states (state, integration_id, data, expires_at) VALUES (?, ?, ?, ?)",
                 (state, integration_id, json.dumps(dict(data or {})), expires.timestamp()),
             )
-        return OAuthState(state=state, integration_id=integration_id, expires_at=expires, data=dict(data or {}))
+        return OAuthState(
+            state=state, integration_id=integration_id, expires_at=expires, data=dict(data or {})
+        )
 
     def consume_oauth_state(self, state: str) -> OAuthState:
         now = self._now()
@@ -528,7 +534,9 @@ class SQLiteStore:
             if row is None:
                 raise OAuthStateError("the OAuth callback's state is unknown: start the connection again")
             if row["used_at"] is not None:
-                raise OAuthStateError("the OAuth callback's state was already used: start the connection again")
+                raise OAuthStateError(
+                    "the OAuth callback's state was already used: start the connection again"
+                )
             if row["expires_at"] < now:
                 raise OAuthStateError("the OAuth callback's state has expired: start the connection again")
             conn.execute("UPDATE oauth_states SET used_at = ? WHERE state = ?", (now, state))
@@ -544,7 +552,9 @@ class SQLiteStore:
     def get_cursor(self, integration_id: str, stream: str) -> str | None:
         row = (
             self._connection()
-            .execute("SELECT value FROM cursors WHERE integration_id = ? AND stream = ?", (integration_id, stream))
+            .execute(
+                "SELECT value FROM cursors WHERE integration_id = ? AND stream = ?", (integration_id, stream)
+            )
             .fetchone()
         )
         return None if row is None else row["value"]
@@ -562,7 +572,8 @@ class SQLiteStore:
         row = (
             self._connection()
             .execute(
-                "SELECT updated_at FROM cursors WHERE integration_id = ? AND stream = ?", (integration_id, stream)
+                "SELECT updated_at FROM cursors WHERE integration_id = ? AND stream = ?",
+                (integration_id, stream),
             )
             .fetchone()
         )
@@ -618,7 +629,9 @@ class SQLiteStore:
         levels: dict[tuple[str, str | None], StockRecord] = {}
         for r in rows:
             warehouse = r["warehouse"] or None
-            levels[(r["sku"], warehouse)] = StockRecord(r["sku"], warehouse, r["quantity"], _utc(r["pushed_at"]))
+            levels[(r["sku"], warehouse)] = StockRecord(
+                r["sku"], warehouse, r["quantity"], _utc(r["pushed_at"])
+            )
         return levels
 
     def record_stock(self, integration_id: str, records: Iterable[StockRecord]) -> None:
@@ -626,7 +639,10 @@ class SQLiteStore:
             conn.executemany(
                 "INSERT OR REPLACE INTO stock_ledger (integration_id, sku, warehouse, quantity, pushed_at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [(integration_id, r.sku, r.warehouse or "", r.quantity, r.pushed_at.timestamp()) for r in records],
+                [
+                    (integration_id, r.sku, r.warehouse or "", r.quantity, r.pushed_at.timestamp())
+                    for r in records
+                ],
             )
 
     # --- connector cache --------------------------------------------------------------------------------
@@ -651,7 +667,9 @@ class SQLiteStore:
 
     def cache_clear(self, integration_id: str, namespace: str) -> None:
         with self._write() as conn:
-            conn.execute("DELETE FROM cache WHERE integration_id = ? AND namespace = ?", (integration_id, namespace))
+            conn.execute(
+                "DELETE FROM cache WHERE integration_id = ? AND namespace = ?", (integration_id, namespace)
+            )
 
     # --- coordination ---------------------------------------------------------------------------------
 
