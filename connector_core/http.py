@@ -37,6 +37,8 @@ class RetryPolicy:
     max_delay: float = 20.0
     max_retry_after: float = 60.0
     statuses: frozenset[int] = RETRY_STATUSES
+    refused_statuses: frozenset[int] = frozenset({429})
+    """Answers that mean the server turned the request away unprocessed: retried even when unsafe to repeat."""
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
         ceiling = min(self.max_delay, self.base_delay * (2**attempt))
@@ -156,7 +158,10 @@ class HttpClient:
                 )
             else:
                 self.stats.record(response.status_code, retried)
-                if response.status_code not in self.policy.statuses or not safe_to_repeat:
+                status = response.status_code
+                if status not in self.policy.statuses:
+                    return response
+                if not safe_to_repeat and status not in self.policy.refused_statuses:
                     return response
                 if attempt + 1 >= self.policy.attempts:
                     return response
