@@ -32,7 +32,7 @@ from .errors import (
 from .hookspecs import hookimpl, hookspec
 from .host import Connector, ConnectorHost, LoadFailure
 from .http import HttpClient, RetryPolicy
-from .integration import Integration, IntegrationStatus, Integrations, WebhookRejected
+from .integration import Integration, Integrations, IntegrationStatus, WebhookRejected
 from .models import (
     Account,
     Address,

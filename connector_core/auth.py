@@ -1,4 +1,5 @@
-"""The token lifecycle, for any OAuth channel: refresh ahead of expiry, one refresh at a time, never lose a token.
+"""The token lifecycle, for any OAuth channel: refresh ahead of expiry, one refresh at a time, never lose a
+token.
 
 Why it is built this way (every rule below is a failure seen in real integrations):
 - Refresh *before* the access token expires (a margin, default 15 minutes), so a long import never
@@ -35,7 +36,8 @@ DEFAULT_MARGIN = timedelta(minutes=15)
 LOCK_TTL = timedelta(seconds=60)
 
 Refresher = Callable[[SecretStr], TokenSet]
-"""Calls the channel: takes the current refresh token, returns the new TokenSet (its refresh token may be None)."""
+"""Calls the channel: takes the current refresh token, returns the new TokenSet (whose refresh token may be
+None)."""
 
 _thread_locks: dict[str, threading.Lock] = {}
 _thread_locks_guard = threading.Lock()

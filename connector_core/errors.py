@@ -78,7 +78,7 @@ class UnknownIntegration(ConnectorError):
 
 
 class OAuthStateError(ConnectorError):
-    """The OAuth callback's `state` is unknown, expired or was already used (a replayed or forged callback)."""
+    """The OAuth callback's `state` is unknown, expired or already used (a replayed or forged callback)."""
 
 
 # --- tokens ------------------------------------------------------------------------------------------
@@ -173,4 +173,4 @@ class ItemRejected(ChannelError):
 
 
 class ShipmentNotAllowed(ConnectorError):
-    """A shipment confirmation the channel will not take for this order (for example, channel-arranged shipping)."""
+    """A shipment confirmation the channel will not take for this order (e.g. channel-arranged shipping)."""

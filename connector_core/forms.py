@@ -21,7 +21,7 @@ from .credentials import Credentials
 from .errors import FieldError, InvalidInput
 from .resources import load_json
 
-SECRET_SENTINEL = "********"
+SECRET_SENTINEL = "********"  # noqa: S105 - a placeholder shown instead of a secret, not a secret
 """What a host shows (and may send back unchanged) in place of a stored secret."""
 
 OAUTH_MANAGED = "x-oauth-managed"

@@ -38,7 +38,7 @@ class RetryPolicy:
     max_retry_after: float = 60.0
     statuses: frozenset[int] = RETRY_STATUSES
     refused_statuses: frozenset[int] = frozenset({429})
-    """Answers that mean the server turned the request away unprocessed: retried even when unsafe to repeat."""
+    """Answers meaning the server turned the request away unprocessed: retried even when unsafe to repeat."""
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
         ceiling = min(self.max_delay, self.base_delay * (2**attempt))

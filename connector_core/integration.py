@@ -50,7 +50,7 @@ log = logging.getLogger("connector_core.integration")
 
 ORDERS_STREAM = "orders"
 ORDERS_SINCE_SETTING = "import_orders_since"
-"""A settings field the core reads, when a connector's settings schema has it: where the first import starts."""
+"""A settings field the core reads, if a settings schema has it: where the first import starts."""
 DEFAULT_FIRST_IMPORT = timedelta(days=30)
 INCREMENTAL_OVERLAP = timedelta(minutes=5)
 OAUTH_STATE_TTL = timedelta(minutes=15)
@@ -77,7 +77,7 @@ class IntegrationStatus:
 
 
 def parcel_fingerprint(order_id: str, parcel: ShipmentParcel) -> str:
-    """Identifies 'this parcel of this order with this tracking': equal fingerprints are the same confirmation."""
+    """Identifies 'this parcel of this order with this tracking': equal fingerprints, same confirmation."""
     lines = sorted(
         f"{line.sku or ''}:{line.quantity or ''}:{','.join(sorted(line.channel_line_ids))}"
         for line in parcel.lines
@@ -185,7 +185,7 @@ class Integrations:
         return self._http[connector.id]
 
     def complete_connect(self, callback_params: Mapping[str, str]) -> Integration:
-        """Finish Connect from the OAuth callback's query: checks `state`, exchanges the code, finds accounts."""
+        """Finish Connect from the OAuth callback's query: check `state`, exchange the code, find accounts."""
         state = callback_params.get("state")
         if not state:
             raise InvalidInput("OAuth callback", [FieldError("state", "is missing")])
@@ -419,7 +419,7 @@ class Integration:
         """Confirm each parcel once: parcels already in the ledger are reported and make no call."""
         done = {r.fingerprint: r for r in self.store.shipments_for(self.id, shipment.order_id)}
         fingerprints = [parcel_fingerprint(shipment.order_id, p) for p in shipment.parcels]
-        pending = [p for p, fp in zip(shipment.parcels, fingerprints) if fp not in done]
+        pending = [p for p, fp in zip(shipment.parcels, fingerprints, strict=True) if fp not in done]
         by_fingerprint: dict[str, ParcelResult] = {}
         calls = 0
         if pending:

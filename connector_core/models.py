@@ -49,7 +49,7 @@ class OrderStatus(str, enum.Enum):
 
 
 class Capability(str, enum.Enum):
-    """What a connector can do; each capability needs a fixed set of hooks (see `hookspecs.CAPABILITY_HOOKS`)."""
+    """What a connector can do; each capability needs a fixed set of hooks (`hookspecs.CAPABILITY_HOOKS`)."""
 
     CONNECT = "connect"
     ORDERS = "orders"
@@ -79,7 +79,9 @@ class Address(_Model):
     full_address: str | None = None
     is_masked: bool = Field(
         False,
-        description="the channel hid part of it (for example, channel-arranged shipping); do not print labels from it",
+        description=(
+            "the channel hid part of it (for example, channel-arranged shipping); do not print labels from it"
+        ),
     )
 
 
@@ -289,7 +291,8 @@ class ReauthorizationState(_Model):
 
 
 class Manifest(_Model):
-    """What a connector says about itself. Schema paths are absolute; secret_parameters feed the cassette filters."""
+    """What a connector says about itself. Schema paths are absolute; secret_parameters feed the cassette
+    filters."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 

@@ -1,4 +1,5 @@
-"""Host-wide plugins, ready to pass to `ConnectorHost(plugins=[...])`; each is registered into every connector.
+"""Host-wide plugins, ready to pass to `ConnectorHost(plugins=[...])`; each is registered into every
+connector.
 
 They show the two ways a host customizes connectors without forking them: answering a hook first
 (`StatusOverride`, ``tryfirst``) and wrapping every call (`HookMetrics`, a pluggy wrapper).

@@ -1,4 +1,5 @@
-"""Keeping secrets out of logs: redact by parameter name at the source, and by value as a last line of defence.
+"""Keeping secrets out of logs: redact by parameter name at the source, and by value as a last line of
+defence.
 
 Connectors log URLs and payloads while debugging. Two layers keep secrets out of every log line:
 `redact_url` / `redact_mapping` blank out known secret parameters before a message is built, and

@@ -90,7 +90,7 @@ class OAuthState:
 
 
 class Store(Protocol):
-    """What the core needs from a database. Every method is safe to call from several threads and processes."""
+    """What the core needs from a database. Every method is safe to call from many threads and processes."""
 
     # integrations
     def create_integration(
@@ -451,7 +451,8 @@ class SQLiteStore:
                    VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
                    ON CONFLICT(integration_id) DO UPDATE SET
                        access_token = excluded.access_token, access_expires_at = excluded.access_expires_at,
-                       refresh_token = excluded.refresh_token, refresh_expires_at = excluded.refresh_expires_at,
+                       refresh_token = excluded.refresh_token,
+                       refresh_expires_at = excluded.refresh_expires_at,
                        scopes = excluded.scopes, extra = excluded.extra,
                        version = tokens.version + 1, updated_at = excluded.updated_at""",
                 (
@@ -585,7 +586,8 @@ class SQLiteStore:
         rows = (
             self._connection()
             .execute(
-                "SELECT * FROM shipment_ledger WHERE integration_id = ? AND order_id = ? ORDER BY confirmed_at",
+                "SELECT * FROM shipment_ledger WHERE integration_id = ? AND order_id = ? "
+                "ORDER BY confirmed_at",
                 (integration_id, order_id),
             )
             .fetchall()
@@ -606,8 +608,9 @@ class SQLiteStore:
     def record_shipment(self, integration_id: str, record: ShipmentRecord) -> None:
         with self._write() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO shipment_ledger (integration_id, order_id, fingerprint, tracking_number, "
-                "carrier, line_ids, package_id, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO shipment_ledger (integration_id, order_id, fingerprint, "
+                "tracking_number, carrier, line_ids, package_id, confirmed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     integration_id,
                     record.order_id,
@@ -695,7 +698,8 @@ class SQLiteStore:
         """True the first time an event id is seen for the integration, False for a redelivery."""
         with self._write() as conn:
             cursor = conn.execute(
-                "INSERT OR IGNORE INTO webhook_events (integration_id, event_id, received_at) VALUES (?, ?, ?)",
+                "INSERT OR IGNORE INTO webhook_events (integration_id, event_id, received_at) "
+                "VALUES (?, ?, ?)",
                 (integration_id, event_id, self._now()),
             )
             return cursor.rowcount == 1
