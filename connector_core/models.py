@@ -73,12 +73,12 @@ class Address(_Model):
     phone: str | None = None
     lines: list[str] = Field(default_factory=list, description="street lines, most specific last")
     city: str | None = None
-    region: str | None = Field(None, description="state, county or province")
+    region: str | None = Field(default=None, description="state, county or province")
     postal_code: str | None = None
-    country_code: str | None = Field(None, description="ISO 3166-1 alpha-2")
+    country_code: str | None = Field(default=None, description="ISO 3166-1 alpha-2")
     full_address: str | None = None
     is_masked: bool = Field(
-        False,
+        default=False,
         description=(
             "the channel hid part of it (for example, channel-arranged shipping); do not print labels from it"
         ),
@@ -121,7 +121,7 @@ class Order(_Model):
     created_at: UtcDatetime
     updated_at: UtcDatetime
     paid_at: UtcDatetime | None = None
-    account_id: str | None = Field(None, description="the shop or account the order belongs to")
+    account_id: str | None = Field(default=None, description="the shop or account the order belongs to")
     currency: str
     subtotal: Money
     shipping: Money
@@ -152,7 +152,9 @@ class OrderPage(_Model):
     orders: list[Order]
     problems: list[OrderProblem] = Field(default_factory=list)
     resume: str | None = None
-    total: int | None = Field(None, description="how many orders the whole window holds, if the channel says")
+    total: int | None = Field(
+        default=None, description="how many orders the whole window holds, if the channel says"
+    )
 
 
 class OrderWindow(_Model):
@@ -166,7 +168,7 @@ class StockLevel(_Model):
     sku: str = Field(min_length=1)
     quantity: int
     warehouse: str | None = Field(
-        None, description="the host's warehouse code; mapped by the connector's settings"
+        default=None, description="the host's warehouse code; mapped by the connector's settings"
     )
 
 
@@ -177,7 +179,7 @@ class StockResult(_Model):
     sku: str
     warehouse: str | None = None
     outcome: StockOutcome
-    quantity: int | None = Field(None, description="the quantity sent (after clamping)")
+    quantity: int | None = Field(default=None, description="the quantity sent (after clamping)")
     code: str | None = None
     message: str | None = None
 
@@ -192,7 +194,7 @@ class StockReport(_Model):
 
 class ShipmentLine(_Model):
     sku: str | None = None
-    quantity: int | None = Field(None, ge=1)
+    quantity: int | None = Field(default=None, ge=1)
     channel_line_ids: list[str] = Field(default_factory=list)
 
 
@@ -248,7 +250,7 @@ class Account(_Model):
     name: str | None = None
     region: str | None = None
     selector: str | None = Field(
-        None,
+        default=None,
         description="what the channel needs on each call to address this account (TikTok: the shop cipher)",
     )
     extra: dict[str, Any] = Field(default_factory=dict)
