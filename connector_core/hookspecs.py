@@ -143,7 +143,7 @@ def get_orders(ctx: ConnectorContext, order_ids: Sequence[str]) -> OrderPage:  #
 
 
 @hookspec(firstresult=True)
-def map_order_status(  # type: ignore[empty-body]
+def map_order_status(
     ctx: ConnectorContext, channel_status: str, channel_order: Mapping[str, Any]
 ) -> OrderStatus | None:
     """Map the channel's order status to the canonical `OrderStatus`.

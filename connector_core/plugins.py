@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
@@ -42,7 +42,7 @@ class HookMetrics:
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
         self.failures: Counter[str] = Counter()
-        self.seconds: Counter[str] = Counter()
+        self.seconds: defaultdict[str, float] = defaultdict(float)
         self._lock = threading.Lock()
 
     def record(self, hook: str, seconds: float, failed: bool) -> None:
