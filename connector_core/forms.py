@@ -9,6 +9,7 @@ schema follows, and a host relies on:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,15 +79,36 @@ def _message(error: ValidationError, schema: Mapping[str, Any]) -> str:
     if error.validator == "enum":
         allowed = ", ".join(repr(v) for v in field_schema.get("enum", []))
         return f"{title or 'value'} must be one of {allowed}"
-    if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown field(s)")
     return f"{title}: {error.message}" if title else error.message
+
+
+def _unknown_fields(error: ValidationError) -> list[str]:
+    """The names an `additionalProperties: false` error is about (jsonschema reports them on the parent)."""
+    parent = error.schema if isinstance(error.schema, dict) else {}
+    known = _properties(parent)
+    patterns = parent.get("patternProperties", {})
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    return [
+        str(name)
+        for name in instance
+        if name not in known and not any(re.search(p, str(name)) for p in patterns)
+    ]
+
+
+def _field_errors(error: ValidationError, schema: Mapping[str, Any]) -> list[FieldError]:
+    if error.validator == "additionalProperties":
+        # One error per unknown field, at that field's own path, so a form can flag each of them.
+        parent = _field_path(error)
+        names = _unknown_fields(error)
+        if names:
+            return [FieldError(f"{parent}.{n}" if parent else n, "unknown field") for n in names]
+    return [FieldError(_field_path(error), _message(error, schema))]
 
 
 def validate(values: Mapping[str, Any], schema: Mapping[str, Any]) -> list[FieldError]:
     """Every problem in `values`, one `FieldError(field path, message)` each, sorted by field."""
     validator = Draft7Validator(schema, format_checker=_FORMAT_CHECKER)
-    errors = [FieldError(_field_path(e), _message(e, schema)) for e in validator.iter_errors(dict(values))]
+    errors = [fe for e in validator.iter_errors(dict(values)) for fe in _field_errors(e, schema)]
     return sorted(set(errors), key=lambda e: (e.field, e.message))
 
 
