@@ -71,7 +71,7 @@ def _message(error: ValidationError, schema: Mapping[str, Any]) -> str:
     title = field_schema.get("title")
     if error.validator == "required":
         missing = _field_path(error).rsplit(".", 1)[-1]
-        sub = _properties(schema).get(missing, {})
+        sub = _properties(field_schema or schema).get(missing, {})
         return f"{sub.get('title', missing)} is required"
     if is_secret(field_schema):
         # jsonschema's own messages quote the value; a secret's value must never be echoed.
@@ -79,6 +79,9 @@ def _message(error: ValidationError, schema: Mapping[str, Any]) -> str:
     if error.validator == "enum":
         allowed = ", ".join(repr(v) for v in field_schema.get("enum", []))
         return f"{title or 'value'} must be one of {allowed}"
+    if isinstance(error.instance, (dict, list)):
+        # jsonschema's message quotes the whole object or list, secrets inside it included: name the rule.
+        return f"{title or 'value'} does not satisfy '{error.validator}' ({error.validator_value!r})"
     return f"{title}: {error.message}" if title else error.message
 
 
