@@ -427,7 +427,13 @@ class Integration:
                 self.context(), shipment.model_copy(update={"parcels": pending})
             )
             calls = report.calls
-            for parcel, result in zip(pending, report.parcels):
+            if len(report.parcels) != len(pending):
+                raise ConnectorError(
+                    f"connector {self.connector.id!r} answered confirm_shipment for order "
+                    f"{shipment.order_id} with {len(report.parcels)} parcel results for {len(pending)} "
+                    "parcels: it must return one result per parcel, in order"
+                )
+            for parcel, result in zip(pending, report.parcels, strict=True):
                 fingerprint = parcel_fingerprint(shipment.order_id, parcel)
                 by_fingerprint[fingerprint] = result
                 self._record_parcel(shipment.order_id, fingerprint, result)
