@@ -135,10 +135,11 @@ def fetch_orders(ctx: ConnectorContext, window: OrderWindow, resume: str | None)
 
 @hookspec(firstresult=True)
 def get_orders(ctx: ConnectorContext, order_ids: Sequence[str]) -> OrderPage:  # type: ignore[empty-body]
-    """Fetch specific orders by the channel's ids (a webhook named them, or the host re-reads one).
+    """Fetch specific orders by the channel's ids.
 
-    Returns one `OrderPage` holding those found; ids the channel does not know go into `problems`.
-    ``firstresult``.
+    Called when a webhook named orders whose new state the host wants, or when the host re-reads an
+    order (before printing a label, after a dispute). Returns one `OrderPage` holding those found, mapped
+    like `fetch_orders` maps them; ids the channel does not know go into `problems`. ``firstresult``.
     """
 
 
