@@ -382,9 +382,11 @@ class Integration:
             previous = ledger.get(key)
             if level.quantity < 0:
                 results[key] = StockResult(
-                    sku=level.sku, warehouse=level.warehouse, outcome="invalid",
+                    sku=level.sku,
+                    warehouse=level.warehouse,
+                    outcome="invalid",
                     message=f"quantity {level.quantity} is negative",
-                )  # fmt: skip
+                )
             elif previous is not None and previous.quantity == level.quantity:
                 results[key] = StockResult(
                     sku=level.sku, warehouse=level.warehouse, outcome="unchanged", quantity=level.quantity

@@ -1,0 +1,258 @@
+"""Shipment confirmation for Seller Shipping orders: tracking and carrier to TikTok, one parcel at a time.
+
+US, UK, ES and IE shops "mark a package as shipped" with the order's line-item ids (one call per
+parcel, so multi-parcel shipments work); other markets ship an existing package by id with
+`self_shipment`. Before any write the order is read back from TikTok, which makes a retried
+confirmation whose first answer was lost harmless: lines already carrying this tracking number are
+reported as confirmed, not shipped twice. A changed tracking number inside TikTok's 72-hour window
+updates the shipping info instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import Any
+
+from connector_core import (
+    ConnectorContext,
+    ParcelResult,
+    Shipment,
+    ShipmentNotAllowed,
+    ShipmentParcel,
+    ShipmentReport,
+)
+from connector_core.clock import from_unix
+from connector_core.errors import ChannelError, ConnectorError
+from connector_core.models import ParcelOutcome
+
+from .client import TikTokClient
+from .orders import raw_orders
+
+log = logging.getLogger("connectors.tiktok_shop.fulfillment")
+
+MARK_SHIPPED_MARKETS = frozenset({"US", "GB", "UK", "ES", "IE"})
+TRACKING_UPDATE_WINDOW = timedelta(hours=72)
+SHIPPABLE_STATUSES = frozenset({"AWAITING_SHIPMENT", "PARTIALLY_SHIPPING"})
+CARRIERS = "carriers"
+
+Line = Mapping[str, Any]
+
+
+class ParcelRejected(Exception):
+    """This parcel cannot be confirmed as asked; the message says why and what to do."""
+
+
+def normalise_carrier(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def shipping_providers(
+    ctx: ConnectorContext, client: TikTokClient, delivery_option_id: str
+) -> list[dict[str, str]]:
+    cached = ctx.cache.get(CARRIERS, delivery_option_id)
+    if cached is not None:
+        return list(cached)
+    path = client.path("logistics", f"delivery_options/{delivery_option_id}/shipping_providers")
+    providers = [
+        {"id": str(p["id"]), "name": str(p.get("name", ""))}
+        for p in client.get(path).get("shipping_providers") or []
+    ]
+    ctx.cache.put(CARRIERS, {delivery_option_id: providers})
+    return providers
+
+
+def resolve_carrier(ctx: ConnectorContext, client: TikTokClient, order: Line, carrier: str) -> str:
+    """The `shipping_provider_id` for a carrier name: tolerant of case, spacing and the configured aliases."""
+    option = order.get("delivery_option_id")
+    if not option:
+        raise ParcelRejected(f"order {order.get('id')} has no delivery option, so no carrier can be matched")
+    providers = shipping_providers(ctx, client, str(option))
+    aliases = {normalise_carrier(k): v for k, v in (ctx.settings.get("carrier_aliases") or {}).items()}
+    wanted = normalise_carrier(aliases.get(normalise_carrier(carrier), carrier))
+    for provider in providers:
+        if normalise_carrier(provider["name"]) == wanted or provider["id"] == carrier:
+            return provider["id"]
+    names = ", ".join(p["name"] for p in providers) or "none"
+    raise ParcelRejected(
+        f"carrier {carrier!r} is not offered for this order's delivery option; valid carriers: {names} "
+        "(or map yours in the 'carrier_aliases' setting)"
+    )
+
+
+def _shipped(line: Line) -> bool:
+    return bool(line.get("tracking_number")) or line.get("package_status") not in (None, "", "TO_FULFILL")
+
+
+def select_lines(order: Line, parcel: ShipmentParcel, taken: set[str]) -> list[Line]:
+    """The order's line items this parcel covers, unshipped ones first; raises when they cannot be found."""
+    lines = [li for li in order.get("line_items") or [] if str(li.get("id")) not in taken]
+    lines.sort(key=_shipped)
+    if not parcel.lines:
+        unshipped = [li for li in lines if not _shipped(li)]
+        chosen = unshipped or [li for li in lines if li.get("tracking_number")]
+        if not chosen:
+            raise ParcelRejected("the order has no line left to ship")
+        return chosen
+    chosen = []
+    for wanted in parcel.lines:
+        if wanted.channel_line_ids:
+            ids = set(wanted.channel_line_ids)
+            picked = [li for li in lines if str(li.get("id")) in ids]
+            if len(picked) != len(ids):
+                raise ParcelRejected(
+                    f"line item ids {sorted(ids - {str(li.get('id')) for li in picked})} are not on the order"
+                )
+        else:
+            matching = [li for li in lines if li.get("seller_sku") == wanted.sku and li not in chosen]
+            picked = matching[: wanted.quantity or len(matching)]
+            if not picked or (wanted.quantity and len(picked) < wanted.quantity):
+                raise ParcelRejected(
+                    f"SKU {wanted.sku!r}: asked to ship {wanted.quantity or 'all'}, the order has {len(matching)} unit(s) left"
+                )
+        chosen.extend(picked)
+    return chosen
+
+
+def confirm_shipment(ctx: ConnectorContext, shipment: Shipment) -> ShipmentReport:
+    if ctx.settings.get("push_shipments") is False:
+        raise ShipmentNotAllowed(
+            "pushing shipment confirmations is switched off in this integration's settings"
+        )
+    client = TikTokClient(ctx)
+    found = raw_orders(ctx, [shipment.order_id])
+    if not found:
+        raise ConnectorError(f"order {shipment.order_id}: TikTok returned no such order for this shop")
+    order = found[0]
+    _check_order_can_ship(order)
+    taken: set[str] = set()
+    results: list[ParcelResult] = []
+    calls = 0
+    for parcel in shipment.parcels:
+        result, made_call = _confirm_parcel(ctx, client, order, parcel, taken)
+        calls += made_call
+        taken.update(result.channel_line_ids)
+        results.append(result)
+    return ShipmentReport(order_id=shipment.order_id, parcels=results, calls=calls)
+
+
+def _check_order_can_ship(order: Line) -> None:
+    order_id = order.get("id")
+    if order.get("shipping_type") == "TIKTOK":
+        raise ShipmentNotAllowed(
+            f"order {order_id} uses TikTok Shipping: TikTok provides the label and tracking, nothing to confirm; "
+            "switch the shop to Seller Shipping to ship with your own carriers"
+        )
+    status = order.get("status")
+    if status in {"UNPAID", "ON_HOLD", "CANCELLED"}:
+        raise ShipmentNotAllowed(f"order {order_id} is {status} on TikTok and cannot be shipped")
+
+
+def _confirm_parcel(
+    ctx: ConnectorContext, client: TikTokClient, order: Line, parcel: ShipmentParcel, taken: set[str]
+) -> tuple[ParcelResult, int]:
+    def result(outcome: ParcelOutcome, **details: Any) -> ParcelResult:
+        return ParcelResult(
+            tracking_number=parcel.tracking_number, carrier=parcel.carrier, outcome=outcome, **details
+        )
+
+    try:
+        lines = select_lines(order, parcel, taken)
+        line_ids = [str(li["id"]) for li in lines]
+        if all(li.get("tracking_number") == parcel.tracking_number for li in lines):
+            return result(
+                "already_confirmed",
+                channel_line_ids=line_ids,
+                package_id=_single_package(lines),
+                message="TikTok already has this tracking number on these lines",
+            ), 0
+        provider_id = resolve_carrier(ctx, client, order, parcel.carrier)
+        if all(not _shipped(li) for li in lines):
+            package_id, warnings = _ship(ctx, client, order, lines, parcel.tracking_number, provider_id)
+            return result(
+                "confirmed",
+                package_id=package_id,
+                channel_line_ids=line_ids,
+                warnings=warnings,
+            ), 1
+        if all(li.get("tracking_number") for li in lines):
+            package_id = _update_tracking(ctx, client, order, lines, parcel.tracking_number, provider_id)
+            return result("tracking_updated", package_id=package_id, channel_line_ids=line_ids), 1
+        raise ParcelRejected("the parcel mixes shipped and unshipped lines: confirm them as separate parcels")
+    except ParcelRejected as exc:
+        return result("rejected", message=f"order {order.get('id')}: {exc}"), 0
+    except ChannelError as exc:
+        return result("rejected", code=str(exc.code), message=exc.channel_message), 1
+
+
+def _single_package(lines: Sequence[Line]) -> str | None:
+    packages = {str(li.get("package_id")) for li in lines if li.get("package_id")}
+    return packages.pop() if len(packages) == 1 else None
+
+
+def _market(ctx: ConnectorContext, order: Line) -> str:
+    region = (ctx.account.region if ctx.account else None) or (order.get("recipient_address") or {}).get(
+        "region_code"
+    )
+    return str(region or "").upper()
+
+
+def _ship(
+    ctx: ConnectorContext,
+    client: TikTokClient,
+    order: Line,
+    lines: Sequence[Line],
+    tracking: str,
+    provider_id: str,
+) -> tuple[str | None, list[str]]:
+    order_id = str(order["id"])
+    if _market(ctx, order) in MARK_SHIPPED_MARKETS:
+        path = client.path("fulfillment", f"orders/{order_id}/packages")
+        body = {
+            "order_line_item_ids": [str(li["id"]) for li in lines],
+            "tracking_number": tracking,
+            "shipping_provider_id": provider_id,
+        }
+        data = client.post(path, body)
+        warning = (data.get("warning") or {}).get("message")
+        return (str(data["package_id"]) if data.get("package_id") else None), ([warning] if warning else [])
+    package_id = _single_package(lines)
+    if package_id is None:
+        raise ParcelRejected(
+            "these lines are not one TikTok package: split the order in Seller Center (or confirm whole packages)"
+        )
+    in_package = {
+        str(li["id"]) for li in order.get("line_items") or [] if str(li.get("package_id")) == package_id
+    }
+    if in_package != {str(li["id"]) for li in lines}:
+        raise ParcelRejected(
+            f"package {package_id} holds other lines too: confirm the whole package in one parcel"
+        )
+    path = client.path("fulfillment", f"packages/{package_id}/ship")
+    client.post(path, {"self_shipment": {"tracking_number": tracking, "shipping_provider_id": provider_id}})
+    return package_id, []
+
+
+def _update_tracking(
+    ctx: ConnectorContext,
+    client: TikTokClient,
+    order: Line,
+    lines: Sequence[Line],
+    tracking: str,
+    provider_id: str,
+) -> str | None:
+    shipped_at = max((int(li.get("rts_time") or order.get("rts_time") or 0) for li in lines), default=0)
+    if shipped_at and ctx.clock.now() - from_unix(shipped_at) > TRACKING_UPDATE_WINDOW:
+        raise ParcelRejected(
+            f"shipped on {from_unix(shipped_at):%Y-%m-%d %H:%M} UTC: TikTok accepts tracking changes only within "
+            "72 hours of shipping; change it in Seller Center"
+        )
+    package_id = _single_package(lines)
+    body = {"tracking_number": tracking, "shipping_provider_id": provider_id}
+    if package_id is not None:
+        client.post(client.path("fulfillment", f"packages/{package_id}/shipping_info/update"), body)
+    else:
+        client.post(client.path("fulfillment", f"orders/{order['id']}/shipping_info/update"), body)
+    return package_id

@@ -1,0 +1,272 @@
+"""One raw TikTok order (202309 shape) -> one canonical `Order`.
+
+The quirks handled here: line items are one per *unit* (grouped back into quantities per SKU, every
+line-item id kept for shipment confirmation); money is decimal strings; times are Unix seconds; on
+TikTok Shipping orders the buyer's name, phone and street are masked with `***`.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+
+from connector_core import (
+    Address,
+    Cancellation,
+    Money,
+    Order,
+    OrderLine,
+    OrderProblem,
+    OrderStatus,
+    Parcel,
+)
+from connector_core.clock import from_unix
+
+from .statuses import UNKNOWN_STATUS_WARNING, normalise
+
+MASK = "***"
+MASKED_WARNING = (
+    "TikTok masked the buyer's name, phone or street (TikTok Shipping order): print TikTok's label; "
+    "full buyer details need Seller Shipping (Seller Center > Orders > Shipping Options)"
+)
+CHANNEL_FIELDS = (
+    "shipping_type",
+    "fulfillment_type",
+    "delivery_option_id",
+    "delivery_option_name",
+    "delivery_type",
+    "warehouse_id",
+    "shipping_provider",
+    "shipping_provider_id",
+    "tracking_number",
+    "is_on_hold_order",
+    "is_buyer_request_cancel",
+    "order_type",
+    "is_cod",
+    "is_sample_order",
+    "is_replacement_order",
+    "split_or_combine_tag",
+    "buyer_email",
+    "user_id",
+    "seller_note",
+    "rts_time",
+    "rts_sla_time",
+    "shipping_due_time",
+    "collection_due_time",
+    "delivery_due_time",
+    "request_cancel_time",
+    "commerce_platform",
+)
+
+StatusMapper = Callable[[str, Mapping[str, Any]], OrderStatus | None]
+
+
+class OrderMappingError(ValueError):
+    """A raw order that cannot become a canonical one; names the field at fault."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: {problem}")
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _money(raw: Mapping[str, Any], field: str, currency: str) -> Money:
+    if raw.get(field) in (None, ""):
+        raise OrderMappingError(f"payment.{field}", "is missing")
+    return _optional_money(raw, field, currency) or Money(amount=Decimal(0), currency=currency)
+
+
+def _optional_money(raw: Mapping[str, Any], field: str, currency: str) -> Money | None:
+    value = raw.get(field)
+    if value in (None, ""):
+        return None
+    try:
+        return Money(amount=Decimal(str(value)), currency=currency)
+    except (decimal.InvalidOperation, ValidationError):
+        raise OrderMappingError(f"payment.{field}", f"{value!r} is not a decimal amount") from None
+
+
+def _time(raw: Mapping[str, Any], field: str, required: bool = True) -> Any:
+    value = raw.get(field)
+    if value in (None, "", 0):
+        if required:
+            raise OrderMappingError(field, "is missing")
+        return None
+    try:
+        return from_unix(value)
+    except (TypeError, ValueError, OverflowError, OSError):
+        raise OrderMappingError(field, f"{value!r} is not a Unix time") from None
+
+
+def _is_masked(*values: str | None) -> bool:
+    return any(value and MASK in value for value in values)
+
+
+def map_address(raw: Any) -> Address:
+    if not isinstance(raw, Mapping):
+        raise OrderMappingError("recipient_address", "is missing: the order has no ship-to address")
+    lines = [
+        line
+        for key in ("address_line1", "address_line2", "address_line3", "address_line4")
+        if (line := _text(raw.get(key)))
+    ]
+    full = _text(raw.get("full_address"))
+    if not lines and not full:
+        raise OrderMappingError("recipient_address", "has no street lines: the order has no ship-to address")
+    levels = {
+        d.get("address_level"): _text(d.get("address_name"))
+        for d in raw.get("district_info") or []
+        if isinstance(d, Mapping)
+    }
+    name = _text(raw.get("name")) or " ".join(
+        p for p in (_text(raw.get("first_name")), _text(raw.get("last_name"))) if p
+    )
+    phone = _text(raw.get("phone_number"))
+    return Address(
+        name=name or None,
+        phone=phone,
+        lines=lines or ([full] if full else []),
+        city=levels.get("L3") or levels.get("L2"),
+        region=levels.get("L1"),
+        postal_code=_text(raw.get("postal_code")),
+        country_code=_text(raw.get("region_code")),
+        full_address=full,
+        is_masked=_is_masked(name, phone, full, *lines),
+    )
+
+
+def group_lines(items: Any, currency: str) -> list[OrderLine]:
+    """One canonical line per (SKU, unit price), its quantity the number of TikTok line items."""
+    if not isinstance(items, list) or not items:
+        raise OrderMappingError("line_items", "is empty")
+    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping) or not _text(item.get("id")):
+            raise OrderMappingError(f"line_items[{index}].id", "is missing")
+        sku_key = _text(item.get("sku_id")) or _text(item.get("seller_sku")) or str(item["id"])
+        groups.setdefault((sku_key, str(item.get("sale_price"))), []).append(item)
+    lines = []
+    for (_, price), units in groups.items():
+        first = units[0]
+        try:
+            unit_price = Money(amount=Decimal(price), currency=_text(first.get("currency")) or currency)
+        except (decimal.InvalidOperation, ValidationError):
+            raise OrderMappingError(
+                f"line_items[{first.get('id')}].sale_price", f"{price!r} is not an amount"
+            ) from None
+        lines.append(
+            OrderLine(
+                sku=_text(first.get("seller_sku")),
+                title=_text(first.get("product_name")) or _text(first.get("sku_name")) or "(untitled item)",
+                variant=_text(first.get("sku_name")),
+                quantity=len(units),
+                unit_price=unit_price,
+                channel_sku_id=_text(first.get("sku_id")),
+                channel_product_id=_text(first.get("product_id")),
+                channel_line_ids=[str(u["id"]) for u in units],
+            )
+        )
+    return lines
+
+
+def map_parcels(raw: Mapping[str, Any]) -> list[Parcel]:
+    """Packages with the line items and tracking each holds (US/UK orders have none before shipping)."""
+    by_package: dict[str, dict[str, Any]] = {}
+    for package in raw.get("packages") or []:
+        if isinstance(package, Mapping) and _text(package.get("id")):
+            by_package[str(package["id"])] = {"lines": [], "tracking": None, "carrier": None}
+    for item in raw.get("line_items") or []:
+        package_id = _text(item.get("package_id")) if isinstance(item, Mapping) else None
+        if package_id is None:
+            continue
+        entry = by_package.setdefault(package_id, {"lines": [], "tracking": None, "carrier": None})
+        entry["lines"].append(str(item.get("id")))
+        entry["tracking"] = entry["tracking"] or _text(item.get("tracking_number"))
+        entry["carrier"] = entry["carrier"] or _text(item.get("shipping_provider_name"))
+    return [
+        Parcel(id=pid, tracking_number=e["tracking"], carrier=e["carrier"], channel_line_ids=e["lines"])
+        for pid, e in by_package.items()
+    ]
+
+
+def map_cancellation(raw: Mapping[str, Any], status: str) -> Cancellation | None:
+    reason = _text(raw.get("cancel_reason"))
+    initiator = _text(raw.get("cancellation_initiator"))
+    if status != "CANCELLED" and not reason and not initiator:
+        return None
+    return Cancellation(
+        reason=reason, initiator=initiator, cancelled_at=_time(raw, "cancel_time", required=False)
+    )
+
+
+def map_order(raw: Mapping[str, Any], map_status: StatusMapper, account_id: str | None = None) -> Order:
+    """Map one raw order; raises `OrderMappingError` naming the field when it cannot."""
+    order_id = _text(raw.get("id"))
+    if order_id is None:
+        raise OrderMappingError("id", "is missing")
+    channel_status = _text(raw.get("status"))
+    if channel_status is None:
+        raise OrderMappingError("status", "is missing")
+    payment = raw.get("payment")
+    if not isinstance(payment, Mapping):
+        raise OrderMappingError("payment", "is missing")
+    currency = _text(payment.get("currency"))
+    if currency is None or len(currency) != 3:
+        raise OrderMappingError("payment.currency", f"{payment.get('currency')!r} is not a currency code")
+    warnings = []
+    status = map_status(normalise(channel_status), raw)
+    if status is None:
+        status = OrderStatus.ON_HOLD
+        warnings.append(UNKNOWN_STATUS_WARNING.format(status=channel_status))
+    ship_to = map_address(raw.get("recipient_address"))
+    if ship_to.is_masked:
+        warnings.append(MASKED_WARNING)
+    try:
+        return Order(
+            id=order_id,
+            status=status,
+            channel_status=channel_status,
+            created_at=_time(raw, "create_time"),
+            updated_at=_time(raw, "update_time"),
+            paid_at=_time(raw, "paid_time", required=False),
+            account_id=account_id,
+            currency=currency,
+            subtotal=_money(payment, "sub_total", currency),
+            shipping=_optional_money(payment, "shipping_fee", currency)
+            or Money(amount=Decimal(0), currency=currency),
+            tax=_optional_money(payment, "tax", currency),
+            total=_money(payment, "total_amount", currency),
+            ship_to=ship_to,
+            lines=group_lines(raw.get("line_items"), currency),
+            shipping_by="seller" if raw.get("shipping_type") == "SELLER" else "channel",
+            buyer_note=_text(raw.get("buyer_message")),
+            parcels=map_parcels(raw),
+            cancellation=map_cancellation(raw, normalise(channel_status)),
+            warnings=warnings,
+            channel_data={k: raw[k] for k in CHANNEL_FIELDS if k in raw},
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise OrderMappingError(field, first["msg"]) from None
+
+
+def map_or_report(raw: Any, map_status: StatusMapper, account_id: str | None = None) -> Order | OrderProblem:
+    """The order, or a problem naming the order id and the field: one bad order never sinks its page."""
+    order_id = _text(raw.get("id")) if isinstance(raw, Mapping) else None
+    if not isinstance(raw, Mapping):
+        return OrderProblem(order_id=None, message=f"not an order object: {type(raw).__name__}")
+    try:
+        return map_order(raw, map_status, account_id)
+    except OrderMappingError as exc:
+        return OrderProblem(order_id=order_id, message=f"order {order_id or '(no id)'}: {exc}")

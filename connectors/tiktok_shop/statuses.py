@@ -1,0 +1,52 @@
+"""TikTok order statuses and the default mapping onto the canonical `OrderStatus` (DESIGN.md's table)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from connector_core import OrderStatus
+
+DEFAULT_STATUS_MAP: dict[str, OrderStatus] = {
+    "UNPAID": OrderStatus.AWAITING_PAYMENT,
+    "ON_HOLD": OrderStatus.ON_HOLD,
+    "AWAITING_SHIPMENT": OrderStatus.AWAITING_SHIPMENT,
+    "PARTIALLY_SHIPPING": OrderStatus.PARTIALLY_SHIPPED,
+    "AWAITING_COLLECTION": OrderStatus.SHIPPED,
+    "IN_TRANSIT": OrderStatus.SHIPPED,
+    "DELIVERED": OrderStatus.DELIVERED,
+    "COMPLETED": OrderStatus.DELIVERED,
+    "CANCELLED": OrderStatus.CANCELLED,
+}
+
+# Legacy (202212 and older) numeric codes, in case an old payload or webhook still carries one.
+LEGACY_NUMERIC = {
+    "100": "UNPAID",
+    "111": "AWAITING_SHIPMENT",
+    "112": "AWAITING_COLLECTION",
+    "114": "PARTIALLY_SHIPPING",
+    "121": "IN_TRANSIT",
+    "122": "DELIVERED",
+    "130": "COMPLETED",
+    "140": "CANCELLED",
+}
+
+UNKNOWN_STATUS_WARNING = (
+    "TikTok status {status!r} is not known to this connector: imported as on_hold so it is not shipped; "
+    "map it with the 'status_overrides' setting"
+)
+
+
+def normalise(channel_status: str) -> str:
+    status = str(channel_status).strip().upper()
+    return LEGACY_NUMERIC.get(status, status)
+
+
+def map_status(channel_status: str, settings: Mapping[str, Any]) -> OrderStatus | None:
+    """The settings' override if any, else the default table; None for a status nobody knows."""
+    status = normalise(channel_status)
+    overrides = settings.get("status_overrides") or {}
+    for key, value in overrides.items():
+        if key.upper() == status:
+            return OrderStatus(value)
+    return DEFAULT_STATUS_MAP.get(status)
