@@ -1,0 +1,53 @@
+"""All the emulator's state in one object: clock, world, orders, stock, tokens, webhooks, faults and counters."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from .clock import Clock
+from .config import EmulatorConfig
+from .faults import Faults
+from .inventory import Inventory
+from .orderbook import OrderBook
+from .ordergen import OrderSpace
+from .ordersearch import OrderSearch
+from .stats import Stats
+from .tokens import AuthState
+from .webhooks import Webhooks
+from .world import Shop, World
+
+
+class Backend:
+    """Shared by both HTTP servers and the Python control object; every part is thread-safe."""
+
+    def __init__(self, config: EmulatorConfig) -> None:
+        self.config = config
+        start = int(time.time()) if config.start_time is None else int(config.start_time)
+        self.clock = Clock(start)
+        self.world = World(config.seed, config.products_per_shop, start)
+        self.space = OrderSpace(self.world, config.seed, config.orders, start, config.history_seconds)
+        self.book = OrderBook(self.space, self.clock)
+        self.search = OrderSearch(self.book)
+        self.inventory = Inventory(self.world, config.seed)
+        self.auth = AuthState(config, self.clock)
+        self.webhooks = Webhooks(config, self.clock)
+        self.faults = Faults(config.seed)
+        self.stats = Stats()
+        self.urls: dict[str, str] = {}
+        self.book.add_status_listener(self._publish_status_change)
+
+    def shop_by_cipher(self, cipher: str) -> Shop | None:
+        return self.world.by_cipher.get(cipher)
+
+    def _publish_status_change(self, shop: Shop, order: dict[str, Any], previous: str) -> None:
+        self.webhooks.publish(shop.id, "ORDER_STATUS_CHANGE", {
+            "order_id": order["id"], "order_status": order["status"],
+            "is_on_hold_order": order["is_on_hold_order"], "update_time": order["update_time"]})
+
+    def revoke(self) -> None:
+        """The seller deauthorizes the app: tokens die and subscribers hear SELLER_DEAUTHORIZATION."""
+        self.auth.revoke_all()
+        for shop in self.world.shops:
+            self.webhooks.publish(shop.id, "SELLER_DEAUTHORIZATION", {
+                "message": f"Shop_id {shop.id} is deauthorized from your APP by merchant."})
