@@ -17,7 +17,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from . import forms
+from . import forms, operator_cli
 from .errors import ConnectorError
 from .host import ConnectorHost
 from .redaction import install_secret_filter
@@ -132,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--settings", action="store_true", help="validate against the settings schema")
     p.set_defaults(handler=cmd_validate)
 
+    operator_cli.register(sub)
     _register_plugin_commands(sub)
     return parser
 

@@ -309,6 +309,9 @@ class Manifest(_Model):
         default=(), description="query/header/body names whose values are secret on the wire"
     )
     docs_url: str | None = None
+    callback_path: str = Field(
+        default="/callback", description="the OAuth redirect path hosts register with the channel's app"
+    )
 
 
 CANONICAL_MODELS: tuple[type[BaseModel], ...] = (

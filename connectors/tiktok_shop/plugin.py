@@ -61,6 +61,7 @@ def connector_manifest() -> Manifest:
         ui_schema=str(schema_path(CONNECTOR_ID, "credentials.ui.json")),
         secret_parameters=SECRET_PARAMETERS,
         docs_url="https://partner.tiktokshop.com/docv2",
+        callback_path="/tiktok/auth/callback",
     )
 
 
