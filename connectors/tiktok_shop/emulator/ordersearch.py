@@ -45,12 +45,12 @@ class OrderQuery:
         return hashlib.sha1(repr(astuple(self)).encode()).hexdigest()[:16]
 
     def pinned(self, now: int) -> OrderQuery:
-        """Upper bounds defaulted to ``now`` where only a lower bound was given."""
+        """Upper bounds defaulted to "now" where only a lower bound was given (the current second included)."""
         result = self
         if self.update_ge is not None and self.update_lt is None:
-            result = replace(result, update_lt=now)
+            result = replace(result, update_lt=now + 1)
         if self.create_ge is not None and self.create_lt is None:
-            result = replace(result, create_lt=now)
+            result = replace(result, create_lt=now + 1)
         return result
 
 
