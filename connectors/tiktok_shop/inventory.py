@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from connector_core import ConnectorContext, StockLevel, StockReport, StockResult
+from connector_core.clock import to_unix
 from connector_core.errors import ChannelError
 
 from .client import TikTokClient
@@ -24,6 +25,7 @@ MAX_QUANTITY = 99_999
 SKU_MAP = "sku_map"
 WAREHOUSES = "warehouses"
 SEARCH_BATCH = 10  # 202502 refuses more than 10 seller_skus per filter (12019027); 202309 states no limit
+NOT_FOUND_TTL = 3600  # seconds a "no such SKU" answer is trusted before TikTok is asked again
 SCAN_THRESHOLD = (
     50  # more misses than this: one scan of the catalogue costs fewer calls than filtered searches
 )
@@ -63,14 +65,19 @@ def _refs_from(products: Iterable[Mapping[str, Any]]) -> dict[str, SkuRef]:
 def resolve_skus(
     ctx: ConnectorContext, client: TikTokClient, seller_skus: Sequence[str]
 ) -> dict[str, SkuRef]:
-    """Map seller SKUs to TikTok ids: cached ones free, misses looked up and cached."""
+    """Map seller SKUs to TikTok ids: cached ones free, misses looked up and cached.
+
+    A SKU TikTok does not know is remembered as missing for an hour, so a host that keeps pushing it
+    does not pay a search every time, yet a SKU the seller adds later is found within the hour.
+    """
+    now = to_unix(ctx.clock.now())
     found: dict[str, SkuRef] = {}
     misses = []
     for seller_sku in seller_skus:
         cached = ctx.cache.get(SKU_MAP, seller_sku)
-        if cached:
+        if cached and "sku_id" in cached:
             found[seller_sku] = SkuRef(cached["product_id"], cached["sku_id"])
-        else:
+        elif not (cached and now - int(cached.get("missing_at", 0)) < NOT_FOUND_TTL):
             misses.append(seller_sku)
     if not misses:
         return found
@@ -81,9 +88,11 @@ def resolve_skus(
         for start in range(0, len(misses), SEARCH_BATCH):
             batch = misses[start : start + SEARCH_BATCH]
             looked_up.update(_refs_from(_search_products(client, {"seller_skus": batch})))
-    ctx.cache.put(
-        SKU_MAP, {s: {"product_id": r.product_id, "sku_id": r.sku_id} for s, r in looked_up.items()}
-    )
+    entries: dict[str, Any] = {
+        s: {"product_id": r.product_id, "sku_id": r.sku_id} for s, r in looked_up.items()
+    }
+    entries.update({s: {"missing_at": now} for s in misses if s not in looked_up})
+    ctx.cache.put(SKU_MAP, entries)
     found.update({s: looked_up[s] for s in misses if s in looked_up})
     return found
 
