@@ -25,7 +25,7 @@ from connector_core import (
     ShipmentReport,
 )
 from connector_core.clock import from_unix
-from connector_core.errors import ChannelError, ConnectorError
+from connector_core.errors import ChannelError, ConnectorError, ItemRejected
 from connector_core.models import ParcelOutcome
 
 from .client import TikTokClient
@@ -184,7 +184,14 @@ def _confirm_parcel(
     except ParcelRejected as exc:
         return result("rejected", message=f"order {order.get('id')}: {exc}"), 0
     except ChannelError as exc:
+        if not is_refusal(exc):
+            raise  # an outage or an auth problem: the outcome is unknown, the read-back makes a retry safe
         return result("rejected", code=str(exc.code), message=exc.channel_message), 1
+
+
+def is_refusal(exc: ChannelError) -> bool:
+    """TikTok answered and said no to this parcel (not: could not be reached, rate limited, token or scope)."""
+    return type(exc) in (ChannelError, ItemRejected)
 
 
 def _single_package(lines: Sequence[Line]) -> str | None:
