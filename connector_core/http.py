@@ -21,7 +21,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from .errors import ChannelUnavailable
-from .redaction import redact_url
+from .redaction import protect_loggers, redact_url, register_secret_names
 
 log = logging.getLogger("connector_core.http")
 
@@ -112,6 +112,8 @@ class HttpClient:
         self.timeout = timeout
         self.policy = policy or RetryPolicy()
         self.secret_parameters = tuple(secret_parameters)
+        register_secret_names(self.secret_parameters)
+        protect_loggers()  # urllib3 logs each request's full URL, signature and token included, at DEBUG
         self.stats = HttpStats()
         self._sleep = sleep
         self._rng = rng or random.Random()

@@ -3,12 +3,15 @@ defence.
 
 Connectors log URLs and payloads while debugging. Two layers keep secrets out of every log line:
 `redact_url` / `redact_mapping` blank out known secret parameters before a message is built, and
-`SecretFilter` scrubs any registered secret value that slipped into a formatted record anyway.
+`SecretFilter` scrubs any registered secret value, or secret-named query parameter, that slipped into a
+formatted record anyway. The HTTP client puts a `SecretFilter` on urllib3's loggers, which log every
+request line with its full query string at DEBUG.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -36,6 +39,18 @@ _MIN_SECRET_LENGTH = 6  # shorter values would scrub ordinary words out of log l
 
 _registry_lock = threading.Lock()
 _registered: set[str] = set()
+_registered_names: set[str] = set()
+
+_QUERY_PAIR = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&;?#\s\"']+)=(?P<value>[^&;#\s\"']*)")
+
+THIRD_PARTY_LOGGERS: tuple[str, ...] = (
+    "urllib3.connectionpool",
+    "urllib3.connection",
+    "urllib3.response",
+    "urllib3.util.retry",
+    "urllib3.poolmanager",
+)
+"""Loggers of the HTTP stack that write request URLs (urllib3 logs every request line at DEBUG)."""
 
 
 def register_secret(value: str | None) -> None:
@@ -45,13 +60,25 @@ def register_secret(value: str | None) -> None:
             _registered.add(value)
 
 
+def register_secret_names(names: Iterable[str]) -> None:
+    """Remember parameter names whose values are secret (a connector's `secret_parameters`)."""
+    with _registry_lock:
+        _registered_names.update(n.lower() for n in names)
+
+
 def scrub(text: str) -> str:
-    """Replace every registered secret value inside `text`."""
+    """Replace every registered secret value inside `text`, and the value of every secret-named
+    query parameter (`?sign=...&access_token=...`) wherever a URL appears in it."""
     with _registry_lock:
         secrets = sorted(_registered, key=len, reverse=True)
+        names = DEFAULT_SECRET_NAMES | _registered_names
     for secret in secrets:
         if secret in text:
             text = text.replace(secret, REDACTED)
+    if "=" in text:
+        text = _QUERY_PAIR.sub(
+            lambda m: f"{m['lead']}{m['name']}={REDACTED}" if m["name"].lower() in names else m[0], text
+        )
     return text
 
 
@@ -93,3 +120,12 @@ def install_secret_filter(handler: logging.Handler) -> None:
     """Attach a `SecretFilter` to a handler (filters on handlers also see records from child loggers)."""
     if not any(isinstance(f, SecretFilter) for f in handler.filters):
         handler.addFilter(SecretFilter())
+
+
+def protect_loggers(names: Iterable[str] = THIRD_PARTY_LOGGERS) -> None:
+    """Attach a `SecretFilter` to loggers we do not write ourselves, so their records are scrubbed before
+    any handler (the host's, pytest's) sees them. A logger's filter covers records logged on it only."""
+    for name in names:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, SecretFilter) for f in logger.filters):
+            logger.addFilter(SecretFilter())
