@@ -16,16 +16,22 @@ DEFAULT_PORT = 8770
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="channel-connectors emulator",
-                                     description="Run a local TikTok Shop Open API emulator on 127.0.0.1.")
+    parser = argparse.ArgumentParser(
+        prog="channel-connectors emulator",
+        description="Run a local TikTok Shop Open API emulator on 127.0.0.1.",
+    )
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="Open API port (0 = any free port)")
     parser.add_argument("--auth-port", type=int, default=None, help="auth host port (default: port + 1)")
     parser.add_argument("--orders", type=int, default=500, help="number of seeded orders")
     parser.add_argument("--seed", type=int, default=1, help="world seed")
-    parser.add_argument("--rotate-refresh-tokens", action="store_true", help="issue a new refresh token on refresh")
+    parser.add_argument(
+        "--rotate-refresh-tokens", action="store_true", help="issue a new refresh token on refresh"
+    )
     parser.add_argument("--auto-approve", action="store_true", help="consent page redirects without a click")
     parser.add_argument("--redirect-uri", default=None, help="the app's registered redirect URL")
-    parser.add_argument("--start-time", type=int, default=None, help="emulator clock start (Unix s; default now)")
+    parser.add_argument(
+        "--start-time", type=int, default=None, help="emulator clock start (Unix s; default now)"
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request (paths and codes only)")
     return parser
 
@@ -52,12 +58,23 @@ def describe(emu: TikTokShopEmulator, out: TextIO) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, serve until interrupted, return the exit status."""
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(message)s")
-    config = EmulatorConfig(orders=args.orders, seed=args.seed, rotate_refresh_tokens=args.rotate_refresh_tokens,
-                            auto_approve=args.auto_approve, redirect_uri=args.redirect_uri,
-                            start_time=args.start_time)
+    return serve(build_parser().parse_args(argv))
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Serve with already-parsed options (`channel-connectors emulator` parses them with this module's parser)."""
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(message)s",
+    )
+    config = EmulatorConfig(
+        orders=args.orders,
+        seed=args.seed,
+        rotate_refresh_tokens=args.rotate_refresh_tokens,
+        auto_approve=args.auto_approve,
+        redirect_uri=args.redirect_uri,
+        start_time=args.start_time,
+    )
     auth_port = args.auth_port if args.auth_port is not None else (args.port + 1 if args.port else 0)
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
