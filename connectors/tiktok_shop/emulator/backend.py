@@ -25,7 +25,7 @@ class Backend:
         self.config = config
         start = int(time.time()) if config.start_time is None else int(config.start_time)
         self.clock = Clock(start)
-        self.world = World(config.seed, config.products_per_shop, start)
+        self.world = World(config.seed, config.products_per_shop, start, config.skus_per_product)
         self.space = OrderSpace(self.world, config.seed, config.orders, start, config.history_seconds)
         self.book = OrderBook(self.space, self.clock)
         self.search = OrderSearch(self.book)

@@ -19,7 +19,8 @@ class EmulatorConfig:
 
     ``start_time`` is where the emulator clock starts (Unix seconds); ``None`` means the real current time,
     which lets a client that signs with the system clock pass the timestamp check. Orders' ``update_time``
-    spreads over ``history_seconds`` before that start.
+    spreads over ``history_seconds`` before that start. ``skus_per_product`` gives every product exactly that
+    many SKUs (``None``: the catalogue's own 2 to 4 variants), for stock-sync worlds of thousands of SKUs.
     """
 
     orders: int = 500
@@ -36,6 +37,7 @@ class EmulatorConfig:
     start_time: int | None = None
     history_seconds: int = 30 * DAY
     products_per_shop: int = 10
+    skus_per_product: int | None = None
     seller_name: str = "Emulator Test Seller"
     seller_base_region: str = "GB"
     timestamp_max_age: int = 300
@@ -50,5 +52,7 @@ class EmulatorConfig:
             raise ValueError("token and code lifetimes must be positive")
         if self.history_seconds <= 0:
             raise ValueError("history_seconds must be positive")
-        if not 1 <= self.products_per_shop <= 500:
-            raise ValueError("products_per_shop must be between 1 and 500")
+        if not 1 <= self.products_per_shop <= 5000:
+            raise ValueError("products_per_shop must be between 1 and 5000")
+        if self.skus_per_product is not None and not 1 <= self.skus_per_product <= 99:
+            raise ValueError("skus_per_product must be between 1 and 99")

@@ -193,11 +193,20 @@ def _warehouses(shop_index: int, market: _Market, market_index: int) -> tuple[Wa
     return tuple(result)
 
 
-def _products(shop_index: int, market: _Market, count: int, start: int, seed: int) -> tuple[Product, ...]:
+def _variants(base: tuple[tuple[str, str], ...], count: int | None) -> tuple[tuple[str, str], ...]:
+    """The catalogue's variants, or exactly ``count`` of them (numbered ones beyond the catalogue's own)."""
+    if count is None:
+        return base
+    return tuple(base[k] if k < len(base) else (f"Variant {k + 1}", f"V{k + 1}") for k in range(count))
+
+
+def _products(shop_index: int, market: _Market, count: int, start: int, seed: int,
+              skus_per_product: int | None = None) -> tuple[Product, ...]:
     rng = seeded(seed, 0x50524F44, shop_index)
     products: list[Product] = []
     for p in range(count):
         title, prefix, variants, base_price = CATALOG[p % len(CATALOG)]
+        variants = _variants(variants, skus_per_product)
         if p >= len(CATALOG):
             title, prefix = f"{title} #{p // len(CATALOG) + 1}", f"{prefix}{p // len(CATALOG) + 1}"
         product_id = str(PRODUCT_ID_BASE + shop_index * 100000 + p)
@@ -216,7 +225,8 @@ def _cipher(seed: int, shop_index: int, region: str) -> str:
     return prefix + "".join(rng.choice(CIPHER_ALPHABET) for _ in range(38))
 
 
-def build_shops(seed: int, products_per_shop: int, start: int) -> tuple[Shop, ...]:
+def build_shops(seed: int, products_per_shop: int, start: int,
+                skus_per_product: int | None = None) -> tuple[Shop, ...]:
     """The shops of the world, fully determined by the seed."""
     shops: list[Shop] = []
     for index, market in enumerate(MARKETS):
@@ -224,7 +234,7 @@ def build_shops(seed: int, products_per_shop: int, start: int) -> tuple[Shop, ..
             index=index, id=str(SHOP_ID_BASE + index + 1), name=market.name, region=market.region,
             cipher=_cipher(seed, index, market.region), code=f"{market.region}LCEMU{index + 1:03d}",
             currency=market.currency, warehouses=_warehouses(index, market, index),
-            products=_products(index, market, products_per_shop, start, seed),
+            products=_products(index, market, products_per_shop, start, seed, skus_per_product),
         ))
     return tuple(shops)
 
@@ -232,8 +242,8 @@ def build_shops(seed: int, products_per_shop: int, start: int) -> tuple[Shop, ..
 class World:
     """Lookup tables over the static world."""
 
-    def __init__(self, seed: int, products_per_shop: int, start: int) -> None:
-        self.shops = build_shops(seed, products_per_shop, start)
+    def __init__(self, seed: int, products_per_shop: int, start: int, skus_per_product: int | None = None) -> None:
+        self.shops = build_shops(seed, products_per_shop, start, skus_per_product)
         self.by_cipher = {shop.cipher: shop for shop in self.shops}
         self.options: dict[str, tuple[Shop, DeliveryOption]] = {}
         self.warehouses: dict[str, tuple[Shop, Warehouse]] = {}
