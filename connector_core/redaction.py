@@ -102,8 +102,11 @@ def redact_url(url: str, extra: Iterable[str] = ()) -> str:
     return urlunsplit(parts._replace(query=urlencode(query, safe="*,")))
 
 
+_TRACEBACKS = logging.Formatter()
+
+
 class SecretFilter(logging.Filter):
-    """A logging filter that scrubs registered secret values from the formatted message and arguments."""
+    """A logging filter that scrubs secrets from the formatted message, its traceback and stack."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -111,8 +114,14 @@ class SecretFilter(logging.Filter):
         if cleaned != message:
             record.msg = cleaned
             record.args = None
+        if record.exc_info and not record.exc_text:
+            # Formatters render the traceback only after filters ran, and reuse exc_text when it is set:
+            # render it here so the exception's message is scrubbed too.
+            record.exc_text = _TRACEBACKS.formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = scrub(record.exc_text)
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
         return True
 
 
