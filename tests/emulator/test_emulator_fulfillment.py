@@ -105,6 +105,9 @@ def test_mark_package_shipped_rules(world: World) -> None:
                  provider).json()["code"] == 21004034
     done = _order(emu, ciphers["GB"], "SELLER", status="DELIVERED")
     assert _mark(api, ciphers["GB"], done["id"], [done["line_items"][0]["id"]], "T1",
+                 provider).json()["code"] == 21004031
+    unpaid = _order(emu, ciphers["GB"], "SELLER", status="UNPAID")
+    assert _mark(api, ciphers["GB"], unpaid["id"], [unpaid["line_items"][0]["id"]], "T1",
                  provider).json()["code"] == 21004030
 
 

@@ -66,14 +66,15 @@ def mark_package_shipped(backend: Backend, shop: Shop, order_id: str, body: dict
     with backend.book.change(index) as order:
         if order["shipping_type"] != "SELLER":
             raise errors.seller_shipping_only()
-        _require_shippable(order)
         by_id = {line["id"]: line for line in order["line_items"]}
         unknown = [i for i in ids if i not in by_id]
         if unknown:
             raise errors.lines_not_in_order(unknown)
+        # Checked before the status so that a retry after a lost answer hears "already shipped".
         already = [i for i in ids if _shipped(by_id[i])]
         if already:
             raise errors.lines_already_shipped(already)
+        _require_shippable(order)
         provider = _provider(backend, order, provider_id)
         now = backend.clock.unix()
         pkg = backend.book.new_package_id(index, {"handover_method": "DROP_OFF", "create_time": now})

@@ -56,6 +56,10 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "TikTokShopEmulator/1.0"
+    # Headers and body leave in one buffered write with Nagle off; otherwise keep-alive clients wait on
+    # delayed ACKs (about 40 ms per call).
+    disable_nagle_algorithm = True
+    wbufsize = 64 * 1024
     server: EmulatorHTTPServer
 
     def setup(self) -> None:
@@ -152,6 +156,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(response.body)
+        self.wfile.flush()
 
 
 def start_server(port: int, role: str, backend: Backend) -> tuple[EmulatorHTTPServer, threading.Thread]:
