@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -183,6 +184,8 @@ class Reply:
     status: int = 200
     body: str = '{"ok": true}'
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    """Seconds to wait before answering (to make a client's read time out)."""
 
 
 @dataclass
@@ -192,6 +195,13 @@ class SeenRequest:
     body: bytes
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that timed out and hung up is what some tests want: no traceback on stderr."""
+
+
 class ScriptedServer:
     """A ThreadingHTTPServer that answers each path from a script of replies (the last one repeats)."""
 
@@ -199,9 +209,8 @@ class ScriptedServer:
         self.scripts: dict[str, list[Reply]] = {}
         self.seen: list[SeenRequest] = []
         self._lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.httpd = _QuietServer(("127.0.0.1", 0), self._handler())
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
 
     @property
     def url(self) -> str:
@@ -236,6 +245,8 @@ class ScriptedServer:
                 body = self.rfile.read(length) if length else b""
                 server._record(SeenRequest(self.command, self.path, body))
                 reply = server._next(self.path)
+                if reply.delay:
+                    time.sleep(reply.delay)
                 payload = reply.body.encode()
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
@@ -294,8 +305,10 @@ class FakeChannel:
     refresh_revoked: bool = False
     valid_codes: set[str] = field(default_factory=lambda: {"good-code"})
 
-    def add_order(self, order_id: str, status: str, updated_at: datetime) -> None:
-        self.orders.append({"id": order_id, "status": status, "update_time": updated_at.isoformat()})
+    def add_order(self, order_id: str, status: str, updated_at: datetime, quantity: int = 1) -> None:
+        self.orders.append(
+            {"id": order_id, "status": status, "update_time": updated_at.isoformat(), "quantity": quantity}
+        )
 
     def issue_tokens(self, now: datetime) -> TokenSet:
         self.issued += 1
@@ -406,7 +419,7 @@ class FakeConnector:
             shipping=Money(amount="0", currency="EUR"),
             total=price,
             ship_to={"name": "A Buyer", "country_code": "DE"},
-            lines=[OrderLine(sku="SKU-1", title="Thing", quantity=1, unit_price=price)],
+            lines=[OrderLine(sku="SKU-1", title="Thing", quantity=raw.get("quantity", 1), unit_price=price)],
             shipping_by="seller",
         )
 
@@ -467,13 +480,18 @@ class FakeConnector:
     @hookimpl
     def parse_webhook(self, body: bytes) -> list[WebhookEvent]:
         data = json.loads(body)
-        kinds = {"ORDER": WebhookKind.ORDER_STATUS_CHANGED, "DEAUTH": WebhookKind.DEAUTHORIZED}
+        kinds = {
+            "ORDER": WebhookKind.ORDER_STATUS_CHANGED,
+            "DEAUTH": WebhookKind.DEAUTHORIZED,
+            "EXPIRING": WebhookKind.AUTHORIZATION_EXPIRING,
+        }
         return [
             WebhookEvent(
                 id=data["id"],
                 kind=kinds.get(data["type"], WebhookKind.OTHER),
                 channel_type=data["type"],
                 order_id=data.get("order_id"),
+                reauthorize_by=data.get("reauthorize_by"),
             )
         ]
 
