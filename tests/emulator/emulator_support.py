@@ -8,12 +8,10 @@ import hashlib
 import hmac
 import json
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 
 from connectors.tiktok_shop.emulator import EmulatorConfig, TikTokShopEmulator
@@ -47,56 +45,98 @@ class OpenApi:
 
     def token_get(self, code: str, **overrides: str) -> requests.Response:
         creds = self.emu.credentials
-        params = {"app_key": creds["app_key"], "app_secret": creds["app_secret"], "auth_code": code,
-                  "grant_type": "authorized_code", **overrides}
+        params = {
+            "app_key": creds["app_key"],
+            "app_secret": creds["app_secret"],
+            "auth_code": code,
+            "grant_type": "authorized_code",
+            **overrides,
+        }
         return self.session.get(self.emu.auth_base_url + "/api/v2/token/get", params=params)
 
     def token_refresh(self, refresh_token: str, **overrides: str) -> requests.Response:
         creds = self.emu.credentials
-        params = {"app_key": creds["app_key"], "app_secret": creds["app_secret"], "refresh_token": refresh_token,
-                  "grant_type": "refresh_token", **overrides}
+        params = {
+            "app_key": creds["app_key"],
+            "app_secret": creds["app_secret"],
+            "refresh_token": refresh_token,
+            "grant_type": "refresh_token",
+            **overrides,
+        }
         return self.session.get(self.emu.auth_base_url + "/api/v2/token/refresh", params=params)
 
-    def request(self, method: str, path: str, params: dict[str, Any] | None = None, body: Any = None, *,
-                shop: str | None = None, token: Any = DEFAULT, timestamp: int | None = None,
-                content_type: str | None = "application/json", sign_body: bytes | None = None,
-                sign: str | None = None, app_key: str | None = None, secret: str | None = None) -> requests.Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        *,
+        shop: str | None = None,
+        token: Any = DEFAULT,
+        timestamp: int | None = None,
+        content_type: str | None = "application/json",
+        sign_body: bytes | None = None,
+        sign: str | None = None,
+        app_key: str | None = None,
+        secret: str | None = None,
+    ) -> requests.Response:
         query = {k: str(v) for k, v in (params or {}).items()}
         query["app_key"] = app_key or self.emu.credentials["app_key"]
         query["timestamp"] = str(self.emu.clock.unix() if timestamp is None else timestamp)
         if shop is not None:
             query["shop_cipher"] = shop
-        raw = body if isinstance(body, bytes) else b"" if body is None else json.dumps(
-            body, separators=(",", ":")).encode()
-        query["sign"] = sign if sign is not None else tiktok_sign(
-            secret or self.emu.credentials["app_secret"], path, query, raw if sign_body is None else sign_body)
+        raw = (
+            body
+            if isinstance(body, bytes)
+            else b""
+            if body is None
+            else json.dumps(body, separators=(",", ":")).encode()
+        )
+        query["sign"] = (
+            sign
+            if sign is not None
+            else tiktok_sign(
+                secret or self.emu.credentials["app_secret"],
+                path,
+                query,
+                raw if sign_body is None else sign_body,
+            )
+        )
         headers = {}
         if content_type is not None:
             headers["Content-Type"] = content_type
         access = self.tokens["access_token"] if token is DEFAULT else token
         if access is not None:
             headers["x-tts-access-token"] = access
-        return self.session.request(method, self.emu.api_base_url + path, params=query, data=raw or None,
-                                    headers=headers)
+        return self.session.request(
+            method, self.emu.api_base_url + path, params=query, data=raw or None, headers=headers
+        )
 
-    def ok(self, method: str, path: str, params: dict[str, Any] | None = None, body: Any = None,
-           **kwargs: Any) -> Any:
+    def ok(
+        self, method: str, path: str, params: dict[str, Any] | None = None, body: Any = None, **kwargs: Any
+    ) -> Any:
         response = self.request(method, path, params, body, **kwargs)
         assert response.status_code == 200, response.text
         document = response.json()
         assert document["code"] == 0, document
         return document["data"]
 
-    def fails(self, method: str, path: str, params: dict[str, Any] | None = None, body: Any = None,
-              **kwargs: Any) -> tuple[int, int, str]:
+    def fails(
+        self, method: str, path: str, params: dict[str, Any] | None = None, body: Any = None, **kwargs: Any
+    ) -> tuple[int, int, str]:
         response = self.request(method, path, params, body, **kwargs)
         document = response.json()
         return response.status_code, document["code"], document["message"]
 
 
 def make_config(**overrides: Any) -> EmulatorConfig:
-    settings: dict[str, Any] = {"orders": 300, "seed": 7, "webhook_retry_delays": (0.05, 0.1),
-                                "redirect_uri": "http://127.0.0.1:8765/tiktok/auth/callback"}
+    settings: dict[str, Any] = {
+        "orders": 300,
+        "seed": 7,
+        "webhook_retry_delays": (0.05, 0.1),
+        "redirect_uri": "http://127.0.0.1:8765/tiktok/auth/callback",
+    }
     settings.update(overrides)
     return EmulatorConfig(**settings)
 
@@ -119,13 +159,15 @@ class Receiver:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/tiktok/webhook"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
 
     def close(self) -> None:

@@ -74,13 +74,22 @@ def test_latency(api: OpenApi, emu: TikTokShopEmulator) -> None:
     assert time.monotonic() - started >= 0.3
 
 
-def test_lost_answer_applies_the_change_then_drops(api: OpenApi, emu: TikTokShopEmulator,
-                                                   ciphers: dict[str, str]) -> None:
-    order = emu.order(emu.order_ids(status="AWAITING_SHIPMENT", shop_cipher=ciphers["GB"], shipping_type="SELLER")[0])
-    provider = api.ok("GET", f"/logistics/202309/delivery_options/{order['delivery_option_id']}/shipping_providers",
-                      shop=ciphers["GB"])["shipping_providers"][0]["id"]
-    body = {"order_line_item_ids": [li["id"] for li in order["line_items"]], "tracking_number": "RM9",
-            "shipping_provider_id": provider}
+def test_lost_answer_applies_the_change_then_drops(
+    api: OpenApi, emu: TikTokShopEmulator, ciphers: dict[str, str]
+) -> None:
+    order = emu.order(
+        emu.order_ids(status="AWAITING_SHIPMENT", shop_cipher=ciphers["GB"], shipping_type="SELLER")[0]
+    )
+    provider = api.ok(
+        "GET",
+        f"/logistics/202309/delivery_options/{order['delivery_option_id']}/shipping_providers",
+        shop=ciphers["GB"],
+    )["shipping_providers"][0]["id"]
+    body = {
+        "order_line_item_ids": [li["id"] for li in order["line_items"]],
+        "tracking_number": "RM9",
+        "shipping_provider_id": provider,
+    }
     path = f"/fulfillment/202309/orders/{order['id']}/packages"
     emu.faults.lose_answer(r"^/fulfillment/202309/orders/\d+/packages$", times=1)
     with pytest.raises(requests.ConnectionError):
@@ -119,8 +128,9 @@ def test_stats_count_exactly_under_concurrency(api: OpenApi, emu: TikTokShopEmul
     assert emu.stats.calls() == 0
 
 
-def test_control_endpoint(api: OpenApi, emu: TikTokShopEmulator, session: requests.Session,
-                          ciphers: dict[str, str]) -> None:
+def test_control_endpoint(
+    api: OpenApi, emu: TikTokShopEmulator, session: requests.Session, ciphers: dict[str, str]
+) -> None:
     control = emu.control_url
     api.tokens  # noqa: B018
     summary = session.get(control).json()
@@ -149,21 +159,26 @@ def test_control_endpoint(api: OpenApi, emu: TikTokShopEmulator, session: reques
     assert emu.stats.calls() == 0
 
 
-def test_control_endpoint_faults_drop_and_lose(api: OpenApi, emu: TikTokShopEmulator,
-                                               session: requests.Session) -> None:
+def test_control_endpoint_faults_drop_and_lose(
+    api: OpenApi, emu: TikTokShopEmulator, session: requests.Session
+) -> None:
     api.tokens  # noqa: B018
     session.post(emu.control_url + "/faults", json={"error_rate": {"share": 1.0, "kinds": ["drop"]}})
     with pytest.raises(requests.ConnectionError):
         api.request("GET", SHOPS)
-    session.post(emu.control_url + "/faults", json={"clear": True, "lose_answer": {"path": "^/authorization/"},
-                                                    "latency": 0.01})
+    session.post(
+        emu.control_url + "/faults",
+        json={"clear": True, "lose_answer": {"path": "^/authorization/"}, "latency": 0.01},
+    )
     with pytest.raises(requests.ConnectionError):
         api.request("GET", SHOPS)
     assert api.request("GET", SHOPS).status_code == 200
     assert session.post(emu.control_url + "/faults", json={"error_rate": {"share": 2}}).status_code == 400
 
 
-def test_refresh_and_expire_through_control(api: OpenApi, emu: TikTokShopEmulator, session: requests.Session) -> None:
+def test_refresh_and_expire_through_control(
+    api: OpenApi, emu: TikTokShopEmulator, session: requests.Session
+) -> None:
     tokens = api.tokens
     session.post(emu.control_url + "/expire_refresh_tokens")
     assert api.token_refresh(tokens["refresh_token"]).json()["code"] == 36004001

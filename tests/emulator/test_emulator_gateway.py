@@ -36,37 +36,43 @@ def test_wrong_signature_is_106001_with_401(api: OpenApi) -> None:
 
 def test_signature_covers_the_body(api: OpenApi, ciphers: dict[str, str]) -> None:
     body = {"order_status": "UNPAID"}
-    status, code, _ = api.fails("POST", SEARCH, {"page_size": 5}, body, shop=ciphers["GB"],
-                                sign_body=b'{"order_status":"COMPLETED"}')
+    status, code, _ = api.fails(
+        "POST", SEARCH, {"page_size": 5}, body, shop=ciphers["GB"], sign_body=b'{"order_status":"COMPLETED"}'
+    )
     assert (status, code) == (401, 106001)
 
 
 @pytest.mark.parametrize("include_body", [True, False])
-def test_empty_object_body_accepted_signed_either_way(api: OpenApi, ciphers: dict[str, str],
-                                                      include_body: bool) -> None:
-    data = api.ok("POST", SEARCH, {"page_size": 5}, b"{}", shop=ciphers["GB"],
-                  sign_body=b"{}" if include_body else b"")
+def test_empty_object_body_accepted_signed_either_way(
+    api: OpenApi, ciphers: dict[str, str], include_body: bool
+) -> None:
+    data = api.ok(
+        "POST", SEARCH, {"page_size": 5}, b"{}", shop=ciphers["GB"], sign_body=b"{}" if include_body else b""
+    )
     assert len(data["orders"]) == 5
 
 
 def test_non_empty_body_must_be_signed(api: OpenApi, ciphers: dict[str, str]) -> None:
-    status, code, _ = api.fails("POST", SEARCH, {"page_size": 5}, {"order_status": "UNPAID"}, shop=ciphers["GB"],
-                                sign_body=b"")
+    status, code, _ = api.fails(
+        "POST", SEARCH, {"page_size": 5}, {"order_status": "UNPAID"}, shop=ciphers["GB"], sign_body=b""
+    )
     assert (status, code) == (401, 106001)
 
 
 def test_missing_sign_is_36009004(api: OpenApi, emu: TikTokShopEmulator) -> None:
-    response = api.session.get(emu.api_base_url + SHOPS, params={"app_key": emu.credentials["app_key"],
-                                                                 "timestamp": emu.clock.unix()},
-                               headers={"Content-Type": "application/json",
-                                        "x-tts-access-token": api.tokens["access_token"]})
+    response = api.session.get(
+        emu.api_base_url + SHOPS,
+        params={"app_key": emu.credentials["app_key"], "timestamp": emu.clock.unix()},
+        headers={"Content-Type": "application/json", "x-tts-access-token": api.tokens["access_token"]},
+    )
     assert response.status_code == 400 and response.json()["code"] == 36009004
     assert "signature" in response.json()["message"]
 
 
 @pytest.mark.parametrize(("offset", "accepted"), [(-299, True), (-301, False), (29, True), (31, False)])
-def test_timestamp_window_is_300s_back_30s_ahead(api: OpenApi, emu: TikTokShopEmulator, offset: int,
-                                                 accepted: bool) -> None:
+def test_timestamp_window_is_300s_back_30s_ahead(
+    api: OpenApi, emu: TikTokShopEmulator, offset: int, accepted: bool
+) -> None:
     response = api.request("GET", SHOPS, timestamp=emu.clock.unix() + offset)
     if accepted:
         assert response.json()["code"] == 0
@@ -112,7 +118,9 @@ def test_shop_cipher_required_on_shop_paths(api: OpenApi) -> None:
 
 
 @pytest.mark.parametrize("path", [SHOPS, "/seller/202309/shops"])
-def test_shop_cipher_refused_on_authorization_and_seller(api: OpenApi, ciphers: dict[str, str], path: str) -> None:
+def test_shop_cipher_refused_on_authorization_and_seller(
+    api: OpenApi, ciphers: dict[str, str], path: str
+) -> None:
     status, code, message = api.fails("GET", path, shop=ciphers["GB"])
     assert (status, code) == (400, 36009004) and message.startswith("Unexpected identifier")
 
@@ -151,22 +159,31 @@ def test_page_size_bounds(api: OpenApi, ciphers: dict[str, str], size: str | Non
     assert (status, code) == (400, 36009004) and "page_size" in message
 
 
-def test_order_detail_accepts_50_ids_and_refuses_51(api: OpenApi, emu: TikTokShopEmulator,
-                                                     ciphers: dict[str, str]) -> None:
+def test_order_detail_accepts_50_ids_and_refuses_51(
+    api: OpenApi, emu: TikTokShopEmulator, ciphers: dict[str, str]
+) -> None:
     ids = emu.order_ids(shop_cipher=ciphers["GB"])[:51]
     data = api.ok("GET", "/order/202309/orders", {"ids": ",".join(ids[:50])}, shop=ciphers["GB"])
     assert [o["id"] for o in data["orders"]] == ids[:50]
-    status, code, message = api.fails("GET", "/order/202309/orders", {"ids": ",".join(ids)}, shop=ciphers["GB"])
+    status, code, message = api.fails(
+        "GET", "/order/202309/orders", {"ids": ",".join(ids)}, shop=ciphers["GB"]
+    )
     assert (status, code) == (400, 36009004) and "50" in message
 
 
 def test_bad_json_body_is_a_param_error(api: OpenApi, ciphers: dict[str, str]) -> None:
-    assert api.fails("POST", SEARCH, {"page_size": 5}, b"{not json", shop=ciphers["GB"])[:2] == (400, 36009004)
+    assert api.fails("POST", SEARCH, {"page_size": 5}, b"{not json", shop=ciphers["GB"])[:2] == (
+        400,
+        36009004,
+    )
 
 
 def test_tiktok_sign_helper_matches_a_real_request(api: OpenApi, emu: TikTokShopEmulator) -> None:
     params = {"app_key": emu.credentials["app_key"], "timestamp": str(emu.clock.unix())}
     params["sign"] = tiktok_sign(emu.credentials["app_secret"], SHOPS, params)
-    response = api.session.get(emu.api_base_url + SHOPS, params=params, headers={
-        "Content-Type": "application/json", "x-tts-access-token": api.tokens["access_token"]})
+    response = api.session.get(
+        emu.api_base_url + SHOPS,
+        params=params,
+        headers={"Content-Type": "application/json", "x-tts-access-token": api.tokens["access_token"]},
+    )
     assert response.json()["data"]["shops"][0]["region"] == "US"

@@ -19,12 +19,19 @@ def _callback_params(response: requests.Response) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
 
 
-def test_consent_page_approves_on_post_and_redirects(emu: TikTokShopEmulator, session: requests.Session) -> None:
+def test_consent_page_approves_on_post_and_redirects(
+    emu: TikTokShopEmulator, session: requests.Session
+) -> None:
     url = emu.consent_base_url + "/open/authorize"
-    page = session.get(url, params={"service_id": emu.config.service_id, "state": "s1"}, allow_redirects=False)
+    page = session.get(
+        url, params={"service_id": emu.config.service_id, "state": "s1"}, allow_redirects=False
+    )
     assert page.status_code == 200 and "<form" in page.text and 'method="post"' in page.text
-    answer = session.post(url, data={"service_id": emu.config.service_id, "state": "s1", "decision": "approve"},
-                          allow_redirects=False)
+    answer = session.post(
+        url,
+        data={"service_id": emu.config.service_id, "state": "s1", "decision": "approve"},
+        allow_redirects=False,
+    )
     params = _callback_params(answer)
     assert params["state"] == "s1" and params["locale"] == "en" and params["shop_region"] == "GB"
     assert params["app_key"] == emu.credentials["app_key"] and params["code"].startswith("ROW_")
@@ -33,21 +40,27 @@ def test_consent_page_approves_on_post_and_redirects(emu: TikTokShopEmulator, se
 def test_auto_approve_redirects_at_once() -> None:
     with TikTokShopEmulator(make_config(auto_approve=True)) as emu, requests.Session() as session:
         session.trust_env = False
-        answer = session.get(emu.consent_base_url + "/open/authorize",
-                             params={"service_id": emu.config.service_id, "state": "xyz"}, allow_redirects=False)
+        answer = session.get(
+            emu.consent_base_url + "/open/authorize",
+            params={"service_id": emu.config.service_id, "state": "xyz"},
+            allow_redirects=False,
+        )
         assert _callback_params(answer)["state"] == "xyz"
 
 
 def test_legacy_consent_form_uses_app_key(emu: TikTokShopEmulator, session: requests.Session) -> None:
     url = emu.consent_base_url + "/oauth/authorize"
-    answer = session.post(url, data={"app_key": emu.credentials["app_key"], "state": "legacy"},
-                          allow_redirects=False)
+    answer = session.post(
+        url, data={"app_key": emu.credentials["app_key"], "state": "legacy"}, allow_redirects=False
+    )
     assert _callback_params(answer)["state"] == "legacy"
     assert session.get(url, params={"app_key": "wrong"}).status_code == 400
 
 
 def test_unknown_service_id_is_refused(emu: TikTokShopEmulator, session: requests.Session) -> None:
-    page = session.get(emu.consent_base_url + "/open/authorize", params={"service_id": emu.credentials["app_key"]})
+    page = session.get(
+        emu.consent_base_url + "/open/authorize", params={"service_id": emu.credentials["app_key"]}
+    )
     assert page.status_code == 400 and "does not exist" in page.text
 
 
@@ -56,8 +69,17 @@ def test_token_get_has_the_sample_shape_and_absolute_expiries(api: OpenApi, emu:
     document = api.token_get(emu.authorize()).json()
     assert document["code"] == 0 and document["message"] == "success"
     data = document["data"]
-    assert set(data) == {"access_token", "access_token_expire_in", "refresh_token", "refresh_token_expire_in",
-                         "open_id", "seller_name", "seller_base_region", "user_type", "granted_scopes"}
+    assert set(data) == {
+        "access_token",
+        "access_token_expire_in",
+        "refresh_token",
+        "refresh_token_expire_in",
+        "open_id",
+        "seller_name",
+        "seller_base_region",
+        "user_type",
+        "granted_scopes",
+    }
     assert abs(data["access_token_expire_in"] - (now + 7 * 86400)) <= 2
     assert abs(data["refresh_token_expire_in"] - (now + 365 * 86400)) <= 2
     assert data["access_token"].startswith("ROW_") and len(data["access_token"]) > 40
@@ -83,7 +105,9 @@ def test_token_get_checks_app_secret_and_grant_type(api: OpenApi, emu: TikTokSho
     assert api.token_get(emu.authorize(), grant_type="authorization_code").json()["code"] == 36009004
 
 
-def test_refresh_without_rotation_returns_the_same_refresh_token(api: OpenApi, emu: TikTokShopEmulator) -> None:
+def test_refresh_without_rotation_returns_the_same_refresh_token(
+    api: OpenApi, emu: TikTokShopEmulator
+) -> None:
     first = api.tokens
     emu.clock.advance(3600)
     data = api.token_refresh(first["refresh_token"]).json()["data"]
@@ -119,8 +143,11 @@ def test_revocation_breaks_refresh_and_calls(api: OpenApi, emu: TikTokShopEmulat
     emu.revoke_tokens()
     refreshed = api.token_refresh(tokens["refresh_token"])
     assert refreshed.status_code == 400
-    assert refreshed.json() | {"request_id": ""} == {"code": 36004005, "message": "can not find related auth record",
-                                                      "request_id": ""}
+    assert refreshed.json() | {"request_id": ""} == {
+        "code": 36004005,
+        "message": "can not find related auth record",
+        "request_id": "",
+    }
     assert api.fails("GET", "/authorization/202309/shops")[:2] == (401, 105001)
 
 
@@ -150,7 +177,9 @@ def test_lifetimes_are_configurable(session: requests.Session) -> None:
         assert api.fails("GET", "/authorization/202309/shops")[:2] == (401, 105002)
 
 
-def test_token_calls_are_get_only_and_unknown_paths_404(emu: TikTokShopEmulator, session: requests.Session) -> None:
+def test_token_calls_are_get_only_and_unknown_paths_404(
+    emu: TikTokShopEmulator, session: requests.Session
+) -> None:
     assert session.post(emu.auth_base_url + "/api/v2/token/get").json()["code"] == 36009010
     missing = session.get(emu.auth_base_url + "/order/202309/orders")
     assert missing.status_code == 404 and missing.json()["code"] == 36009009

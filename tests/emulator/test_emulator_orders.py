@@ -14,8 +14,17 @@ from emulator_support import SAMPLES, OpenApi, make_config
 from connectors.tiktok_shop.emulator import TikTokShopEmulator
 
 SEARCH = "/order/202309/orders/search"
-STATUSES = {"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING", "AWAITING_COLLECTION", "IN_TRANSIT",
-            "DELIVERED", "COMPLETED", "CANCELLED"}
+STATUSES = {
+    "UNPAID",
+    "ON_HOLD",
+    "AWAITING_SHIPMENT",
+    "PARTIALLY_SHIPPING",
+    "AWAITING_COLLECTION",
+    "IN_TRANSIT",
+    "DELIVERED",
+    "COMPLETED",
+    "CANCELLED",
+}
 
 
 @pytest.fixture
@@ -25,8 +34,15 @@ def big() -> Iterator[tuple[TikTokShopEmulator, OpenApi]]:
         yield emu, OpenApi(emu, session)
 
 
-def _all_pages(api: OpenApi, shop: str, body: dict[str, Any], page_size: int, sort_field: str = "update_time",
-               sort_order: str = "ASC", between_pages: Any = None) -> tuple[list[dict[str, Any]], list[int]]:
+def _all_pages(
+    api: OpenApi,
+    shop: str,
+    body: dict[str, Any],
+    page_size: int,
+    sort_field: str = "update_time",
+    sort_order: str = "ASC",
+    between_pages: Any = None,
+) -> tuple[list[dict[str, Any]], list[int]]:
     orders: list[dict[str, Any]] = []
     totals: list[int] = []
     token = None
@@ -48,14 +64,18 @@ def _expected(emu: TikTokShopEmulator, cipher: str, keep: Any) -> list[str]:
     return [i for i in emu.order_ids(shop_cipher=cipher) if keep(emu.order(i))]
 
 
-def test_update_time_window_paginates_without_gaps_or_duplicates(big: tuple[TikTokShopEmulator, OpenApi]) -> None:
+def test_update_time_window_paginates_without_gaps_or_duplicates(
+    big: tuple[TikTokShopEmulator, OpenApi],
+) -> None:
     emu, api = big
     cipher = emu.shops[1]["cipher"]
     start = emu.clock.start
     window = {"update_time_ge": start - 20 * 86400, "update_time_lt": start - 5 * 86400}
     orders, totals = _all_pages(api, cipher, window, page_size=37)
     ids = [o["id"] for o in orders]
-    expected = _expected(emu, cipher, lambda o: window["update_time_ge"] <= o["update_time"] < window["update_time_lt"])
+    expected = _expected(
+        emu, cipher, lambda o: window["update_time_ge"] <= o["update_time"] < window["update_time_lt"]
+    )
     assert len(ids) == len(set(ids)) == len(expected) > 300
     assert set(ids) == set(expected)
     assert set(totals) == {len(expected)}
@@ -72,12 +92,15 @@ def test_create_time_descending_with_status_filter(big: tuple[TikTokShopEmulator
     assert {o["status"] for o in orders} == {"COMPLETED"}
     created = [o["create_time"] for o in orders]
     assert created == sorted(created, reverse=True)
-    expected = _expected(emu, cipher, lambda o: o["status"] == "COMPLETED" and o["create_time"] >= body[
-        "create_time_ge"])
+    expected = _expected(
+        emu, cipher, lambda o: o["status"] == "COMPLETED" and o["create_time"] >= body["create_time_ge"]
+    )
     assert sorted(o["id"] for o in orders) == sorted(expected) and totals[0] == len(expected)
 
 
-def test_default_sort_is_create_time_desc_and_shipping_type_filters(api: OpenApi, ciphers: dict[str, str]) -> None:
+def test_default_sort_is_create_time_desc_and_shipping_type_filters(
+    api: OpenApi, ciphers: dict[str, str]
+) -> None:
     data = api.ok("POST", SEARCH, {"page_size": 100}, {"shipping_type": "TIKTOK"}, shop=ciphers["US"])
     created = [o["create_time"] for o in data["orders"]]
     assert created == sorted(created, reverse=True)
@@ -105,8 +128,13 @@ def test_an_order_changed_mid_pagination_is_not_served_twice(big: tuple[TikTokSh
     # The window's upper bound was pinned at the first page, so the change (update_time = now) falls outside it.
     assert moved[0] not in ids
     assert len(ids) == len(emu.order_ids(shop_cipher=cipher)) - 1
-    later = api.ok("POST", SEARCH, {"page_size": 10, "sort_field": "update_time"},
-                   {"update_time_ge": emu.clock.unix() - 1}, shop=cipher)
+    later = api.ok(
+        "POST",
+        SEARCH,
+        {"page_size": 10, "sort_field": "update_time"},
+        {"update_time_ge": emu.clock.unix() - 1},
+        shop=cipher,
+    )
     assert moved[0] in [o["id"] for o in later["orders"]]
 
 
@@ -115,16 +143,26 @@ def test_last_page_token_is_empty_and_bad_tokens_are_refused(api: OpenApi, ciphe
     assert data["next_page_token"] == "" and data["total_count"] == len(data["orders"]) == 100
     first = api.ok("POST", SEARCH, {"page_size": 10}, {}, shop=ciphers["GB"])
     assert first["next_page_token"]
-    assert api.fails("POST", SEARCH, {"page_size": 10, "page_token": "garbage"}, {},
-                     shop=ciphers["GB"])[:2] == (400, 36009004)
+    assert api.fails("POST", SEARCH, {"page_size": 10, "page_token": "garbage"}, {}, shop=ciphers["GB"])[
+        :2
+    ] == (400, 36009004)
     other_query = {"page_size": 10, "page_token": first["next_page_token"]}
-    assert api.fails("POST", SEARCH, other_query, {"order_status": "UNPAID"}, shop=ciphers["GB"])[1] == 36009004
+    assert (
+        api.fails("POST", SEARCH, other_query, {"order_status": "UNPAID"}, shop=ciphers["GB"])[1] == 36009004
+    )
 
 
-@pytest.mark.parametrize(("body", "fragment"), [({"order_status": "SHIPPED"}, "order_status"),
-                                                ({"shipping_type": "DHL"}, "shipping_type"),
-                                                ({"update_time_ge": "yesterday"}, "update_time_ge")])
-def test_bad_filters_are_refused(api: OpenApi, ciphers: dict[str, str], body: dict[str, Any], fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ({"order_status": "SHIPPED"}, "order_status"),
+        ({"shipping_type": "DHL"}, "shipping_type"),
+        ({"update_time_ge": "yesterday"}, "update_time_ge"),
+    ],
+)
+def test_bad_filters_are_refused(
+    api: OpenApi, ciphers: dict[str, str], body: dict[str, Any], fragment: str
+) -> None:
     status, code, message = api.fails("POST", SEARCH, {"page_size": 10}, body, shop=ciphers["GB"])
     assert (status, code) == (400, 36009004) and fragment in message
 
@@ -132,11 +170,17 @@ def test_bad_filters_are_refused(api: OpenApi, ciphers: dict[str, str], body: di
 def test_every_shop_has_every_status_in_both_shipping_types(emu: TikTokShopEmulator) -> None:
     for shop in emu.shops:
         for shipping in ("SELLER", "TIKTOK"):
-            found = {s for s in STATUSES if emu.order_ids(status=s, shop_cipher=shop["cipher"], shipping_type=shipping)}
+            found = {
+                s
+                for s in STATUSES
+                if emu.order_ids(status=s, shop_cipher=shop["cipher"], shipping_type=shipping)
+            }
             assert found == STATUSES, (shop["region"], shipping)
 
 
-def test_update_times_spread_over_the_history_before_the_clock_start(big: tuple[TikTokShopEmulator, OpenApi]) -> None:
+def test_update_times_spread_over_the_history_before_the_clock_start(
+    big: tuple[TikTokShopEmulator, OpenApi],
+) -> None:
     emu, _ = big
     times = [emu.order(i)["update_time"] for i in emu.order_ids()[::50]]
     start = emu.clock.start
@@ -144,18 +188,26 @@ def test_update_times_spread_over_the_history_before_the_clock_start(big: tuple[
     assert max(times) - min(times) > 25 * 86400
 
 
-def test_tiktok_shipping_orders_are_masked_and_seller_ones_are_not(emu: TikTokShopEmulator,
-                                                                   ciphers: dict[str, str]) -> None:
-    tiktok = emu.order(emu.order_ids(shop_cipher=ciphers["GB"], shipping_type="TIKTOK")[0])["recipient_address"]
+def test_tiktok_shipping_orders_are_masked_and_seller_ones_are_not(
+    emu: TikTokShopEmulator, ciphers: dict[str, str]
+) -> None:
+    tiktok = emu.order(emu.order_ids(shop_cipher=ciphers["GB"], shipping_type="TIKTOK")[0])[
+        "recipient_address"
+    ]
     assert "***" in tiktok["name"] and "*" in tiktok["phone_number"] and "***" in tiktok["full_address"]
     assert tiktok["first_name"][1:] == "*" * (len(tiktok["first_name"]) - 1)
-    seller = emu.order(emu.order_ids(shop_cipher=ciphers["GB"], shipping_type="SELLER")[0])["recipient_address"]
+    seller = emu.order(emu.order_ids(shop_cipher=ciphers["GB"], shipping_type="SELLER")[0])[
+        "recipient_address"
+    ]
     assert "*" not in seller["name"] + seller["phone_number"] + seller["full_address"]
 
 
 def test_line_items_are_one_per_unit(emu: TikTokShopEmulator) -> None:
-    multi = [o for o in map(emu.order, emu.order_ids()) if max(Counter(li["sku_id"] for li in o["line_items"])
-                                                                .values()) > 1]
+    multi = [
+        o
+        for o in map(emu.order, emu.order_ids())
+        if max(Counter(li["sku_id"] for li in o["line_items"]).values()) > 1
+    ]
     assert multi, "the world should hold multi-unit orders"
     for order in multi:
         ids = [li["id"] for li in order["line_items"]]
@@ -163,7 +215,9 @@ def test_line_items_are_one_per_unit(emu: TikTokShopEmulator) -> None:
         assert all("quantity" not in li for li in order["line_items"])
 
 
-def test_packages_before_shipping_depend_on_the_market(emu: TikTokShopEmulator, ciphers: dict[str, str]) -> None:
+def test_packages_before_shipping_depend_on_the_market(
+    emu: TikTokShopEmulator, ciphers: dict[str, str]
+) -> None:
     for region in ("US", "GB"):
         for order_id in emu.order_ids(status="AWAITING_SHIPMENT", shop_cipher=ciphers[region]):
             order = emu.order(order_id)
@@ -206,7 +260,11 @@ def test_types_ids_strings_times_ints_money_strings(emu: TikTokShopEmulator) -> 
 def _sample_orders() -> list[dict[str, Any]]:
     if not SAMPLES.is_dir():
         pytest.skip("reference samples are not present")
-    names = ("order_search_response.json", "order_detail_response.json", "order_detail_cancelled_response.json")
+    names = (
+        "order_search_response.json",
+        "order_detail_response.json",
+        "order_detail_cancelled_response.json",
+    )
     return [o for n in names for o in json.loads((SAMPLES / n).read_text())["data"]["orders"]]
 
 
@@ -225,8 +283,11 @@ def test_order_keys_match_the_samples(emu: TikTokShopEmulator) -> None:
 
 
 def test_same_seed_same_world_other_seed_other_world() -> None:
-    with TikTokShopEmulator(make_config()) as one, TikTokShopEmulator(make_config()) as two, \
-            TikTokShopEmulator(make_config(seed=8)) as three:
+    with (
+        TikTokShopEmulator(make_config()) as one,
+        TikTokShopEmulator(make_config()) as two,
+        TikTokShopEmulator(make_config(seed=8)) as three,
+    ):
         ids = one.order_ids()[:20]
         assert [one.order(i) for i in ids] == [two.order(i) for i in ids]
         assert one.shops == two.shops

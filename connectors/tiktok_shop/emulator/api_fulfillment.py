@@ -49,6 +49,11 @@ ROUTES = (
     ("POST", "/fulfillment/202309/packages/ship", batch_ship, True),
     ("POST", "/fulfillment/202309/packages/{package_id}/ship", ship_package, True),
     ("POST", "/fulfillment/202309/orders/{order_id}/shipping_info/update", update_order_shipping_info, True),
-    ("POST", "/fulfillment/202309/packages/{package_id}/shipping_info/update", update_package_shipping_info, True),
+    (
+        "POST",
+        "/fulfillment/202309/packages/{package_id}/shipping_info/update",
+        update_package_shipping_info,
+        True,
+    ),
     ("GET", "/fulfillment/202309/packages/{package_id}", package_detail, True),
 )

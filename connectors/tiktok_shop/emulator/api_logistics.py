@@ -13,9 +13,20 @@ WEIGHT_LIMIT = {"max_weight": 30000, "min_weight": 1, "unit": "GRAM"}
 
 def warehouses(call: Call) -> dict[str, Any]:
     """GET /logistics/202309/warehouses: sales and return warehouses, as in the sample."""
-    return {"warehouses": [{"id": w.id, "name": w.name, "is_default": w.is_default, "effect_status": "ENABLED",
-                            "type": w.type, "sub_type": "DOMESTIC_WAREHOUSE", "address": dict(w.address)}
-                           for w in call.shop.warehouses]}
+    return {
+        "warehouses": [
+            {
+                "id": w.id,
+                "name": w.name,
+                "is_default": w.is_default,
+                "effect_status": "ENABLED",
+                "type": w.type,
+                "sub_type": "DOMESTIC_WAREHOUSE",
+                "address": dict(w.address),
+            }
+            for w in call.shop.warehouses
+        ]
+    }
 
 
 def delivery_options(call: Call) -> dict[str, Any]:
@@ -23,9 +34,20 @@ def delivery_options(call: Call) -> dict[str, Any]:
     found = call.backend.world.warehouses.get(call.params["warehouse_id"])
     if found is None or found[0] is not call.shop or found[1].type != "SALES_WAREHOUSE":
         raise errors.invalid_param("`warehouse_id` is not a sales warehouse of this shop.")
-    return {"delivery_options": [{"id": o.id, "name": o.name, "description": o.description, "type": o.type,
-                                  "platform": ["TIKTOK_SHOP"], "dimension_limit": dict(DIMENSION_LIMIT),
-                                  "weight_limit": dict(WEIGHT_LIMIT)} for o in found[1].options]}
+    return {
+        "delivery_options": [
+            {
+                "id": o.id,
+                "name": o.name,
+                "description": o.description,
+                "type": o.type,
+                "platform": ["TIKTOK_SHOP"],
+                "dimension_limit": dict(DIMENSION_LIMIT),
+                "weight_limit": dict(WEIGHT_LIMIT),
+            }
+            for o in found[1].options
+        ]
+    }
 
 
 def shipping_providers(call: Call) -> dict[str, Any]:
@@ -39,5 +61,10 @@ def shipping_providers(call: Call) -> dict[str, Any]:
 ROUTES = (
     ("GET", "/logistics/202309/warehouses", warehouses, True),
     ("GET", "/logistics/202309/warehouses/{warehouse_id}/delivery_options", delivery_options, True),
-    ("GET", "/logistics/202309/delivery_options/{delivery_option_id}/shipping_providers", shipping_providers, True),
+    (
+        "GET",
+        "/logistics/202309/delivery_options/{delivery_option_id}/shipping_providers",
+        shipping_providers,
+        True,
+    ),
 )

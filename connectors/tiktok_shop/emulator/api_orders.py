@@ -38,9 +38,12 @@ def _query(call: Call) -> OrderQuery:
         sort_order=_choice(call.query.get("sort_order", "DESC"), SORT_ORDERS, "sort_order"),
         status=_choice(body.get("order_status"), STATUSES, "order_status"),
         shipping_type=_choice(body.get("shipping_type"), SHIPPING_TYPES, "shipping_type"),
-        create_ge=call.body_int("create_time_ge"), create_lt=call.body_int("create_time_lt"),
-        update_ge=call.body_int("update_time_ge"), update_lt=call.body_int("update_time_lt"),
-        buyer_user_id=buyer, warehouse_ids=None if warehouses is None else tuple(warehouses),
+        create_ge=call.body_int("create_time_ge"),
+        create_lt=call.body_int("create_time_lt"),
+        update_ge=call.body_int("update_time_ge"),
+        update_lt=call.body_int("update_time_lt"),
+        buyer_user_id=buyer,
+        warehouse_ids=None if warehouses is None else tuple(warehouses),
         is_buyer_request_cancel=cancel_request,
     )
 
@@ -51,8 +54,11 @@ def search_orders(call: Call) -> dict[str, Any]:
     query = _query(call)
     backend = call.backend
     page = backend.search.page(query, page_size, call.query.get("page_token") or None, backend.clock.unix())
-    return {"orders": [backend.book.order(i) for i in page.indices], "next_page_token": page.next_page_token,
-            "total_count": page.total_count}
+    return {
+        "orders": [backend.book.order(i) for i in page.indices],
+        "next_page_token": page.next_page_token,
+        "total_count": page.total_count,
+    }
 
 
 def order_detail(call: Call) -> dict[str, Any]:

@@ -12,8 +12,17 @@ from .call import Call
 from .ordergen import money
 from .world import Product, Shop
 
-PRODUCT_STATUSES = ("ALL", "DRAFT", "PENDING", "FAILED", "ACTIVATE", "SELLER_DEACTIVATED", "PLATFORM_DEACTIVATED",
-                    "FREEZE", "DELETED")
+PRODUCT_STATUSES = (
+    "ALL",
+    "DRAFT",
+    "PENDING",
+    "FAILED",
+    "ACTIVATE",
+    "SELLER_DEACTIVATED",
+    "PLATFORM_DEACTIVATED",
+    "FREEZE",
+    "DELETED",
+)
 MAX_SELLER_SKUS = 10
 MAX_PRODUCT_IDS = 100
 MAX_SKU_IDS = 600
@@ -29,10 +38,23 @@ def _stock(call: Call, sku_id: str) -> list[dict[str, Any]]:
 
 
 def _summary(call: Call, shop: Shop, product: Product) -> dict[str, Any]:
-    return {"id": product.id, "title": product.title, "status": product.status, "create_time": product.create_time,
-            "update_time": product.update_time, "sales_regions": [shop.region],
-            "skus": [{"id": s.id, "seller_sku": s.seller_sku, "price": _price(shop, s.price),
-                      "inventory": _stock(call, s.id)} for s in product.skus]}
+    return {
+        "id": product.id,
+        "title": product.title,
+        "status": product.status,
+        "create_time": product.create_time,
+        "update_time": product.update_time,
+        "sales_regions": [shop.region],
+        "skus": [
+            {
+                "id": s.id,
+                "seller_sku": s.seller_sku,
+                "price": _price(shop, s.price),
+                "inventory": _stock(call, s.id),
+            }
+            for s in product.skus
+        ],
+    }
 
 
 def _own_product(call: Call, product_id: str) -> Product:
@@ -51,8 +73,11 @@ def _search_filter(call: Call) -> tuple[str, set[str] | None, list[tuple[str, st
     skus = call.body_str_list("seller_skus")
     if skus is not None and len(skus) > MAX_SELLER_SKUS:
         raise errors.too_many_seller_skus()
-    bounds = [(key[:11], key[12:], value) for key in ("create_time_ge", "create_time_le", "update_time_ge",
-                                                       "update_time_le") if (value := call.body_int(key)) is not None]
+    bounds = [
+        (key[:11], key[12:], value)
+        for key in ("create_time_ge", "create_time_le", "update_time_ge", "update_time_le")
+        if (value := call.body_int(key)) is not None
+    ]
     return status, None if skus is None else set(skus), bounds
 
 
@@ -68,16 +93,23 @@ def search_products(call: Call) -> dict[str, Any]:
     """POST /product/202309/products/search (also served at 202502)."""
     page_size = call.page_size(100)
     status, seller_skus, bounds = _search_filter(call)
-    matches = [p for p in call.shop.products
-               if (status == "ALL" or p.status == status) and _within(p, bounds)
-               and (seller_skus is None or any(s.seller_sku in seller_skus for s in p.skus))]
-    fingerprint = hashlib.sha1(json.dumps(call.body, sort_keys=True).encode()).hexdigest()[:12]
+    matches = [
+        p
+        for p in call.shop.products
+        if (status == "ALL" or p.status == status)
+        and _within(p, bounds)
+        and (seller_skus is None or any(s.seller_sku in seller_skus for s in p.skus))
+    ]
+    fingerprint = hashlib.sha256(json.dumps(call.body, sort_keys=True).encode()).hexdigest()[:12]
     offset = _offset(call.query.get("page_token"), fingerprint)
-    chunk = matches[offset:offset + page_size]
+    chunk = matches[offset : offset + page_size]
     more = offset + page_size < len(matches)
     token = base64.urlsafe_b64encode(f"{fingerprint}:{offset + page_size}".encode()).decode() if more else ""
-    return {"products": [_summary(call, call.shop, p) for p in chunk], "next_page_token": token,
-            "total_count": len(matches)}
+    return {
+        "products": [_summary(call, call.shop, p) for p in chunk],
+        "next_page_token": token,
+        "total_count": len(matches),
+    }
 
 
 def _offset(token: str | None, fingerprint: str) -> int:
@@ -95,13 +127,28 @@ def _offset(token: str | None, fingerprint: str) -> int:
 def product_detail(call: Call) -> dict[str, Any]:
     """GET /product/202309/products/{product_id}."""
     product = _own_product(call, call.params["product_id"])
-    skus = [{"id": s.id, "seller_sku": s.seller_sku, "price": _price(call.shop, s.price),
-             "inventory": _stock(call, s.id),
-             "sales_attributes": [{"id": "100000", "name": "Variant", "value_id": s.id[-6:], "value_name": s.name}]}
-            for s in product.skus]
-    return {"id": product.id, "title": product.title, "description": f"<p>{product.title}</p>",
-            "status": product.status, "create_time": product.create_time, "update_time": product.update_time,
-            "is_cod_allowed": False, "skus": skus}
+    skus = [
+        {
+            "id": s.id,
+            "seller_sku": s.seller_sku,
+            "price": _price(call.shop, s.price),
+            "inventory": _stock(call, s.id),
+            "sales_attributes": [
+                {"id": "100000", "name": "Variant", "value_id": s.id[-6:], "value_name": s.name}
+            ],
+        }
+        for s in product.skus
+    ]
+    return {
+        "id": product.id,
+        "title": product.title,
+        "description": f"<p>{product.title}</p>",
+        "status": product.status,
+        "create_time": product.create_time,
+        "update_time": product.update_time,
+        "is_cod_allowed": False,
+        "skus": skus,
+    }
 
 
 def inventory_search(call: Call) -> dict[str, Any]:
@@ -115,8 +162,12 @@ def inventory_search(call: Call) -> dict[str, Any]:
     elif product_ids:
         if len(product_ids) > MAX_PRODUCT_IDS:
             raise errors.too_many_product_ids()
-        wanted = {s.id for p in product_ids if p in world.products and world.products[p][0] is call.shop
-                  for s in world.products[p][1].skus}
+        wanted = {
+            s.id
+            for p in product_ids
+            if p in world.products and world.products[p][0] is call.shop
+            for s in world.products[p][1].skus
+        }
     else:
         raise errors.invalid_param("Either `product_ids` or `sku_ids` is required.")
     grouped: dict[str, list[dict[str, Any]]] = {}
@@ -130,10 +181,16 @@ def inventory_search(call: Call) -> dict[str, Any]:
 def _sku_inventory(call: Call, sku_id: str, seller_sku: str) -> dict[str, Any]:
     available = call.backend.inventory.available(sku_id)
     committed = call.backend.inventory.committed(sku_id)
-    return {"id": sku_id, "seller_sku": seller_sku, "total_available_quantity": sum(available.values()),
-            "total_committed_quantity": sum(committed.values()),
-            "warehouse_inventory": [{"warehouse_id": w, "available_quantity": available[w],
-                                     "committed_quantity": committed[w]} for w in available]}
+    return {
+        "id": sku_id,
+        "seller_sku": seller_sku,
+        "total_available_quantity": sum(available.values()),
+        "total_committed_quantity": sum(committed.values()),
+        "warehouse_inventory": [
+            {"warehouse_id": w, "available_quantity": available[w], "committed_quantity": committed[w]}
+            for w in available
+        ],
+    }
 
 
 def inventory_update(call: Call) -> dict[str, Any]:

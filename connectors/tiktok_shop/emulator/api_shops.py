@@ -9,8 +9,19 @@ from .call import Call
 
 def authorized_shops(call: Call) -> dict[str, Any]:
     """GET /authorization/202309/shops."""
-    return {"shops": [{"id": s.id, "name": s.name, "region": s.region, "seller_type": "LOCAL", "cipher": s.cipher,
-                       "code": s.code} for s in call.backend.world.shops]}
+    return {
+        "shops": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "region": s.region,
+                "seller_type": "LOCAL",
+                "cipher": s.cipher,
+                "code": s.code,
+            }
+            for s in call.backend.world.shops
+        ]
+    }
 
 
 def active_shops(call: Call) -> dict[str, Any]:

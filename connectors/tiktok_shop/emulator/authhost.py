@@ -63,7 +63,11 @@ def _token(backend: Backend, request: HttpRequest) -> dict[str, object]:
 
 def _consent(backend: Backend, request: HttpRequest) -> HttpResponse:
     id_name = CONSENT_PATHS[request.path]
-    fields = dict(parse_qsl(request.body.decode("utf-8", "replace"))) if request.method == "POST" else request.query
+    fields = (
+        dict(parse_qsl(request.body.decode("utf-8", "replace")))
+        if request.method == "POST"
+        else request.query
+    )
     expected = backend.config.service_id if id_name == "service_id" else backend.config.app_key
     if fields.get(id_name) != expected:
         log.info("%s %s -> 400 unknown %s", request.method, request.path, id_name)
@@ -73,9 +77,16 @@ def _consent(backend: Backend, request: HttpRequest) -> HttpResponse:
         return _approve(backend, state)
     if request.method != "GET":
         return html_response(405, "<!doctype html><p>Method not allowed.</p>")
-    return html_response(200, PAGE.format(
-        seller=html.escape(backend.config.seller_name), action=request.path, id_name=id_name,
-        id_value=html.escape(expected), state=html.escape(state or "")))
+    return html_response(
+        200,
+        PAGE.format(
+            seller=html.escape(backend.config.seller_name),
+            action=request.path,
+            id_name=id_name,
+            id_value=html.escape(expected),
+            state=html.escape(state or ""),
+        ),
+    )
 
 
 def _approve(backend: Backend, state: str | None) -> HttpResponse:
@@ -83,10 +94,17 @@ def _approve(backend: Backend, state: str | None) -> HttpResponse:
     log.info("consent approved; auth code issued")
     target = backend.config.redirect_uri
     if not target:
-        return html_response(200, "<!doctype html><p>Authorization code (no redirect URL is configured):</p>"
-                                  f"<pre id=\"code\">{html.escape(code)}</pre>")
-    params = {"app_key": backend.config.app_key, "code": code, "locale": "en",
-              "shop_region": backend.config.seller_base_region}
+        return html_response(
+            200,
+            "<!doctype html><p>Authorization code (no redirect URL is configured):</p>"
+            f'<pre id="code">{html.escape(code)}</pre>',
+        )
+    params = {
+        "app_key": backend.config.app_key,
+        "code": code,
+        "locale": "en",
+        "shop_region": backend.config.seller_base_region,
+    }
     if state:
         params["state"] = state
     parts = urlsplit(target)

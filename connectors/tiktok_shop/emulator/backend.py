@@ -41,13 +41,23 @@ class Backend:
         return self.world.by_cipher.get(cipher)
 
     def _publish_status_change(self, shop: Shop, order: dict[str, Any], previous: str) -> None:
-        self.webhooks.publish(shop.id, "ORDER_STATUS_CHANGE", {
-            "order_id": order["id"], "order_status": order["status"],
-            "is_on_hold_order": order["is_on_hold_order"], "update_time": order["update_time"]})
+        self.webhooks.publish(
+            shop.id,
+            "ORDER_STATUS_CHANGE",
+            {
+                "order_id": order["id"],
+                "order_status": order["status"],
+                "is_on_hold_order": order["is_on_hold_order"],
+                "update_time": order["update_time"],
+            },
+        )
 
     def revoke(self) -> None:
         """The seller deauthorizes the app: tokens die and subscribers hear SELLER_DEAUTHORIZATION."""
         self.auth.revoke_all()
         for shop in self.world.shops:
-            self.webhooks.publish(shop.id, "SELLER_DEAUTHORIZATION", {
-                "message": f"Shop_id {shop.id} is deauthorized from your APP by merchant."})
+            self.webhooks.publish(
+                shop.id,
+                "SELLER_DEAUTHORIZATION",
+                {"message": f"Shop_id {shop.id} is deauthorized from your APP by merchant."},
+            )

@@ -46,4 +46,6 @@ class Clock:
     def set(self, unix_seconds: float) -> None:
         """Jump to an absolute instant."""
         with self._lock:
-            self._offset += float(unix_seconds) - (self._base + (time.monotonic() - self._mono0) + self._offset)
+            self._offset += float(unix_seconds) - (
+                self._base + (time.monotonic() - self._mono0) + self._offset
+            )

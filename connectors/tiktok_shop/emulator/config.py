@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 # Test credentials of the emulated app. They are public on purpose: they only open this loopback emulator.
 DEFAULT_APP_KEY = "6emu1atorttsk"
-DEFAULT_APP_SECRET = hashlib.sha1(b"channel-connectors tiktok shop emulator").hexdigest()
+DEFAULT_APP_SECRET = hashlib.sha256(b"channel-connectors tiktok shop emulator").hexdigest()[:40]
 DEFAULT_SERVICE_ID = "7390000000000000001"
 
 DAY = 86400

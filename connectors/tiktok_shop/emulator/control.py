@@ -29,9 +29,14 @@ class ControlError(Exception):
 
 
 def _summary(backend: Backend, body: dict[str, Any], params: dict[str, str]) -> Any:
-    return {"urls": backend.urls, "clock": backend.clock.unix(), "orders": backend.config.orders,
-            "seed": backend.config.seed, "shops": [shop.summary() for shop in backend.world.shops],
-            "faults": backend.faults.describe()}
+    return {
+        "urls": backend.urls,
+        "clock": backend.clock.unix(),
+        "orders": backend.config.orders,
+        "seed": backend.config.seed,
+        "shops": [shop.summary() for shop in backend.world.shops],
+        "faults": backend.faults.describe(),
+    }
 
 
 def _get_faults(backend: Backend, body: dict[str, Any], params: dict[str, str]) -> Any:
@@ -109,12 +114,22 @@ def _order_status(backend: Backend, body: dict[str, Any], params: dict[str, str]
 
 
 def _deliveries(backend: Backend, body: dict[str, Any], params: dict[str, str]) -> Any:
-    return [{"event_type": d.event_type, "address": d.address, "attempts": d.attempts, "status": d.status,
-             "delivered": d.delivered, "payload": d.payload} for d in list(backend.webhooks.deliveries)]
+    return [
+        {
+            "event_type": d.event_type,
+            "address": d.address,
+            "attempts": d.attempts,
+            "status": d.status,
+            "delivered": d.delivered,
+            "payload": d.payload,
+        }
+        for d in list(backend.webhooks.deliveries)
+    ]
 
 
 ACTIONS: tuple[tuple[str, re.Pattern[str], Action], ...] = tuple(
-    (method, re.compile(PREFIX + pattern), action) for method, pattern, action in (
+    (method, re.compile(PREFIX + pattern), action)
+    for method, pattern, action in (
         ("GET", "/?", _summary),
         ("GET", "/faults", _get_faults),
         ("POST", "/faults", _set_faults),
@@ -129,7 +144,8 @@ ACTIONS: tuple[tuple[str, re.Pattern[str], Action], ...] = tuple(
         ("GET", r"/orders/(?P<order_id>\d+)", _order),
         ("POST", r"/orders/(?P<order_id>\d+)/status", _order_status),
         ("GET", "/webhooks/deliveries", _deliveries),
-    ))
+    )
+)
 
 
 def _loopback(address: str) -> bool:
@@ -148,7 +164,9 @@ def handle(backend: Backend, request: HttpRequest) -> HttpResponse:
         if found and method == request.method:
             try:
                 body = json.loads(request.body) if request.body.strip() else {}
-                return json_response(200, action(backend, body if isinstance(body, dict) else {}, found.groupdict()))
+                return json_response(
+                    200, action(backend, body if isinstance(body, dict) else {}, found.groupdict())
+                )
             except ControlError as exc:
                 return json_response(exc.status, {"error": str(exc)})
             except (ValueError, TypeError, KeyError, re.error) as exc:

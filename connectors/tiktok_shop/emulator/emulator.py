@@ -46,11 +46,22 @@ class TikTokShopEmulator:
             api[0].server_close()
             raise
         self._servers = [api, auth]
-        self._backend.urls.update({"api": self.api_base_url, "auth": self.auth_base_url,
-                                   "consent": self.consent_base_url, "control": self.control_url})
+        self._backend.urls.update(
+            {
+                "api": self.api_base_url,
+                "auth": self.auth_base_url,
+                "consent": self.consent_base_url,
+                "control": self.control_url,
+            }
+        )
         self._backend.webhooks.start()
-        log.info("emulator serving api=%s auth=%s (%d orders, seed %d)", self.api_base_url, self.auth_base_url,
-                 self.config.orders, self.config.seed)
+        log.info(
+            "emulator serving api=%s auth=%s (%d orders, seed %d)",
+            self.api_base_url,
+            self.auth_base_url,
+            self.config.orders,
+            self.config.seed,
+        )
         return self
 
     def stop(self) -> None:
@@ -66,8 +77,9 @@ class TikTokShopEmulator:
     def __enter__(self) -> TikTokShopEmulator:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     # --- addresses and credentials ----------------------------------------------------------------------------
@@ -100,8 +112,11 @@ class TikTokShopEmulator:
     @property
     def credentials(self) -> dict[str, str]:
         """The emulated app's test credentials."""
-        return {"app_key": self.config.app_key, "app_secret": self.config.app_secret,
-                "service_id": self.config.service_id}
+        return {
+            "app_key": self.config.app_key,
+            "app_secret": self.config.app_secret,
+            "service_id": self.config.service_id,
+        }
 
     # --- control objects --------------------------------------------------------------------------------------
 
@@ -159,8 +174,9 @@ class TikTokShopEmulator:
             raise KeyError(order_id_text)
         return self._backend.book.order(index)
 
-    def order_ids(self, status: str | None = None, shop_cipher: str | None = None,
-                  shipping_type: str | None = None) -> list[str]:
+    def order_ids(
+        self, status: str | None = None, shop_cipher: str | None = None, shipping_type: str | None = None
+    ) -> list[str]:
         """IDs of the orders (in creation order) that match every given filter."""
         backend = self._backend
         shop = None if shop_cipher is None else backend.shop_by_cipher(shop_cipher)
@@ -171,7 +187,9 @@ class TikTokShopEmulator:
             if shop is not None and index % backend.space.n_shops != shop.index:
                 continue
             sk = backend.book.sketch(index)
-            if (status is None or sk.status == status) and (shipping_type is None or sk.shipping_type == shipping_type):
+            if (status is None or sk.status == status) and (
+                shipping_type is None or sk.shipping_type == shipping_type
+            ):
                 result.append(order_id(index))
         return result
 
@@ -182,9 +200,15 @@ class TikTokShopEmulator:
 
     def products(self, shop_cipher: str) -> list[dict[str, Any]]:
         """Products of a shop: id, status and SKUs (id, seller_sku)."""
-        return [{"id": p.id, "title": p.title, "status": p.status,
-                 "skus": [{"id": s.id, "seller_sku": s.seller_sku} for s in p.skus]}
-                for p in self._shop(shop_cipher).products]
+        return [
+            {
+                "id": p.id,
+                "title": p.title,
+                "status": p.status,
+                "skus": [{"id": s.id, "seller_sku": s.seller_sku} for s in p.skus],
+            }
+            for p in self._shop(shop_cipher).products
+        ]
 
     def inventory(self, sku_id: str) -> dict[str, int]:
         """Available quantity of a SKU per warehouse ID."""

@@ -19,8 +19,13 @@ HTTP_TOO_MANY = 429
 class ApiError(Exception):
     """A rejection with TikTok's envelope: ``code``, ``message`` and the HTTP status to send."""
 
-    def __init__(self, code: int, message: str, http_status: int = HTTP_BAD_REQUEST,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        http_status: int = HTTP_BAD_REQUEST,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
@@ -30,9 +35,11 @@ class ApiError(Exception):
 
 # --- gateway (common errors page, reference §9) ---------------------------------------------------------------
 
+
 def invalid_path() -> ApiError:
-    return ApiError(36009009, "Invalid path. The specified path does not match any available endpoint.",
-                    HTTP_NOT_FOUND)
+    return ApiError(
+        36009009, "Invalid path. The specified path does not match any available endpoint.", HTTP_NOT_FOUND
+    )
 
 
 def invalid_method() -> ApiError:
@@ -41,8 +48,11 @@ def invalid_method() -> ApiError:
 
 
 def invalid_content_type() -> ApiError:
-    return ApiError(36009022, "Invalid request format. The request body format must be `application/json` for "
-                              "structured data or `multipart/form-data` for binary files.")
+    return ApiError(
+        36009022,
+        "Invalid request format. The request body format must be `application/json` for "
+        "structured data or `multipart/form-data` for binary files.",
+    )
 
 
 def invalid_app_key() -> ApiError:
@@ -50,7 +60,9 @@ def invalid_app_key() -> ApiError:
 
 
 def missing_sign() -> ApiError:
-    return ApiError(36009004, "Missing credentials. The request does not include a required signature in the query.")
+    return ApiError(
+        36009004, "Missing credentials. The request does not include a required signature in the query."
+    )
 
 
 def invalid_sign() -> ApiError:
@@ -82,24 +94,32 @@ def invalid_access_token() -> ApiError:
 
 
 def expired_access_token() -> ApiError:
-    return ApiError(105002, "Expired credentials. The `x-tts-access-token` header has expired.", HTTP_UNAUTHORIZED)
+    return ApiError(
+        105002, "Expired credentials. The `x-tts-access-token` header has expired.", HTTP_UNAUTHORIZED
+    )
 
 
 def revoked_access_token() -> ApiError:
     # EMULATOR-CHOSEN: the reference lists 105001 among "other access-token problems" without a message.
-    return ApiError(105001, "Invalid credentials. The `x-tts-access-token` header was revoked because the seller "
-                            "removed the authorization. Ask the seller to authorize the app again.",
-                    HTTP_UNAUTHORIZED)
+    return ApiError(
+        105001,
+        "Invalid credentials. The `x-tts-access-token` header was revoked because the seller "
+        "removed the authorization. Ask the seller to authorize the app again.",
+        HTTP_UNAUTHORIZED,
+    )
 
 
 def missing_shop_cipher() -> ApiError:
-    return ApiError(106013, "Missing identifier. The `shop_cipher` query parameter is required to identify the "
-                            "target shop.")
+    return ApiError(
+        106013,
+        "Missing identifier. The `shop_cipher` query parameter is required to identify the target shop.",
+    )
 
 
 def unexpected_shop_cipher() -> ApiError:
-    return ApiError(36009004, "Unexpected identifier. The `shop_cipher` query parameter is not required for this "
-                              "request.")
+    return ApiError(
+        36009004, "Unexpected identifier. The `shop_cipher` query parameter is not required for this request."
+    )
 
 
 def invalid_shop_cipher() -> ApiError:
@@ -108,13 +128,21 @@ def invalid_shop_cipher() -> ApiError:
 
 def rate_limited(retry_after: int | None = None) -> ApiError:
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
-    return ApiError(36009002, "Too many requests. You've made too many requests in a short period of time.",
-                    HTTP_TOO_MANY, headers)
+    return ApiError(
+        36009002,
+        "Too many requests. You've made too many requests in a short period of time.",
+        HTTP_TOO_MANY,
+        headers,
+    )
 
 
 def internal_error(http_status: int = 500) -> ApiError:
-    return ApiError(36009003, "Internal error. Please try again. If the issue persists after multiple attempts, "
-                              "please contact platform support.", http_status)
+    return ApiError(
+        36009003,
+        "Internal error. Please try again. If the issue persists after multiple attempts, "
+        "please contact platform support.",
+        http_status,
+    )
 
 
 def invalid_param(detail: str) -> ApiError:
@@ -123,6 +151,7 @@ def invalid_param(detail: str) -> ApiError:
 
 
 # --- token host (reference §3) --------------------------------------------------------------------------------
+
 
 def invalid_auth_code() -> ApiError:
     return ApiError(36004004, "Invalid auth code.")
@@ -143,6 +172,7 @@ def invalid_app_secret() -> ApiError:
 
 # --- products and inventory (reference §6, S6 transcription) -----------------------------------------------
 
+
 def product_not_found() -> ApiError:
     return ApiError(12019150, "The product ID does not exist.")
 
@@ -156,8 +186,11 @@ def stock_count_invalid() -> ApiError:
 
 
 def multiple_warehouses() -> ApiError:
-    return ApiError(12019028, "Multiple warehouses detected. Include all warehouse IDs and the corresponding "
-                              "details and try again.")
+    return ApiError(
+        12019028,
+        "Multiple warehouses detected. Include all warehouse IDs and the corresponding "
+        "details and try again.",
+    )
 
 
 def warehouse_not_found() -> ApiError:
@@ -169,8 +202,11 @@ def sku_id_required() -> ApiError:
 
 
 def sku_not_in_product(sku_id: str) -> ApiError:
-    return ApiError(12052037, f"Couldn't update inventory. Possible causes: SKU {sku_id} does not belong to the "
-                              "product in the path.")
+    return ApiError(
+        12052037,
+        f"Couldn't update inventory. Possible causes: SKU {sku_id} does not belong to the "
+        "product in the path.",
+    )
 
 
 def too_many_product_ids() -> ApiError:
@@ -192,13 +228,19 @@ def inventory_item_error(sku_id: str, warehouse_id: str) -> dict[str, Any]:
         "message": "batch update inventory error",
         "detail": {
             "sku_id": sku_id,
-            "extra_errors": [{"code": 12052003, "message": "The current product status can not be actiavted",
-                              "warehouse_id": warehouse_id}],
+            "extra_errors": [
+                {
+                    "code": 12052003,
+                    "message": "The current product status can not be actiavted",
+                    "warehouse_id": warehouse_id,
+                }
+            ],
         },
     }
 
 
 # --- fulfillment (reference §7; codes other than 21008111 are EMULATOR-CHOSEN) ------------------------------
+
 
 def not_seller_resource() -> ApiError:
     return ApiError(21008111, "The order or package does not belong to the current seller.")
@@ -217,25 +259,35 @@ def lines_not_in_order(ids: list[str]) -> ApiError:
 
 
 def market_not_supported(region: str) -> ApiError:
-    return ApiError(21004033, f"This API is only available to shops in US, GB, ES and IE; this shop is in {region}."
-                              " Ship by package ID instead.")
+    return ApiError(
+        21004033,
+        f"This API is only available to shops in US, GB, ES and IE; this shop is in {region}."
+        " Ship by package ID instead.",
+    )
 
 
 def seller_shipping_only() -> ApiError:
-    return ApiError(21004034, "Only orders shipped by the seller (shipping_type SELLER) support this operation.")
+    return ApiError(
+        21004034, "Only orders shipped by the seller (shipping_type SELLER) support this operation."
+    )
 
 
 def invalid_provider(provider_id: str) -> ApiError:
-    return ApiError(21004035, f"The shipping provider {provider_id} is not available for the order's delivery "
-                              "option.")
+    return ApiError(
+        21004035, f"The shipping provider {provider_id} is not available for the order's delivery option."
+    )
 
 
 def update_window_closed() -> ApiError:
-    return ApiError(21004036, "Shipping info can only be updated within 72 hours after the package was shipped.")
+    return ApiError(
+        21004036, "Shipping info can only be updated within 72 hours after the package was shipped."
+    )
 
 
 def split_order_use_package() -> ApiError:
-    return ApiError(21004037, "The order has several packages. Update the shipping info of each package instead.")
+    return ApiError(
+        21004037, "The order has several packages. Update the shipping info of each package instead."
+    )
 
 
 def package_already_shipped() -> ApiError:
@@ -243,8 +295,11 @@ def package_already_shipped() -> ApiError:
 
 
 def handover_required() -> ApiError:
-    return ApiError(21004039, "`handover_method` is required for packages shipped by TikTok (shipping_type "
-                              "TIKTOK); `self_shipment` is only for seller shipping.")
+    return ApiError(
+        21004039,
+        "`handover_method` is required for packages shipped by TikTok (shipping_type "
+        "TIKTOK); `self_shipment` is only for seller shipping.",
+    )
 
 
 def package_not_shipped() -> ApiError:
@@ -252,5 +307,8 @@ def package_not_shipped() -> ApiError:
 
 
 def self_shipment_required() -> ApiError:
-    return ApiError(21004041, "`self_shipment` with `tracking_number` and `shipping_provider_id` is required for "
-                              "packages shipped by the seller (shipping_type SELLER).")
+    return ApiError(
+        21004041,
+        "`self_shipment` with `tracking_number` and `shipping_provider_id` is required for "
+        "packages shipped by the seller (shipping_type SELLER).",
+    )

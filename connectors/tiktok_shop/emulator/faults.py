@@ -67,8 +67,12 @@ class Faults:
             self._rate = None if rps is None else _Rate(float(rps), retry_after, _pattern(path))
             self._window.clear()
 
-    def error_rate(self, share: float | None, kinds: tuple[str, ...] | list[str] = ("5xx", "drop"),
-                   path: str | None = None) -> None:
+    def error_rate(
+        self,
+        share: float | None,
+        kinds: tuple[str, ...] | list[str] = ("5xx", "drop"),
+        path: str | None = None,
+    ) -> None:
         """Fail this share of requests with one of ``kinds``: "5xx" (500 or 503), "500", "503" or "drop"."""
         unknown = set(kinds) - KINDS
         if unknown or not kinds:
@@ -99,15 +103,26 @@ class Faults:
         """The current settings, JSON-friendly (for the control endpoint)."""
         with self._lock:
             return {
-                "rate_limit": None if self._rate is None else {
-                    "rps": self._rate.rps, "retry_after": self._rate.retry_after,
-                    "path": self._rate.path.pattern if self._rate.path else None},
-                "error_rate": None if self._errors is None else {
-                    "share": self._errors.share, "kinds": list(self._errors.kinds),
-                    "path": self._errors.path.pattern if self._errors.path else None},
-                "latency": None if self._latency is None else {
+                "rate_limit": None
+                if self._rate is None
+                else {
+                    "rps": self._rate.rps,
+                    "retry_after": self._rate.retry_after,
+                    "path": self._rate.path.pattern if self._rate.path else None,
+                },
+                "error_rate": None
+                if self._errors is None
+                else {
+                    "share": self._errors.share,
+                    "kinds": list(self._errors.kinds),
+                    "path": self._errors.path.pattern if self._errors.path else None,
+                },
+                "latency": None
+                if self._latency is None
+                else {
                     "seconds": self._latency.seconds,
-                    "path": self._latency.path.pattern if self._latency.path else None},
+                    "path": self._latency.path.pattern if self._latency.path else None,
+                },
                 "lose_answer": [{"path": p.pattern, "times": n} for p, n in self._lose],
             }
 

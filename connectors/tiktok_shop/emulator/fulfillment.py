@@ -60,8 +60,15 @@ def mark_package_shipped(backend: Backend, shop: Shop, order_id: str, body: dict
         raise errors.market_not_supported(shop.region)
     index = backend.book.find(shop, order_id)
     ids = body.get("order_line_item_ids")
-    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids) or len(set(ids)) != len(ids):
-        raise errors.invalid_param("`order_line_item_ids` must be a non-empty list of distinct line item IDs.")
+    if (
+        not isinstance(ids, list)
+        or not ids
+        or not all(isinstance(i, str) for i in ids)
+        or len(set(ids)) != len(ids)
+    ):
+        raise errors.invalid_param(
+            "`order_line_item_ids` must be a non-empty list of distinct line item IDs."
+        )
     tracking, provider_id = _text(body, "tracking_number"), _text(body, "shipping_provider_id")
     with backend.book.change(index) as order:
         if order["shipping_type"] != "SELLER":
@@ -78,8 +85,17 @@ def mark_package_shipped(backend: Backend, shop: Shop, order_id: str, body: dict
         provider = _provider(backend, order, provider_id)
         now = backend.clock.unix()
         pkg = backend.book.new_package_id(index, {"handover_method": "DROP_OFF", "create_time": now})
-        ship_lines(order, [by_id[i] for i in ids], pkg, provider.id, provider.name, tracking, now, "PROCESSING",
-                   "AWAITING_COLLECTION")
+        ship_lines(
+            order,
+            [by_id[i] for i in ids],
+            pkg,
+            provider.id,
+            provider.name,
+            tracking,
+            now,
+            "PROCESSING",
+            "AWAITING_COLLECTION",
+        )
         _settle_status(order)
     return {"order_id": order_id, "package_id": pkg, "order_line_item_ids": list(ids)}
 
@@ -98,22 +114,27 @@ def ship_package(backend: Backend, shop: Shop, pkg: str, spec: dict[str, Any]) -
         else:
             provider, tracking, meta = _platform_shipment(backend, order, spec, index)
         now = backend.clock.unix()
-        ship_lines(order, lines, pkg, provider.id, provider.name, tracking, now, "PROCESSING",
-                   "AWAITING_COLLECTION")
+        ship_lines(
+            order, lines, pkg, provider.id, provider.name, tracking, now, "PROCESSING", "AWAITING_COLLECTION"
+        )
         backend.book.set_package_meta(pkg, create_time=now, **meta)
         _settle_status(order)
 
 
 def _self_shipment(backend: Backend, order: dict[str, Any], spec: dict[str, Any]) -> tuple[Provider, str]:
     shipment = spec.get("self_shipment")
-    if not isinstance(shipment, dict) or not shipment.get("tracking_number") \
-            or not shipment.get("shipping_provider_id"):
+    if (
+        not isinstance(shipment, dict)
+        or not shipment.get("tracking_number")
+        or not shipment.get("shipping_provider_id")
+    ):
         raise errors.self_shipment_required()
     return _provider(backend, order, str(shipment["shipping_provider_id"])), str(shipment["tracking_number"])
 
 
-def _platform_shipment(backend: Backend, order: dict[str, Any], spec: dict[str, Any],
-                       index: int) -> tuple[Provider, str, dict[str, Any]]:
+def _platform_shipment(
+    backend: Backend, order: dict[str, Any], spec: dict[str, Any], index: int
+) -> tuple[Provider, str, dict[str, Any]]:
     method = spec.get("handover_method")
     if method not in HANDOVER_METHODS or spec.get("self_shipment"):
         raise errors.handover_required()
@@ -173,11 +194,21 @@ def _retrack(backend: Backend, order: dict[str, Any], pkg: str, body: dict[str, 
     provider = _provider(backend, order, provider_id)
     old_tracking = lines[0]["tracking_number"]
     for line in lines:
-        line.update({"tracking_number": tracking, "shipping_provider_id": provider.id,
-                     "shipping_provider_name": provider.name})
+        line.update(
+            {
+                "tracking_number": tracking,
+                "shipping_provider_id": provider.id,
+                "shipping_provider_name": provider.name,
+            }
+        )
     if order["tracking_number"] == old_tracking:
-        order.update({"tracking_number": tracking, "shipping_provider_id": provider.id,
-                      "shipping_provider": provider.name})
+        order.update(
+            {
+                "tracking_number": tracking,
+                "shipping_provider_id": provider.id,
+                "shipping_provider": provider.name,
+            }
+        )
 
 
 def package_detail(backend: Backend, shop: Shop, pkg: str) -> dict[str, Any]:
@@ -190,24 +221,57 @@ def package_detail(backend: Backend, shop: Shop, pkg: str) -> dict[str, Any]:
     for line in lines:
         counts[line["sku_id"]] = counts.get(line["sku_id"], 0) + 1
     first = {line["sku_id"]: line for line in reversed(lines)}
-    address = {k: order["recipient_address"][k] for k in (
-        "name", "phone_number", "full_address", "address_detail", "address_line1", "address_line2",
-        "address_line3", "address_line4", "postal_code", "region_code")}
+    address = {
+        k: order["recipient_address"][k]
+        for k in (
+            "name",
+            "phone_number",
+            "full_address",
+            "address_detail",
+            "address_line1",
+            "address_line2",
+            "address_line3",
+            "address_line4",
+            "postal_code",
+            "region_code",
+        )
+    }
     status = lines[0]["package_status"]
     detail: dict[str, Any] = {
-        "package_id": pkg, "package_status": "PROCESSING" if status == "TO_FULFILL" else status,
+        "package_id": pkg,
+        "package_status": "PROCESSING" if status == "TO_FULFILL" else status,
         "order_line_item_ids": [line["id"] for line in lines],
-        "orders": [{"id": order["id"], "skus": [
-            {"id": sku, "name": first[sku]["sku_name"], "image_url": first[sku]["sku_image"], "quantity": n}
-            for sku, n in counts.items()]}],
-        "shipping_type": order["shipping_type"], "shipping_provider_id": lines[0]["shipping_provider_id"],
-        "shipping_provider_name": lines[0]["shipping_provider_name"], "tracking_number": lines[0]["tracking_number"],
-        "delivery_option_id": order["delivery_option_id"], "delivery_option_name": order["delivery_option_name"],
-        "handover_method": meta.get("handover_method", "PICKUP" if order["shipping_type"] == "TIKTOK" else "DROP_OFF"),
-        "has_multi_skus": len(counts) > 1, "note_tag": "BUYER_UNNOTED",
+        "orders": [
+            {
+                "id": order["id"],
+                "skus": [
+                    {
+                        "id": sku,
+                        "name": first[sku]["sku_name"],
+                        "image_url": first[sku]["sku_image"],
+                        "quantity": n,
+                    }
+                    for sku, n in counts.items()
+                ],
+            }
+        ],
+        "shipping_type": order["shipping_type"],
+        "shipping_provider_id": lines[0]["shipping_provider_id"],
+        "shipping_provider_name": lines[0]["shipping_provider_name"],
+        "tracking_number": lines[0]["tracking_number"],
+        "delivery_option_id": order["delivery_option_id"],
+        "delivery_option_name": order["delivery_option_name"],
+        "handover_method": meta.get(
+            "handover_method", "PICKUP" if order["shipping_type"] == "TIKTOK" else "DROP_OFF"
+        ),
+        "has_multi_skus": len(counts) > 1,
+        "note_tag": "BUYER_UNNOTED",
         "split_and_combine_tag": "SPLIT" if len(order["packages"]) > 1 else "",
-        "create_time": meta.get("create_time", lines[0]["rts_time"] or order.get("paid_time", order["create_time"])),
-        "update_time": order["update_time"], "recipient_address": address,
+        "create_time": meta.get(
+            "create_time", lines[0]["rts_time"] or order.get("paid_time", order["create_time"])
+        ),
+        "update_time": order["update_time"],
+        "recipient_address": address,
     }
     if "pickup_slot" in meta:
         detail["pickup_slot"] = meta["pickup_slot"]
@@ -242,14 +306,31 @@ def _ship_rest(backend: Backend, order: dict[str, Any], index: int, status: str)
         provider = option.providers[0]
         rng = seeded(backend.config.seed, index, len(order["packages"]), 0x534554)
         pkg = pending[0].get("package_id") or backend.book.new_package_id(index, {})
-        ship_lines(order, pending, pkg, provider.id, provider.name, tracking_number(provider.name, rng),
-                   backend.clock.unix(), PACKAGE_STATUS_FOR[status], status)
+        ship_lines(
+            order,
+            pending,
+            pkg,
+            provider.id,
+            provider.name,
+            tracking_number(provider.name, rng),
+            backend.clock.unix(),
+            PACKAGE_STATUS_FOR[status],
+            status,
+        )
     for line in order["line_items"]:
         line.update({"display_status": status, "package_status": PACKAGE_STATUS_FOR[status]})
 
 
 def _cancel(order: dict[str, Any], now: int) -> None:
-    order.update({"cancel_reason": "No longer needed", "cancellation_initiator": "BUYER", "cancel_time": now,
-                  "request_cancel_time": now})
+    order.update(
+        {
+            "cancel_reason": "No longer needed",
+            "cancellation_initiator": "BUYER",
+            "cancel_time": now,
+            "request_cancel_time": now,
+        }
+    )
     for line in order["line_items"]:
-        line.update({"display_status": "CANCELLED", "cancel_reason": "No longer needed", "cancel_user": "BUYER"})
+        line.update(
+            {"display_status": "CANCELLED", "cancel_reason": "No longer needed", "cancel_user": "BUYER"}
+        )

@@ -37,7 +37,9 @@ def handle(backend: Backend, request: HttpRequest) -> HttpResponse:
 
 def error_response(exc: ApiError, rid: str) -> HttpResponse:
     """TikTok's error envelope with the HTTP status paired to the code."""
-    return json_response(exc.http_status, failure(exc.code, exc.message, rid), {**exc.headers, "X-Tt-Logid": rid})
+    return json_response(
+        exc.http_status, failure(exc.code, exc.message, rid), {**exc.headers, "X-Tt-Logid": rid}
+    )
 
 
 def _process(backend: Backend, request: HttpRequest) -> dict[str, Any]:

@@ -17,25 +17,53 @@ from .carriers import tracking_number
 from .mixing import mix64
 from .world import DeliveryOption, Shop, Sku, World
 
-STATUSES = ("UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING", "AWAITING_COLLECTION", "IN_TRANSIT",
-            "DELIVERED", "COMPLETED", "CANCELLED")
+STATUSES = (
+    "UNPAID",
+    "ON_HOLD",
+    "AWAITING_SHIPMENT",
+    "PARTIALLY_SHIPPING",
+    "AWAITING_COLLECTION",
+    "IN_TRANSIT",
+    "DELIVERED",
+    "COMPLETED",
+    "CANCELLED",
+)
 SHIPPED_STATUSES = ("AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED", "COMPLETED")
-PACKAGE_STATUS_FOR = {"AWAITING_COLLECTION": "PROCESSING", "IN_TRANSIT": "FULFILLING", "DELIVERED": "COMPLETED",
-                      "COMPLETED": "COMPLETED", "PARTIALLY_SHIPPING": "PROCESSING"}
-LINE_STATUS_FOR = {"UNPAID": "UNPAID", "ON_HOLD": "AWAITING_SHIPMENT", "AWAITING_SHIPMENT": "AWAITING_SHIPMENT",
-                   "PARTIALLY_SHIPPING": "AWAITING_SHIPMENT", "CANCELLED": "CANCELLED"}
+PACKAGE_STATUS_FOR = {
+    "AWAITING_COLLECTION": "PROCESSING",
+    "IN_TRANSIT": "FULFILLING",
+    "DELIVERED": "COMPLETED",
+    "COMPLETED": "COMPLETED",
+    "PARTIALLY_SHIPPING": "PROCESSING",
+}
+LINE_STATUS_FOR = {
+    "UNPAID": "UNPAID",
+    "ON_HOLD": "AWAITING_SHIPMENT",
+    "AWAITING_SHIPMENT": "AWAITING_SHIPMENT",
+    "PARTIALLY_SHIPPING": "AWAITING_SHIPMENT",
+    "CANCELLED": "CANCELLED",
+}
 
 # Status weights (out of 1000) by recency: newest tenth of orders, the next 30 %, the older rest.
-_WEIGHTS = ((80, 60, 330, 40, 170, 120, 50, 0, 150),
-            (5, 0, 60, 20, 80, 250, 300, 180, 105),
-            (0, 0, 5, 0, 10, 25, 160, 700, 100))
+_WEIGHTS = (
+    (80, 60, 330, 40, 170, 120, 50, 0, 150),
+    (5, 0, 60, 20, 80, 250, 300, 180, 105),
+    (0, 0, 5, 0, 10, 25, 160, 700, 100),
+)
 _CUMULATIVE = tuple(tuple(sum(w[: k + 1]) for k in range(len(w))) for w in _WEIGHTS)
 HOUR, DAY = 3600, 86400
 # Age of an order (update_time - create_time) by status: (minimum, span).
-_AGE = {"UNPAID": (60, HOUR), "ON_HOLD": (120, HOUR), "AWAITING_SHIPMENT": (HOUR, 3 * DAY),
-        "PARTIALLY_SHIPPING": (DAY, 3 * DAY), "AWAITING_COLLECTION": (DAY, 3 * DAY),
-        "IN_TRANSIT": (2 * DAY, 4 * DAY), "DELIVERED": (4 * DAY, 6 * DAY), "COMPLETED": (10 * DAY, 15 * DAY),
-        "CANCELLED": (30 * 60, 3 * DAY)}
+_AGE = {
+    "UNPAID": (60, HOUR),
+    "ON_HOLD": (120, HOUR),
+    "AWAITING_SHIPMENT": (HOUR, 3 * DAY),
+    "PARTIALLY_SHIPPING": (DAY, 3 * DAY),
+    "AWAITING_COLLECTION": (DAY, 3 * DAY),
+    "IN_TRANSIT": (2 * DAY, 4 * DAY),
+    "DELIVERED": (4 * DAY, 6 * DAY),
+    "COMPLETED": (10 * DAY, 15 * DAY),
+    "CANCELLED": (30 * 60, 3 * DAY),
+}
 
 ORDER_ID_BASE = 576461413038000000
 LINE_ID_BASE = 5770865121237000000
@@ -44,8 +72,11 @@ PACKAGE_SLOTS = 32  # per order: slots 0-3 for generated packages, the rest for 
 GENERATED_SLOTS = 4
 USER_ID_BASE = 7021436810468230000
 SKU_IMAGE = "https://p16-oec-eu-common-no.tiktokcdn.com/emulator/{}.jpeg"
-CANCEL_REASONS = {"BUYER": ("No longer needed", "Changed my mind", "Found a better price"),
-                  "SELLER": ("Out of stock",), "SYSTEM": ("Payment timeout",)}
+CANCEL_REASONS = {
+    "BUYER": ("No longer needed", "Changed my mind", "Found a better price"),
+    "SELLER": ("Out of stock",),
+    "SYSTEM": ("Payment timeout",),
+}
 SHIPPING_FEE = {"USD": Decimal("5.99"), "GBP": Decimal("3.99"), "EUR": Decimal("4.49")}
 US_TAX_RATE = Decimal("0.0725")
 CENT = Decimal("0.01")
@@ -53,9 +84,9 @@ FORCED_ROUNDS = 2  # the newest 2 x 9 x shops orders cover every status in both 
 
 
 class Sketch(NamedTuple):
-    """The searchable fields of one order."""
+    """The searchable fields of one order (``number`` is its index in the world)."""
 
-    index: int
+    number: int
     shop: int
     status: str
     shipping_type: str
@@ -138,8 +169,16 @@ class OrderSpace:
         low, span = _AGE[status]
         create_time = update_time - low - (h >> 16) % span
         warehouse = (h >> 40) % self._warehouses[shop]
-        return Sketch(index, shop, status, shipping, create_time, update_time, warehouse,
-                      str(USER_ID_BASE + (h >> 44) % 50000))
+        return Sketch(
+            index,
+            shop,
+            status,
+            shipping,
+            create_time,
+            update_time,
+            warehouse,
+            str(USER_ID_BASE + (h >> 44) % 50000),
+        )
 
     # --- full order -------------------------------------------------------------------------------------------
 
@@ -166,7 +205,9 @@ class OrderSpace:
         return order
 
 
-def _pick_option(options: tuple[DeliveryOption, ...], shipping_type: str, rng: random.Random) -> DeliveryOption:
+def _pick_option(
+    options: tuple[DeliveryOption, ...], shipping_type: str, rng: random.Random
+) -> DeliveryOption:
     matching = [o for o in options if o.shipping_type == shipping_type]
     return matching[0] if shipping_type == "SELLER" or rng.random() < 0.7 else matching[-1]
 
@@ -184,52 +225,97 @@ def _cancellation(sk: Sketch, rng: random.Random) -> tuple[str, str]:
     return initiator, rng.choice(CANCEL_REASONS[initiator])
 
 
-def _order_head(sk: Sketch, shop: Shop, option: DeliveryOption, warehouse_id: str, paid: int | None,
-                rng: random.Random) -> dict[str, Any]:
+def _order_head(
+    sk: Sketch, shop: Shop, option: DeliveryOption, warehouse_id: str, paid: int | None, rng: random.Random
+) -> dict[str, Any]:
     sla_base = (paid or sk.create_time) + 2 * DAY
-    order: dict[str, Any] = {"id": order_id(sk.index), "status": sk.status, "create_time": sk.create_time}
+    order: dict[str, Any] = {"id": order_id(sk.number), "status": sk.status, "create_time": sk.create_time}
     if paid is not None:
         order["paid_time"] = paid
-    order.update({
-        "update_time": sk.update_time, "user_id": sk.user_id, "buyer_email": people.buyer_email(rng, shop.region),
-        "buyer_message": "Please gift wrap" if rng.random() < 0.05 else "", "seller_note": "",
-        "commerce_platform": "TIKTOK_SHOP", "order_type": "", "is_cod": False, "is_sample_order": False,
-        "is_replacement_order": False, "is_on_hold_order": sk.status == "ON_HOLD" or rng.random() < 0.3,
-        "is_buyer_request_cancel": False, "has_updated_recipient_address": False,
-        "shipping_type": sk.shipping_type, "fulfillment_type": "FULFILLMENT_BY_SELLER",
-        "delivery_option_id": option.id, "delivery_option_name": option.name, "delivery_type": "HOME_DELIVERY",
-        "warehouse_id": warehouse_id, "shipping_provider": "", "shipping_provider_id": "", "tracking_number": "",
-        "split_or_combine_tag": "", "payment_method_name": rng.choice(("Card", "Card", "PayPal", "Apple Pay")),
-        "rts_sla_time": sla_base, "tts_sla_time": sla_base + DAY, "shipping_due_time": sla_base,
-        "collection_due_time": sla_base + 2 * DAY, "delivery_due_time": sla_base + 9 * DAY,
-        "cancel_order_sla_time": sla_base, "cancel_reason": "", "cancellation_initiator": "", "packages": [],
-    })
+    order.update(
+        {
+            "update_time": sk.update_time,
+            "user_id": sk.user_id,
+            "buyer_email": people.buyer_email(rng, shop.region),
+            "buyer_message": "Please gift wrap" if rng.random() < 0.05 else "",
+            "seller_note": "",
+            "commerce_platform": "TIKTOK_SHOP",
+            "order_type": "",
+            "is_cod": False,
+            "is_sample_order": False,
+            "is_replacement_order": False,
+            "is_on_hold_order": sk.status == "ON_HOLD" or rng.random() < 0.3,
+            "is_buyer_request_cancel": False,
+            "has_updated_recipient_address": False,
+            "shipping_type": sk.shipping_type,
+            "fulfillment_type": "FULFILLMENT_BY_SELLER",
+            "delivery_option_id": option.id,
+            "delivery_option_name": option.name,
+            "delivery_type": "HOME_DELIVERY",
+            "warehouse_id": warehouse_id,
+            "shipping_provider": "",
+            "shipping_provider_id": "",
+            "tracking_number": "",
+            "split_or_combine_tag": "",
+            "payment_method_name": rng.choice(("Card", "Card", "PayPal", "Apple Pay")),
+            "rts_sla_time": sla_base,
+            "tts_sla_time": sla_base + DAY,
+            "shipping_due_time": sla_base,
+            "collection_due_time": sla_base + 2 * DAY,
+            "delivery_due_time": sla_base + 9 * DAY,
+            "cancel_order_sla_time": sla_base,
+            "cancel_reason": "",
+            "cancellation_initiator": "",
+            "packages": [],
+        }
+    )
     return order
 
 
-def _lines(index: int, shop: Shop, skus: list[tuple[Sku, int]], status: str,
-           rng: random.Random) -> list[dict[str, Any]]:
+def _lines(
+    index: int, shop: Shop, skus: list[tuple[Sku, int]], status: str, rng: random.Random
+) -> list[dict[str, Any]]:
     lines: list[dict[str, Any]] = []
     product_names = {p.id: p.title for p in shop.products}
     for sku, quantity in skus:
         for _ in range(quantity):  # 202309 line items are one per unit
-            lines.append({
-                "id": line_id(index, len(lines)), "sku_id": sku.id, "product_id": sku.product_id,
-                "seller_sku": sku.seller_sku, "product_name": product_names[sku.product_id], "sku_name": sku.name,
-                "sku_image": SKU_IMAGE.format(sku.id), "sku_type": "NORMAL", "currency": shop.currency,
-                "original_price": money(sku.price), "sale_price": money(sku.price), "seller_discount": "0",
-                "platform_discount": "0", "display_status": LINE_STATUS_FOR.get(status, status), "is_gift": False,
-                "is_dangerous_good": False, "item_tax": _item_tax(shop, sku), "combined_listing_skus": [],
-                "rts_time": 0, "cancel_reason": "", "cancel_user": "", "shipping_provider_id": "",
-                "shipping_provider_name": "", "tracking_number": "",
-            })
+            lines.append(
+                {
+                    "id": line_id(index, len(lines)),
+                    "sku_id": sku.id,
+                    "product_id": sku.product_id,
+                    "seller_sku": sku.seller_sku,
+                    "product_name": product_names[sku.product_id],
+                    "sku_name": sku.name,
+                    "sku_image": SKU_IMAGE.format(sku.id),
+                    "sku_type": "NORMAL",
+                    "currency": shop.currency,
+                    "original_price": money(sku.price),
+                    "sale_price": money(sku.price),
+                    "seller_discount": "0",
+                    "platform_discount": "0",
+                    "display_status": LINE_STATUS_FOR.get(status, status),
+                    "is_gift": False,
+                    "is_dangerous_good": False,
+                    "item_tax": _item_tax(shop, sku),
+                    "combined_listing_skus": [],
+                    "rts_time": 0,
+                    "cancel_reason": "",
+                    "cancel_user": "",
+                    "shipping_provider_id": "",
+                    "shipping_provider_name": "",
+                    "tracking_number": "",
+                }
+            )
     return lines
 
 
 def _item_tax(shop: Shop, sku: Sku) -> list[dict[str, str]]:
     if shop.region != "US":
         return []
-    return [{"tax_type": "SALES_TAX", "tax_amount": money(sku.price * US_TAX_RATE), "tax_rate": str(US_TAX_RATE)}]
+    return [
+        {"tax_type": "SALES_TAX", "tax_amount": money(sku.price * US_TAX_RATE), "tax_rate": str(US_TAX_RATE)}
+    ]
 
 
 def _payment(shop: Shop, lines: list[dict[str, Any]], rng: random.Random) -> dict[str, str]:
@@ -241,30 +327,67 @@ def _payment(shop: Shop, lines: list[dict[str, Any]], rng: random.Random) -> dic
     shipping_fee = shipping_original - shipping_discount
     product_tax = sum((Decimal(t["tax_amount"]) for line in lines for t in line["item_tax"]), Decimal(0))
     return {
-        "currency": shop.currency, "original_total_product_price": money(original),
-        "seller_discount": money(seller_discount), "platform_discount": "0", "sub_total": money(sub_total),
-        "original_shipping_fee": money(shipping_original), "shipping_fee_seller_discount": "0",
-        "shipping_fee_platform_discount": money(shipping_discount), "shipping_fee": money(shipping_fee),
-        "tax": money(product_tax), "product_tax": money(product_tax), "shipping_fee_tax": "0",
+        "currency": shop.currency,
+        "original_total_product_price": money(original),
+        "seller_discount": money(seller_discount),
+        "platform_discount": "0",
+        "sub_total": money(sub_total),
+        "original_shipping_fee": money(shipping_original),
+        "shipping_fee_seller_discount": "0",
+        "shipping_fee_platform_discount": money(shipping_discount),
+        "shipping_fee": money(shipping_fee),
+        "tax": money(product_tax),
+        "product_tax": money(product_tax),
+        "shipping_fee_tax": "0",
         "total_amount": money(sub_total + shipping_fee + product_tax),
     }
 
 
-def ship_lines(order: dict[str, Any], lines: list[dict[str, Any]], pkg: str, provider_id: str, provider_name: str,
-               tracking: str, when: int, package_status: str, display_status: str) -> None:
+def ship_lines(
+    order: dict[str, Any],
+    lines: list[dict[str, Any]],
+    pkg: str,
+    provider_id: str,
+    provider_name: str,
+    tracking: str,
+    when: int,
+    package_status: str,
+    display_status: str,
+) -> None:
     """Put ``lines`` in shipped package ``pkg`` and make it the order's latest shipment."""
     for line in lines:
-        line.update({"rts_time": when, "shipping_provider_id": provider_id, "shipping_provider_name": provider_name,
-                     "tracking_number": tracking, "package_id": pkg, "package_status": package_status,
-                     "display_status": display_status})
-    order.update({"shipping_provider": provider_name, "shipping_provider_id": provider_id,
-                  "tracking_number": tracking, "rts_time": when})
+        line.update(
+            {
+                "rts_time": when,
+                "shipping_provider_id": provider_id,
+                "shipping_provider_name": provider_name,
+                "tracking_number": tracking,
+                "package_id": pkg,
+                "package_status": package_status,
+                "display_status": display_status,
+            }
+        )
+    order.update(
+        {
+            "shipping_provider": provider_name,
+            "shipping_provider_id": provider_id,
+            "tracking_number": tracking,
+            "rts_time": when,
+        }
+    )
     if {"id": pkg} not in order["packages"]:
         order["packages"].append({"id": pkg})
 
 
-def _apply_fulfilment(order: dict[str, Any], index: int, shop: Shop, option: DeliveryOption, sk: Sketch,
-                      paid: int | None, rng: random.Random) -> None:
+def _apply_fulfilment(
+    order: dict[str, Any],
+    index: int,
+    shop: Shop,
+    option: DeliveryOption,
+    sk: Sketch,
+    paid: int | None,
+    rng: random.Random,
+) -> None:
     lines = order["line_items"]
     pending_packages = not shop.marks_packages_shipped  # reference §13: no package IDs before US/GB shipment
     if sk.status == "AWAITING_SHIPMENT" and pending_packages:
@@ -278,13 +401,31 @@ def _apply_fulfilment(order: dict[str, Any], index: int, shop: Shop, option: Del
         first_sku = lines[0]["sku_id"]
         shipped = [line for line in lines if line["sku_id"] == first_sku]
         rest = [line for line in lines if line["sku_id"] != first_sku]
-        ship_lines(order, shipped, package_id(index, 0), provider.id, provider.name,
-                   tracking_number(provider.name, rng), when, "PROCESSING", "AWAITING_COLLECTION")
+        ship_lines(
+            order,
+            shipped,
+            package_id(index, 0),
+            provider.id,
+            provider.name,
+            tracking_number(provider.name, rng),
+            when,
+            "PROCESSING",
+            "AWAITING_COLLECTION",
+        )
         if pending_packages:
             _pending_package(order, rest, package_id(index, 1))
         return
-    ship_lines(order, lines, package_id(index, 0), provider.id, provider.name, tracking_number(provider.name, rng),
-               when, PACKAGE_STATUS_FOR[sk.status], sk.status)
+    ship_lines(
+        order,
+        lines,
+        package_id(index, 0),
+        provider.id,
+        provider.name,
+        tracking_number(provider.name, rng),
+        when,
+        PACKAGE_STATUS_FOR[sk.status],
+        sk.status,
+    )
 
 
 def _pending_package(order: dict[str, Any], lines: list[dict[str, Any]], pkg: str) -> None:

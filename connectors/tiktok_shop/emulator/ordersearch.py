@@ -42,7 +42,7 @@ class OrderQuery:
     is_buyer_request_cancel: bool | None = None
 
     def fingerprint(self) -> str:
-        return hashlib.sha1(repr(astuple(self)).encode()).hexdigest()[:16]
+        return hashlib.sha256(repr(astuple(self)).encode()).hexdigest()[:16]
 
     def pinned(self, now: int) -> OrderQuery:
         """Upper bounds defaulted to "now" where only a lower bound was given (the current second included)."""
@@ -81,9 +81,11 @@ class OrderSearch:
             cursor, effective = None, query.pinned(now)
         keys = self._keys(effective)
         start = 0 if cursor is None else bisect.bisect_right(keys, cursor)
-        chunk = keys[start:start + page_size]
+        chunk = keys[start : start + page_size]
         more = start + page_size < len(keys)
-        token = _encode_token(fingerprint, chunk[-1], (effective.update_lt, effective.create_lt)) if more else ""
+        token = (
+            _encode_token(fingerprint, chunk[-1], (effective.update_lt, effective.create_lt)) if more else ""
+        )
         descending = query.sort_order == "DESC"
         return Page([-k[1] if descending else k[1] for k in chunk], token, len(keys))
 
@@ -141,8 +143,9 @@ class _Matcher:
         self.q = query
         shop = book.space.world.shops[query.shop]
         ids = [w.id for w in shop.sales_warehouses]
-        self.warehouses = None if query.warehouse_ids is None else {
-            ids.index(w) for w in query.warehouse_ids if w in ids}
+        self.warehouses = (
+            None if query.warehouse_ids is None else {ids.index(w) for w in query.warehouse_ids if w in ids}
+        )
 
     def matches(self, sk: Sketch) -> bool:
         q = self.q

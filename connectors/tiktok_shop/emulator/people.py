@@ -22,12 +22,24 @@ STREETS = {
 }
 # (city, state/county, postal code, state code for US)
 CITIES = {
-    "US": (("Los Angeles", "California", "90012", "CA"), ("San Jose", "California", "95110", "CA"),
-           ("Austin", "Texas", "78701", "TX"), ("Seattle", "Washington", "98101", "WA")),
-    "GB": (("London", "Greater London", "SW1A 1AA", ""), ("Manchester", "Greater Manchester", "M1 1AE", ""),
-           ("Leeds", "West Yorkshire", "LS1 4AP", ""), ("Bristol", "Bristol", "BS1 5TR", "")),
-    "DE": (("Berlin", "Berlin", "10117", ""), ("Hamburg", "Hamburg", "20095", ""),
-           ("München", "Bayern", "80331", ""), ("Köln", "Nordrhein-Westfalen", "50667", "")),
+    "US": (
+        ("Los Angeles", "California", "90012", "CA"),
+        ("San Jose", "California", "95110", "CA"),
+        ("Austin", "Texas", "78701", "TX"),
+        ("Seattle", "Washington", "98101", "WA"),
+    ),
+    "GB": (
+        ("London", "Greater London", "SW1A 1AA", ""),
+        ("Manchester", "Greater Manchester", "M1 1AE", ""),
+        ("Leeds", "West Yorkshire", "LS1 4AP", ""),
+        ("Bristol", "Bristol", "BS1 5TR", ""),
+    ),
+    "DE": (
+        ("Berlin", "Berlin", "10117", ""),
+        ("Hamburg", "Hamburg", "20095", ""),
+        ("München", "Bayern", "80331", ""),
+        ("Köln", "Nordrhein-Westfalen", "50667", ""),
+    ),
 }
 COUNTRY = {"US": "United States", "GB": "United Kingdom", "DE": "Germany"}
 LEVEL1 = {"US": "State", "GB": "County", "DE": "State"}
@@ -82,9 +94,18 @@ def address(rng: random.Random, region: str, masked: bool) -> dict[str, Any]:
         name, first, last = " ".join(mask_word(w) for w in name.split()), mask_word(first), mask_word(last)
         phone, full = mask_phone(phone), mask_street(full)
     return {
-        "name": name, "first_name": first, "last_name": last, "phone_number": phone, "full_address": full,
-        "address_detail": flat, "address_line1": line1, "address_line2": flat, "address_line3": "",
-        "address_line4": "", "postal_code": postal, "region_code": region,
+        "name": name,
+        "first_name": first,
+        "last_name": last,
+        "phone_number": phone,
+        "full_address": full,
+        "address_detail": flat,
+        "address_line1": line1,
+        "address_line2": flat,
+        "address_line3": "",
+        "address_line4": "",
+        "postal_code": postal,
+        "region_code": region,
         "district_info": [
             {"address_level": "L0", "address_level_name": "Country", "address_name": COUNTRY[region]},
             {"address_level": "L1", "address_level_name": LEVEL1[region], "address_name": state},

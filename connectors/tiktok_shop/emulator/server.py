@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import threading
@@ -47,10 +48,8 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         with self.connections_lock:
             open_sockets = list(self.connections)
         for sock in open_sockets:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -70,12 +69,10 @@ class _Handler(BaseHTTPRequestHandler):
     def finish(self) -> None:
         with self.server.connections_lock:
             self.server.connections.discard(self.connection)
-        try:
+        with contextlib.suppress(OSError):
             super().finish()
-        except OSError:
-            pass
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Silenced: the default line has the query string, which can hold app_secret, codes and tokens."""
 
     def do_GET(self) -> None:
@@ -95,7 +92,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes:
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            chunks = []
+            chunks: list[bytes] = []
             while True:
                 size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
                 if size == 0:
@@ -108,7 +105,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         path, _, raw_query = self.path.partition("?")
-        request = HttpRequest(self.command, path, raw_query, self.headers, self._read_body(), self.client_address[0])
+        request = HttpRequest(
+            self.command, path, raw_query, self.headers, self._read_body(), self.client_address[0]
+        )
         backend = self.server.backend
         if path == control.PREFIX or path.startswith(control.PREFIX + "/"):
             self._send(control.handle(backend, request))
@@ -144,10 +143,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, response: HttpResponse) -> None:
         if response.drop:
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
@@ -162,7 +159,11 @@ class _Handler(BaseHTTPRequestHandler):
 def start_server(port: int, role: str, backend: Backend) -> tuple[EmulatorHTTPServer, threading.Thread]:
     """Bind and serve in a daemon thread."""
     server = EmulatorHTTPServer(port, role, backend)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name=f"tiktok-emulator-{role}", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name=f"tiktok-emulator-{role}",
+        daemon=True,
+    )
     thread.start()
     return server, thread

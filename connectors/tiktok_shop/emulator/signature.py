@@ -28,7 +28,7 @@ def _is_empty_object(body: bytes) -> bool:
     if not body.strip().startswith(b"{"):
         return False
     try:
-        return json.loads(body) == {}
+        return bool(json.loads(body) == {})
     except ValueError:
         return False
 
@@ -42,8 +42,9 @@ def candidate_bodies(body: bytes, multipart: bool) -> list[bytes]:
     return [body]
 
 
-def sign_matches(app_secret: str, path: str, params: Mapping[str, str], body: bytes, given: str,
-                 multipart: bool = False) -> bool:
+def sign_matches(
+    app_secret: str, path: str, params: Mapping[str, str], body: bytes, given: str, multipart: bool = False
+) -> bool:
     """True when ``given`` is a valid signature of the request under any accepted body variant."""
     return any(
         hmac.compare_digest(compute_sign(app_secret, path, params, variant), given)

@@ -17,8 +17,13 @@ from .clock import Clock
 from .config import EmulatorConfig
 from .mixing import seeded
 
-GRANTED_SCOPES = ("seller.authorization.info", "seller.order.info", "seller.product.basic", "seller.logistics",
-                  "seller.fulfillment.basic")
+GRANTED_SCOPES = (
+    "seller.authorization.info",
+    "seller.order.info",
+    "seller.product.basic",
+    "seller.logistics",
+    "seller.fulfillment.basic",
+)
 
 
 @dataclass
@@ -92,10 +97,14 @@ class AuthState:
         expires = now + self.config.access_token_ttl
         self._access[access] = _Access(grant, expires)
         return {
-            "access_token": access, "access_token_expire_in": expires,
-            "refresh_token": refresh_token, "refresh_token_expire_in": self._refresh[refresh_token].expires_at,
-            "open_id": self.open_id, "seller_name": self.config.seller_name,
-            "seller_base_region": self.config.seller_base_region, "user_type": 0,
+            "access_token": access,
+            "access_token_expire_in": expires,
+            "refresh_token": refresh_token,
+            "refresh_token_expire_in": self._refresh[refresh_token].expires_at,
+            "open_id": self.open_id,
+            "seller_name": self.config.seller_name,
+            "seller_base_region": self.config.seller_base_region,
+            "user_type": 0,
             "granted_scopes": list(GRANTED_SCOPES),
         }
 

@@ -28,10 +28,19 @@ from .envelope import encode
 
 log = logging.getLogger("connectors.tiktok_shop.emulator")
 
-EVENT_TYPES = {"ORDER_STATUS_CHANGE": 1, "REVERSE_STATUS_UPDATE": 2, "RECIPIENT_ADDRESS_UPDATE": 3,
-               "PACKAGE_UPDATE": 4, "PRODUCT_STATUS_CHANGE": 5, "SELLER_DEAUTHORIZATION": 6,
-               "UPCOMING_AUTHORIZATION_EXPIRATION": 7, "CANCELLATION_STATUS_CHANGE": 11,
-               "RETURN_STATUS_CHANGE": 12, "PRODUCT_INFORMATION_CHANGE": 15, "PRODUCT_CREATION": 16}
+EVENT_TYPES = {
+    "ORDER_STATUS_CHANGE": 1,
+    "REVERSE_STATUS_UPDATE": 2,
+    "RECIPIENT_ADDRESS_UPDATE": 3,
+    "PACKAGE_UPDATE": 4,
+    "PRODUCT_STATUS_CHANGE": 5,
+    "SELLER_DEAUTHORIZATION": 6,
+    "UPCOMING_AUTHORIZATION_EXPIRATION": 7,
+    "CANCELLATION_STATUS_CHANGE": 11,
+    "RETURN_STATUS_CHANGE": 12,
+    "PRODUCT_INFORMATION_CHANGE": 15,
+    "PRODUCT_CREATION": 16,
+}
 NOTIFICATION_ID_BASE = 7327112393057371000
 
 
@@ -92,14 +101,19 @@ class Webhooks:
         if not isinstance(address, str) or not address or len(address) > 255:
             raise errors.invalid_param("`address` must be a URL of at most 255 characters.")
         if not is_loopback_url(address):
-            raise errors.invalid_param("`address` must be a loopback URL (127.0.0.1, ::1 or localhost) in the "
-                                       "emulator.")
+            raise errors.invalid_param(
+                "`address` must be a loopback URL (127.0.0.1, ::1 or localhost) in the emulator."
+            )
         now = self.clock.unix()
         with self._lock:
             shop = self._subs.setdefault(shop_id, {})
             created = shop.get(event_type, {}).get("create_time", now)
-            shop[event_type] = {"event_type": event_type, "address": address, "create_time": created,
-                                "update_time": now}
+            shop[event_type] = {
+                "event_type": event_type,
+                "address": address,
+                "create_time": created,
+                "update_time": now,
+            }
 
     def unsubscribe(self, shop_id: str, event_type: str) -> None:
         with self._lock:
@@ -117,12 +131,21 @@ class Webhooks:
             sub = self._subs.get(shop_id, {}).get(event_type)
         if sub is None:
             return
-        payload = {"type": EVENT_TYPES[event_type],
-                   "tts_notification_id": str(NOTIFICATION_ID_BASE + next(self._notification)),
-                   "shop_id": shop_id, "timestamp": self.clock.unix(), "data": data}
+        payload = {
+            "type": EVENT_TYPES[event_type],
+            "tts_notification_id": str(NOTIFICATION_ID_BASE + next(self._notification)),
+            "shop_id": shop_id,
+            "timestamp": self.clock.unix(),
+            "data": data,
+        }
         body = encode(payload)
-        delivery = Delivery(event_type, sub["address"], body,
-                            webhook_signature(self.config.app_key, self.config.app_secret, body), payload=payload)
+        delivery = Delivery(
+            event_type,
+            sub["address"],
+            body,
+            webhook_signature(self.config.app_key, self.config.app_secret, body),
+            payload=payload,
+        )
         with self._lock:
             self.deliveries.append(delivery)
         self._queue.put((time.monotonic(), next(self._seq), delivery))
@@ -153,8 +176,13 @@ class Webhooks:
 
     def _attempt(self, delivery: Delivery) -> None:
         delivery.attempts += 1
-        request = urllib.request.Request(delivery.address, data=delivery.body, method="POST", headers={
-            "Content-Type": "application/json", "Authorization": delivery.signature})
+        # The address was checked to be an http(s) loopback URL when it was subscribed.
+        request = urllib.request.Request(  # noqa: S310
+            delivery.address,
+            data=delivery.body,
+            method="POST",
+            headers={"Content-Type": "application/json", "Authorization": delivery.signature},
+        )
         try:
             with self._opener.open(request, timeout=self.config.webhook_timeout) as answer:
                 delivery.status = answer.status
@@ -163,8 +191,12 @@ class Webhooks:
         except OSError as exc:
             delivery.error = type(exc).__name__
         delivery.delivered = delivery.status is not None and 200 <= delivery.status < 300
-        log.info("webhook %s attempt %d -> %s", delivery.event_type, delivery.attempts,
-                 delivery.status or delivery.error)
+        log.info(
+            "webhook %s attempt %d -> %s",
+            delivery.event_type,
+            delivery.attempts,
+            delivery.status or delivery.error,
+        )
         retries = self.config.webhook_retry_delays
         if not delivery.delivered and delivery.attempts <= len(retries):
             self._queue.put((time.monotonic() + retries[delivery.attempts - 1], next(self._seq), delivery))

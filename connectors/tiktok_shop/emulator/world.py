@@ -102,8 +102,13 @@ class Shop:
     def summary(self) -> dict[str, object]:
         """What ``emu.shops`` returns for this shop."""
         return {
-            "id": self.id, "name": self.name, "region": self.region, "cipher": self.cipher, "code": self.code,
-            "seller_type": "LOCAL", "currency": self.currency,
+            "id": self.id,
+            "name": self.name,
+            "region": self.region,
+            "cipher": self.cipher,
+            "code": self.code,
+            "seller_type": "LOCAL",
+            "currency": self.currency,
             "warehouse_ids": [w.id for w in self.sales_warehouses],
             "multi_warehouse": len(self.sales_warehouses) > 1,
             "ships_with": "mark_package_shipped" if self.marks_packages_shipped else "ship_package",
@@ -124,27 +129,82 @@ class _Market:
 
 
 MARKETS: tuple[_Market, ...] = (
-    _Market("US", "Emulator Outfitters US", "USD", Decimal("1.25"), ("USPS", "UPS", "FedEx", "DHL eCommerce"),
-            ("USPS", "UPS"), 2, False,
-            {"region": "United States", "region_code": "US", "state": "California", "city": "Los Angeles",
-             "distict": "Los Angeles County", "town": "", "postal_code": "90012", "full_address": "200 N Spring St",
-             "contact_person": "Warehouse Team", "phone_number": "(+1)213******00"}),
-    _Market("GB", "Emulator Test Shop GB", "GBP", Decimal("1.00"), ("Royal Mail", "DPD", "Evri", "Yodel"),
-            ("Evri", "Royal Mail"), 1, True,
-            {"region": "United Kingdom", "region_code": "GB", "state": "England", "city": "London",
-             "distict": "Westminster", "town": "", "postal_code": "SW1A 2AA", "full_address": "10 Invented Road",
-             "contact_person": "Warehouse Team", "phone_number": "(+44)20******00"}),
-    _Market("DE", "Emulator Test Shop DE", "EUR", Decimal("1.15"), ("DHL", "Hermes", "DPD", "GLS"),
-            ("DHL",), 1, False,
-            {"region": "Germany", "region_code": "DE", "state": "Berlin", "city": "Berlin", "distict": "Mitte",
-             "town": "", "postal_code": "10117", "full_address": "Invented Strasse 5",
-             "contact_person": "Lager Team", "phone_number": "(+49)30******00"}),
+    _Market(
+        "US",
+        "Emulator Outfitters US",
+        "USD",
+        Decimal("1.25"),
+        ("USPS", "UPS", "FedEx", "DHL eCommerce"),
+        ("USPS", "UPS"),
+        2,
+        False,
+        {
+            "region": "United States",
+            "region_code": "US",
+            "state": "California",
+            "city": "Los Angeles",
+            "distict": "Los Angeles County",
+            "town": "",
+            "postal_code": "90012",
+            "full_address": "200 N Spring St",
+            "contact_person": "Warehouse Team",
+            "phone_number": "(+1)213******00",
+        },
+    ),
+    _Market(
+        "GB",
+        "Emulator Test Shop GB",
+        "GBP",
+        Decimal("1.00"),
+        ("Royal Mail", "DPD", "Evri", "Yodel"),
+        ("Evri", "Royal Mail"),
+        1,
+        True,
+        {
+            "region": "United Kingdom",
+            "region_code": "GB",
+            "state": "England",
+            "city": "London",
+            "distict": "Westminster",
+            "town": "",
+            "postal_code": "SW1A 2AA",
+            "full_address": "10 Invented Road",
+            "contact_person": "Warehouse Team",
+            "phone_number": "(+44)20******00",
+        },
+    ),
+    _Market(
+        "DE",
+        "Emulator Test Shop DE",
+        "EUR",
+        Decimal("1.15"),
+        ("DHL", "Hermes", "DPD", "GLS"),
+        ("DHL",),
+        1,
+        False,
+        {
+            "region": "Germany",
+            "region_code": "DE",
+            "state": "Berlin",
+            "city": "Berlin",
+            "distict": "Mitte",
+            "town": "",
+            "postal_code": "10117",
+            "full_address": "Invented Strasse 5",
+            "contact_person": "Lager Team",
+            "phone_number": "(+49)30******00",
+        },
+    ),
 )
 
 # (title, seller_sku prefix, [(sku name, seller_sku suffix)], base price in GBP)
 CATALOG: tuple[tuple[str, str, tuple[tuple[str, str], ...], str], ...] = (
-    ("Cotton T-Shirt", "TSHIRT", (("Red, M", "RED-M"), ("Red, L", "RED-L"), ("Blue, M", "BLUE-M"),
-                                  ("Blue, L", "BLUE-L")), "12.50"),
+    (
+        "Cotton T-Shirt",
+        "TSHIRT",
+        (("Red, M", "RED-M"), ("Red, L", "RED-L"), ("Blue, M", "BLUE-M"), ("Blue, L", "BLUE-L")),
+        "12.50",
+    ),
     ("Ceramic Mug", "MUG", (("White", "WHITE"), ("Black", "BLACK")), "9.00"),
     ("Zip Hoodie", "HOODIE", (("Grey, M", "GREY-M"), ("Grey, L", "GREY-L"), ("Navy, M", "NAVY-M")), "34.00"),
     ("Phone Case", "CASE", (("Clear", "CLEAR"), ("Matte Black", "MATTE")), "14.99"),
@@ -162,21 +222,38 @@ CIPHER_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 
 
 def _providers(market_index: int, names: tuple[str, ...], offset: int) -> tuple[Provider, ...]:
-    return tuple(Provider(str(PROVIDER_ID_BASE + market_index * 100 + offset + i), name)
-                 for i, name in enumerate(names))
+    return tuple(
+        Provider(str(PROVIDER_ID_BASE + market_index * 100 + offset + i), name)
+        for i, name in enumerate(names)
+    )
 
 
-def _options(shop_index: int, warehouse_index: int, market: _Market, market_index: int) -> tuple[DeliveryOption, ...]:
+def _options(
+    shop_index: int, warehouse_index: int, market: _Market, market_index: int
+) -> tuple[DeliveryOption, ...]:
     base = OPTION_ID_BASE + shop_index * 100 + warehouse_index * 10
     seller = _providers(market_index, market.seller_carriers, 0)
     platform = _providers(market_index, market.platform_carriers, 50)
     return (
-        DeliveryOption(str(base + 1), "Shipped by seller", "Seller arranges shipment", "SEND_BY_SELLER", seller,
-                       "SELLER"),
-        DeliveryOption(str(base + 2), "Standard shipping", "Delivered by TikTok Shop logistics in 3-5 days",
-                       "STANDARD", platform, "TIKTOK"),
-        DeliveryOption(str(base + 3), "Express shipping", "Delivered by TikTok Shop logistics in 1-2 days",
-                       "EXPRESS", platform, "TIKTOK"),
+        DeliveryOption(
+            str(base + 1), "Shipped by seller", "Seller arranges shipment", "SEND_BY_SELLER", seller, "SELLER"
+        ),
+        DeliveryOption(
+            str(base + 2),
+            "Standard shipping",
+            "Delivered by TikTok Shop logistics in 3-5 days",
+            "STANDARD",
+            platform,
+            "TIKTOK",
+        ),
+        DeliveryOption(
+            str(base + 3),
+            "Express shipping",
+            "Delivered by TikTok Shop logistics in 1-2 days",
+            "EXPRESS",
+            platform,
+            "TIKTOK",
+        ),
     )
 
 
@@ -184,12 +261,27 @@ def _warehouses(shop_index: int, market: _Market, market_index: int) -> tuple[Wa
     result: list[Warehouse] = []
     for w in range(market.sales_warehouses):
         name = "Main warehouse" if w == 0 else f"Overflow warehouse {w}"
-        result.append(Warehouse(str(WAREHOUSE_ID_BASE + shop_index * 10 + w), name, w == 0, "SALES_WAREHOUSE",
-                                dict(market.address), _options(shop_index, w, market, market_index)))
+        result.append(
+            Warehouse(
+                str(WAREHOUSE_ID_BASE + shop_index * 10 + w),
+                name,
+                w == 0,
+                "SALES_WAREHOUSE",
+                dict(market.address),
+                _options(shop_index, w, market, market_index),
+            )
+        )
     if market.return_warehouse:
-        result.append(Warehouse(str(WAREHOUSE_ID_BASE + shop_index * 10 + 9), "Main warehouse", False,
-                                "RETURN_WAREHOUSE", {"region_code": market.region,
-                                                     "full_address": market.address["full_address"]}, ()))
+        result.append(
+            Warehouse(
+                str(WAREHOUSE_ID_BASE + shop_index * 10 + 9),
+                "Main warehouse",
+                False,
+                "RETURN_WAREHOUSE",
+                {"region_code": market.region, "full_address": market.address["full_address"]},
+                (),
+            )
+        )
     return tuple(result)
 
 
@@ -200,8 +292,9 @@ def _variants(base: tuple[tuple[str, str], ...], count: int | None) -> tuple[tup
     return tuple(base[k] if k < len(base) else (f"Variant {k + 1}", f"V{k + 1}") for k in range(count))
 
 
-def _products(shop_index: int, market: _Market, count: int, start: int, seed: int,
-              skus_per_product: int | None = None) -> tuple[Product, ...]:
+def _products(
+    shop_index: int, market: _Market, count: int, start: int, seed: int, skus_per_product: int | None = None
+) -> tuple[Product, ...]:
     rng = seeded(seed, 0x50524F44, shop_index)
     products: list[Product] = []
     for p in range(count):
@@ -211,11 +304,27 @@ def _products(shop_index: int, market: _Market, count: int, start: int, seed: in
             title, prefix = f"{title} #{p // len(CATALOG) + 1}", f"{prefix}{p // len(CATALOG) + 1}"
         product_id = str(PRODUCT_ID_BASE + shop_index * 100000 + p)
         price = (Decimal(base_price) * market.price_factor).quantize(Decimal("0.01"))
-        skus = tuple(Sku(str(SKU_ID_BASE + shop_index * 1000000 + p * 100 + s), product_id, f"{prefix}-{suffix}",
-                         name, price) for s, (name, suffix) in enumerate(variants))
+        skus = tuple(
+            Sku(
+                str(SKU_ID_BASE + shop_index * 1000000 + p * 100 + s),
+                product_id,
+                f"{prefix}-{suffix}",
+                name,
+                price,
+            )
+            for s, (name, suffix) in enumerate(variants)
+        )
         created = start - rng.randint(200, 400) * 86400
-        products.append(Product(product_id, title, INACTIVE_STATUS.get(p, "ACTIVATE"), created,
-                                created + rng.randint(1, 150) * 86400, skus))
+        products.append(
+            Product(
+                product_id,
+                title,
+                INACTIVE_STATUS.get(p, "ACTIVATE"),
+                created,
+                created + rng.randint(1, 150) * 86400,
+                skus,
+            )
+        )
     return tuple(products)
 
 
@@ -225,24 +334,34 @@ def _cipher(seed: int, shop_index: int, region: str) -> str:
     return prefix + "".join(rng.choice(CIPHER_ALPHABET) for _ in range(38))
 
 
-def build_shops(seed: int, products_per_shop: int, start: int,
-                skus_per_product: int | None = None) -> tuple[Shop, ...]:
+def build_shops(
+    seed: int, products_per_shop: int, start: int, skus_per_product: int | None = None
+) -> tuple[Shop, ...]:
     """The shops of the world, fully determined by the seed."""
     shops: list[Shop] = []
     for index, market in enumerate(MARKETS):
-        shops.append(Shop(
-            index=index, id=str(SHOP_ID_BASE + index + 1), name=market.name, region=market.region,
-            cipher=_cipher(seed, index, market.region), code=f"{market.region}LCEMU{index + 1:03d}",
-            currency=market.currency, warehouses=_warehouses(index, market, index),
-            products=_products(index, market, products_per_shop, start, seed, skus_per_product),
-        ))
+        shops.append(
+            Shop(
+                index=index,
+                id=str(SHOP_ID_BASE + index + 1),
+                name=market.name,
+                region=market.region,
+                cipher=_cipher(seed, index, market.region),
+                code=f"{market.region}LCEMU{index + 1:03d}",
+                currency=market.currency,
+                warehouses=_warehouses(index, market, index),
+                products=_products(index, market, products_per_shop, start, seed, skus_per_product),
+            )
+        )
     return tuple(shops)
 
 
 class World:
     """Lookup tables over the static world."""
 
-    def __init__(self, seed: int, products_per_shop: int, start: int, skus_per_product: int | None = None) -> None:
+    def __init__(
+        self, seed: int, products_per_shop: int, start: int, skus_per_product: int | None = None
+    ) -> None:
         self.shops = build_shops(seed, products_per_shop, start, skus_per_product)
         self.by_cipher = {shop.cipher: shop for shop in self.shops}
         self.options: dict[str, tuple[Shop, DeliveryOption]] = {}
@@ -252,7 +371,9 @@ class World:
         self.sellable: dict[int, tuple[Sku, ...]] = {}
         for shop in self.shops:
             self._index_shop(shop)
-            self.sellable[shop.index] = tuple(s for p in shop.products if p.status == "ACTIVATE" for s in p.skus)
+            self.sellable[shop.index] = tuple(
+                s for p in shop.products if p.status == "ACTIVATE" for s in p.skus
+            )
 
     def _index_shop(self, shop: Shop) -> None:
         for warehouse in shop.warehouses:
