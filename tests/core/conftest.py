@@ -475,7 +475,7 @@ class FakeConnector:
     def verify_webhook(self, ctx: ConnectorContext, headers: Mapping[str, str], body: bytes) -> bool:
         secret = ctx.credentials.secret("app_secret") or ""
         expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-        return hmac.compare_digest(expected, headers.get("x-signature", ""))
+        return hmac.compare_digest(expected, headers.get("x-signature") or headers.get("authorization") or "")
 
     @hookimpl
     def parse_webhook(self, body: bytes) -> list[WebhookEvent]:
