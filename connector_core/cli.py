@@ -79,8 +79,15 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     connector = ConnectorHost().get(args.connector)
     values = _read_json_object(args.file)
-    schema = connector.settings_schema() if args.settings else connector.credentials_schema()
-    errors = forms.validate(forms.drop_blank(values), schema)
+    # Prepare the values exactly as `Integrations.create` does, so "valid" here means create accepts them:
+    # blank credential fields dropped, then every absent field with a default filled in.
+    if args.settings:
+        schema = connector.settings_schema()
+        values = forms.apply_defaults(values, schema)
+    else:
+        schema = connector.credentials_schema()
+        values = forms.apply_defaults(forms.drop_blank(values), schema)
+    errors = forms.validate(values, schema)
     if not errors:
         print(f"{args.file}: valid {connector.id} {'settings' if args.settings else 'credentials'}")
         return 0

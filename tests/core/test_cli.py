@@ -221,3 +221,23 @@ def test_a_broken_command_plugin_does_not_take_the_cli_down(
     monkeypatch.setattr(connector_core.cli, "entry_points", lambda group: [broken])
 
     assert main(["list"]) == 0
+
+
+def test_validate_accepts_what_create_accepts_relying_on_defaults(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_json(tmp_path / "minimal.json", {"app_key": "abc123", "app_secret": SECRET})
+
+    assert main(["validate", "tiktok_shop", path]) == 0  # environment and region have defaults
+
+    assert "valid tiktok_shop credentials" in capsys.readouterr().out
+
+
+def test_validate_settings_keeps_blank_values_as_create_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_json(tmp_path / "settings.json", {"import_orders_since": ""})
+
+    assert main(["validate", "tiktok_shop", path, "--settings"]) == 1
+
+    assert "import_orders_since" in capsys.readouterr().err
