@@ -148,7 +148,11 @@ class HttpClient:
                         type(exc).__name__,
                         f"{request.method} {self._safe(request)} failed: {type(exc).__name__}",
                         hint="the channel could not be reached"
-                        + ("" if safe_to_repeat else "; the call may or may not have been applied"),
+                        + (
+                            ""
+                            if safe_to_repeat or _never_sent(exc)
+                            else "; the call may or may not have been applied"
+                        ),
                     ) from None
                 delay = self.policy.backoff(attempt, self._rng)
                 log.warning(
