@@ -184,3 +184,16 @@ def test_refresh_and_expire_through_control(
     assert api.token_refresh(tokens["refresh_token"]).json()["code"] == 36004001
     session.post(emu.control_url + "/expire_access_tokens")
     assert api.fails("GET", SHOPS)[:2] == (401, 105002)
+
+
+def test_control_endpoint_refuses_non_loopback_clients(emu: TikTokShopEmulator) -> None:
+    from email.message import Message
+
+    from connectors.tiktok_shop.emulator import control
+    from connectors.tiktok_shop.emulator.httpio import HttpRequest
+
+    backend = emu._backend
+    outside = HttpRequest("POST", "/_emulator/revoke", "", Message(), b"", "192.0.2.10")
+    assert control.handle(backend, outside).status == 403
+    inside = HttpRequest("GET", "/_emulator/faults", "", Message(), b"", "127.0.0.1")
+    assert control.handle(backend, inside).status == 200

@@ -57,7 +57,7 @@ def _set_faults(backend: Backend, body: dict[str, Any], params: dict[str, str]) 
         spec = body["latency"]
         spec = spec if isinstance(spec, dict) else {"seconds": spec}
         faults.latency(spec.get("seconds"), spec.get("path"))
-    if "lose_answer" in body:
+    if body.get("lose_answer"):
         spec = body["lose_answer"]
         faults.lose_answer(spec["path"], int(spec.get("times", 1)))
     return faults.describe()

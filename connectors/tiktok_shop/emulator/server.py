@@ -28,6 +28,8 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # Benchmarks open dozens of connections at once; the default backlog of 5 would stall them on SYN retries.
+    request_queue_size = 256
 
     def __init__(self, port: int, role: str, backend: Backend) -> None:
         self.role = role
