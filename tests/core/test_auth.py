@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import tokens_expiring_in
+from core_support import tokens_expiring_in
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 

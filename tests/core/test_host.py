@@ -11,7 +11,7 @@ from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
-from conftest import FAKE_ID, FakeChannel, FakeConnector
+from core_support import FAKE_ID, FakeChannel, FakeConnector
 
 import connector_core.host
 from connector_core import (

@@ -11,7 +11,7 @@ from email.utils import format_datetime
 
 import pytest
 import requests
-from conftest import Reply, ScriptedServer
+from core_support import Reply, ScriptedServer
 
 from connector_core import ChannelUnavailable, HttpClient, RetryPolicy
 from connector_core.http import parse_retry_after

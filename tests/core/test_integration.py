@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from conftest import FAKE_APP_SECRET, FAKE_ID, GOOD_CREDENTIALS, FakeChannel, FakeConnector
+from core_support import FAKE_APP_SECRET, FAKE_ID, GOOD_CREDENTIALS, FakeChannel, FakeConnector
 
 from connector_core import (
     ConnectorError,

@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import FAKE_APP_SECRET, FakeChannel
+from core_support import FAKE_APP_SECRET, FakeChannel
 
 from connector_core import ConnectorError, ConnectorHost, InvalidInput, OffsetClock, operator_cli
 from connector_core.callback import CallbackServer

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FAKE_ID, FakeChannel, FakeConnector
+from core_support import FAKE_ID, FakeChannel, FakeConnector
 from pydantic import SecretStr
 
 from connector_core import (

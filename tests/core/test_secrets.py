@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import Reply, ScriptedServer
+from core_support import Reply, ScriptedServer
 from pydantic import SecretStr
 
 from connector_core import (
