@@ -176,3 +176,12 @@ def test_python_m_runs_until_interrupted() -> None:
         for stream in (process.stdout, process.stderr):
             if stream is not None:
                 stream.close()
+
+
+def test_large_catalogues_for_stock_sync_worlds() -> None:
+    with TikTokShopEmulator(make_config(products_per_shop=1000, skus_per_product=5)) as emu:
+        cipher = emu.shops[1]["cipher"]
+        products = emu.products(cipher)
+        assert len(products) == 1000 and {len(p["skus"]) for p in products} == {5}
+        skus = emu.seller_skus(cipher)
+        assert len(skus) == len(set(skus)) == 5000
