@@ -399,8 +399,20 @@ class Integration:
             calls = report.calls
             for result in report.results:
                 results[(result.sku, result.warehouse)] = result
+            for level in to_send:
+                # A level the connector gave no result for must not vanish from the host's report.
+                results.setdefault(
+                    (level.sku, level.warehouse),
+                    StockResult(
+                        sku=level.sku,
+                        warehouse=level.warehouse,
+                        outcome="rejected",
+                        message=f"connector {self.connector.id!r} returned no result for this level; "
+                        "it may or may not have been updated",
+                    ),
+                )
             self._record_stock(to_send, report)
-        ordered = [results[key] for key in latest if key in results]
+        ordered = [results[key] for key in latest]
         return StockReport(results=ordered, calls=calls)
 
     def _record_stock(self, sent: Sequence[StockLevel], report: StockReport) -> None:

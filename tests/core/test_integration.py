@@ -24,6 +24,8 @@ from connector_core import (
     ShipmentReport,
     SQLiteStore,
     StockLevel,
+    StockReport,
+    StockResult,
     UnknownIntegration,
     WebhookRejected,
     hookimpl,
@@ -406,6 +408,29 @@ def test_the_last_level_listed_for_a_sku_wins_and_force_resends(
     report = stocked.push_stock([StockLevel(sku="A", quantity=9)], force=True)
     assert outcomes(report) == {"A": "updated"}
     assert channel.calls["push_stock"] == 1
+
+
+def test_a_level_the_connector_gave_no_result_for_is_reported_not_dropped(
+    fake_schema_dir: Any, store: SQLiteStore, clock: OffsetClock
+) -> None:
+    class Forgetful(FakeConnector):
+        @hookimpl
+        def push_stock(self, levels: Any) -> StockReport:
+            first = levels[0]
+            return StockReport(
+                results=[
+                    StockResult(sku=first.sku, warehouse=first.warehouse, outcome="updated", quantity=1)
+                ],
+                calls=1,
+            )
+
+    integration = open_with(Forgetful(FakeChannel(), fake_schema_dir), store, clock)
+
+    report = integration.push_stock([StockLevel(sku="A", quantity=1), StockLevel(sku="B", quantity=2)])
+
+    assert outcomes(report) == {"A": "updated", "B": "rejected"}
+    assert "returned no result for this level" in (report.results[1].message or "")
+    assert set(store.stock_levels(integration.id)) == {("A", None)}  # B is sent again next time
 
 
 # --- confirm shipment -----------------------------------------------------------------------------------
