@@ -18,6 +18,7 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 from connector_core import (
+    ChannelUnavailable,
     OffsetClock,
     ReauthorizationRequired,
     ReauthorizationState,
@@ -183,6 +184,22 @@ def test_a_refresher_saying_reauthorize_marks_the_integration(
     state = store.get_reauthorization(integration_id)
     assert state.needs_reauthorization
     assert state.reason == "the refresh token was revoked"
+
+
+def test_a_failed_refresh_releases_the_lease_and_keeps_the_old_tokens(
+    manager: TokenManager, store: SQLiteStore, integration_id: str, refresher: Refresher
+) -> None:
+    store.save_tokens(integration_id, tokens_expiring_in(timedelta(minutes=3)))
+    refresher.error = ChannelUnavailable("Shop", "ConnectionError", "unreachable")
+
+    with pytest.raises(ChannelUnavailable):
+        manager.access_token()
+
+    assert store.try_lock(f"token-refresh:{integration_id}", "someone-else", timedelta(seconds=1))
+    kept = manager.tokens()
+    assert kept is not None
+    assert kept.access_token.get_secret_value() == "access-old"
+    assert not manager.reauthorization().needs_reauthorization
 
 
 def test_no_refresh_token_at_all_requires_reauthorization(
