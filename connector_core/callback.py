@@ -24,7 +24,13 @@ class CallbackServer:
         self._event = threading.Event()
         self._server = ThreadingHTTPServer((host, port), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="oauth-callback", daemon=True)
+        # A short poll interval: shutdown waits for the serve loop's next poll.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="oauth-callback",
+            daemon=True,
+        )
 
     @property
     def redirect_uri(self) -> str:

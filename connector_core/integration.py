@@ -22,7 +22,7 @@ from pydantic import SecretStr
 from . import forms
 from .auth import DEFAULT_MARGIN, TokenManager
 from .clock import Clock, SystemClock
-from .context import ConnectorContext, IntegrationCache
+from .context import ConnectorContext, IntegrationCache, StatusMapper
 from .errors import ConnectorError, FieldError, InvalidInput, ReauthorizationRequired
 from .host import Connector, ConnectorHost
 from .http import HttpClient
@@ -112,7 +112,7 @@ class Integrations:
         cred_schema = connector.credentials_schema()
         settings_schema = connector.settings_schema()
         creds = forms.apply_defaults(forms.drop_blank(credentials), cred_schema)
-        sets = forms.apply_defaults(dict(settings), settings_schema)
+        sets = forms.apply_defaults(forms.drop_blank(settings), settings_schema)
         errors = forms.validate(creds, cred_schema) + [
             FieldError(f"settings.{e.field}" if e.field else "settings", e.message)
             for e in forms.validate(sets, settings_schema)
@@ -237,7 +237,7 @@ class Integration:
             cache=self.cache,
             tokens=self.tokens,
             store=self.store,
-            status_mapper=self._map_status,
+            status_mapper=self._status_mapper(),
         )
 
     def _pick_account(self, accounts: list[Account]) -> Account | None:
@@ -247,8 +247,14 @@ class Integration:
                     return account
         return accounts[0] if len(accounts) == 1 else None
 
-    def _map_status(self, channel_status: str, channel_order: Mapping[str, Any]) -> OrderStatus | None:
-        return self.connector.map_order_status(self._bare_context(), channel_status, channel_order)
+    def _status_mapper(self) -> StatusMapper:
+        # The hook runs once per order: build its context once per flow, not once per order.
+        bare = self._bare_context()
+
+        def map_status(channel_status: str, channel_order: Mapping[str, Any]) -> OrderStatus | None:
+            return self.connector.map_order_status(bare, channel_status, channel_order)
+
+        return map_status
 
     def _bare_context(self) -> ConnectorContext:
         # For hooks that must not recurse into the token lifecycle (refresh) or need no account.
@@ -433,7 +439,9 @@ class Integration:
         """Confirm each parcel once: parcels already in the ledger are reported and make no call."""
         done = {r.fingerprint: r for r in self.store.shipments_for(self.id, shipment.order_id)}
         fingerprints = [parcel_fingerprint(shipment.order_id, p) for p in shipment.parcels]
-        pending = [p for p, fp in zip(shipment.parcels, fingerprints, strict=True) if fp not in done]
+        # A parcel listed twice in one shipment is still one parcel: send it once, report it for both.
+        unique = dict(zip(fingerprints, shipment.parcels, strict=True))
+        pending = [parcel for fp, parcel in unique.items() if fp not in done]
         by_fingerprint: dict[str, ParcelResult] = {}
         calls = 0
         if pending:

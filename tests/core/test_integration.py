@@ -612,3 +612,20 @@ def test_an_expiry_warning_moves_the_deadline(connected: Integration, channel: F
     state = connected.reauthorization()
     assert state.deadline == deadline
     assert not state.needs_reauthorization
+
+
+def test_a_parcel_listed_twice_in_one_shipment_is_sent_once(
+    connected: Integration, channel: FakeChannel
+) -> None:
+    parcel = {"tracking_number": "TWICE-1", "carrier": "DHL"}
+    report = connected.confirm_shipment(Shipment(order_id="o1", parcels=[parcel, parcel]))
+
+    assert [p.outcome for p in report.parcels] == ["confirmed", "confirmed"]
+    assert channel.calls["confirm_shipment"] == 1
+    assert len(connected.store.shipments_for(connected.id, "o1")) == 1
+
+
+def test_blank_optional_settings_mean_not_set(integrations: Integrations, record: Any) -> None:
+    updated = integrations.update(record.id, settings={"import_orders_since": ""})
+
+    assert "import_orders_since" not in updated.settings
