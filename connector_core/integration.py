@@ -9,6 +9,7 @@ de-duplication.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -223,20 +224,13 @@ class Integration:
     # --- context --------------------------------------------------------------------------------------
 
     def context(self) -> ConnectorContext:
+        """The full context: the bare one plus the selected account, the tokens and the status mapping."""
         accounts = self.store.list_accounts(self.id)
-        return ConnectorContext(
-            connector_id=self.connector.id,
-            integration_id=self.id,
-            credentials=self.record.credentials,
-            settings=self.record.settings,
-            http=self.http,
-            clock=self.clock,
-            log=self.log,
+        return dataclasses.replace(
+            self._bare_context(),
             account=self._pick_account(accounts),
             accounts=accounts,
-            cache=self.cache,
             tokens=self.tokens,
-            store=self.store,
             status_mapper=self._status_mapper(),
         )
 
