@@ -13,6 +13,7 @@ import logging
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -26,6 +27,9 @@ from .redaction import protect_loggers, redact_url, register_secret_names
 log = logging.getLogger("connector_core.http")
 
 RETRY_STATUSES: frozenset[int] = frozenset({429, 500, 502, 503, 504})
+RATE_WINDOW = 1.0
+"""Seconds a rate limit is most often counted over: a refused request is retried when the window that
+filled up has moved on, not on an outage's exponential schedule."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,8 @@ class HttpClient:
         self._sleep = sleep
         self._rng = rng or random.Random()
         self.session = session or self._new_session(pool_size)
+        self._admitted: deque[float] = deque(maxlen=4096)  # when recent requests were answered (not 429)
+        self._admitted_lock = threading.Lock()
 
     @staticmethod
     def _new_session(pool_size: int) -> requests.Session:
@@ -165,6 +171,9 @@ class HttpClient:
             else:
                 self.stats.record(response.status_code, retried)
                 status = response.status_code
+                if status != 429:
+                    with self._admitted_lock:
+                        self._admitted.append(time.monotonic())
                 if status not in self.policy.statuses:
                     return response
                 if not safe_to_repeat and status not in self.policy.refused_statuses:
@@ -199,7 +208,23 @@ class HttpClient:
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         if retry_after is not None:
             return min(retry_after, self.policy.max_retry_after)
+        if response.status_code == 429:
+            window = self._window_delay()
+            if window is not None:
+                return window
         return self.policy.backoff(attempt, self._rng)
+
+    def _window_delay(self) -> float | None:
+        """A 429 without Retry-After: wait until the oldest request answered within the last window is a
+        window old, when a limit counted per window admits again. Exponential backoff (meant for outages)
+        waits too little at first, then far too long: a limited import ran at 75% of the allowed rate.
+        None when nothing was answered lately (the quota went elsewhere): then back off as usual."""
+        now = time.monotonic()
+        with self._admitted_lock:
+            recent = [t for t in self._admitted if now - t < RATE_WINDOW]
+        if not recent:
+            return None
+        return min(recent[0] + RATE_WINDOW - now + 0.01, self.policy.max_delay)
 
     def _safe(self, request: requests.PreparedRequest) -> str:
         return redact_url(request.url or "", self.secret_parameters)
