@@ -73,7 +73,8 @@ def vcr_config(
 
     `record_mode` is vcrpy's (``none`` replays only: an unmatched request raises). The filters replace
     every name in `manifest.secret_parameters` wherever it appears in a request, fake token values in
-    responses, and drop volatile headers; see `connector_core.testing.scrub`.
+    responses, and drop volatile headers; see `connector_core.testing.scrub`. vcrpy's own default
+    ``allow_playback_repeats=False`` is what makes a 429 and its retry replay in order: keep it.
     """
     scrubber = Scrubber(
         policy or ScrubPolicy.from_manifest(manifest), host_aliases=host_aliases, secrets=secrets
@@ -81,7 +82,6 @@ def vcr_config(
     return {
         "record_mode": record_mode,
         "match_on": MATCH_ON,
-        "allow_playback_repeats": False,
         "serializer": "yaml",
         **scrubber.vcr_options(),
     }

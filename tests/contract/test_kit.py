@@ -112,8 +112,8 @@ def test_vcr_config_replays_only_by_default() -> None:
     assert config["record_mode"] == "none"
     assert config["match_on"] == MATCH_ON and "host" not in MATCH_ON
     assert config["decode_compressed_response"] is True
-    assert config["allow_playback_repeats"] is False
-    vcr.VCR(**{k: v for k, v in config.items() if k != "allow_playback_repeats"})
+    engine = vcr.VCR(**config)
+    assert engine.record_mode == "none"
 
 
 def test_record_modes() -> None:
