@@ -38,7 +38,7 @@ import pytest
 from jsonschema import Draft7Validator
 
 from .. import forms
-from ..errors import ReauthorizationRequired
+from ..errors import OAuthStateError, ReauthorizationRequired
 from ..hookspecs import ALWAYS_REQUIRED, CAPABILITY_HOOKS
 from ..host import Connector, ConnectorHost, missing_hooks
 from ..integration import Integration, WebhookRejected
@@ -299,12 +299,13 @@ class ConnectorContract:
         assert parts.scheme in {"http", "https"} and parts.netloc, f"not an absolute URL: {url}"
         self.check_authorization_url(url, contract.credentials)
         params = contract.callback_params(url)
-        opened = contract.integrations.complete_connect(params) if "state" in params else None
-        if opened is None:
-            accounts = integration.finish_connect(params)
+        if "state" in params:  # the host's callback route: checks the state, exchanges, discovers
+            integration = contract.integrations.complete_connect(params)
+            with pytest.raises(OAuthStateError):
+                contract.integrations.complete_connect(params)  # a state is single use: no second exchange
         else:
-            integration = opened
-            accounts = contract.integrations.store.list_accounts(integration.id)
+            integration.finish_connect(params)
+        accounts = contract.integrations.store.list_accounts(integration.id)
         assert accounts, "the authorization covers at least one account"
         assert all(a.id for a in accounts)
         tokens = integration.tokens.tokens()
