@@ -1,0 +1,103 @@
+"""Stock sync: one update call per product with a changed SKU, and nothing at all when nothing changed."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+from bench_support import EmulatorProcess, Result, at_most, connect
+
+from connector_core import Integration, StockLevel
+
+UPDATE = "/inventory/update"
+LOOKUP = "/products/search"
+
+
+def _push(emu: EmulatorProcess, integration: Integration, quantities: dict[str, int]) -> dict[str, Any]:
+    emu.call("stats.reset")
+    report = integration.push_stock([StockLevel(sku=sku, quantity=q) for sku, q in quantities.items()])
+    outcomes: dict[str, int] = {}
+    for item in report.results:
+        outcomes[item.outcome] = outcomes.get(item.outcome, 0) + 1
+    return {
+        "levels": len(quantities),
+        "update_calls": emu.calls(UPDATE),
+        "lookup_calls": emu.calls(LOOKUP),
+        "all_calls": emu.calls(),
+        "reported_calls": report.calls,
+        "outcomes": outcomes,
+    }
+
+
+def stock_sync(products: int, skus_per_product: int, changed_skus: int, workdir: Path) -> Result:
+    """Push every SKU (the first sync), then again with a few SKUs changed, then once more unchanged."""
+    result = Result(f"stock sync ({products * skus_per_product:,} SKUs over {products:,} products)")
+    # Two extra products: catalogue positions 8 and 9 are inactive in the emulator (their updates fail per
+    # SKU, so they would be retried on every run). Only active products are pushed.
+    config = {
+        "orders": 30,
+        "seed": 5,
+        "products_per_shop": products + 2,
+        "skus_per_product": skus_per_product,
+    }
+    with EmulatorProcess(**config) as emu:
+        catalogue = [p for p in emu.call("products", emu.shop("GB")["cipher"]) if p["status"] == "ACTIVATE"]
+        product_of = {s["seller_sku"]: p["id"] for p in catalogue for s in p["skus"]}
+        rng = random.Random(42)
+        quantities = {sku: rng.randint(0, 500) for sku in product_of}
+        integration = connect(emu, workdir / "stock.sqlite3")
+
+        first = _push(emu, integration, quantities)
+        changed = rng.sample(sorted(quantities), changed_skus)
+        for sku in changed:
+            quantities[sku] += 1
+        second = _push(emu, integration, quantities)
+        third = _push(emu, integration, quantities)
+        checked = rng.sample(catalogue, 5)
+        on_tiktok = {
+            s["seller_sku"]: sum(emu.call("inventory", s["id"]).values()) for p in checked for s in p["skus"]
+        }
+    mismatched = sum(on_tiktok[sku] != quantities[sku] for sku in on_tiktok)
+    touched = len({product_of[sku] for sku in changed})
+    result.add(
+        "SKUs pushed",
+        len(product_of),
+        target=f"= {products * skus_per_product:,}",
+        ok=len(product_of) == products * skus_per_product,
+    )
+    result.add(
+        "1st sync: update calls",
+        first["update_calls"],
+        target=f"<= {len(catalogue):,} products changed",
+        ok=at_most(first["update_calls"], len(catalogue)),
+    )
+    result.add("1st sync: look-up calls", first["lookup_calls"])
+    result.add(
+        f"2nd sync ({changed_skus} SKUs changed): update calls",
+        second["update_calls"],
+        target=f"<= {touched} products changed",
+        ok=at_most(second["update_calls"], touched),
+    )
+    result.add(
+        "2nd sync: look-up calls", second["lookup_calls"], target="= 0", ok=second["lookup_calls"] == 0
+    )
+    result.add(
+        "3rd sync (nothing changed): update calls",
+        third["update_calls"],
+        target="= 0",
+        ok=third["update_calls"] == 0,
+    )
+    result.add("3rd sync: look-up calls", third["lookup_calls"], target="= 0", ok=third["lookup_calls"] == 0)
+    result.add("3rd sync: any call", third["all_calls"], target="= 0", ok=third["all_calls"] == 0)
+    result.add(
+        "sampled quantities on TikTok differing from the host", mismatched, target="= 0", ok=mismatched == 0
+    )
+    result.details = {
+        "first": first,
+        "second": second,
+        "third": third,
+        "products_changed_in_second": touched,
+        "sampled_skus": len(on_tiktok),
+    }
+    return result
