@@ -229,5 +229,9 @@ class HttpClient:
     def _safe(self, request: requests.PreparedRequest) -> str:
         return redact_url(request.url or "", self.secret_parameters)
 
+    def pause(self, seconds: float) -> None:
+        """Wait like the retry loop does (tests and cassette replay inject a sleep that does not block)."""
+        self._sleep(seconds)
+
     def close(self) -> None:
         self.session.close()

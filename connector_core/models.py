@@ -259,6 +259,9 @@ class Account(_Model):
 class ConnectionCheck(_Model):
     ok: bool
     message: str
+    needs_reauthorization: bool = Field(
+        default=False, description="the seller must authorize again: show the Connect button, not a retry"
+    )
     accounts: list[Account] = Field(default_factory=list)
 
 

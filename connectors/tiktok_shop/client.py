@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import random
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -229,7 +228,7 @@ class TikTokClient:
                 waits += 1
                 if waits > self.max_rate_limit_waits:
                     raise
-                time.sleep(min(exc.retry_after or 0.5 * 2**waits * random.uniform(0.5, 1), 30))
+                self.ctx.http.pause(min(exc.retry_after or 0.5 * 2**waits * random.uniform(0.5, 1), 30))
 
     def _send(
         self, method: str, path: str, query: Mapping[str, Any], body: bytes, token: str, safe_to_repeat: bool

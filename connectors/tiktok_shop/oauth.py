@@ -15,7 +15,7 @@ from pydantic import SecretStr
 
 from connector_core import Account, ConnectionCheck, ConnectorContext, TokenSet
 from connector_core.clock import from_unix
-from connector_core.errors import ChannelError, ConnectorError
+from connector_core.errors import ChannelError, ConnectorError, ReauthorizationRequired
 
 from .client import TikTokClient
 
@@ -90,6 +90,8 @@ def authorized_shops(ctx: ConnectorContext) -> list[Account]:
 def check_connection(ctx: ConnectorContext) -> ConnectionCheck:
     try:
         shops = authorized_shops(ctx)
+    except ReauthorizationRequired as exc:
+        return ConnectionCheck(ok=False, message=str(exc), needs_reauthorization=True)
     except (ChannelError, ConnectorError) as exc:
         return ConnectionCheck(ok=False, message=str(exc))
     if not shops:

@@ -135,3 +135,13 @@ def test_deauthorization_and_expiry_webhooks_update_the_reauthorization_state(ma
     assert world.integration.reauthorization().needs_reauthorization
     with pytest.raises(ReauthorizationRequired):
         world.integration.access_token()
+
+
+def test_check_connection_says_when_the_seller_must_reauthorize(make_world):
+    world = make_world(orders=5, margin=timedelta(0))
+    assert world.integration.check_connection().ok
+    world.emu.revoke_tokens()
+    world.emu.expire_access_tokens()
+    check = world.integration.check_connection()
+    assert not check.ok and check.needs_reauthorization
+    assert "re-authorize" in check.message
