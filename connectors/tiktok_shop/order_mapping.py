@@ -79,6 +79,11 @@ def _is_mapping(value: Any) -> bool:
     return isinstance(value, (dict, Mapping))
 
 
+def _list(value: Any) -> list[Any]:
+    """A list field, or nothing to iterate when a damaged payload holds something else there."""
+    return value if isinstance(value, list) else []
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -136,9 +141,9 @@ def map_address(raw: Any) -> Address:
     if not lines and not full:
         raise OrderMappingError("recipient_address", "has no street lines: the order has no ship-to address")
     levels = {
-        d.get("address_level"): _text(d.get("address_name"))
-        for d in raw.get("district_info") or []
-        if _is_mapping(d)
+        d["address_level"]: _text(d.get("address_name"))
+        for d in _list(raw.get("district_info"))
+        if _is_mapping(d) and isinstance(d.get("address_level"), str)
     }
     name = _text(raw.get("name")) or " ".join(
         p for p in (_text(raw.get("first_name")), _text(raw.get("last_name"))) if p
@@ -195,10 +200,10 @@ def group_lines(items: Any, currency: str) -> list[OrderLine]:
 def map_parcels(raw: Mapping[str, Any]) -> list[Parcel]:
     """Packages with the line items and tracking each holds (US/UK orders have none before shipping)."""
     by_package: dict[str, dict[str, Any]] = {}
-    for package in raw.get("packages") or []:
+    for package in _list(raw.get("packages")):
         if _is_mapping(package) and _text(package.get("id")):
             by_package[str(package["id"])] = {"lines": [], "tracking": None, "carrier": None}
-    for item in raw.get("line_items") or []:
+    for item in _list(raw.get("line_items")):
         package_id = _text(item.get("package_id")) if _is_mapping(item) else None
         if package_id is None:
             continue
