@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from connector_core import ConnectorHost, HttpClient, Integration, Integrations, SQLiteStore
+from connector_core import ConnectorHost, Integration, Integrations, SQLiteStore
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -98,23 +98,17 @@ class EmulatorProcess:
         return since, datetime.now(timezone.utc) + timedelta(minutes=1)
 
 
-def connect(
-    emu: EmulatorProcess,
-    store_path: Path,
-    *,
-    region: str = "GB",
-    settings: dict[str, Any] | None = None,
-    http: HttpClient | None = None,
-    token_margin: timedelta | None = None,
-) -> Integration:
-    """A new integration against the emulator, authorized, with the shop of `region` selected."""
-    integrations = _integrations(store_path, http, token_margin)
+def create(emu: EmulatorProcess, store_path: Path) -> Integration:
+    """A new integration against the emulator, not yet authorized."""
+    integrations = Integrations(ConnectorHost().load(), SQLiteStore(store_path))
     record = integrations.create(
-        CONNECTOR,
-        emu.credentials_form(),
-        {"stock_sync": True, "import_unpaid_orders": True, **(settings or {})},
+        CONNECTOR, emu.credentials_form(), {"stock_sync": True, "import_unpaid_orders": True}
     )
-    integration = integrations.open(record.id)
+    return integrations.open(record.id)
+
+
+def authorize(emu: EmulatorProcess, integration: Integration, region: str = "GB") -> Integration:
+    """Connect (the seller consents, the code is exchanged) and select the shop of `region`."""
     integration.finish_connect({"code": emu.call("authorize")})
     cipher = emu.shop(region)["cipher"]
     account = next(a for a in integration.store.list_accounts(integration.id) if a.selector == cipher)
@@ -122,27 +116,14 @@ def connect(
     return integration
 
 
-def reopen(
-    store_path: Path,
-    integration_id: str,
-    *,
-    http: HttpClient | None = None,
-    token_margin: timedelta | None = None,
-) -> Integration:
+def connect(emu: EmulatorProcess, store_path: Path, region: str = "GB") -> Integration:
+    """A new integration against the emulator, authorized, with the shop of `region` selected."""
+    return authorize(emu, create(emu, store_path), region)
+
+
+def reopen(store_path: Path, integration_id: str) -> Integration:
     """The same integration opened again (in another process, say): a fresh store connection and HTTP pool."""
-    return _integrations(store_path, http, token_margin).open(integration_id)
-
-
-def _integrations(store_path: Path, http: HttpClient | None, token_margin: timedelta | None) -> Integrations:
-    extra: dict[str, Any] = {}
-    if token_margin is not None:
-        extra["token_margin"] = token_margin
-    return Integrations(
-        ConnectorHost().load(),
-        SQLiteStore(store_path),
-        http_clients={CONNECTOR: http} if http is not None else None,
-        **extra,
-    )
+    return Integrations(ConnectorHost().load(), SQLiteStore(store_path)).open(integration_id)
 
 
 # --- figures ---------------------------------------------------------------------------------------------

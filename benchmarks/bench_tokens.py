@@ -9,9 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench_support import CONNECTOR, HERE, REPO, EmulatorProcess, Result, reopen
-
-from connector_core import ConnectorHost, Integrations, SQLiteStore
+from bench_support import HERE, REPO, EmulatorProcess, Result, authorize, create, reopen
 
 REFRESH = "/api/v2/token/refresh"
 MARGIN = 1.0  # seconds before expiry at which the core refreshes
@@ -25,8 +23,7 @@ def token_refresh(processes: int, threads: int, workdir: Path) -> Result:
     with EmulatorProcess(orders=300, seed=3, access_token_ttl=ACCESS_TTL) as emu:
         cipher = emu.shop("GB")["cipher"]
         order_id = emu.call("order_ids", shop_cipher=cipher)[-1]
-        integrations = Integrations(ConnectorHost().load(), SQLiteStore(store))
-        record = integrations.create(CONNECTOR, emu.credentials_form(), {"import_unpaid_orders": True})
+        integration = create(emu, store)
         workers = [
             subprocess.Popen(
                 [
@@ -49,10 +46,7 @@ def token_refresh(processes: int, threads: int, workdir: Path) -> Result:
                 assert worker.stdout is not None
                 if worker.stdout.readline().strip() != "ready":
                     raise RuntimeError("a token worker did not start")
-            integration = integrations.open(record.id)
-            integration.finish_connect({"code": emu.call("authorize")})
-            account = next(a for a in integration.store.list_accounts(record.id) if a.selector == cipher)
-            integration.select_account(account.id)
+            authorize(emu, integration)
             tokens = integration.tokens.tokens()
             assert tokens is not None
             refresh_at = tokens.access_expires_at.timestamp() - MARGIN
@@ -61,7 +55,7 @@ def token_refresh(processes: int, threads: int, workdir: Path) -> Result:
             started = time.time()
             for worker in workers:
                 assert worker.stdin is not None
-                worker.stdin.write(json.dumps({"integration": record.id, "stop": stop}) + "\n")
+                worker.stdin.write(json.dumps({"integration": integration.id, "stop": stop}) + "\n")
                 worker.stdin.flush()
             reports: list[dict[str, Any]] = []
             for worker in workers:
@@ -78,7 +72,7 @@ def token_refresh(processes: int, threads: int, workdir: Path) -> Result:
                     worker.wait()
         refreshes = emu.calls(REFRESH)
         api_calls = emu.calls("/order/")
-    after = reopen(store, record.id).tokens.tokens()
+    after = reopen(store, integration.id).tokens.tokens()
     assert after is not None
     failures = [f for r in reports for f in r["failures"]]
     refreshed = after.access_token.get_secret_value() != tokens.access_token.get_secret_value()

@@ -23,6 +23,7 @@ from reliability_support import credentials, first_order_day, shop_cipher
 from connector_core import (
     ConnectorError,
     ConnectorHost,
+    HttpClient,
     Integration,
     Integrations,
     Shipment,
@@ -57,14 +58,15 @@ def debug_log() -> Iterator[io.StringIO]:
 class Run:
     """The secrets a run produced, the exception texts it saw, and the integration it drives."""
 
-    def __init__(self, emu: TikTokShopEmulator, integrations: Integrations) -> None:
+    def __init__(self, emu: TikTokShopEmulator, store: SQLiteStore) -> None:
+        host = ConnectorHost().load()
+        # The HTTP client the host would build, plus a hook that collects the tokens as they are issued.
+        http = HttpClient("TikTok Shop", secret_parameters=host.get("tiktok_shop").manifest.secret_parameters)
+        http.session.hooks["response"].append(self._tokens)
         self.emu = emu
-        self.integrations = integrations
+        self.integrations = Integrations(host, store, http_clients={"tiktok_shop": http})
         self.secrets: set[str] = {emu.config.app_secret, WRONG_SECRET, FORM_SECRET}
         self.errors: list[str] = []
-        integrations._client(integrations.host.get("tiktok_shop")).session.hooks["response"].append(
-            self._tokens
-        )
 
     def _tokens(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         """Every token the token host hands out, straight off the wire."""
@@ -171,8 +173,7 @@ def run_every_flow(run: Run, tmp_path: Path) -> Integration:
 def test_a_full_run_at_debug_level_leaks_no_secret(tmp_path: Path, debug_log: io.StringIO) -> None:
     config = EmulatorConfig(orders=900, seed=17, rotate_refresh_tokens=True)
     with TikTokShopEmulator(config) as emu:
-        store = SQLiteStore(tmp_path / "store.sqlite3")
-        run = Run(emu, Integrations(ConnectorHost().load(), store))
+        run = Run(emu, SQLiteStore(tmp_path / "store.sqlite3"))
         integration = run_every_flow(run, tmp_path)
         stored = integration.store.load_tokens(integration.id)
         assert stored is not None
