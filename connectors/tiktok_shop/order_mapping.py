@@ -11,7 +11,7 @@ import decimal
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 
 from pydantic import ValidationError
 
@@ -74,7 +74,7 @@ class OrderMappingError(ValueError):
         super().__init__(f"{field}: {problem}")
 
 
-def _is_mapping(value: Any) -> bool:
+def _is_mapping(value: Any) -> TypeGuard[Mapping[str, Any]]:
     # Payloads are dicts; the abstract Mapping check is several times slower and runs ~12 times per order.
     return isinstance(value, (dict, Mapping))
 
