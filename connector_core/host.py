@@ -155,6 +155,10 @@ class Connector:
         )
         return None if result is None else OrderStatus(result)
 
+    def status_depends_on_order(self) -> bool:
+        """True when some `map_order_status` implementation asks for `channel_order` (not just the status)."""
+        return any("channel_order" in impl.argnames for impl in self.pm.hook.map_order_status.get_hookimpls())
+
     def push_stock(self, ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockReport:
         self._require(Capability.STOCK)
         result: StockReport = self._first("push_stock", ctx=ctx, levels=list(levels))

@@ -248,7 +248,18 @@ class Integration:
         def map_status(channel_status: str, channel_order: Mapping[str, Any]) -> OrderStatus | None:
             return self.connector.map_order_status(bare, channel_status, channel_order)
 
-        return map_status
+        if self.connector.status_depends_on_order():
+            return map_status
+        # No implementation reads the order itself: the answer depends on the status alone, so each
+        # distinct status goes through the hook once per flow instead of once per order.
+        memo: dict[str, OrderStatus | None] = {}
+
+        def memoized(channel_status: str, channel_order: Mapping[str, Any]) -> OrderStatus | None:
+            if channel_status not in memo:
+                memo[channel_status] = map_status(channel_status, channel_order)
+            return memo[channel_status]
+
+        return memoized
 
     def _bare_context(self) -> ConnectorContext:
         # For hooks that must not recurse into the token lifecycle (refresh) or need no account.

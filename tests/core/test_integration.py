@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from core_support import FAKE_APP_SECRET, FAKE_ID, GOOD_CREDENTIALS, FakeChannel, FakeConnector
+from core_support import EMPTY_GROUP, FAKE_APP_SECRET, FAKE_ID, GOOD_CREDENTIALS, FakeChannel, FakeConnector
 
 from connector_core import (
     ConnectorError,
@@ -629,3 +629,44 @@ def test_blank_optional_settings_mean_not_set(integrations: Integrations, record
     updated = integrations.update(record.id, settings={"import_orders_since": ""})
 
     assert "import_orders_since" not in updated.settings
+
+
+class StatusOnlyHook:
+    """A host plugin whose status mapping looks at the status alone."""
+
+    calls = 0
+
+    @hookimpl(tryfirst=True)
+    def map_order_status(self, channel_status: str) -> OrderStatus | None:
+        self.calls += 1
+        return None
+
+
+class OrderReadingHook(StatusOnlyHook):
+    """A host plugin whose status mapping also reads the order, so no answer can be reused."""
+
+    @hookimpl(tryfirst=True)
+    def map_order_status(self, channel_status: str, channel_order: Any) -> OrderStatus | None:  # type: ignore[override]
+        self.calls += 1
+        return None
+
+
+@pytest.mark.parametrize(("reads_order", "expected_calls"), [(False, 1), (True, 5)])
+def test_the_status_hook_runs_once_per_status_unless_an_implementation_reads_the_order(
+    fake_connector: FakeConnector, store: Any, clock: OffsetClock, channel: FakeChannel, reads_order: bool,
+    expected_calls: int,
+) -> None:  # fmt: skip
+    counter = OrderReadingHook() if reads_order else StatusOnlyHook()
+    host = ConnectorHost(plugins=[counter], group=EMPTY_GROUP, environ={})
+    host.add(FAKE_ID, fake_connector)
+    integrations = Integrations(host, store, clock=clock)
+    record = integrations.create(FAKE_ID, GOOD_CREDENTIALS, {"stock_sync": True})
+    state = integrations.open(record.id).begin_connect().split("state=")[1]
+    integration = integrations.complete_connect({"code": "good-code", "state": state})
+    for number in range(5):
+        channel.add_order(f"s{number}", "READY", clock.now() - timedelta(minutes=10 - number))
+
+    orders = [o for page in integration.pull_orders() for o in page.orders]
+
+    assert len(orders) == 5
+    assert counter.calls == expected_calls
