@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from connector_core import ConnectorHost, Integration, Integrations, SQLiteStore
+from connectors.tiktok_shop.emulator.form import connector_form
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -82,14 +83,10 @@ class EmulatorProcess:
         return sum(n for path, n in by_path.items() if fragment is None or fragment in path)
 
     def credentials_form(self) -> dict[str, Any]:
-        return {
-            "environment": "production",
-            "region": "non_us",
-            **self.info["credentials"],
-            "base_url": self.info["api_base_url"],
-            "auth_base_url": self.info["auth_base_url"],
-            "authorize_url": self.info["consent_base_url"] + "/open/authorize",
-        }
+        info = self.info
+        return connector_form(
+            info["api_base_url"], info["auth_base_url"], info["consent_base_url"], info["credentials"]
+        )
 
     def whole_history(self) -> tuple[datetime, datetime]:
         """A window holding every seeded order: from before the first to a minute after now."""

@@ -67,14 +67,7 @@ class Demo:
 
     def create(self) -> None:
         heading("1. Credential form (JSON Schema draft-07) -> SQLite store, secrets encrypted")
-        form = {
-            "environment": "production",
-            "region": "non_us",
-            **self.emu.credentials,
-            "base_url": self.emu.api_base_url,
-            "auth_base_url": self.emu.auth_base_url,
-            "authorize_url": self.emu.consent_base_url + "/open/authorize",
-        }
+        form = self.emu.connector_form()
         settings = {"stock_sync": True, "push_shipments": True, "carrier_aliases": {"RM": "Royal Mail"}}
         record = self.integrations.create("tiktok_shop", form, settings, name="Demo seller")
         shown = self.integrations.redacted(record.id)

@@ -47,18 +47,7 @@ def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Any:
 @pytest.fixture
 def creds_file(tmp_path: Path, emulator: TikTokShopEmulator) -> Path:
     path = tmp_path / "creds.json"
-    path.write_text(
-        json.dumps(
-            {
-                "environment": "production",
-                "region": "non_us",
-                **emulator.credentials,
-                "base_url": emulator.api_base_url,
-                "auth_base_url": emulator.auth_base_url,
-                "authorize_url": emulator.consent_base_url + "/open/authorize",
-            }
-        )
-    )
+    path.write_text(json.dumps(emulator.connector_form()))
     return path
 
 

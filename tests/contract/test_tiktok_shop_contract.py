@@ -178,14 +178,7 @@ class TestTikTokShopContract(ConnectorContract):
             )
             return creds
         emu: TikTokShopEmulator = channel
-        return {
-            "environment": "production",
-            "region": "non_us",
-            **emu.credentials,
-            "base_url": emu.api_base_url,
-            "auth_base_url": emu.auth_base_url,
-            "authorize_url": emu.consent_base_url + "/open/authorize",
-        }
+        return emu.connector_form()
 
     def replay_credentials(self) -> Mapping[str, Any]:
         return {

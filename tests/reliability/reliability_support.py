@@ -20,14 +20,7 @@ def shop_cipher(emu: TikTokShopEmulator, region: str) -> str:
 
 
 def credentials(emu: TikTokShopEmulator) -> dict[str, Any]:
-    return {
-        "environment": "production",
-        "region": "non_us",
-        **emu.credentials,
-        "base_url": emu.api_base_url,
-        "auth_base_url": emu.auth_base_url,
-        "authorize_url": emu.consent_base_url + "/open/authorize",
-    }
+    return emu.connector_form()
 
 
 def first_order_day(emu: TikTokShopEmulator) -> str:

@@ -103,15 +103,7 @@ class World:
 
 
 def credentials_for(emu: TikTokShopEmulator, **overrides: Any) -> dict[str, Any]:
-    return {
-        "environment": "production",
-        "region": "non_us",
-        **emu.credentials,
-        "base_url": emu.api_base_url,
-        "auth_base_url": emu.auth_base_url,
-        "authorize_url": emu.consent_base_url + "/open/authorize",
-        **overrides,
-    }
+    return emu.connector_form(**overrides)
 
 
 @pytest.fixture

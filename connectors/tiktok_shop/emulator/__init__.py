@@ -12,7 +12,15 @@ from __future__ import annotations
 from .clock import Clock
 from .config import EmulatorConfig
 from .emulator import TikTokShopEmulator
+from .form import connector_form
 from .signature import compute_sign
 from .webhooks import webhook_signature
 
-__all__ = ["Clock", "EmulatorConfig", "TikTokShopEmulator", "compute_sign", "webhook_signature"]
+__all__ = [
+    "Clock",
+    "EmulatorConfig",
+    "TikTokShopEmulator",
+    "compute_sign",
+    "connector_form",
+    "webhook_signature",
+]

@@ -12,6 +12,7 @@ from .backend import Backend
 from .clock import Clock
 from .config import EmulatorConfig
 from .faults import Faults
+from .form import connector_form
 from .ordergen import order_id
 from .server import API_ROLE, AUTH_ROLE, EmulatorHTTPServer, start_server
 from .stats import Stats
@@ -144,6 +145,12 @@ class TikTokShopEmulator:
         return list(self._backend.webhooks.deliveries)
 
     # --- OAuth helpers ----------------------------------------------------------------------------------------
+
+    def connector_form(self, **overrides: Any) -> dict[str, Any]:
+        """The TikTok Shop credential form that points the connector at this emulator (overrides win)."""
+        return connector_form(
+            self.api_base_url, self.auth_base_url, self.consent_base_url, self.credentials, **overrides
+        )
 
     def authorize(self) -> str:
         """Issue an auth code as if the seller had just consented."""
