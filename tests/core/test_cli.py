@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,16 +10,6 @@ import pytest
 from connector_core.cli import main
 
 SECRET = "Cli-Secret-UNIQUE-9931"
-
-
-@pytest.fixture(autouse=True)
-def restore_root_logging() -> Iterator[None]:
-    """`main` configures the root logger for a terminal; put pytest's handlers back afterwards."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def write_json(path: Path, data: object) -> str:
