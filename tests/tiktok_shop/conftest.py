@@ -102,10 +102,6 @@ class World:
         return [o for page in self.integration.pull_orders(EPOCH, now) for o in page.orders]
 
 
-def credentials_for(emu: TikTokShopEmulator, **overrides: Any) -> dict[str, Any]:
-    return emu.connector_form(**overrides)
-
-
 @pytest.fixture
 def make_world(tmp_path: Path) -> Iterator[Any]:
     """`make_world(orders=..., settings=..., margin=..., **emulator_config)` -> a connected `World` (GB shop)."""
@@ -122,7 +118,7 @@ def make_world(tmp_path: Path) -> Iterator[Any]:
         extra = {} if margin is None else {"token_margin": margin}
         integrations = Integrations(ConnectorHost().load(), store, clock=clock, **extra)
         all_settings = {"stock_sync": True, "import_unpaid_orders": True, **(settings or {})}
-        record = integrations.create("tiktok_shop", credentials_for(emu), all_settings)
+        record = integrations.create("tiktok_shop", emu.connector_form(), all_settings)
         integration = integrations.open(record.id)
         integration.finish_connect({"code": emu.authorize(), "locale": "en", "shop_region": "GB"})
         world = World(emu, integrations, integration, clock)
@@ -132,9 +128,3 @@ def make_world(tmp_path: Path) -> Iterator[Any]:
     yield make
     for emu in started:
         emu.__exit__(None, None, None)
-
-
-@pytest.fixture
-def emulator_credentials():
-    """`emulator_credentials(emu, **overrides)` -> a credential form pointing at the emulator."""
-    return credentials_for

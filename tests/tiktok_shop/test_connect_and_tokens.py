@@ -28,11 +28,9 @@ def test_consent_redirect_completes_connect_with_state_checked(make_world):
     assert {a.region for a in integration.store.list_accounts(integration.id)} == {"US", "GB", "DE"}
 
 
-def test_consent_url_follows_region_and_falls_back_to_legacy_without_service_id(
-    make_world, emulator_credentials
-):
+def test_consent_url_follows_region_and_falls_back_to_legacy_without_service_id(make_world):
     world = make_world(orders=5)
-    creds = emulator_credentials(world.emu, region="us")
+    creds = world.emu.connector_form(region="us")
     creds.pop("authorize_url")
     us = world.integrations.open(world.integrations.create("tiktok_shop", creds).id)
     assert us.begin_connect().startswith(CONSENT_US + "?service_id=")
