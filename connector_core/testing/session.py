@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import SecretStr
 
@@ -234,23 +234,17 @@ class ContractSession:
         return clean(value)
 
     def _require_cassette(self) -> OpenCassette:
-        if self._cassette is None:
-            raise RuntimeError("the contract session is not open: use it as a context manager")
-        return self._cassette
+        return _opened(self._cassette)
 
     # --- what tests use -----------------------------------------------------------------------------------
 
     @property
     def integrations(self) -> Integrations:
-        if self._integrations is None:
-            raise RuntimeError("the contract session is not open: use it as a context manager")
-        return self._integrations
+        return _opened(self._integrations)
 
     @property
     def http(self) -> HttpClient:
-        if self._http is None:
-            raise RuntimeError("the contract session is not open: use it as a context manager")
-        return self._http
+        return _opened(self._http)
 
     @property
     def connector(self) -> Connector:
@@ -389,3 +383,13 @@ def contract_session(
 
 
 __all__ = ["REPLAY", "CassetteLedger", "ContractSession", "ScrubPolicy", "contract_session"]
+
+
+_T = TypeVar("_T")
+
+
+def _opened(value: _T | None) -> _T:
+    """What the open session set up; outside the `with` block there is nothing, and that is a usage error."""
+    if value is None:
+        raise RuntimeError("the contract session is not open: use it as a context manager")
+    return value
