@@ -57,6 +57,8 @@ DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 DEFAULT_MAX_RATE_LIMIT_WAIT = 120.0
 """Seconds one call may spend waiting out rate limits before it gives up with `RateLimited`."""
 _CHUNK = 64 * 1024
+RATE_LIMIT_WAIT_SPENT = "rate_limit_wait_spent"
+"""The `code` of the `RateLimited` raised when a call's rate-limit wait is spent: do not wait again."""
 
 
 @dataclass
@@ -275,7 +277,7 @@ class HttpClient:
         when = datetime.now(timezone.utc) + timedelta(seconds=after)
         raise RateLimited(
             self.channel,
-            429,
+            RATE_LIMIT_WAIT_SPENT,
             f"{what}: still rate limited after waiting {budget.rate_limit_waited:.0f}s "
             f"(at most {self.max_rate_limit_wait:.0f}s per call)",
             http_status=429,
@@ -358,7 +360,7 @@ class HttpClient:
             chunks.append(chunk)
         # requests reads `content` from these once the body is in: .json() and .text work as usual.
         response._content = b"".join(chunks)
-        response._content_consumed = True
+        response._content_consumed = True  # type: ignore[attr-defined]
 
     def _too_large(
         self, request: requests.PreparedRequest, status: int, declared: int | None

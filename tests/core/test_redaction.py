@@ -69,7 +69,7 @@ def test_the_core_names_no_channel_specific_header() -> None:
 def test_an_echoed_header_or_json_field_loses_its_secret_value() -> None:
     register_secret_names(["x-channel-token"])
     echoed = (
-        'bad request: headers X-Channel-Token: tok-echoed-1234, Authorization: Bearer abcdefgh; '
+        "bad request: headers X-Channel-Token: tok-echoed-1234, Authorization: Bearer abcdefgh; "
         'body {"access_token": "tok-in-json-5678"}; code: is missing'
     )
 

@@ -249,7 +249,9 @@ class HostileChannel:
             def _json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
                 self._raw(status, json.dumps(body).encode(), "application/json", headers)
 
-            def _raw(self, status: int, body: bytes, kind: str, headers: dict[str, str] | None = None) -> None:
+            def _raw(
+                self, status: int, body: bytes, kind: str, headers: dict[str, str] | None = None
+            ) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))

@@ -89,7 +89,9 @@ def test_a_header_value_with_a_line_break_is_refused_naming_the_header_not_the_v
         http = client()
 
         def prepare() -> requests.Request:
-            return requests.Request("GET", f"{channel.url}{SEARCH}", headers={"x-tts-access-token": token + "\n"})
+            return requests.Request(
+                "GET", f"{channel.url}{SEARCH}", headers={"x-tts-access-token": token + "\n"}
+            )
 
         with pytest.raises(UnsafeHeader, match="x-tts-access-token") as raised:
             http.send(prepare, safe_to_repeat=True)
