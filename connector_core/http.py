@@ -334,6 +334,11 @@ class HttpClient:
         self, response: requests.Response, request: requests.PreparedRequest, budget: CallBudget
     ) -> None:
         """Stream the body into `response.content`, never past the size cap or the deadline."""
+        if getattr(response, "_content_consumed", False):
+            # A session hook already read it (requests runs hooks before handing the response back).
+            if len(response.content or b"") > self.max_response_bytes:
+                raise self._too_large(request, response.status_code, None)
+            return
         declared = response.headers.get("Content-Length", "")
         if declared.strip().isdigit() and int(declared) > self.max_response_bytes:
             raise self._too_large(request, response.status_code, int(declared))
