@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from connector_core import ChannelUnavailable, ConnectorError, ReauthorizationRequired, WebhookKind
-from connector_core.callback import CallbackServer
+from connector_core.callback import CallbackServer, state_of
 from connectors.tiktok_shop.client import CONSENT_US
 from connectors.tiktok_shop.oauth import token_set
 from connectors.tiktok_shop.webhooks import signature
@@ -21,6 +21,7 @@ def test_consent_redirect_completes_connect_with_state_checked(make_world):
     with CallbackServer("/tiktok/auth/callback") as callback:
         world = make_world(orders=20, redirect_uri=callback.redirect_uri, auto_approve=True)
         url = world.integration.begin_connect(callback.redirect_uri)
+        callback.expect(state_of(url))
         assert urlsplit(url).path == "/open/authorize"
         assert parse_qs(urlsplit(url).query)["service_id"] == [world.emu.credentials["service_id"]]
         requests.get(url, timeout=10)
