@@ -42,7 +42,8 @@ _registry_lock = threading.Lock()
 _registered: set[str] = set()
 _registered_names: set[str] = set()
 
-_QUERY_PAIR = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&;?#\s\"']+)=(?P<value>[^&;#\s\"']*)")
+# A value ends at the next pair, a quote, whitespace, or a colon ending a phrase ("...&sign=abc: failed").
+_QUERY_PAIR = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&;?#\s\"']+)=(?P<value>(?:[^&;#\s\"':]|:(?!\s|$))*)")
 # `name: value`, `name=value` or `"name": "value"` outside a query string (an echoed header, a JSON field).
 # Only values of secret length count, so "code: is missing" in an ordinary message stays readable.
 _NAMED_VALUE = re.compile(
