@@ -36,7 +36,7 @@ from .errors import (
 )
 from .hookspecs import hookimpl, hookspec
 from .host import Connector, ConnectorHost, LoadFailure
-from .http import HttpClient, RetryPolicy
+from .http import CallBudget, HttpClient, RetryPolicy
 from .integration import Integration, Integrations, IntegrationStatus, WebhookRejected
 from .models import (
     Account,
@@ -75,6 +75,7 @@ __all__ = [
     "AccessTokenExpired",
     "Account",
     "Address",
+    "CallBudget",
     "CallDeadlineExceeded",
     "Cancellation",
     "Capability",
