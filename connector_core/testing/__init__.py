@@ -1,4 +1,4 @@
-"""connector_core.testing: the contract-test kit for connectors (a pytest plugin, loaded through `pytest11`).
+"""connector_core.testing: the contract-test kit for connectors (its pytest plugin: `pytest_channel_connectors`).
 
 - `ConnectorContract`: the reusable suite; a connector's test module subclasses it and implements the
   hooks for its channel (how to start the emulator, build credentials, pick SKUs and orders, inject faults).
