@@ -6,6 +6,8 @@ create and open integrations, the canonical models, the errors, and `hookimpl` f
 
 from __future__ import annotations
 
+from importlib.metadata import version as _distribution_version
+
 from .auth import TokenManager
 from .clock import Clock, OffsetClock, SystemClock
 from .context import ConnectorContext, IntegrationCache
@@ -69,7 +71,7 @@ from .models import (
 from .plugins import HookMetrics, StatusOverride
 from .store import SQLiteStore, Store
 
-__version__ = "0.1.0"
+__version__ = _distribution_version("channel-connectors")
 
 __all__ = [
     "AccessTokenExpired",

@@ -17,7 +17,8 @@ import pytest
 import requests
 
 from connector_core import ConnectorHost, Integrations, SQLiteStore
-from connectors.tiktok_shop.emulator import EmulatorConfig, TikTokShopEmulator
+from connectors.tiktok_shop.devtools import emulator_form
+from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
 CALLBACK = "/tiktok/auth/callback"
 
@@ -30,7 +31,7 @@ def free_port() -> int:
 
 def add_integration(run: Any, tmp_path: Path, emu: TikTokShopEmulator, name: str) -> str:
     creds = tmp_path / f"{name}.json"
-    creds.write_text(json.dumps(emu.connector_form()))
+    creds.write_text(json.dumps(emulator_form(emu)))
     added = run("integrations", "add", "tiktok_shop", "--file", str(creds), "--name", name)
     assert added.code == 0, added.err
     return str(added.out.split()[2])

@@ -11,6 +11,7 @@ import requests
 from connector_core import ChannelUnavailable, ConnectorError, ReauthorizationRequired, WebhookKind
 from connector_core.callback import CallbackServer, state_of
 from connectors.tiktok_shop.client import CONSENT_US
+from connectors.tiktok_shop.devtools import emulator_form
 from connectors.tiktok_shop.oauth import token_set
 from connectors.tiktok_shop.webhooks import signature
 
@@ -32,7 +33,7 @@ def test_consent_redirect_completes_connect_with_state_checked(make_world):
 
 def test_consent_url_follows_region_and_falls_back_to_legacy_without_service_id(make_world):
     world = make_world(orders=5)
-    creds = world.emu.connector_form(region="us")
+    creds = emulator_form(world.emu, region="us")
     creds.pop("authorize_url")
     us = world.integrations.open(world.integrations.create("tiktok_shop", creds).id)
     assert us.begin_connect().startswith(CONSENT_US + "?service_id=")
