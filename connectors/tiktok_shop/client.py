@@ -278,8 +278,18 @@ class TikTokClient:
                 http.spend_rate_limit_wait(budget, delay, exc.retry_after, f"{method} {path}")
                 http.pause(delay)
             except InconsistentAnswer as exc:
+                if not safe_to_repeat:
+                    raise InconsistentAnswer(
+                        CHANNEL,
+                        exc.code,
+                        exc.channel_message,
+                        exc.request_id,
+                        exc.http_status,
+                        hint="the answer could not be read, so the call may or may not have been applied: "
+                        "check on TikTok before sending it again",
+                    ) from None
                 inconsistent += 1
-                if not safe_to_repeat or inconsistent > INCONSISTENT_RETRIES:
+                if inconsistent > INCONSISTENT_RETRIES:
                     raise
                 delay = 0.2 * 2**inconsistent * random.uniform(0.5, 1)
                 if delay >= budget.remaining():

@@ -127,12 +127,17 @@ class PageCheck:
 
 
 def fetch_orders(ctx: ConnectorContext, window: OrderWindow, resume: str | None) -> Iterator[OrderPage]:
-    """Every page of the window; a stale resume token restarts the window rather than fail for ever."""
+    """Every page of the window; a stale resume token restarts the window rather than fail for ever.
+
+    The resume value handed to the core is `"{orders seen}|{TikTok's page token}"`, so a resumed run still
+    knows how many orders the window's earlier pages held (a bare token, saved by an older version, is
+    taken as is, without that count)."""
     client = TikTokClient(ctx)
     path = client.path("order", "orders/search")
     body = {"update_time_ge": to_unix(window.since), "update_time_lt": to_unix(window.until)}
-    token = resume
-    check = PageCheck(path, resumed=resume is not None)
+    seen_before, token = _split_resume(resume)
+    check = PageCheck(path, resumed=resume is not None and seen_before is None, seen=seen_before or 0)
+    first = True
     while True:
         query: dict[str, Any] = {"page_size": PAGE_SIZE, "sort_field": "update_time", "sort_order": "ASC"}
         if token:
@@ -140,17 +145,29 @@ def fetch_orders(ctx: ConnectorContext, window: OrderWindow, resume: str | None)
         try:
             data = client.post(path, body, query, safe_to_repeat=True, check=check)
         except ChannelError as exc:
-            if token != resume or resume is None or not _may_be_stale_token(exc):
+            if not first or resume is None or not _may_be_stale_token(exc):
                 raise
             log.warning("resume token refused (%s); restarting the window from its start", exc.code)
             token = resume = None
             check = PageCheck(path, resumed=False)
             continue
+        first = False
         raw_orders, next_token, total = check.accept(data)
-        yield map_page(ctx, raw_orders, next_token, total)
+        page_resume = f"{check.seen}|{next_token}" if next_token else None
+        yield map_page(ctx, raw_orders, page_resume, total)
         if not next_token:
             return
         token = next_token
+
+
+def _split_resume(resume: str | None) -> tuple[int | None, str | None]:
+    """(orders seen before, page token) from a resume value; (None, token) for a bare token."""
+    if not resume:
+        return None, None
+    count, bar, token = resume.partition("|")
+    if bar and count.isdigit() and token:
+        return int(count), token
+    return None, resume
 
 
 def _may_be_stale_token(exc: ChannelError) -> bool:

@@ -9,6 +9,7 @@ body after `huge_bytes`, and a client that hangs up ends its handler at the next
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -242,6 +243,15 @@ class HostileChannel:
                     self._raw(200, full[: len(full) // 2].encode(), "application/json")
                 elif shape == "code0_nodata":
                     self._json(200, {"code": 0, "message": "Success", "request_id": "nodata"})
+                elif (
+                    query.get("page_token")
+                    and not re.fullmatch(r"p\d+", query["page_token"])
+                    and shape != "repeating_token"
+                ):
+                    # a token this channel never issued (a broken shape's, kept in a cursor): TikTok refuses it
+                    self._json(
+                        400, {"code": 36009004, "message": "invalid page_token", "request_id": "stale"}
+                    )
                 else:
                     page = channel._page(query.get("page_token"))
                     self._json(200, {"code": 0, "message": "Success", "request_id": "ok", "data": page})

@@ -228,6 +228,10 @@ def test_a_later_page_that_cannot_be_believed_ends_the_run_unfinished(connect, s
 
     assert connected.channel.searches() <= 1 + 4  # bounded: no endless loop on a stuck token
     assert len(delivered) == 100  # the first page was believed and delivered
+    with pytest.raises(
+        InconsistentAnswer
+    ):  # the next run resumes after page 1, and still does not believe it
+        connected.pull_collecting(delivered)
     assert_nothing_lost(connected, delivered)
 
 
