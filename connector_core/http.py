@@ -5,11 +5,12 @@ Retrying is only safe when repeating the request cannot apply a change twice. Th
 the machine (connection refused, connect timeout) is retried either way. Each attempt calls `prepare()`
 again, so a connector that signs with a timestamp signs every attempt afresh.
 
-Three limits bound every call however the channel behaves (constructor arguments; defaults below):
+Three limits bound every call however the channel behaves (constructor arguments; defaults and the deadline
+watchdog in `http_limits`):
 
 - `deadline` (default 120 s): one call, from the first connect through every retry to the last byte of
-  the body, ends by then with `CallDeadlineExceeded`. A body trickling one byte every 10 s cannot hold a
-  run for days: each read waits at most the time left.
+  the body, ends by then with `CallDeadlineExceeded`. Status line, headers or body trickling one byte
+  every 10 s cannot hold a run for days.
 - `max_response_bytes` (default 32 MiB): the body is streamed and reading stops at the cap with
   `ResponseTooLarge`; a 400 MB answer is never held. A declared Content-Length above the cap is refused
   before reading.
@@ -27,7 +28,6 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
-import socket
 import threading
 import time
 from collections import deque
@@ -38,40 +38,40 @@ from typing import Any
 
 import requests
 import urllib3.exceptions
-from requests.adapters import HTTPAdapter
 
 from .errors import CallDeadlineExceeded, ChannelUnavailable, RateLimited, ResponseTooLarge, UnsafeHeader
+from .http_limits import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RATE_LIMIT_WAIT,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    RATE_LIMIT_WAIT_SPENT,
+    CallBudget,
+    WatchedAdapter,
+    is_control,
+    limit_read_wait,
+    watching,
+)
 from .redaction import protect_loggers, redact_url, register_secret_names
+
+__all__ = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_RATE_LIMIT_WAIT",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "RATE_LIMIT_WAIT_SPENT",
+    "CallBudget",
+    "HttpClient",
+    "HttpStats",
+    "RetryPolicy",
+    "parse_retry_after",
+]
 
 log = logging.getLogger("connector_core.http")
 
 RETRY_STATUSES: frozenset[int] = frozenset({429, 500, 502, 503, 504})
+_CHUNK = 64 * 1024
 RATE_WINDOW = 1.0
 """Seconds a rate limit is most often counted over: a refused request is retried when the window that
 filled up has moved on, not on an outage's exponential schedule."""
-
-DEFAULT_DEADLINE = 120.0
-"""Seconds one call may take in all: connect, every retry and wait, and reading the whole body."""
-DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
-"""Largest body read (decoded). A page of 100 full orders is well under 2 MiB."""
-DEFAULT_MAX_RATE_LIMIT_WAIT = 120.0
-"""Seconds one call may spend waiting out rate limits before it gives up with `RateLimited`."""
-_CHUNK = 64 * 1024
-RATE_LIMIT_WAIT_SPENT = "rate_limit_wait_spent"
-"""The `code` of the `RateLimited` raised when a call's rate-limit wait is spent: do not wait again."""
-
-
-@dataclass
-class CallBudget:
-    """What is left of one logical call's limits, shared by every attempt and every `send` of that call."""
-
-    deadline: float
-    """`time.monotonic()` value by which the call must be over."""
-    rate_limit_wait_left: float
-    rate_limit_waited: float = 0.0
-
-    def remaining(self) -> float:
-        return self.deadline - time.monotonic()
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ class HttpClient:
     @staticmethod
     def _new_session(pool_size: int) -> requests.Session:
         session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+        adapter = WatchedAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         return session
@@ -288,7 +288,7 @@ class HttpClient:
     def _prepare(self, request: requests.Request) -> requests.PreparedRequest:
         for name, value in (request.headers or {}).items():
             text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
-            if text != text.strip() or any(_is_control(c) for c in text):
+            if text != text.strip() or any(is_control(c) for c in text):
                 raise UnsafeHeader(self.channel, str(name))
         try:
             return self.session.prepare_request(request)
@@ -315,11 +315,12 @@ class HttpClient:
         if left <= 0:
             raise requests.exceptions.Timeout("the call's deadline passed")
         connect, read = self.timeout
-        response = self.session.send(request, timeout=(min(connect, left), min(read, left)), stream=True)
-        try:
-            self._read_body(response, request, budget)
-        finally:
-            response.close()  # the body is read, or the connection is not fit for reuse
+        with watching(budget.deadline):  # a trickle of status line or headers ends at the deadline too
+            response = self.session.send(request, timeout=(min(connect, left), min(read, left)), stream=True)
+            try:
+                self._read_body(response, request, budget)
+            finally:
+                response.close()  # the body is read, or the connection is not fit for reuse
         if log.isEnabledFor(logging.DEBUG):
             log.debug(
                 "%s %s -> %s in %.0f ms",
@@ -350,7 +351,7 @@ class HttpClient:
             left = budget.remaining()
             if left <= 0:
                 raise requests.exceptions.Timeout("the call's deadline passed while reading the body")
-            _limit_read_wait(raw, min(self.timeout[1], left))
+            limit_read_wait(raw, min(self.timeout[1], left))
             try:
                 chunk = read_one(_CHUNK)
             except (urllib3.exceptions.HTTPError, OSError) as exc:
@@ -410,15 +411,3 @@ class HttpClient:
 
     def close(self) -> None:
         self.session.close()
-
-
-def _limit_read_wait(raw: Any, seconds: float) -> None:
-    """Make the next socket read wait at most `seconds` (a trickling body then meets the deadline).
-    Answers not backed by a socket (cassette replay) have nothing to limit."""
-    sock = getattr(getattr(raw, "connection", None), "sock", None)
-    if isinstance(sock, socket.socket):
-        sock.settimeout(max(seconds, 0.001))
-
-
-def _is_control(char: str) -> bool:
-    return (ord(char) < 0x20 and char != "\t") or ord(char) == 0x7F

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 SHAPES = (
     "healthy",
     "trickle",
+    "trickle_headers",
     "huge",
     "huge_declared",
     "endless_429",
@@ -102,6 +103,8 @@ class HostileChannel:
         self.huge_bytes = huge_bytes
         self.seen: list[tuple[str, str]] = []
         self.body_bytes_sent = 0
+        self.trickle_ran_out = False
+        """A trickle ended on its own (every byte sent, or `max_seconds` up) before the client hung up."""
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -226,6 +229,8 @@ class HostileChannel:
                 shape = channel.shape
                 if shape == "trickle":
                     self._trickle()
+                elif shape == "trickle_headers":
+                    self._trickle_headers()
                 elif shape in ("huge", "huge_declared"):
                     self._huge(declared=shape == "huge_declared")
                 elif shape == "endless_429":
@@ -284,6 +289,20 @@ class HostileChannel:
                     self.wfile.write(bytes([byte]))
                     self.wfile.flush()
                     time.sleep(channel.trickle_interval)
+                channel.trickle_ran_out = True
+                self.close_connection = True
+
+            def _trickle_headers(self) -> None:
+                """The status line and endless headers, one byte every `trickle_interval`, at most `max_seconds`."""
+                stop = time.monotonic() + channel.max_seconds
+                head = b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-Slow-%d: %d\r\n" % (n, n) for n in range(90))
+                for byte in head:
+                    if time.monotonic() > stop:
+                        break
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(channel.trickle_interval)
+                channel.trickle_ran_out = True
                 self.close_connection = True
 
             def _huge(self, *, declared: bool) -> None:

@@ -3,6 +3,7 @@ wait, and no secret in any error text. Bounds come from the configured limits, n
 
 from __future__ import annotations
 
+import time
 import tracemalloc
 from collections.abc import Callable
 
@@ -45,6 +46,27 @@ def test_a_body_trickling_one_byte_at_a_time_ends_at_the_deadline() -> None:
             http.send(search(channel), safe_to_repeat=True)
 
         assert channel.searches() == 1  # a call past its deadline is not tried again
+        assert not channel.trickle_ran_out  # the client hung up first, the server did not run out
+
+
+def test_a_status_line_and_headers_trickling_one_byte_at_a_time_end_at_the_deadline() -> None:
+    with hostile("trickle_headers", trickle_interval=0.2) as channel:
+        http = client(deadline=1.0)  # each byte arrives well within the 5 s read timeout
+
+        with pytest.raises(CallDeadlineExceeded, match="1s deadline"):
+            http.send(search(channel), safe_to_repeat=True)
+
+        assert not channel.trickle_ran_out  # the client hung up first, the server did not run out
+
+
+def test_a_connection_reused_after_a_call_is_sound() -> None:
+    with hostile("healthy") as channel:
+        http = client(deadline=0.5)
+        for _ in range(3):  # each call's watchdog is disarmed when the call ends
+            assert http.send(search(channel), safe_to_repeat=True).status_code == 200
+        time.sleep(0.6)  # past the first calls' deadlines: no stray watchdog shuts the pooled socket
+        assert http.send(search(channel), safe_to_repeat=False).status_code == 200
+        assert http.stats.requests == 4
 
 
 def test_a_huge_body_without_a_length_is_cut_at_the_cap_and_never_held() -> None:
