@@ -34,6 +34,7 @@ from connector_core import (
     SQLiteStore,
 )
 from connector_core.cli import main
+from connectors.tiktok_shop.client import TikTokClient
 
 ORDERS = 250
 ALL_IDS = {str(raw_order(n)["id"]) for n in range(ORDERS)}
@@ -263,3 +264,13 @@ def test_the_same_order_twice_in_one_run_is_delivered_once(connect):
     ids = [o.id for o in connected.pull()]
 
     assert len(ids) == len(set(ids)) == ORDERS - 1  # page 2 repeated order 0 in place of order 100
+
+
+def test_an_unreadable_answer_to_an_unsafe_call_is_not_asked_again_and_says_it_may_have_applied(connect):
+    connected = connect("truncated")
+    client = TikTokClient(connected.integration.context())
+
+    with pytest.raises(InconsistentAnswer, match="may or may not have been applied"):
+        client.post(client.path("order", "orders/search"), {"any": "change"})  # as if it changed something
+
+    assert connected.channel.searches() == 1
