@@ -144,6 +144,16 @@ def fetch_orders(ctx: ConnectorContext, window: OrderWindow, resume: str | None)
             query["page_token"] = token
         try:
             data = client.post(path, body, query, safe_to_repeat=True, check=check)
+        except InconsistentAnswer as exc:
+            # Orders updated since the saved position left the window, so the saved count may no longer add
+            # up: a resumed run that meets an inconsistency starts the window over once, or it would fail
+            # the same way on every later run. A fresh run that meets one reports it.
+            if resume is None:
+                raise
+            log.warning("%s; restarting the window from its start", exc.channel_message)
+            token = resume = None
+            check = PageCheck(path, resumed=False, emitted=check.emitted)
+            continue
         except ChannelError as exc:
             if not first or resume is None or not _may_be_stale_token(exc):
                 raise

@@ -101,6 +101,8 @@ class HostileChannel:
         self.trickle_interval = trickle_interval
         self.max_seconds = max_seconds
         self.huge_bytes = huge_bytes
+        self.departed = 0
+        """Orders numbered below this left the window (updated since): no longer listed nor counted."""
         self.seen: list[tuple[str, str]] = []
         self.body_bytes_sent = 0
         self.trickle_ran_out = False
@@ -145,22 +147,23 @@ class HostileChannel:
     # --- answers --------------------------------------------------------------------------------------
 
     def _page(self, token: str | None) -> dict[str, Any]:
-        """The page a healthy TikTok would serve for `token`, shaped by the broken shape."""
-        index = int(token[1:]) if token and token.startswith("p") and token[1:].isdigit() else 0
-        start = index * self.page_size
-        numbers = range(start, min(start + self.page_size, self.orders))
-        status = "AWAITING_SHIPMENT"
+        """The page a healthy TikTok would serve for `token`, shaped by the broken shape. Tokens are keys
+        ("p{first order number of the page}"), so orders leaving the window shift nothing."""
+        start = int(token[1:]) if token and token.startswith("p") and token[1:].isdigit() else 0
+        alive = [n for n in range(self.orders) if n >= self.departed]
+        remaining = [n for n in alive if n >= start]
+        numbers = remaining[: self.page_size]
+        index = sum(1 for n in alive if n < start) // self.page_size
         orders = [
             raw_order(
                 n,
                 numeric_ids=self.shape == "numeric_ids",
-                status="TELEPORTED" if self.shape == "unknown_status" and n == 0 else status,
+                status="TELEPORTED" if self.shape == "unknown_status" and n == 0 else "AWAITING_SHIPMENT",
             )
             for n in numbers
         ]
-        more = start + self.page_size < self.orders
-        next_token = f"p{index + 1}" if more else ""
-        total = self.orders
+        next_token = f"p{remaining[self.page_size]}" if len(remaining) > self.page_size else ""
+        total = len(alive)
         if self.shape == "duplicate_order" and index == 1:
             orders[0] = raw_order(0)  # the first page's first order again, same version
         if self.shape == "middle_no_token" and index == 1:

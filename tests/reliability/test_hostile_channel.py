@@ -236,6 +236,20 @@ def test_a_later_page_that_cannot_be_believed_ends_the_run_unfinished(connect, s
     assert_nothing_lost(connected, delivered)
 
 
+def test_a_resumed_run_whose_saved_count_no_longer_adds_up_starts_the_window_over(connect):
+    connected = connect("middle_no_token")
+    delivered: list[Any] = []
+    with pytest.raises(InconsistentAnswer):
+        connected.pull_collecting(delivered)  # the cursor now holds "100 seen, next page p100"
+    connected.channel.shape = "healthy"
+    connected.channel.departed = 30  # 30 orders of page 1 were updated since: they left the window
+
+    connected.pull_collecting(delivered)  # 100 + 150 > 220: not believed, so the window starts over
+
+    assert {o.id for o in delivered} == ALL_IDS
+    assert connected.watermark() is not None
+
+
 def test_ids_sent_as_numbers_become_text(connect):
     connected = connect("numeric_ids")
 
