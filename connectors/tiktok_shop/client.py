@@ -279,15 +279,7 @@ class TikTokClient:
                 http.pause(delay)
             except InconsistentAnswer as exc:
                 if not safe_to_repeat:
-                    raise InconsistentAnswer(
-                        CHANNEL,
-                        exc.code,
-                        exc.channel_message,
-                        exc.request_id,
-                        exc.http_status,
-                        hint="the answer could not be read, so the call may or may not have been applied: "
-                        "check on TikTok before sending it again",
-                    ) from None
+                    raise _maybe_applied(exc) from None
                 inconsistent += 1
                 if inconsistent > INCONSISTENT_RETRIES:
                     raise
@@ -340,6 +332,8 @@ class TikTokClient:
         response = self.ctx.http.send(prepare, safe_to_repeat=False)
         try:
             return parse_envelope(response, f"/api/v2/token/{resource}")
+        except InconsistentAnswer as exc:
+            raise _maybe_applied(exc) from None
         except ChannelError as exc:
             if isinstance(exc.code, int) and exc.code in REFRESH_TOKEN_DEAD:
                 integration = self.ctx.integration_id or "(new)"
@@ -350,6 +344,19 @@ class TikTokClient:
                 reason = f"TikTok has no record of the authorization (revoked) (TikTok {exc.code})"
                 raise RefreshTokenRejected(integration, reason, code=exc.code) from None
             raise
+
+
+def _maybe_applied(exc: InconsistentAnswer) -> InconsistentAnswer:
+    """The same error for a call that must not be repeated: its text says it may have been applied."""
+    return InconsistentAnswer(
+        CHANNEL,
+        exc.code,
+        exc.channel_message,
+        exc.request_id,
+        exc.http_status,
+        hint="the answer could not be read, so the call may or may not have been applied: "
+        "check on TikTok before sending it again",
+    )
 
 
 def _query_value(value: Any) -> str:

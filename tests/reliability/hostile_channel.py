@@ -27,6 +27,7 @@ SHAPES = (
     "endless_429",
     "echo",
     "token_newline",
+    "token_truncated",
     "html",
     "truncated",
     "code0_nodata",
@@ -217,7 +218,11 @@ class HostileChannel:
                 query = dict(parse_qsl(parts.query))
                 try:
                     if parts.path.startswith("/api/v2/token/"):
-                        self._json(200, {"code": 0, "message": "success", "data": channel._token_data()})
+                        answer = {"code": 0, "message": "success", "data": channel._token_data()}
+                        if channel.shape == "token_truncated":
+                            self._raw(200, json.dumps(answer).encode()[:40], "application/json")
+                        else:
+                            self._json(200, answer)
                     elif parts.path.endswith("/authorization/202309/shops"):
                         shop = {"id": SHOP_ID, "name": "Hostile shop", "region": "GB", "cipher": SHOP_CIPHER}
                         self._json(200, {"code": 0, "message": "Success", "data": {"shops": [shop]}})

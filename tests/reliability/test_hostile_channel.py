@@ -95,8 +95,9 @@ def connect(tmp_path: Path) -> Iterator[Any]:
             {"import_unpaid_orders": True, "import_orders_since": "2025-01-01"},
         )
         integration = integrations.open(record.id)
-        channel.shape = shape if shape == "token_newline" else "healthy"
-        integration.finish_connect({"code": "hostile-auth-code"})
+        channel.shape = shape if shape.startswith("token_") else "healthy"
+        if shape != "token_truncated":  # that one's test connects by itself
+            integration.finish_connect({"code": "hostile-auth-code"})
         channel.shape = shape
         return Connected(channel, integration, sleeps, home)
 
@@ -184,6 +185,19 @@ def test_a_token_answer_ending_in_a_newline_is_stored_clean_and_works(connect):
     assert stored is not None and stored.access_token.get_secret_value() == ACCESS_TOKEN
     connected.channel.shape = "healthy"
     assert {o.id for o in connected.pull()} == ALL_IDS
+
+
+def test_a_truncated_token_answer_is_a_clear_error_that_may_have_spent_the_code(connect):
+    connected = connect("token_truncated")
+
+    with pytest.raises(
+        InconsistentAnswer, match=r"/api/v2/token/get answered HTTP 200 with a body that is not valid"
+    ) as raised:
+        connected.integration.finish_connect({"code": "hostile-auth-code"})
+
+    assert "may or may not have been applied" in str(raised.value)  # an auth code is spent once: not re-sent
+    assert not connected.integration.status().connected
+    assert sum(1 for _, path in connected.channel.seen if path.startswith("/api/v2/token/")) == 1
 
 
 def test_an_html_error_page_is_a_clear_error_naming_the_endpoint_and_status(connect):
