@@ -27,6 +27,7 @@ from .errors import (
     RateLimited,
     ReauthorizationRequired,
     ShipmentNotAllowed,
+    ShipmentRejected,
     SignatureInvalid,
     UnknownConnector,
     UnknownIntegration,
@@ -34,7 +35,7 @@ from .errors import (
 from .hookspecs import hookimpl, hookspec
 from .host import Connector, ConnectorHost, LoadFailure
 from .http import HttpClient, RetryPolicy
-from .integration import Integration, Integrations, IntegrationStatus, WebhookRejected
+from .flows import STOCK_OUTCOME_UNKNOWN, Integration, Integrations, IntegrationStatus, LeaseBusy, WebhookRejected
 from .models import (
     Account,
     Address,
@@ -69,6 +70,8 @@ from .store import SQLiteStore, Store
 __version__ = _distribution_version("channel-connectors")
 
 __all__ = [
+    "STOCK_OUTCOME_UNKNOWN",
+    "LeaseBusy",
     "AccessTokenExpired",
     "Account",
     "Address",
@@ -116,6 +119,7 @@ __all__ = [
     "Shipment",
     "ShipmentLine",
     "ShipmentNotAllowed",
+    "ShipmentRejected",
     "ShipmentParcel",
     "ShipmentReport",
     "SignatureInvalid",
