@@ -32,10 +32,17 @@ from .errors import (
     UnknownConnector,
     UnknownIntegration,
 )
+from .flows import (
+    STOCK_OUTCOME_UNKNOWN,
+    Integration,
+    Integrations,
+    IntegrationStatus,
+    LeaseBusy,
+    WebhookRejected,
+)
 from .hookspecs import hookimpl, hookspec
 from .host import Connector, ConnectorHost, LoadFailure
 from .http import HttpClient, RetryPolicy
-from .flows import STOCK_OUTCOME_UNKNOWN, Integration, Integrations, IntegrationStatus, LeaseBusy, WebhookRejected
 from .models import (
     Account,
     Address,
@@ -71,7 +78,6 @@ __version__ = _distribution_version("channel-connectors")
 
 __all__ = [
     "STOCK_OUTCOME_UNKNOWN",
-    "LeaseBusy",
     "AccessTokenExpired",
     "Account",
     "Address",
@@ -97,6 +103,7 @@ __all__ = [
     "Integrations",
     "InvalidInput",
     "ItemRejected",
+    "LeaseBusy",
     "LoadFailure",
     "Manifest",
     "Money",
@@ -119,8 +126,8 @@ __all__ = [
     "Shipment",
     "ShipmentLine",
     "ShipmentNotAllowed",
-    "ShipmentRejected",
     "ShipmentParcel",
+    "ShipmentRejected",
     "ShipmentReport",
     "SignatureInvalid",
     "StatusOverride",

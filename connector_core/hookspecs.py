@@ -245,4 +245,9 @@ CAPABILITY_HOOKS: dict[Capability, tuple[str, ...]] = {
 }
 """The hooks a connector must implement for each capability it declares."""
 
+OPTIONAL_HOOKS: dict[Capability, tuple[str, ...]] = {
+    Capability.SHIPMENTS: ("plan_shipment",),
+}
+"""Hooks a capability uses when the connector has them; the core has a documented fallback otherwise."""
+
 ALWAYS_REQUIRED: tuple[str, ...] = ("connector_manifest",)

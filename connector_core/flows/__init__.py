@@ -11,10 +11,17 @@ from __future__ import annotations
 from .integration import Integration
 from .integrations import Integrations
 from .leases import LeaseBusy
-from .orders import DEFAULT_FIRST_IMPORT, INCREMENTAL_OVERLAP, ORDERS_SINCE_SETTING, ORDERS_STREAM, stream_name
+from .orders import (
+    DEFAULT_FIRST_IMPORT,
+    INCREMENTAL_OVERLAP,
+    ORDERS_SINCE_SETTING,
+    ORDERS_STREAM,
+    stream_name,
+)
 from .shipments import parcel_fingerprint
 from .status import IntegrationStatus
-from .stock import MAX_STOCK_QUANTITY, NO_RESULT as STOCK_OUTCOME_UNKNOWN
+from .stock import MAX_STOCK_QUANTITY
+from .stock import NO_RESULT as STOCK_OUTCOME_UNKNOWN
 from .webhooks import DEFAULT_WEBHOOK_MAX_AGE, WebhookRejected
 
 __all__ = [

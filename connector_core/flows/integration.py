@@ -26,8 +26,8 @@ from ..models import (
 )
 from ..store import IntegrationRecord, Store
 from . import connect, orders, shipments, stock, webhooks
-from .status import IntegrationStatus, status
 from .session import Session
+from .status import IntegrationStatus, status
 
 
 class Integration:

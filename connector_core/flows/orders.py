@@ -36,7 +36,11 @@ def stream_name(session: Session, since: datetime | None, until: datetime | None
 
 
 def pull_orders(
-    session: Session, since: datetime | None = None, until: datetime | None = None, *, stream: str | None = None
+    session: Session,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    *,
+    stream: str | None = None,
 ) -> Iterator[OrderPage]:
     """Stream orders page by page (see the module docstring for when the cursor and watermark move)."""
     name = stream_name(session, since, until, stream)
@@ -58,7 +62,9 @@ def pull_orders(
                 lease.renew()
                 if page.resume is not None:
                     # The host took this page: a resumed run starts after it.
-                    _save_cursor(session, name, {"since": window.since, "until": window.until, "resume": page.resume})
+                    _save_cursor(
+                        session, name, {"since": window.since, "until": window.until, "resume": page.resume}
+                    )
                 page = next(pages, None)
             # The connector's iterator ended normally: the window is complete. One write retires the
             # window's cursor and moves the watermark.

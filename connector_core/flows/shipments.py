@@ -19,7 +19,7 @@ from typing import Any
 from ..context import SHIPMENT_INTENT
 from ..errors import ConnectorError, ShipmentRejected
 from ..models import ParcelResult, Shipment, ShipmentLine, ShipmentParcel, ShipmentReport
-from ..store import Intent
+from ..store import FinalIntentStatus, Intent
 from .leases import LeaseBusy, hold
 from .session import Session
 
@@ -88,7 +88,9 @@ def _done_by_the_twin(
 
 
 def _intent(session: Session, order_id: str, fingerprint: str) -> Intent | None:
-    return session.store.get_intent(session.id, session.account_id, SHIPMENT_INTENT, intent_key(order_id, fingerprint))
+    return session.store.get_intent(
+        session.id, session.account_id, SHIPMENT_INTENT, intent_key(order_id, fingerprint)
+    )
 
 
 def _confirm_under_lease(
@@ -96,13 +98,17 @@ def _confirm_under_lease(
 ) -> tuple[dict[str, ParcelResult], int]:
     intents = {fp: _intent(session, order_id, fp) for fp in unique}
     results: dict[str, ParcelResult] = {
-        fp: already_confirmed(intent) for fp, intent in intents.items() if intent is not None and intent.status == "done"
+        fp: already_confirmed(intent)
+        for fp, intent in intents.items()
+        if intent is not None and intent.status == "done"
     }
     planned: dict[str, list[str]] = {}
     to_plan = [fp for fp, intent in intents.items() if intent is None or intent.status == "refused"]
     if to_plan:
         try:
-            planned = dict(zip(to_plan, _plan(session, order_id, [unique[fp] for fp in to_plan]), strict=True))
+            planned = dict(
+                zip(to_plan, _plan(session, order_id, [unique[fp] for fp in to_plan]), strict=True)
+            )
         except ShipmentRejected as exc:
             for fp in to_plan:
                 results[fp] = _rejected(unique[fp], str(exc))
@@ -163,13 +169,19 @@ def _held_line_ids(session: Session, order_id: str) -> set[str]:
     """Lines an uncertain parcel of this order may already have shipped: no other parcel may take them."""
     held: set[str] = set()
     for intent in session.store.list_intents(
-        session.id, account_id=session.account_id, kind=SHIPMENT_INTENT, key_prefix=f"{order_id}/", status="pending"
+        session.id,
+        account_id=session.account_id,
+        kind=SHIPMENT_INTENT,
+        key_prefix=f"{order_id}/",
+        status="pending",
     ):
         held.update(str(i) for i in intent.payload.get("line_ids") or [])
     return held
 
 
-def _send(session: Session, order_id: str, parcel: ShipmentParcel, intent: Intent) -> tuple[ParcelResult, int]:
+def _send(
+    session: Session, order_id: str, parcel: ShipmentParcel, intent: Intent
+) -> tuple[ParcelResult, int]:
     """One parcel with its recorded lines to the connector; the outcome goes into the ledger."""
     payload = intent.payload
     recorded = ShipmentParcel(
@@ -180,7 +192,9 @@ def _send(session: Session, order_id: str, parcel: ShipmentParcel, intent: Inten
         else parcel.lines,
     )
     # An exception (outage, lost answer, kill) leaves the intent pending: the next attempt re-sends it.
-    report = session.connector.confirm_shipment(session.context(), Shipment(order_id=order_id, parcels=[recorded]))
+    report = session.connector.confirm_shipment(
+        session.context(), Shipment(order_id=order_id, parcels=[recorded])
+    )
     if len(report.parcels) != 1:
         raise ConnectorError(
             f"connector {session.connector.id!r} answered confirm_shipment for order {order_id} with "
@@ -194,9 +208,11 @@ def _send(session: Session, order_id: str, parcel: ShipmentParcel, intent: Inten
         "code": result.code,
         "message": result.message,
     }
-    status = "refused" if result.outcome == "rejected" else "done"
+    status: FinalIntentStatus = "refused" if result.outcome == "rejected" else "done"
     session.store.finish_intent(session.id, session.account_id, SHIPMENT_INTENT, intent.key, status, outcome)
-    return result.model_copy(update={"tracking_number": parcel.tracking_number, "carrier": parcel.carrier}), report.calls
+    return result.model_copy(
+        update={"tracking_number": parcel.tracking_number, "carrier": parcel.carrier}
+    ), report.calls
 
 
 def already_confirmed(intent: Intent) -> ParcelResult:

@@ -37,7 +37,9 @@ def push_stock(session: Session, levels: Sequence[StockLevel], *, force: bool = 
     for key, level in latest.items():
         problem = _invalid(level)
         if problem:
-            results[key] = StockResult(sku=level.sku, warehouse=level.warehouse, outcome="invalid", message=problem)
+            results[key] = StockResult(
+                sku=level.sku, warehouse=level.warehouse, outcome="invalid", message=problem
+            )
         else:
             valid[key] = level
     calls = 0
@@ -55,7 +57,10 @@ def push_stock(session: Session, levels: Sequence[StockLevel], *, force: bool = 
         session.record_run("push_stock", started, {"levels": len(latest)}, exc)
         raise
     report = StockReport(results=[results[key] for key in latest], calls=calls)
-    counts = {outcome: report.count(outcome) for outcome in ("updated", "unchanged", "unknown_sku", "rejected", "invalid")}
+    counts = {
+        outcome: report.count(outcome)
+        for outcome in ("updated", "unchanged", "unknown_sku", "rejected", "invalid")
+    }
     session.record_run("push_stock", started, {"levels": len(latest), "calls": calls, **counts})
     return report
 

@@ -32,7 +32,9 @@ def receive_webhook(
     lowered = {k.lower(): v for k, v in headers.items()}
     ctx = session.bare_context()
     if not session.connector.verify_webhook(ctx, lowered, body):
-        raise WebhookRejected(f"integration {session.id}: webhook signature does not verify; delivery ignored")
+        raise WebhookRejected(
+            f"integration {session.id}: webhook signature does not verify; delivery ignored"
+        )
     events = session.connector.parse_webhook(ctx, lowered, body)
     shops = {a.id for a in session.store.list_accounts(session.id)}
     accepted: list[WebhookEvent] = []
