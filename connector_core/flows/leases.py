@@ -8,6 +8,8 @@ when, so an operator can tell a running job from a stuck one.
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,13 +56,43 @@ class HeldLease:
             raise LeaseBusy(f"the work guarded by {self.name!r}", self.store.lease_holder(self.name))
 
 
+def _release_if_holder_died(store: LeaseRole, name: str) -> bool:
+    """A holder on this machine whose process is gone (SIGKILL, crash) cannot renew or release its lease:
+    release it for it instead of waiting out the expiry. Holders on other machines are waited for."""
+    holder = store.lease_holder(name)
+    if holder is None:
+        return True  # released meanwhile: try again at once
+    host, _, rest = holder.owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit() or _alive(int(pid_text)):
+        return False
+    store.unlock(name, holder.owner)
+    return True
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, owned by someone else
+    return True
+
+
 @contextmanager
 def hold(store: LeaseRole, name: str, *, what: str, ttl: timedelta, wait: timedelta) -> Iterator[HeldLease]:
     """Take lease `name` (waiting at most `wait`), yield it, release it; raise `LeaseBusy` when taken."""
     owner = lease_owner()
     deadline = time.monotonic() + wait.total_seconds()
     pause = POLL_SECONDS
+    quick_retries = 3  # after a dead holder's lease was released: try again at once, a few times
     while not store.try_lock(name, owner, ttl):
+        if quick_retries and _release_if_holder_died(store, name):
+            quick_retries -= 1
+            continue
         if time.monotonic() >= deadline:
             raise LeaseBusy(what, store.lease_holder(name))
         time.sleep(pause)

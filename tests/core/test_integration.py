@@ -381,7 +381,10 @@ def test_a_negative_quantity_is_invalid_and_never_sent(stocked: Integration, cha
 
     [result] = report.results
     assert result.outcome == "invalid"
-    assert result.message == "SKU 'A': quantity -2 is outside 0..2147483647; send the available count (0 when out of stock)"
+    assert (
+        result.message
+        == "SKU 'A': quantity -2 is outside 0..2147483647; send the available count (0 when out of stock)"
+    )
     assert channel.calls["push_stock"] == 0
     assert channel.stock["A"] == 0
 
