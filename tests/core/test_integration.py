@@ -30,8 +30,8 @@ from connector_core import (
     WebhookRejected,
     hookimpl,
 )
-from connector_core.forms import SECRET_SENTINEL
 from connector_core.flows import INCREMENTAL_OVERLAP, parcel_fingerprint, stream_name
+from connector_core.forms import SECRET_SENTINEL
 
 # --- create and edit ------------------------------------------------------------------------------------
 
