@@ -31,15 +31,23 @@ from .errors import (
     RefreshTokenRejected,
     ResponseTooLarge,
     ShipmentNotAllowed,
+    ShipmentRejected,
     SignatureInvalid,
     UnknownConnector,
     UnknownIntegration,
     UnsafeHeader,
 )
+from .flows import (
+    STOCK_OUTCOME_UNKNOWN,
+    Integration,
+    Integrations,
+    IntegrationStatus,
+    LeaseBusy,
+    WebhookRejected,
+)
 from .hookspecs import hookimpl, hookspec
 from .host import Connector, ConnectorHost, LoadFailure
 from .http import CallBudget, HttpClient, RetryPolicy
-from .integration import Integration, Integrations, IntegrationStatus, WebhookRejected
 from .models import (
     Account,
     Address,
@@ -74,6 +82,7 @@ from .store import SQLiteStore, Store
 __version__ = _distribution_version("channel-connectors")
 
 __all__ = [
+    "STOCK_OUTCOME_UNKNOWN",
     "AccessTokenExpired",
     "Account",
     "Address",
@@ -102,6 +111,7 @@ __all__ = [
     "Integrations",
     "InvalidInput",
     "ItemRejected",
+    "LeaseBusy",
     "LoadFailure",
     "Manifest",
     "Money",
@@ -127,6 +137,7 @@ __all__ = [
     "ShipmentLine",
     "ShipmentNotAllowed",
     "ShipmentParcel",
+    "ShipmentRejected",
     "ShipmentReport",
     "SignatureInvalid",
     "StatusOverride",

@@ -222,3 +222,10 @@ class ItemRejected(ChannelError):
 
 class ShipmentNotAllowed(ConnectorError):
     """A shipment confirmation the channel will not take for this order (e.g. channel-arranged shipping)."""
+
+
+class ShipmentRejected(ConnectorError):
+    """The parcels of a shipment cannot be matched to the order's lines as described (`plan_shipment`).
+
+    Nothing was sent and nothing recorded; the message names the order and the parcel or SKU to fix.
+    """

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from connector_core import ConnectorHost, Integration, Integrations, SQLiteStore
+from connector_core import ConnectorHost, HttpClient, Integration, Integrations, SQLiteStore
 from connectors.tiktok_shop.devtools import emulator_form
 from tiktok_shop_emulator import TikTokShopEmulator
 
@@ -30,9 +30,16 @@ def first_order_day(emu: TikTokShopEmulator) -> str:
     return datetime.fromtimestamp(oldest, tz=timezone.utc).date().isoformat()
 
 
-def connect(emu: TikTokShopEmulator, store_path: Path, region: str = "GB", **settings: Any) -> Integration:
+def connect(
+    emu: TikTokShopEmulator,
+    store_path: Path,
+    region: str = "GB",
+    *,
+    http_clients: dict[str, HttpClient] | None = None,
+    **settings: Any,
+) -> Integration:
     """A new integration, authorized, with the `region` shop selected; it imports every seeded order."""
-    integrations = Integrations(ConnectorHost().load(), SQLiteStore(store_path))
+    integrations = Integrations(ConnectorHost().load(), SQLiteStore(store_path), http_clients=http_clients)
     record = integrations.create(
         "tiktok_shop",
         credentials(emu),
