@@ -11,3 +11,9 @@ ci_postgres_dir="$(mktemp -d "${TMPDIR:-/tmp}/ci-postgres.XXXXXX")"
 CHANNEL_CONNECTORS_TEST_POSTGRES_URL="$(bash scripts/postgres-dev.sh start "$ci_postgres_dir")"
 export CHANNEL_CONNECTORS_TEST_POSTGRES_URL
 export CHANNEL_CONNECTORS_REQUIRE_POSTGRES=1
+# Stop the cluster on exit, then run whatever exit trap .ci/run had set before sourcing this file.
+ci_postgres_previous_exit="$(trap -p EXIT)"
+ci_postgres_previous_exit="${ci_postgres_previous_exit#"trap -- '"}"
+ci_postgres_previous_exit="${ci_postgres_previous_exit%"' EXIT"}"
+ci_postgres_previous_exit="${ci_postgres_previous_exit//"'\\''"/"'"}"
+trap 'bash scripts/postgres-dev.sh stop "$ci_postgres_dir" >/dev/null 2>&1 || true; eval "$ci_postgres_previous_exit"' EXIT
