@@ -48,3 +48,20 @@ def fresh_schema(url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def schema_of(url: str) -> str:
+    """The schema a `fresh_schema` URL puts first on the search path."""
+    return url.rsplit("search_path%3D", 1)[1].split("&", 1)[0]
+
+
+def postgres_binary(name: str) -> str:
+    """A PostgreSQL client program (pg_dump, psql) from Debian's versioned folder, or the PATH."""
+    import glob
+    import shutil
+
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    path = found[-1] if found else shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed (apt-get install -y postgresql-client)")
+    return path
