@@ -14,11 +14,12 @@ import sys
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from connector_core import ConnectorHost, Integration, Integrations, SQLiteStore, Store
 from connector_core.store import open_store
-from connectors.tiktok_shop.emulator.form import connector_form
+from connectors.tiktok_shop.devtools import emulator_form
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -85,9 +86,10 @@ class EmulatorProcess:
 
     def credentials_form(self) -> dict[str, Any]:
         info = self.info
-        return connector_form(
-            info["api_base_url"], info["auth_base_url"], info["consent_base_url"], info["credentials"]
+        addresses = SimpleNamespace(
+            **{k: info[k] for k in ("api_base_url", "auth_base_url", "consent_base_url", "credentials")}
         )
+        return emulator_form(addresses)
 
     def whole_history(self) -> tuple[datetime, datetime]:
         """A window holding every seeded order: from before the first to a minute after now."""

@@ -14,7 +14,7 @@ import json
 import sys
 from typing import Any
 
-from connectors.tiktok_shop.emulator import EmulatorConfig, TikTokShopEmulator
+from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
 
 def resolve(emu: TikTokShopEmulator, dotted: str) -> Any:

@@ -6,32 +6,39 @@ create and open integrations, the canonical models, the errors, and `hookimpl` f
 
 from __future__ import annotations
 
+from importlib.metadata import version as _distribution_version
+
 from .auth import TokenManager
 from .clock import Clock, OffsetClock, SystemClock
 from .context import ConnectorContext, IntegrationCache
 from .credentials import Credentials
 from .errors import (
     AccessTokenExpired,
+    CallDeadlineExceeded,
     CapabilityNotSupported,
     ChannelError,
     ChannelUnavailable,
     ConnectorError,
     ConnectorLoadError,
     FieldError,
+    InconsistentAnswer,
     InvalidInput,
     ItemRejected,
     OAuthStateError,
     PermissionDenied,
     RateLimited,
     ReauthorizationRequired,
+    RefreshTokenRejected,
+    ResponseTooLarge,
     ShipmentNotAllowed,
     SignatureInvalid,
     UnknownConnector,
     UnknownIntegration,
+    UnsafeHeader,
 )
 from .hookspecs import hookimpl, hookspec
 from .host import Connector, ConnectorHost, LoadFailure
-from .http import HttpClient, RetryPolicy
+from .http import CallBudget, HttpClient, RetryPolicy
 from .integration import Integration, Integrations, IntegrationStatus, WebhookRejected
 from .models import (
     Account,
@@ -64,12 +71,14 @@ from .models import (
 from .plugins import HookMetrics, StatusOverride
 from .store import SQLiteStore, Store
 
-__version__ = "0.1.0"
+__version__ = _distribution_version("channel-connectors")
 
 __all__ = [
     "AccessTokenExpired",
     "Account",
     "Address",
+    "CallBudget",
+    "CallDeadlineExceeded",
     "Cancellation",
     "Capability",
     "CapabilityNotSupported",
@@ -86,6 +95,7 @@ __all__ = [
     "FieldError",
     "HookMetrics",
     "HttpClient",
+    "InconsistentAnswer",
     "Integration",
     "IntegrationCache",
     "IntegrationStatus",
@@ -109,6 +119,8 @@ __all__ = [
     "RateLimited",
     "ReauthorizationRequired",
     "ReauthorizationState",
+    "RefreshTokenRejected",
+    "ResponseTooLarge",
     "RetryPolicy",
     "SQLiteStore",
     "Shipment",
@@ -127,6 +139,7 @@ __all__ = [
     "TokenSet",
     "UnknownConnector",
     "UnknownIntegration",
+    "UnsafeHeader",
     "WebhookEvent",
     "WebhookKind",
     "WebhookRejected",

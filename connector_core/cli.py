@@ -144,12 +144,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class CommandConflict(ConnectorError):
+    """Two command providers offer the same command name: which one runs would be an accident of load order."""
+
+
 def _register_plugin_commands(sub: Any) -> None:
+    owners = {name: "channel-connectors" for name in sub.choices}
     for ep in entry_points(group=COMMANDS_GROUP):
+        before = set(sub.choices)
         try:
             ep.load()(sub)
+        except argparse.ArgumentError as exc:
+            if "conflicting subparser" not in str(exc):
+                raise
+            name = str(exc).rsplit(":", 1)[-1].strip()
+            raise CommandConflict(
+                f"command {name!r} is offered by both {owners.get(name, 'another provider')!r} and {ep.name!r} "
+                f"({COMMANDS_GROUP} entry points): uninstall one, or rename its command"
+            ) from None
         except Exception as exc:  # a broken add-on command must not take the CLI down
             log.warning("command plugin %r not loaded: %s: %s", ep.name, type(exc).__name__, exc)
+            continue
+        owners.update({name: ep.name for name in set(sub.choices) - before})
 
 
 def configure_logging(debug: bool) -> None:
@@ -162,8 +178,18 @@ def configure_logging(debug: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        parser = build_parser()
+    except CommandConflict as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    # A command that owns its own option parser (set_defaults(passthrough=[])) receives every argument after
+    # its name unparsed; any other command rejects unknown arguments as usual.
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        if not isinstance(getattr(args, "passthrough", None), list):
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        args.passthrough = unknown
     configure_logging(args.debug)
     handler: Handler = args.handler
     try:

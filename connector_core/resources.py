@@ -1,7 +1,8 @@
-"""Finding the language-neutral contract files in `schemas/`, installed or not.
+"""Finding the framework's published contract files (`schemas/core/`), installed or not.
 
-In a source checkout or an editable install they sit at the repository's top level; inside a wheel they
-travel as `connector_core/_schemas` (so the wheel installs no second top-level name).
+In a source checkout or an editable install they sit in `schemas/core/` at the repository's top level; inside a
+wheel they travel as `connector_core/_schemas/core` (so the wheel installs no second top-level name). A
+connector ships its own schemas inside its own package and finds them with `importlib.resources`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 @cache
 def schemas_root() -> Path:
-    """The directory holding `core/` and one directory per connector."""
+    """The directory holding `core/`, the framework's generated model schemas."""
     for candidate in (_PACKAGE_DIR / "_schemas", _PACKAGE_DIR.parent / "schemas"):
         if (candidate / "core").is_dir():
             return candidate
@@ -26,7 +27,7 @@ def schemas_root() -> Path:
 
 
 def schema_path(*parts: str) -> Path:
-    """The path of one schema file, e.g. `schema_path("tiktok_shop", "credentials.schema.json")`."""
+    """The path of one published schema file, e.g. `schema_path("core", "order.schema.json")`."""
     path = schemas_root().joinpath(*parts)
     if not path.is_file():
         raise FileNotFoundError(f"schema file {'/'.join(parts)} is missing from {schemas_root()}")

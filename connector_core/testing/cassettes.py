@@ -37,7 +37,7 @@ class CassetteMiss(AssertionError):
         super().__init__(
             f"cassette {cassette} holds no recorded answer for:\n{shown}{more}\n"
             f"{hint or 'the connector now makes a request it did not make when the cassette was recorded'}; "
-            "re-record it (see docs/contract-testing.md: pytest tests/contract --record-mode=rewrite)"
+            "re-record it (see docs/contract-testing.md: pytest tests/contract --channel-record-mode=rewrite)"
         )
 
 

@@ -37,6 +37,8 @@ from urllib.parse import urlsplit
 import pytest
 from jsonschema import Draft7Validator
 
+from pytest_channel_connectors import CALL_REPORT
+
 from .. import forms
 from ..errors import OAuthStateError, ReauthorizationRequired
 from ..hookspecs import ALWAYS_REQUIRED, CAPABILITY_HOOKS
@@ -51,7 +53,6 @@ from ..models import (
     StockLevel,
     TokenSet,
 )
-from .plugin import CALL_REPORT
 from .scrub import ScrubPolicy, looks_like_token_field
 from .session import CassetteLedger, ContractSession
 
@@ -233,7 +234,7 @@ class ConnectorContract:
     def contract(
         self,
         request: pytest.FixtureRequest,
-        record_mode: str,
+        channel_record_mode: str,
         channel_target: str,
         cassette_ledger: CassetteLedger,
         tmp_path: Path,
@@ -241,7 +242,12 @@ class ConnectorContract:
         """The test's `ContractSession`, on the cassette named after the test."""
         name = self.cassette_name(request.node.originalname)
         with ContractSession(
-            self, name, mode=record_mode, target=channel_target, workdir=tmp_path, ledger=cassette_ledger
+            self,
+            name,
+            mode=channel_record_mode,
+            target=channel_target,
+            workdir=tmp_path,
+            ledger=cassette_ledger,
         ) as session:
             yield session
             report = request.node.stash.get(CALL_REPORT, None)

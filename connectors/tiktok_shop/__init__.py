@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version as _distribution_version
+
 CONNECTOR_ID = "tiktok_shop"
-__version__ = "0.1.0"
+__version__ = _distribution_version("channel-connectors")
 
 __all__ = ["CONNECTOR_ID", "__version__"]

@@ -25,9 +25,9 @@ from connector_core import (
     WebhookEvent,
     hookimpl,
 )
-from connector_core.resources import schema_path
 
 from . import CONNECTOR_ID, __version__, fulfillment, inventory, oauth, orders, statuses, webhooks
+from .schema_files import schema_file
 
 CAPABILITIES = frozenset(
     {Capability.CONNECT, Capability.ORDERS, Capability.STOCK, Capability.SHIPMENTS, Capability.WEBHOOKS}
@@ -56,9 +56,9 @@ def connector_manifest() -> Manifest:
         name="TikTok Shop",
         version=__version__,
         capabilities=CAPABILITIES,
-        credentials_schema=str(schema_path(CONNECTOR_ID, "credentials.schema.json")),
-        settings_schema=str(schema_path(CONNECTOR_ID, "settings.schema.json")),
-        ui_schema=str(schema_path(CONNECTOR_ID, "credentials.ui.json")),
+        credentials_schema=str(schema_file("credentials.schema.json")),
+        settings_schema=str(schema_file("settings.schema.json")),
+        ui_schema=str(schema_file("credentials.ui.json")),
         secret_parameters=SECRET_PARAMETERS,
         docs_url="https://partner.tiktokshop.com/docv2",
         callback_path="/tiktok/auth/callback",

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from connector_core.cli import main
-from connectors.tiktok_shop.emulator import EmulatorConfig, TikTokShopEmulator
+from connectors.tiktok_shop.devtools import emulator_form
+from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
 
 @dataclass
@@ -47,7 +48,7 @@ def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Any:
 @pytest.fixture
 def creds_file(tmp_path: Path, emulator: TikTokShopEmulator) -> Path:
     path = tmp_path / "creds.json"
-    path.write_text(json.dumps(emulator.connector_form()))
+    path.write_text(json.dumps(emulator_form(emulator)))
     return path
 
 

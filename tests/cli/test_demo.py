@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from connector_core.cli import main
-from connectors.tiktok_shop.emulator.config import DEFAULT_APP_SECRET
+from tiktok_shop_emulator.config import DEFAULT_APP_SECRET
 
 
 def test_demo_runs_every_flow_and_exits_zero(tmp_path, capsys):

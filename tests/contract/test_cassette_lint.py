@@ -11,8 +11,8 @@ from pathlib import Path
 import test_tiktok_shop_contract as tiktok
 
 from connector_core.testing import CassetteLedger, lint_directory, lint_text, unused_cassettes
-from connector_core.testing.plugin import lint_ledger
-from connectors.tiktok_shop.emulator.config import DEFAULT_APP_SECRET
+from pytest_channel_connectors import lint_ledger
+from tiktok_shop_emulator.config import DEFAULT_APP_SECRET
 
 HARNESS = tiktok.TestTikTokShopContract()
 CONTRACT = tiktok.TestTikTokShopContract

@@ -63,9 +63,9 @@ NO_SOCKETS = textwrap.dedent(
 )
 
 
-def test_replay_passes_with_every_socket_disabled(record_mode: str) -> None:
-    if record_mode != "none":
-        pytest.skip("proves replay: run it without --record-mode")
+def test_replay_passes_with_every_socket_disabled(channel_record_mode: str) -> None:
+    if channel_record_mode != "none":
+        pytest.skip("proves replay: run it without --channel-record-mode")
     run = subprocess.run(
         [
             sys.executable,
@@ -75,7 +75,7 @@ def test_replay_passes_with_every_socket_disabled(record_mode: str) -> None:
             "-q",
             "-p",
             "no:cacheprovider",
-            "--record-mode=none",
+            "--channel-record-mode=none",
         ],
         capture_output=True,
         text=True,

@@ -73,15 +73,15 @@ def test_recording_twice_gives_the_same_bytes(first_recording: dict[str, bytes],
 
 
 def test_the_committed_cassettes_are_what_the_emulator_records_today(
-    first_recording: dict[str, bytes], record_mode: str
+    first_recording: dict[str, bytes], channel_record_mode: str
 ) -> None:
-    if record_mode != "none":
+    if channel_record_mode != "none":
         pytest.skip("this run re-records the committed cassettes; compare them after it")
     committed = tiktok.CASSETTES
     stale = [name for name in FLOWS if (committed / f"{name}.yaml").read_bytes() != first_recording[name]]
     assert stale == [], (
         f"{stale} differ from a fresh recording: the connector or the emulator changed; re-record with "
-        "pytest tests/contract --record-mode=rewrite and review the diff"
+        "pytest tests/contract --channel-record-mode=rewrite and review the diff"
     )
 
 

@@ -2,8 +2,8 @@
 
 Replay (the default) needs nothing but the cassettes in cassettes/tiktok_shop/. Recording:
 
-    pytest tests/contract --record-mode=rewrite                         # against the local emulator
-    pytest tests/contract --record-mode=rewrite --channel-target=live   # against TikTok (env below)
+    pytest tests/contract --channel-record-mode=rewrite                         # against the local emulator
+    pytest tests/contract --channel-record-mode=rewrite --channel-target=live   # against TikTok (env below)
 
 Recording against the emulator pins its world (seed, order count, start time) and stops its clock, so a
 re-recording differs from the committed cassettes only where the data did. The live target reads the
@@ -30,9 +30,10 @@ from pydantic import SecretStr
 
 from connector_core import Account, Integration, Shipment, ShipmentParcel, StockLevel, TokenSet
 from connector_core.testing import ConnectorContract
-from connectors.tiktok_shop.emulator import EmulatorConfig, TikTokShopEmulator
-from connectors.tiktok_shop.emulator.config import DEFAULT_APP_KEY, DEFAULT_APP_SECRET
+from connectors.tiktok_shop.devtools import emulator_form
 from connectors.tiktok_shop.statuses import DEFAULT_STATUS_MAP
+from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
+from tiktok_shop_emulator.config import DEFAULT_APP_KEY, DEFAULT_APP_SECRET
 
 REPO = Path(__file__).resolve().parents[2]
 CASSETTES = REPO / "cassettes" / "tiktok_shop"
@@ -178,7 +179,7 @@ class TestTikTokShopContract(ConnectorContract):
             )
             return creds
         emu: TikTokShopEmulator = channel
-        return emu.connector_form()
+        return emulator_form(emu)
 
     def replay_credentials(self) -> Mapping[str, Any]:
         return {

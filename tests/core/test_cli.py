@@ -211,6 +211,32 @@ def test_a_broken_command_plugin_does_not_take_the_cli_down(
     assert main(["list"]) == 0
 
 
+def test_two_providers_of_one_command_name_fail_loudly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from importlib.metadata import EntryPoint
+
+    import connector_core.cli
+
+    first = EntryPoint(
+        name="tiktok_shop",
+        value="connectors.tiktok_shop.devtools.commands:register",
+        group="channel_connectors.commands",
+    )
+    second = EntryPoint(
+        name="copycat",
+        value="connectors.tiktok_shop.devtools.commands:register",
+        group="channel_connectors.commands",
+    )
+    monkeypatch.setattr(connector_core.cli, "entry_points", lambda group: [first, second])
+
+    assert main(["list"]) == 2
+
+    err = capsys.readouterr().err
+    assert "command 'demo' is offered by both 'tiktok_shop' and 'copycat'" in err
+    assert "Traceback" not in err
+
+
 def test_validate_accepts_what_create_accepts_relying_on_defaults(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

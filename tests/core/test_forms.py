@@ -11,19 +11,20 @@ from pydantic import SecretStr
 
 from connector_core import FieldError, InvalidInput, forms
 from connector_core.forms import SECRET_SENTINEL
-from connector_core.resources import load_json, schema_path
+from connector_core.resources import load_json
+from connectors.tiktok_shop.schema_files import schema_file
 
 SECRET = "Zq-UNIQUE-secret-7781"
 
 
 @pytest.fixture(scope="module")
 def tiktok_credentials() -> dict[str, Any]:
-    return forms.load_schema(schema_path("tiktok_shop", "credentials.schema.json"))
+    return forms.load_schema(schema_file("credentials.schema.json"))
 
 
 @pytest.fixture(scope="module")
 def tiktok_settings() -> dict[str, Any]:
-    return forms.load_schema(schema_path("tiktok_shop", "settings.schema.json"))
+    return forms.load_schema(schema_file("settings.schema.json"))
 
 
 GOOD = {"environment": "production", "region": "non_us", "app_key": "6abc123", "app_secret": SECRET}
@@ -244,7 +245,7 @@ def test_loading_a_schema_that_is_not_an_object_fails(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["credentials.schema.json", "settings.schema.json"])
 def test_the_tiktok_schemas_are_draft_07(name: str) -> None:
-    schema = load_json(schema_path("tiktok_shop", name))
+    schema = load_json(schema_file(name))
 
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
     Draft7Validator.check_schema(schema)
@@ -252,7 +253,7 @@ def test_the_tiktok_schemas_are_draft_07(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["credentials.schema.json", "settings.schema.json"])
 def test_every_tiktok_field_has_a_title_and_help_text(name: str) -> None:
-    schema = load_json(schema_path("tiktok_shop", name))
+    schema = load_json(schema_file(name))
 
     for field, sub in forms.iter_fields(schema):
         assert sub.get("title"), f"{name}: {field} has no title"
@@ -267,7 +268,7 @@ def test_every_tiktok_secret_is_write_only_and_a_password(tiktok_credentials: di
 
 
 def test_the_tiktok_ui_schema_names_only_real_fields(tiktok_credentials: dict[str, Any]) -> None:
-    ui = load_json(schema_path("tiktok_shop", "credentials.ui.json"))
+    ui = load_json(schema_file("credentials.ui.json"))
     fields = set(tiktok_credentials["properties"])
 
     named = {k for k in ui if not k.startswith("ui:")} | set(ui.get("ui:order", [])) - {"*"}
@@ -275,7 +276,7 @@ def test_the_tiktok_ui_schema_names_only_real_fields(tiktok_credentials: dict[st
 
 
 def test_the_tiktok_ui_schema_hides_the_oauth_managed_fields(tiktok_credentials: dict[str, Any]) -> None:
-    ui = load_json(schema_path("tiktok_shop", "credentials.ui.json"))
+    ui = load_json(schema_file("credentials.ui.json"))
 
     for field in forms.oauth_managed_fields(tiktok_credentials):
         assert ui.get(field, {}).get("ui:widget") == "hidden", field

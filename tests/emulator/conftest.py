@@ -8,7 +8,7 @@ import pytest
 import requests
 from emulator_support import OpenApi, Receiver, make_config
 
-from connectors.tiktok_shop.emulator import TikTokShopEmulator
+from tiktok_shop_emulator import TikTokShopEmulator
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ from typing import Any
 
 import requests
 
-from connectors.tiktok_shop.emulator import EmulatorConfig, TikTokShopEmulator
+from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
-SAMPLES = Path(__file__).parents[2] / ".." / "shared" / "reference" / "tiktok_samples"
-SCHEMAS = Path(__file__).parents[2] / "schemas" / "tiktok_shop" / "api"
+SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "tiktok_shop"
+SCHEMAS = Path(__file__).resolve().parents[2] / "connectors" / "tiktok_shop" / "schemas" / "api"
 DEFAULT = object()
 
 

@@ -9,7 +9,7 @@ import pytest
 import requests
 from emulator_support import OpenApi, make_config
 
-from connectors.tiktok_shop.emulator import TikTokShopEmulator
+from tiktok_shop_emulator import TikTokShopEmulator
 
 SHOPS = "/authorization/202309/shops"
 
@@ -189,8 +189,8 @@ def test_refresh_and_expire_through_control(
 def test_control_endpoint_refuses_non_loopback_clients(emu: TikTokShopEmulator) -> None:
     from email.message import Message
 
-    from connectors.tiktok_shop.emulator import control
-    from connectors.tiktok_shop.emulator.httpio import HttpRequest
+    from tiktok_shop_emulator import control
+    from tiktok_shop_emulator.wire.httpio import HttpRequest
 
     backend = emu._backend
     outside = HttpRequest("POST", "/_emulator/revoke", "", Message(), b"", "192.0.2.10")

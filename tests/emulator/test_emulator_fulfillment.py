@@ -9,7 +9,7 @@ import pytest
 import requests
 from emulator_support import OpenApi, make_config
 
-from connectors.tiktok_shop.emulator import TikTokShopEmulator
+from tiktok_shop_emulator import TikTokShopEmulator
 
 World = tuple[TikTokShopEmulator, OpenApi, dict[str, str]]
 

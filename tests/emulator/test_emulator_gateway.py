@@ -8,7 +8,7 @@ import re
 import pytest
 from emulator_support import OpenApi, tiktok_sign
 
-from connectors.tiktok_shop.emulator import TikTokShopEmulator
+from tiktok_shop_emulator import TikTokShopEmulator
 
 SHOPS = "/authorization/202309/shops"
 SEARCH = "/order/202309/orders/search"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from emulator_support import OpenApi
 
-from connectors.tiktok_shop.emulator import TikTokShopEmulator
+from tiktok_shop_emulator import TikTokShopEmulator
 
 PRODUCTS = "/product/202309/products/search"
 INVENTORY = "/product/202309/inventory/search"

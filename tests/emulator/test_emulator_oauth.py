@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 from emulator_support import OpenApi, make_config
 
-from connectors.tiktok_shop.emulator import TikTokShopEmulator
+from tiktok_shop_emulator import TikTokShopEmulator
 
 CALLBACK = "http://127.0.0.1:8765/tiktok/auth/callback"
 

@@ -15,8 +15,8 @@ import pytest
 import requests
 from emulator_support import OpenApi, make_config
 
-from connectors.tiktok_shop.emulator import EmulatorConfig, TikTokShopEmulator
-from connectors.tiktok_shop.emulator.cli import build_parser
+from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
+from tiktok_shop_emulator.cli import build_parser
 
 REPO = Path(__file__).parents[2]
 
@@ -96,7 +96,7 @@ def test_not_running_has_no_urls() -> None:
 
 
 def test_logs_never_show_secrets(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="connectors.tiktok_shop.emulator")
+    caplog.set_level(logging.DEBUG, logger="tiktok_shop_emulator")
     with TikTokShopEmulator(make_config(auto_approve=True)) as emu, requests.Session() as session:
         session.trust_env = False
         api = OpenApi(emu, session)
@@ -138,7 +138,7 @@ def test_python_m_runs_until_interrupted() -> None:
         [
             sys.executable,
             "-m",
-            "connectors.tiktok_shop.emulator",
+            "tiktok_shop_emulator",
             "--port",
             "0",
             "--orders",

@@ -1,4 +1,4 @@
-"""Every served response kind, and every reference sample, validates against schemas/tiktok_shop/api (draft-07)."""
+"""Every served response kind, and every reference sample, validates against connectors/tiktok_shop/schemas/api (draft-07)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from emulator_support import SAMPLES, SCHEMAS, OpenApi, Receiver, make_config
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 
-from connectors.tiktok_shop.emulator import TikTokShopEmulator
+from tiktok_shop_emulator import TikTokShopEmulator
 
 # Samples whose schema is not simply "<sample name>.schema.json".
 SAMPLE_SCHEMA = {
@@ -51,13 +51,22 @@ def test_schemas_are_valid_draft7() -> None:
 
 
 def _samples(pattern: str) -> list[Path]:
-    if not SAMPLES.is_dir():
-        pytest.skip("reference samples are not present")
     return sorted(SAMPLES.glob(pattern))
 
 
+# The TikTok Shipping label samples arrive with the label flow (issue 14), which adds their schemas; until then
+# they are checked for shape only by the label tests. Remove a name here as its schema lands.
+AWAITING_LABEL_SCHEMAS = {
+    "labels_create_packages_response",
+    "labels_eligible_shipping_services_response",
+    "labels_handover_time_slots_response",
+    "labels_shipping_documents_response",
+    "labels_split_order_response",
+}
+
+
 def test_every_response_sample_validates() -> None:
-    samples = _samples("*_response*.json")
+    samples = [p for p in _samples("*_response*.json") if p.stem not in AWAITING_LABEL_SCHEMAS]
     assert samples
     for path in samples:
         kind = SAMPLE_SCHEMA.get(path.stem, path.stem)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from emulator_support import tiktok_sign
 
-from connectors.tiktok_shop.emulator import compute_sign
-from connectors.tiktok_shop.emulator.signature import sign_matches
+from tiktok_shop_emulator import compute_sign
+from tiktok_shop_emulator.wire.signature import sign_matches
 
 V6_BODY = b'{"update_time_ge":1699990000,"update_time_lt":1700000000}'
 V6_QUERY = {

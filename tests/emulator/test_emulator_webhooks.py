@@ -10,7 +10,7 @@ import time
 import pytest
 from emulator_support import SAMPLES, OpenApi, Receiver
 
-from connectors.tiktok_shop.emulator import TikTokShopEmulator, webhook_signature
+from tiktok_shop_emulator import TikTokShopEmulator, webhook_signature
 
 HOOKS = "/event/202309/webhooks"
 

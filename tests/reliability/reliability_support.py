@@ -11,7 +11,8 @@ from typing import Any
 
 from connector_core import ConnectorHost, Integration, Integrations, SQLiteStore, Store
 from connector_core.store import open_store
-from connectors.tiktok_shop.emulator import TikTokShopEmulator
+from connectors.tiktok_shop.devtools import emulator_form
+from tiktok_shop_emulator import TikTokShopEmulator
 
 DAY = 86400
 
@@ -21,7 +22,7 @@ def shop_cipher(emu: TikTokShopEmulator, region: str) -> str:
 
 
 def credentials(emu: TikTokShopEmulator) -> dict[str, Any]:
-    return emu.connector_form()
+    return emulator_form(emu)
 
 
 def first_order_day(emu: TikTokShopEmulator) -> str:

@@ -8,7 +8,7 @@ from collections import Counter
 from reliability_support import DAY, connect, shop_cipher
 
 from connector_core.integration import ORDERS_STREAM
-from connectors.tiktok_shop.emulator import EmulatorConfig, TikTokShopEmulator
+from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
 ORDERS = 5_000
 

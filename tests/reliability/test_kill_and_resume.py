@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reliability_support import DAY, connect, shop_cipher
 
-from connectors.tiktok_shop.emulator import EmulatorConfig, TikTokShopEmulator
+from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
 HERE = Path(__file__).resolve().parent
 ORDERS = 3_000  # 30 pages in the GB shop

@@ -7,7 +7,7 @@ import pytest
 from reliability_support import connect, shop_cipher
 
 from connector_core import ChannelUnavailable, Shipment, ShipmentParcel
-from connectors.tiktok_shop.emulator import EmulatorConfig, TikTokShopEmulator
+from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
 # GB marks line items as shipped (a new package per call); DE ships the order's existing package by id.
 SHIP_PATHS = {

@@ -31,8 +31,8 @@ from connector_core import (
     SQLiteStore,
     StockLevel,
 )
-from connectors.tiktok_shop.emulator import EmulatorConfig, TikTokShopEmulator, webhook_signature
-from connectors.tiktok_shop.emulator.config import DEFAULT_APP_SECRET
+from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator, webhook_signature
+from tiktok_shop_emulator.config import DEFAULT_APP_SECRET
 
 HEX64 = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{64}(?![0-9a-fA-F])")
 WRONG_SECRET = "wrong-secret-" + "7" * 24

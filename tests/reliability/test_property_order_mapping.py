@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from connector_core import Order, OrderProblem, OrderStatus
-from connectors.tiktok_shop.emulator import EmulatorConfig, TikTokShopEmulator
 from connectors.tiktok_shop.order_mapping import map_or_report
 from connectors.tiktok_shop.statuses import map_status
+from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
 # Orders of every status and both shipping types, from an emulator world (never started: no server needed).
 _WORLD = TikTokShopEmulator(EmulatorConfig(orders=60, seed=4))

@@ -23,28 +23,20 @@ from connector_core import (
     SQLiteStore,
     SystemClock,
 )
-from connectors.tiktok_shop.emulator import EmulatorConfig, TikTokShopEmulator
+from connectors.tiktok_shop.devtools import emulator_form
+from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "tiktok_samples"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "tiktok_shop"
 
 
 def load_sample(name: str) -> Any:
-    """A reference sample payload; the tests skip when the reference folder is not beside the repo."""
-    for folder in (SAMPLES, FIXTURES):
-        path = folder / name
-        if path.exists():
-            return json.loads(path.read_text())
-    pytest.skip(f"sample {name} not available")
+    """A sample payload from tests/samples/tiktok_shop/."""
+    return json.loads((SAMPLES / name).read_text())
 
 
 def load_sample_bytes(name: str) -> bytes:
     """A sample's exact bytes, without the trailing newline the files end with (not part of a signed body)."""
-    for folder in (SAMPLES, FIXTURES):
-        path = folder / name
-        if path.exists():
-            return path.read_bytes().rstrip(b"\n")
-    pytest.skip(f"sample {name} not available")
+    return (SAMPLES / name).read_bytes().rstrip(b"\n")
 
 
 @pytest.fixture
@@ -118,7 +110,7 @@ def make_world(tmp_path: Path) -> Iterator[Any]:
         extra = {} if margin is None else {"token_margin": margin}
         integrations = Integrations(ConnectorHost().load(), store, clock=clock, **extra)
         all_settings = {"stock_sync": True, "import_unpaid_orders": True, **(settings or {})}
-        record = integrations.create("tiktok_shop", emu.connector_form(), all_settings)
+        record = integrations.create("tiktok_shop", emulator_form(emu), all_settings)
         integration = integrations.open(record.id)
         integration.finish_connect({"code": emu.authorize(), "locale": "en", "shop_region": "GB"})
         world = World(emu, integrations, integration, clock)

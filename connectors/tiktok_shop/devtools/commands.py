@@ -1,0 +1,66 @@
+"""The commands the TikTok Shop connector adds to `channel-connectors`: `demo` and `emulator`.
+
+Registered through the `channel_connectors.commands` entry point. Registering imports neither the demo nor the
+emulator: each handler imports its module when the command runs, so `channel-connectors --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from .demo import run
+
+    return run(args)
+
+
+def _run_emulator(args: argparse.Namespace) -> int:
+    # The emulator owns its options; everything after `emulator` is handed to its own parser, so
+    # `channel-connectors emulator --help` shows them without this module knowing them.
+    from tiktok_shop_emulator.cli import main
+
+    return main(list(args.passthrough))
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    return value
+
+
+def register(sub: Any) -> None:
+    """Add `demo` and `emulator` to the `channel-connectors` command line."""
+    demo = sub.add_parser(
+        "demo",
+        help="run every flow end to end against the local TikTok Shop emulator",
+        description="Start the TikTok Shop emulator on 127.0.0.1 and run every flow against it: the credential "
+        "form, Connect, order import, stock push, shipment confirmation, token refresh.",
+    )
+    demo.add_argument(
+        "--orders",
+        type=_positive,
+        default=2000,
+        help="how many orders the emulated shops hold (default 2000)",
+    )
+    demo.add_argument("--seed", type=int, default=7, help="the emulated world's seed (default 7)")
+    demo.add_argument("--home", help="store directory (default: a new folder under the data home)")
+    demo.add_argument(
+        "--database-url",
+        help="the store: sqlite:///path or postgresql://user@host:port/db "
+        "(default $CHANNEL_CONNECTORS_DATABASE_URL, else SQLite in the store directory)",
+    )
+    demo.set_defaults(handler=_run_demo)
+
+    emulator = sub.add_parser(
+        "emulator",
+        add_help=False,
+        help="serve the local TikTok Shop emulator on loopback until Ctrl-C (--help for its options)",
+        description="Serve the local TikTok Shop emulator; every option is the emulator's own.",
+    )
+    emulator.set_defaults(handler=_run_emulator, passthrough=[])

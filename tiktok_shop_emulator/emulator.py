@@ -1,0 +1,227 @@
+"""``TikTokShopEmulator``: the Python face of the emulator (context manager, control object, test helpers)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from types import TracebackType
+from typing import Any
+
+from tiktok_shop_emulator.config import EmulatorConfig
+from tiktok_shop_emulator.server import API_ROLE, AUTH_ROLE, EmulatorHTTPServer, start_server
+from tiktok_shop_emulator.state import shipping
+from tiktok_shop_emulator.state.backend import Backend
+from tiktok_shop_emulator.state.faults import Faults
+from tiktok_shop_emulator.state.notifications import Delivery
+from tiktok_shop_emulator.state.ordergen import order_id
+from tiktok_shop_emulator.state.sim_clock import Clock
+from tiktok_shop_emulator.state.stats import Stats
+
+log = logging.getLogger("tiktok_shop_emulator")
+
+
+class TikTokShopEmulator:
+    """A local TikTok Shop: an Open API host and an auth host on 127.0.0.1, plus a control object.
+
+    ``port``/``auth_port`` 0 pick free ports. Use it as a context manager, or call ``start()``/``stop()``.
+    """
+
+    def __init__(self, config: EmulatorConfig | None = None, port: int = 0, auth_port: int = 0) -> None:
+        self.config = config or EmulatorConfig()
+        self._backend = Backend(self.config)
+        self._ports = (port, auth_port)
+        self._servers: list[tuple[EmulatorHTTPServer, threading.Thread]] = []
+
+    # --- lifecycle --------------------------------------------------------------------------------------------
+
+    def start(self) -> TikTokShopEmulator:
+        """Bind both hosts and start serving; returns self."""
+        if self._servers:
+            return self
+        api = start_server(self._ports[0], API_ROLE, self._backend)
+        try:
+            auth = start_server(self._ports[1], AUTH_ROLE, self._backend)
+        except OSError:
+            api[0].shutdown()
+            api[0].server_close()
+            raise
+        self._servers = [api, auth]
+        self._backend.urls.update(
+            {
+                "api": self.api_base_url,
+                "auth": self.auth_base_url,
+                "consent": self.consent_base_url,
+                "control": self.control_url,
+            }
+        )
+        self._backend.webhooks.start()
+        log.info(
+            "emulator serving api=%s auth=%s (%d orders, seed %d)",
+            self.api_base_url,
+            self.auth_base_url,
+            self.config.orders,
+            self.config.seed,
+        )
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close open connections and the webhook worker."""
+        for server, thread in self._servers:
+            server.shutdown()
+            server.close_connections()
+            server.server_close()
+            thread.join(timeout=5)
+        self._servers = []
+        self._backend.webhooks.stop()
+
+    def __enter__(self) -> TikTokShopEmulator:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # --- addresses and credentials ----------------------------------------------------------------------------
+
+    def _url(self, position: int) -> str:
+        if not self._servers:
+            raise RuntimeError("the emulator is not running; use it as a context manager or call start()")
+        return f"http://127.0.0.1:{self._servers[position][0].port}"
+
+    @property
+    def api_base_url(self) -> str:
+        """The Open API host role (open-api.tiktokglobalshop.com)."""
+        return self._url(0)
+
+    @property
+    def auth_base_url(self) -> str:
+        """The token host role (auth.tiktok-shops.com): /api/v2/token/get and /refresh."""
+        return self._url(1)
+
+    @property
+    def consent_base_url(self) -> str:
+        """Where /open/authorize and /oauth/authorize live (the auth host)."""
+        return self._url(1)
+
+    @property
+    def control_url(self) -> str:
+        """Base of the loopback control endpoint."""
+        return self.api_base_url + "/_emulator"
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        """The emulated app's test credentials."""
+        return {
+            "app_key": self.config.app_key,
+            "app_secret": self.config.app_secret,
+            "service_id": self.config.service_id,
+        }
+
+    # --- control objects --------------------------------------------------------------------------------------
+
+    @property
+    def clock(self) -> Clock:
+        """The emulator clock: ``now()`` (aware datetime), ``unix()``, ``advance(seconds)``."""
+        return self._backend.clock
+
+    @property
+    def faults(self) -> Faults:
+        return self._backend.faults
+
+    @property
+    def stats(self) -> Stats:
+        return self._backend.stats
+
+    @property
+    def shops(self) -> list[dict[str, Any]]:
+        """The authorized shops: id, name, region, cipher, code, warehouse_ids, how they ship..."""
+        return [shop.summary() for shop in self._backend.world.shops]
+
+    @property
+    def webhook_deliveries(self) -> list[Delivery]:
+        """Every webhook queued so far, with its attempts and outcome."""
+        return list(self._backend.webhooks.deliveries)
+
+    # --- OAuth helpers ----------------------------------------------------------------------------------------
+
+    def authorize(self) -> str:
+        """Issue an auth code as if the seller had just consented."""
+        return self._backend.auth.issue_code()
+
+    def issue_tokens(self) -> dict[str, Any]:
+        """Consent plus token get in one step: the ``data`` of a token response."""
+        return self._backend.auth.exchange_code(self.authorize())
+
+    def revoke_tokens(self) -> None:
+        """The seller removes the app: refresh -> 36004005, API calls -> 105001."""
+        self._backend.revoke()
+
+    def expire_refresh_tokens(self) -> None:
+        """Refresh tokens expire now: refresh -> 36004001 "rt has expired"."""
+        self._backend.auth.expire_refresh_tokens()
+
+    def expire_access_tokens(self) -> None:
+        """Access tokens expire now: API calls -> 105002."""
+        self._backend.auth.expire_access_tokens()
+
+    # --- world inspection -------------------------------------------------------------------------------------
+
+    def order(self, order_id_text: str) -> dict[str, Any]:
+        """The current order object, exactly as the API returns it."""
+        index = self._backend.space.index_of(order_id_text)
+        if index is None:
+            raise KeyError(order_id_text)
+        return self._backend.book.order(index)
+
+    def order_ids(
+        self, status: str | None = None, shop_cipher: str | None = None, shipping_type: str | None = None
+    ) -> list[str]:
+        """IDs of the orders (in creation order) that match every given filter."""
+        backend = self._backend
+        shop = None if shop_cipher is None else backend.shop_by_cipher(shop_cipher)
+        if shop_cipher is not None and shop is None:
+            raise KeyError(shop_cipher)
+        result = []
+        for index in range(backend.space.count):
+            if shop is not None and index % backend.space.n_shops != shop.index:
+                continue
+            sk = backend.book.sketch(index)
+            if (status is None or sk.status == status) and (
+                shipping_type is None or sk.shipping_type == shipping_type
+            ):
+                result.append(order_id(index))
+        return result
+
+    def seller_skus(self, shop_cipher: str | None = None) -> list[str]:
+        """Seller SKUs of one shop, or of all shops (deduplicated, sorted)."""
+        shops = self._backend.world.shops if shop_cipher is None else [self._shop(shop_cipher)]
+        return sorted({sku.seller_sku for shop in shops for product in shop.products for sku in product.skus})
+
+    def products(self, shop_cipher: str) -> list[dict[str, Any]]:
+        """Products of a shop: id, status and SKUs (id, seller_sku)."""
+        return [
+            {
+                "id": p.id,
+                "title": p.title,
+                "status": p.status,
+                "skus": [{"id": s.id, "seller_sku": s.seller_sku} for s in p.skus],
+            }
+            for p in self._shop(shop_cipher).products
+        ]
+
+    def inventory(self, sku_id: str) -> dict[str, int]:
+        """Available quantity of a SKU per warehouse ID."""
+        if sku_id not in self._backend.world.skus:
+            raise KeyError(sku_id)
+        return self._backend.inventory.available(sku_id)
+
+    def set_order_status(self, order_id_text: str, status: str) -> dict[str, Any]:
+        """Move an order to ``status`` (shipping what must be shipped), bump update_time, fire the webhook."""
+        return shipping.set_status(self._backend, order_id_text, status)
+
+    def _shop(self, cipher: str) -> Any:
+        shop = self._backend.shop_by_cipher(cipher)
+        if shop is None:
+            raise KeyError(cipher)
+        return shop

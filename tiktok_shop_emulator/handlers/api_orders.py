@@ -1,0 +1,83 @@
+"""Order search and order detail (reference §5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tiktok_shop_emulator.state.ordergen import STATUSES
+from tiktok_shop_emulator.state.ordersearch import OrderQuery
+from tiktok_shop_emulator.wire import error_codes
+from tiktok_shop_emulator.wire.call import Call
+
+MAX_DETAIL_IDS = 50
+SORT_FIELDS = ("create_time", "update_time")
+SORT_ORDERS = ("ASC", "DESC")
+SHIPPING_TYPES = ("TIKTOK", "SELLER")
+
+
+def _choice(value: Any, allowed: tuple[str, ...], name: str) -> Any:
+    if value is not None and value not in allowed:
+        raise error_codes.invalid_param(f"`{name}` must be one of {', '.join(allowed)}.")
+    return value
+
+
+def _query(call: Call) -> OrderQuery:
+    body = call.body
+    warehouses = call.body_str_list("warehouse_ids")
+    if warehouses is not None and len(warehouses) > 100:
+        raise error_codes.invalid_param("`warehouse_ids` accepts at most 100 IDs.")
+    cancel_request = body.get("is_buyer_request_cancel")
+    if cancel_request is not None and not isinstance(cancel_request, bool):
+        raise error_codes.invalid_param("`is_buyer_request_cancel` must be a boolean.")
+    buyer = body.get("buyer_user_id")
+    if buyer is not None and not isinstance(buyer, str):
+        raise error_codes.invalid_param("`buyer_user_id` must be a string.")
+    return OrderQuery(
+        shop=call.shop.index,
+        sort_field=_choice(call.query.get("sort_field", "create_time"), SORT_FIELDS, "sort_field"),
+        sort_order=_choice(call.query.get("sort_order", "DESC"), SORT_ORDERS, "sort_order"),
+        status=_choice(body.get("order_status"), STATUSES, "order_status"),
+        shipping_type=_choice(body.get("shipping_type"), SHIPPING_TYPES, "shipping_type"),
+        create_ge=call.body_int("create_time_ge"),
+        create_lt=call.body_int("create_time_lt"),
+        update_ge=call.body_int("update_time_ge"),
+        update_lt=call.body_int("update_time_lt"),
+        buyer_user_id=buyer,
+        warehouse_ids=None if warehouses is None else tuple(warehouses),
+        is_buyer_request_cancel=cancel_request,
+    )
+
+
+def search_orders(call: Call) -> dict[str, Any]:
+    """POST /order/202309/orders/search."""
+    page_size = call.page_size(100)
+    query = _query(call)
+    backend = call.backend
+    page = backend.search.page(query, page_size, call.query.get("page_token") or None, backend.clock.unix())
+    return {
+        "orders": [backend.book.order(i) for i in page.indices],
+        "next_page_token": page.next_page_token,
+        "total_count": page.total_count,
+    }
+
+
+def order_detail(call: Call) -> dict[str, Any]:
+    """GET /order/202309/orders?ids=a,b,c (at most 50); IDs of other shops or unknown IDs are left out."""
+    ids = [part.strip() for part in call.query.get("ids", "").split(",") if part.strip()]
+    if not ids:
+        raise error_codes.invalid_param("`ids` is required.")
+    if len(ids) > MAX_DETAIL_IDS:
+        raise error_codes.invalid_param(f"`ids` accepts at most {MAX_DETAIL_IDS} order IDs.")
+    book, shop = call.backend.book, call.shop
+    orders = []
+    for order_id in ids:
+        index = book.space.index_of(order_id)
+        if index is not None and index % book.space.n_shops == shop.index:
+            orders.append(book.order(index))
+    return {"orders": orders}
+
+
+ROUTES = (
+    ("POST", "/order/202309/orders/search", search_orders, True),
+    ("GET", "/order/202309/orders", order_detail, True),
+)

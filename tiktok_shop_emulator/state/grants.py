@@ -1,0 +1,141 @@
+"""OAuth state of the emulated seller: auth codes, access and refresh tokens, rotation, revocation, expiry.
+
+Codes are single-use and live ``auth_code_ttl`` seconds. Expiries are absolute Unix seconds (reference §3.5).
+With rotation on, each refresh returns a new refresh token with a new expiry and the old one stops working;
+with it off, the same refresh token comes back with its expiry unchanged (reference §12.2 leaves both open).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from tiktok_shop_emulator.config import EmulatorConfig
+from tiktok_shop_emulator.state.mixing import seeded
+from tiktok_shop_emulator.state.sim_clock import Clock
+from tiktok_shop_emulator.wire import error_codes
+
+GRANTED_SCOPES = (
+    "seller.authorization.info",
+    "seller.order.info",
+    "seller.product.basic",
+    "seller.logistics",
+    "seller.fulfillment.basic",
+)
+
+
+@dataclass
+class _Access:
+    grant: int
+    expires_at: int
+
+
+@dataclass
+class _Refresh:
+    grant: int
+    expires_at: int
+    current: bool = True
+
+
+def _token(prefix: str, size: int = 48) -> str:
+    return prefix + secrets.token_urlsafe(size)
+
+
+class AuthState:
+    """Thread-safe token bookkeeping for one seller (one ``open_id``) who may authorize several times."""
+
+    def __init__(self, config: EmulatorConfig, clock: Clock) -> None:
+        self.config = config
+        self.clock = clock
+        self.prefix = "TTP_" if config.seller_base_region == "US" else "ROW_"
+        self.open_id = str(7010736057180325000 + seeded(config.seed, 0x4F50454E).randrange(1000))
+        self._lock = threading.Lock()
+        self._codes: dict[str, int] = {}
+        self._grants: dict[int, bool] = {}  # grant id -> revoked
+        self._access: dict[str, _Access] = {}
+        self._refresh: dict[str, _Refresh] = {}
+
+    def issue_code(self) -> str:
+        """A fresh auth code, as if the seller had just consented."""
+        code = _token(self.prefix, 36)
+        with self._lock:
+            self._codes[code] = self.clock.unix()
+        return code
+
+    def exchange_code(self, code: str) -> dict[str, Any]:
+        """Token-get: consumes the code; 36004004 when it is unknown, used or older than its lifetime."""
+        now = self.clock.unix()
+        with self._lock:
+            issued = self._codes.pop(code, None)
+            if issued is None or now - issued > self.config.auth_code_ttl:
+                raise error_codes.invalid_auth_code()
+            grant = len(self._grants) + 1
+            self._grants[grant] = False
+            refresh = _token(self.prefix)
+            self._refresh[refresh] = _Refresh(grant, now + self.config.refresh_token_ttl)
+            return self._issue_access(grant, refresh, now)
+
+    def refresh(self, refresh_token: str) -> dict[str, Any]:
+        """Token-refresh: 36004005 for unknown/revoked/rotated-away tokens, 36004001 once expired."""
+        now = self.clock.unix()
+        with self._lock:
+            record = self._refresh.get(refresh_token)
+            if record is None or not record.current or self._grants.get(record.grant, True):
+                raise error_codes.auth_record_not_found()
+            if now >= record.expires_at:
+                raise error_codes.refresh_token_expired()
+            if self.config.rotate_refresh_tokens:
+                record.current = False
+                refresh_token = _token(self.prefix)
+                self._refresh[refresh_token] = _Refresh(record.grant, now + self.config.refresh_token_ttl)
+            return self._issue_access(record.grant, refresh_token, now)
+
+    def _issue_access(self, grant: int, refresh_token: str, now: int) -> dict[str, Any]:
+        access = _token(self.prefix)
+        expires = now + self.config.access_token_ttl
+        self._access[access] = _Access(grant, expires)
+        return {
+            "access_token": access,
+            "access_token_expire_in": expires,
+            "refresh_token": refresh_token,
+            "refresh_token_expire_in": self._refresh[refresh_token].expires_at,
+            "open_id": self.open_id,
+            "seller_name": self.config.seller_name,
+            "seller_base_region": self.config.seller_base_region,
+            "user_type": 0,
+            "granted_scopes": list(GRANTED_SCOPES),
+        }
+
+    def check_access(self, token: str | None) -> None:
+        """Open API token check: 36009004 unknown, 105001 revoked, 105002 expired."""
+        now = self.clock.unix()
+        with self._lock:
+            record = self._access.get(token or "")
+            if record is None:
+                raise error_codes.invalid_access_token()
+            if self._grants.get(record.grant, True):
+                raise error_codes.revoked_access_token()
+            if now >= record.expires_at:
+                raise error_codes.expired_access_token()
+
+    def revoke_all(self) -> None:
+        """The seller removes the app: every token of every grant stops working."""
+        with self._lock:
+            for grant in self._grants:
+                self._grants[grant] = True
+
+    def expire_refresh_tokens(self) -> None:
+        """Every refresh token expires now (the authorization ran out)."""
+        now = self.clock.unix()
+        with self._lock:
+            for record in self._refresh.values():
+                record.expires_at = min(record.expires_at, now)
+
+    def expire_access_tokens(self) -> None:
+        """Every access token expires now."""
+        now = self.clock.unix()
+        with self._lock:
+            for record in self._access.values():
+                record.expires_at = min(record.expires_at, now)

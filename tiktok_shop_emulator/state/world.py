@@ -1,0 +1,386 @@
+"""The static part of the seeded world: shops, warehouses, delivery options, carriers, products and SKUs.
+
+Three shops: US (two sales warehouses), GB (one sales warehouse plus a return warehouse, as in the sample) and
+DE (one warehouse; a market outside the "mark package as shipped" list, so it ships by package ID).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tiktok_shop_emulator.state.mixing import seeded
+
+MARK_SHIPPED_REGIONS = frozenset({"US", "GB", "ES", "IE"})
+
+SHOP_ID_BASE = 7494049642642441000
+PRODUCT_ID_BASE = 1729582718312380000
+SKU_ID_BASE = 1729592969712207000
+WAREHOUSE_ID_BASE = 7068517275539719000
+OPTION_ID_BASE = 7091146663229654000
+PROVIDER_ID_BASE = 6617675021119438000
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A shipping provider (carrier) as /shipping_providers lists it."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class DeliveryOption:
+    """A delivery option of one warehouse; ``platform`` options are TikTok shipping, the other is the seller's."""
+
+    id: str
+    name: str
+    description: str
+    type: str
+    providers: tuple[Provider, ...]
+    shipping_type: str
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    """A warehouse; only SALES_WAREHOUSE ones hold stock and have delivery options."""
+
+    id: str
+    name: str
+    is_default: bool
+    type: str
+    address: dict[str, str]
+    options: tuple[DeliveryOption, ...]
+
+
+@dataclass(frozen=True)
+class Sku:
+    """One SKU of a product."""
+
+    id: str
+    product_id: str
+    seller_sku: str
+    name: str
+    price: Decimal
+
+
+@dataclass(frozen=True)
+class Product:
+    """A product with its SKUs."""
+
+    id: str
+    title: str
+    status: str
+    create_time: int
+    update_time: int
+    skus: tuple[Sku, ...]
+
+
+@dataclass(frozen=True)
+class Shop:
+    """An authorized shop with everything that hangs off it."""
+
+    index: int
+    id: str
+    name: str
+    region: str
+    cipher: str
+    code: str
+    currency: str
+    warehouses: tuple[Warehouse, ...]
+    products: tuple[Product, ...]
+
+    @property
+    def sales_warehouses(self) -> tuple[Warehouse, ...]:
+        return tuple(w for w in self.warehouses if w.type == "SALES_WAREHOUSE")
+
+    @property
+    def marks_packages_shipped(self) -> bool:
+        """US/GB/ES/IE shops confirm seller shipments with POST /orders/{id}/packages (reference §7.3)."""
+        return self.region in MARK_SHIPPED_REGIONS
+
+    def summary(self) -> dict[str, object]:
+        """What ``emu.shops`` returns for this shop."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "region": self.region,
+            "cipher": self.cipher,
+            "code": self.code,
+            "seller_type": "LOCAL",
+            "currency": self.currency,
+            "warehouse_ids": [w.id for w in self.sales_warehouses],
+            "multi_warehouse": len(self.sales_warehouses) > 1,
+            "ships_with": "mark_package_shipped" if self.marks_packages_shipped else "ship_package",
+        }
+
+
+@dataclass(frozen=True)
+class _Market:
+    region: str
+    name: str
+    currency: str
+    price_factor: Decimal
+    seller_carriers: tuple[str, ...]
+    platform_carriers: tuple[str, ...]
+    sales_warehouses: int
+    return_warehouse: bool
+    address: dict[str, str]
+
+
+MARKETS: tuple[_Market, ...] = (
+    _Market(
+        "US",
+        "Emulator Outfitters US",
+        "USD",
+        Decimal("1.25"),
+        ("USPS", "UPS", "FedEx", "DHL eCommerce"),
+        ("USPS", "UPS"),
+        2,
+        False,
+        {
+            "region": "United States",
+            "region_code": "US",
+            "state": "California",
+            "city": "Los Angeles",
+            "distict": "Los Angeles County",
+            "town": "",
+            "postal_code": "90012",
+            "full_address": "200 N Spring St",
+            "contact_person": "Warehouse Team",
+            "phone_number": "(+1)213******00",
+        },
+    ),
+    _Market(
+        "GB",
+        "Emulator Test Shop GB",
+        "GBP",
+        Decimal("1.00"),
+        ("Royal Mail", "DPD", "Evri", "Yodel"),
+        ("Evri", "Royal Mail"),
+        1,
+        True,
+        {
+            "region": "United Kingdom",
+            "region_code": "GB",
+            "state": "England",
+            "city": "London",
+            "distict": "Westminster",
+            "town": "",
+            "postal_code": "SW1A 2AA",
+            "full_address": "10 Invented Road",
+            "contact_person": "Warehouse Team",
+            "phone_number": "(+44)20******00",
+        },
+    ),
+    _Market(
+        "DE",
+        "Emulator Test Shop DE",
+        "EUR",
+        Decimal("1.15"),
+        ("DHL", "Hermes", "DPD", "GLS"),
+        ("DHL",),
+        1,
+        False,
+        {
+            "region": "Germany",
+            "region_code": "DE",
+            "state": "Berlin",
+            "city": "Berlin",
+            "distict": "Mitte",
+            "town": "",
+            "postal_code": "10117",
+            "full_address": "Invented Strasse 5",
+            "contact_person": "Lager Team",
+            "phone_number": "(+49)30******00",
+        },
+    ),
+)
+
+# (title, seller_sku prefix, [(sku name, seller_sku suffix)], base price in GBP)
+CATALOG: tuple[tuple[str, str, tuple[tuple[str, str], ...], str], ...] = (
+    (
+        "Cotton T-Shirt",
+        "TSHIRT",
+        (("Red, M", "RED-M"), ("Red, L", "RED-L"), ("Blue, M", "BLUE-M"), ("Blue, L", "BLUE-L")),
+        "12.50",
+    ),
+    ("Ceramic Mug", "MUG", (("White", "WHITE"), ("Black", "BLACK")), "9.00"),
+    ("Zip Hoodie", "HOODIE", (("Grey, M", "GREY-M"), ("Grey, L", "GREY-L"), ("Navy, M", "NAVY-M")), "34.00"),
+    ("Phone Case", "CASE", (("Clear", "CLEAR"), ("Matte Black", "MATTE")), "14.99"),
+    ("Wool Socks 3-Pack", "SOCKS", (("S/M", "SM"), ("L/XL", "LXL")), "11.00"),
+    ("Steel Water Bottle", "BOTTLE", (("500 ml", "500"), ("750 ml", "750")), "18.50"),
+    ("Canvas Tote Bag", "TOTE", (("Natural", "NAT"), ("Black", "BLK")), "8.75"),
+    ("Baseball Cap", "CAP", (("Black", "BLACK"), ("Beige", "BEIGE"), ("Olive", "OLIVE")), "16.00"),
+    ("Dotted Notebook", "NOTEBOOK", (("A5", "A5"), ("A4", "A4")), "7.25"),
+    ("Soy Candle", "CANDLE", (("Vanilla", "VAN"), ("Cedar", "CED")), "13.40"),
+)
+# Products at these catalogue positions are not sellable: inventory updates on them fail per SKU.
+INACTIVE_STATUS = {8: "SELLER_DEACTIVATED", 9: "DRAFT"}
+
+CIPHER_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def _providers(market_index: int, names: tuple[str, ...], offset: int) -> tuple[Provider, ...]:
+    return tuple(
+        Provider(str(PROVIDER_ID_BASE + market_index * 100 + offset + i), name)
+        for i, name in enumerate(names)
+    )
+
+
+def _options(
+    shop_index: int, warehouse_index: int, market: _Market, market_index: int
+) -> tuple[DeliveryOption, ...]:
+    base = OPTION_ID_BASE + shop_index * 100 + warehouse_index * 10
+    seller = _providers(market_index, market.seller_carriers, 0)
+    platform = _providers(market_index, market.platform_carriers, 50)
+    return (
+        DeliveryOption(
+            str(base + 1), "Shipped by seller", "Seller arranges shipment", "SEND_BY_SELLER", seller, "SELLER"
+        ),
+        DeliveryOption(
+            str(base + 2),
+            "Standard shipping",
+            "Delivered by TikTok Shop logistics in 3-5 days",
+            "STANDARD",
+            platform,
+            "TIKTOK",
+        ),
+        DeliveryOption(
+            str(base + 3),
+            "Express shipping",
+            "Delivered by TikTok Shop logistics in 1-2 days",
+            "EXPRESS",
+            platform,
+            "TIKTOK",
+        ),
+    )
+
+
+def _warehouses(shop_index: int, market: _Market, market_index: int) -> tuple[Warehouse, ...]:
+    result: list[Warehouse] = []
+    for w in range(market.sales_warehouses):
+        name = "Main warehouse" if w == 0 else f"Overflow warehouse {w}"
+        result.append(
+            Warehouse(
+                str(WAREHOUSE_ID_BASE + shop_index * 10 + w),
+                name,
+                w == 0,
+                "SALES_WAREHOUSE",
+                dict(market.address),
+                _options(shop_index, w, market, market_index),
+            )
+        )
+    if market.return_warehouse:
+        result.append(
+            Warehouse(
+                str(WAREHOUSE_ID_BASE + shop_index * 10 + 9),
+                "Main warehouse",
+                False,
+                "RETURN_WAREHOUSE",
+                {"region_code": market.region, "full_address": market.address["full_address"]},
+                (),
+            )
+        )
+    return tuple(result)
+
+
+def _variants(base: tuple[tuple[str, str], ...], count: int | None) -> tuple[tuple[str, str], ...]:
+    """The catalogue's variants, or exactly ``count`` of them (numbered ones beyond the catalogue's own)."""
+    if count is None:
+        return base
+    return tuple(base[k] if k < len(base) else (f"Variant {k + 1}", f"V{k + 1}") for k in range(count))
+
+
+def _products(
+    shop_index: int, market: _Market, count: int, start: int, seed: int, skus_per_product: int | None = None
+) -> tuple[Product, ...]:
+    rng = seeded(seed, 0x50524F44, shop_index)
+    products: list[Product] = []
+    for p in range(count):
+        title, prefix, variants, base_price = CATALOG[p % len(CATALOG)]
+        variants = _variants(variants, skus_per_product)
+        if p >= len(CATALOG):
+            title, prefix = f"{title} #{p // len(CATALOG) + 1}", f"{prefix}{p // len(CATALOG) + 1}"
+        product_id = str(PRODUCT_ID_BASE + shop_index * 100000 + p)
+        price = (Decimal(base_price) * market.price_factor).quantize(Decimal("0.01"))
+        skus = tuple(
+            Sku(
+                str(SKU_ID_BASE + shop_index * 1000000 + p * 100 + s),
+                product_id,
+                f"{prefix}-{suffix}",
+                name,
+                price,
+            )
+            for s, (name, suffix) in enumerate(variants)
+        )
+        created = start - rng.randint(200, 400) * 86400
+        products.append(
+            Product(
+                product_id,
+                title,
+                INACTIVE_STATUS.get(p, "ACTIVATE"),
+                created,
+                created + rng.randint(1, 150) * 86400,
+                skus,
+            )
+        )
+    return tuple(products)
+
+
+def _cipher(seed: int, shop_index: int, region: str) -> str:
+    rng = seeded(seed, 0x43495048, shop_index)
+    prefix = "TTP_" if region == "US" else "ROW_"
+    return prefix + "".join(rng.choice(CIPHER_ALPHABET) for _ in range(38))
+
+
+def build_shops(
+    seed: int, products_per_shop: int, start: int, skus_per_product: int | None = None
+) -> tuple[Shop, ...]:
+    """The shops of the world, fully determined by the seed."""
+    shops: list[Shop] = []
+    for index, market in enumerate(MARKETS):
+        shops.append(
+            Shop(
+                index=index,
+                id=str(SHOP_ID_BASE + index + 1),
+                name=market.name,
+                region=market.region,
+                cipher=_cipher(seed, index, market.region),
+                code=f"{market.region}LCEMU{index + 1:03d}",
+                currency=market.currency,
+                warehouses=_warehouses(index, market, index),
+                products=_products(index, market, products_per_shop, start, seed, skus_per_product),
+            )
+        )
+    return tuple(shops)
+
+
+class World:
+    """Lookup tables over the static world."""
+
+    def __init__(
+        self, seed: int, products_per_shop: int, start: int, skus_per_product: int | None = None
+    ) -> None:
+        self.shops = build_shops(seed, products_per_shop, start, skus_per_product)
+        self.by_cipher = {shop.cipher: shop for shop in self.shops}
+        self.options: dict[str, tuple[Shop, DeliveryOption]] = {}
+        self.warehouses: dict[str, tuple[Shop, Warehouse]] = {}
+        self.products: dict[str, tuple[Shop, Product]] = {}
+        self.skus: dict[str, tuple[Shop, Product, Sku]] = {}
+        self.sellable: dict[int, tuple[Sku, ...]] = {}
+        for shop in self.shops:
+            self._index_shop(shop)
+            self.sellable[shop.index] = tuple(
+                s for p in shop.products if p.status == "ACTIVATE" for s in p.skus
+            )
+
+    def _index_shop(self, shop: Shop) -> None:
+        for warehouse in shop.warehouses:
+            self.warehouses[warehouse.id] = (shop, warehouse)
+            for option in warehouse.options:
+                self.options[option.id] = (shop, option)
+        for product in shop.products:
+            self.products[product.id] = (shop, product)
+            for sku in product.skus:
+                self.skus[sku.id] = (shop, product, sku)
