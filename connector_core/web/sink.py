@@ -9,10 +9,12 @@ A sink that cannot take more work raises `SinkFull`: the endpoint then answers 5
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from ..errors import ConnectorError
@@ -45,15 +47,33 @@ class WorkSink(Protocol):
         """An operator asked for an import of this integration now."""
 
 
-def _log_orders(integration_id: str, page: OrderPage) -> None:
-    log.info("integration %s: %d orders read, %d problems", integration_id, len(page.orders), len(page.problems))
+class NoOrderHandler(ConnectorError):
+    """An import was asked for, but nothing would receive its orders: refused, so no cursor moves past them."""
+
+
+class JsonLinesOrders:
+    """An `OrdersHandler` that appends each order as one JSON line to `<folder>/<integration_id>.jsonl`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+
+    def __call__(self, integration_id: str, page: OrderPage) -> None:
+        lines = "".join(order.model_dump_json() + "\n" for order in page.orders)
+        with self._lock, (self.folder / f"{integration_id}.jsonl").open("a", encoding="utf-8") as out:
+            out.write(lines)
+            out.flush()
+            os.fsync(out.fileno())
 
 
 class InProcessSink:
     """Does the work on one background thread: enough for one machine, nothing to install.
 
-    Orders go to `on_orders(integration_id, page)` (the host's handler; by default only logged). An import
-    takes the integration's pull lease first, so a Celery beat or a second click never runs a twin.
+    Orders go to `on_orders(integration_id, page)`, the host's handler, before the import asks for the next
+    page (so the cursor never passes an order the host did not take). Without a handler, order re-reads
+    from webhooks are only logged and Pull now is refused. An import takes the integration's pull lease
+    first, so a second click or another process never runs a twin.
     """
 
     def __init__(
@@ -64,7 +84,7 @@ class InProcessSink:
         max_pending: int = DEFAULT_MAX_PENDING,
     ) -> None:
         self.integrations = integrations
-        self.on_orders = on_orders or _log_orders
+        self.on_orders = on_orders
         self.max_pending = max_pending
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="web-sink")
         self._pending: set[Future[None]] = set()
@@ -73,7 +93,9 @@ class InProcessSink:
     def _submit(self, what: str, work: Callable[[], None]) -> None:
         with self._lock:
             if len(self._pending) >= self.max_pending:
-                raise SinkFull(f"{len(self._pending)} tasks are waiting; {what} was not taken: try again later")
+                raise SinkFull(
+                    f"{len(self._pending)} tasks are waiting; {what} was not taken: try again later"
+                )
             future = self._executor.submit(self._run, what, work)
             self._pending.add(future)
         future.add_done_callback(self._done)
@@ -101,10 +123,22 @@ class InProcessSink:
 
     def pull_now(self, integration_id: str) -> None:
         self.integrations.store.get_integration(integration_id)  # unknown -> UnknownIntegration, at once
+        if self.on_orders is None:
+            raise NoOrderHandler(
+                f"integration {integration_id}: no order handler is configured, so an import would lose its "
+                "orders; serve with --orders-to DIR, or give InProcessSink an on_orders handler"
+            )
         self._submit(f"integration {integration_id}: import", lambda: self._pull(integration_id))
 
     def _reread(self, integration_id: str, order_ids: list[str]) -> None:
         page = self.integrations.open(integration_id).get_orders(order_ids)
+        if self.on_orders is None:
+            log.info(
+                "integration %s: %d changed orders re-read (no order handler)",
+                integration_id,
+                len(page.orders),
+            )
+            return
         self.on_orders(integration_id, page)
 
     def _pull(self, integration_id: str) -> None:
@@ -114,8 +148,10 @@ class InProcessSink:
             log.info("integration %s: an import is already running; this one is skipped", integration_id)
             return
         try:
+            handler = self.on_orders
+            assert handler is not None  # pull_now refused the work otherwise
             for page in self.integrations.open(integration_id).pull_orders():
-                self.on_orders(integration_id, page)
+                handler(integration_id, page)
         finally:
             store.unlock(lease, owner)
 
