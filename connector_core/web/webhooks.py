@@ -126,6 +126,10 @@ def _verified_integrations(
                 found.append((integration, shops))
         except ConnectorError as exc:
             log.warning("integration %s: cannot check a webhook signature: %s", record.id, exc)
+        except Exception as exc:  # a connector that trips over hostile bytes has not verified them
+            log.warning(
+                "integration %s: checking a signature raised %s: not verified", record.id, type(exc).__name__
+            )
     return found
 
 
