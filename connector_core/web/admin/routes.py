@@ -154,12 +154,16 @@ def admin_routes(
 
     async def pull(request: Request, session: AdminSession) -> Response:
         integration_id = request.path_params["id"]
+        if await run_in_threadpool(_record, integrations, integration_id) is None:
+            return views.problem_page("Not found", "There is no such integration.", session.csrf, 404)
         try:
             await run_in_threadpool(sink.pull_now, integration_id)
         except UnknownIntegration as exc:
             return views.problem_page("Not found", str(exc), session.csrf, 404)
         except SinkFull as exc:
             return views.problem_page("Busy", str(exc), session.csrf, 503)
+        except ConnectorError as exc:  # e.g. no order handler: the import would lose its orders
+            return views.problem_page("Pull now is not possible", str(exc), session.csrf, 409)
         return RedirectResponse(f"/admin/integrations/{integration_id}?notice=pull", status_code=303)
 
     async def login_form(request: Request) -> Response:
