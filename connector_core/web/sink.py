@@ -114,11 +114,11 @@ class InProcessSink:
             log.exception("%s failed", what)
 
     def webhook_events(self, integration_id: str, events: Sequence[WebhookEvent]) -> None:
-        order_ids = sorted({e.order_id for e in events if e.order_id and _names_an_order_change(e)})
-        if order_ids:
+        changes = [e for e in events if e.order_id and _names_an_order_change(e)]
+        if changes:
             self._submit(
-                f"integration {integration_id}: re-read of {len(order_ids)} orders",
-                lambda: self._reread(integration_id, order_ids),
+                f"integration {integration_id}: re-read of {len(changes)} changed orders",
+                lambda: self._reread(integration_id, changes),
             )
 
     def pull_now(self, integration_id: str) -> None:
@@ -130,8 +130,19 @@ class InProcessSink:
             )
         self._submit(f"integration {integration_id}: import", lambda: self._pull(integration_id))
 
-    def _reread(self, integration_id: str, order_ids: list[str]) -> None:
-        page = self.integrations.open(integration_id).get_orders(order_ids)
+    def _reread(self, integration_id: str, events: list[WebhookEvent]) -> None:
+        integration = self.integrations.open(integration_id)
+        shop = integration.record.account_id
+        # The integration works on its selected shop; an event of another of its shops waits for that
+        # shop's own import (re-reading it here would read it through the wrong shop's cipher).
+        order_ids = sorted({e.order_id for e in events if e.order_id and e.account_id in (None, shop)})
+        if len(order_ids) < len(events):
+            log.info(
+                "integration %s: events of shops other than %s left to their imports", integration_id, shop
+            )
+        if not order_ids:
+            return
+        page = integration.get_orders(order_ids)
         if self.on_orders is None:
             log.info(
                 "integration %s: %d changed orders re-read (no order handler)",

@@ -49,6 +49,8 @@ class Web:
             "/tiktok/auth/callback", params={"code": self.emu.authorize(), "state": state}
         )
         assert answer.status_code == 200, answer.text
+        # The emulator's seller has several shops: work on the first, as an operator would pick one.
+        self.integrations.open(integration.id).select_account(self.shop_ids()[0])
 
     def shop_ids(self) -> list[str]:
         return [str(s["id"]) for s in self.emu.shops]
@@ -56,7 +58,7 @@ class Web:
     def delivery(self, shop_id: str, *, event_type: int = 1, notification: str = "7327112393057379001",
                  order_id: str | None = None, **data: Any) -> tuple[bytes, dict[str, str]]:  # fmt: skip
         """A signed TikTok delivery for `shop_id`, signed with the emulator app's credentials."""
-        order = order_id or self.emu.order_ids()[0]
+        order = order_id or self.emu.order_ids(shop_cipher=self.emu.shops[0]["cipher"])[0]
         payload = {
             "type": event_type,
             "tts_notification_id": notification,
