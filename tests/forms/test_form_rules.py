@@ -168,8 +168,10 @@ def test_every_choice_has_a_label(credentials: dict[str, Any], settings: dict[st
     for name, field in forms.iter_fields(credentials):
         if "enum" in field:
             assert set(credentials_ui[name]["ui:enumNames"]) == set(field["enum"]), name
-    statuses = settings["definitions"]["canonical_status"]["oneOf"]
-    assert all(option["title"] and option["title"] != option["const"] for option in statuses)
+    settings_ui = load_json(schema_file("settings.ui.json"))
+    canonical = settings["definitions"]["canonical_status"]["enum"]
+    for status in settings["properties"]["status_overrides"]["properties"]:
+        assert list(settings_ui["status_overrides"][status]["ui:enumNames"]) == canonical, status
 
 
 def test_the_retired_sandbox_is_not_offered_as_an_equal_choice() -> None:
