@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 from typing import Any
 
@@ -184,8 +185,13 @@ def test_the_form_data_sent_to_the_browser_has_no_secret_and_no_token_fields(adm
     assert admin_web.emu.credentials["app_secret"] not in page
     data = re.search(r'<script type="application/json" id="form-data">(.*?)</script>', page, re.S)
     assert data
-    assert '"access_token"' not in data.group(1) and '"refresh_token"' not in data.group(1)
-    assert "leave blank to keep it" in data.group(1)
+    payload = json.loads(data.group(1))
+    values = payload["credentials"]["formData"]
+    assert values["app_key"] == admin_web.emu.credentials["app_key"]
+    assert not {"app_secret", "access_token", "refresh_token"} & set(values)
+    edit_schema = payload["credentials"]["schema"]
+    assert "app_secret" not in edit_schema["required"]
+    assert "Leave blank to keep the stored value." in edit_schema["properties"]["app_secret"]["description"]
 
 
 def test_a_hostile_name_is_escaped_everywhere(admin_web: Web) -> None:

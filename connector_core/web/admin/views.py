@@ -44,7 +44,7 @@ def document(
         if csrf
         else ""
     )
-    js = '<script src="/admin/static/forms.js"></script><script src="/admin/static/admin.js"></script>'
+    js = '<script type="module" src="/admin/static/admin.js"></script>'
     html = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width,initial-scale=1">{meta}'
@@ -144,7 +144,10 @@ def _forms_block(forms: Mapping[str, Any]) -> str:
     data = json.dumps(forms).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (
         f'<script type="application/json" id="form-data">{data}</script>'
-        '<div id="form-messages" role="status"></div><section><div id="integration-form"></div></section>'
+        '<div id="form-messages" role="status"></div>'
+        '<section><label>Name <input id="integration-name" maxlength="200"></label></section>'
+        '<section><h2>Credentials</h2><div id="credentials-form"></div></section>'
+        '<section><h2>Settings</h2><div id="settings-form"></div></section>'
     )
 
 

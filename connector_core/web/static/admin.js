@@ -1,62 +1,77 @@
-// The admin page's glue: draws the integration form with the RJSF bundle (forms.js, renderForm) from the
-// JSON the server embedded, and saves it as JSON with the page's CSRF token. Nothing is fetched from
-// outside this app.
-(function () {
-  "use strict";
-  var dataNode = document.getElementById("form-data");
-  if (!dataNode) return;
-  var payload = JSON.parse(dataNode.textContent);
-  var csrfNode = document.querySelector('meta[name="csrf-token"]');
-  var csrf = csrfNode ? csrfNode.getAttribute("content") : "";
-  var messages = document.getElementById("form-messages");
+// The admin page's glue (an ES module): draws the credential and settings forms with the RJSF bundle
+// (forms.js, renderForm) from the JSON the server embedded, and saves both as JSON with the page's CSRF
+// token. Each form validates itself in the browser; the server validates everything again and names the
+// fields to fix. Nothing is fetched from outside this app.
+import { renderForm } from "./forms.js";
 
-  function show(lines, ok) {
+const dataNode = document.getElementById("form-data");
+if (dataNode) {
+  const payload = JSON.parse(dataNode.textContent);
+  const csrfNode = document.querySelector('meta[name="csrf-token"]');
+  const csrf = csrfNode ? csrfNode.getAttribute("content") : "";
+  const messages = document.getElementById("form-messages");
+  const nameInput = document.getElementById("integration-name");
+  const latest = {
+    credentials: payload.credentials.formData || {},
+    settings: payload.settings.formData || {},
+  };
+  nameInput.value = payload.name || "";
+
+  const show = (lines, ok) => {
     messages.textContent = "";
     messages.className = ok ? "notice" : "problem";
-    lines.forEach(function (line) {
-      var item = document.createElement("p");
+    for (const line of lines) {
+      const item = document.createElement("p");
       item.textContent = line;
       messages.appendChild(item);
-    });
-  }
+    }
+  };
 
-  function save(formData) {
-    var body = Object.assign({}, formData, { connector: payload.connector });
-    return fetch(payload.save_url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify(body),
-    }).then(function (response) {
-      return response.json().then(function (answer) {
-        if (response.ok) {
-          window.location.assign(answer.url + (payload.editing ? "?notice=saved" : "?notice=created"));
-          return;
-        }
-        var lines = (answer.errors || []).map(function (e) {
-          return (e.field ? e.field + ": " : "") + e.message;
-        });
-        show(lines.length ? lines : [answer.message || "Not saved."], false);
+  const save = async () => {
+    const body = {
+      connector: payload.connector,
+      name: nameInput.value,
+      credentials: latest.credentials,
+      settings: latest.settings,
+    };
+    let response;
+    try {
+      response = await fetch(payload.save_url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify(body),
       });
-    }).catch(function () {
+    } catch (error) {
       show(["Not saved: the server could not be reached. Try again."], false);
-    });
-  }
+      return;
+    }
+    const answer = await response.json().catch(() => ({}));
+    if (response.ok) {
+      window.location.assign(answer.url + (payload.editing ? "?notice=saved" : "?notice=created"));
+      return;
+    }
+    const lines = (answer.errors || []).map((e) => (e.field ? `${e.field}: ` : "") + e.message);
+    show(lines.length ? lines : [answer.message || "Not saved."], false);
+  };
 
-  var render = window.renderForm || (window.ChannelConnectorsForms && window.ChannelConnectorsForms.renderForm);
-  var target = document.getElementById("integration-form");
-  if (typeof render !== "function") {
-    show(["The form bundle (forms.js) is missing from this installation: reinstall the package."], false);
-    return;
-  }
-  render(target, {
-    schema: payload.schema,
-    uiSchema: payload.uiSchema,
-    formData: payload.formData,
-    onSubmit: function (arg) {
-      // The bundle may hand over RJSF's event ({formData, ...}) or the data itself.
-      var data = arg && typeof arg === "object" && "formData" in arg ? arg.formData : arg;
-      return save(data || {});
-    },
-  });
-})();
+  const draw = (section, element, submitLabel) =>
+    renderForm(element, {
+      schema: payload[section].schema,
+      uiSchema: payload[section].uiSchema,
+      formData: payload[section].formData,
+      submitLabel,
+      onChange: (data) => {
+        latest[section] = data || {};
+      },
+      onSubmit: (data) => {
+        latest[section] = data || {};
+        return save();
+      },
+      onError: () => show(["Not saved: correct the fields marked in the form."], false),
+    });
+
+  draw("credentials", document.getElementById("credentials-form"), payload.editing ? "Save" : "Create");
+  draw("settings", document.getElementById("settings-form"), payload.editing ? "Save settings" : "Create");
+  document.body.dataset.formsReady = "true";
+}
