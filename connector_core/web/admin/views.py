@@ -23,12 +23,16 @@ from ..pages import escape, when
 
 ADMIN_HEADERS = {
     "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with form posts,
+    # and the origin check would refuse the operator's own forms.
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    # No form-action: Connect's answer redirects the browser to the channel's consent page.
+    # No form-action: Connect's answer redirects the browser to the channel's consent page. 'unsafe-eval':
+    # ajv (RJSF's validator) compiles each schema into a function at run time; scripts still come only
+    # from this app (no inline script, no other origin).
     "Content-Security-Policy": (
-        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
         "font-src 'self'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
     ),
 }
