@@ -30,6 +30,7 @@ from ..webhooks import BodyTooLarge, read_capped
 from . import views
 from .auth import COOKIE, CSRF_HEADER, AdminConfig, AdminSession, authenticate, csrf_ok
 from .form_payload import form_payload, submitted_values
+from .urls import admin_url, enter
 
 log = logging.getLogger("connector_core.web.admin")
 
@@ -45,6 +46,7 @@ def admin_routes(
 ) -> list[BaseRoute]:
     def guarded(handler: Handler, *, post: bool = False) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
+            enter(request)
             session = authenticate(config, request)
             if session is None:
                 return _refuse(config, request)
@@ -80,7 +82,7 @@ def admin_routes(
             connector = integrations.host.get(request.query_params.get("connector", ""))
         except UnknownConnector as exc:
             return views.problem_page("Unknown connector", str(exc), session.csrf, 404)
-        payload = form_payload(connector, None, save_url="/admin/integrations")
+        payload = form_payload(connector, None, save_url=admin_url("/admin/integrations"))
         return views.new_page(connector.manifest.name, payload, session.csrf)
 
     async def create(request: Request, session: AdminSession) -> Response:
@@ -97,7 +99,9 @@ def admin_routes(
         except UnknownConnector as exc:
             return JSONResponse({"ok": False, "errors": [{"field": "connector", "message": str(exc)}]}, 422)
         log.info("admin: integration %s created", record.id)
-        return JSONResponse({"ok": True, "id": record.id, "url": f"/admin/integrations/{record.id}"}, 201)
+        return JSONResponse(
+            {"ok": True, "id": record.id, "url": admin_url(f"/admin/integrations/{record.id}")}, 201
+        )
 
     async def save(request: Request, session: AdminSession) -> Response:
         record = await run_in_threadpool(_record, integrations, request.path_params["id"])
@@ -116,7 +120,9 @@ def admin_routes(
         except InvalidInput as exc:
             return _invalid(exc)
         log.info("admin: integration %s saved", record.id)
-        return JSONResponse({"ok": True, "id": record.id, "url": f"/admin/integrations/{record.id}"})
+        return JSONResponse(
+            {"ok": True, "id": record.id, "url": admin_url(f"/admin/integrations/{record.id}")}
+        )
 
     async def connect(request: Request, session: AdminSession) -> Response:
         def begin() -> str:
@@ -164,30 +170,34 @@ def admin_routes(
             return views.problem_page("Busy", str(exc), session.csrf, 503)
         except ConnectorError as exc:  # e.g. no order handler: the import would lose its orders
             return views.problem_page("Pull now is not possible", str(exc), session.csrf, 409)
-        return RedirectResponse(f"/admin/integrations/{integration_id}?notice=pull", status_code=303)
+        return RedirectResponse(
+            admin_url(f"/admin/integrations/{integration_id}?notice=pull"), status_code=303
+        )
 
     async def login_form(request: Request) -> Response:
+        enter(request)
         if config.token is None:
             return _refuse(config, request)
         return views.login_page()
 
     async def login(request: Request) -> Response:
+        enter(request)
         if config.token is None or not _same_origin(request):
             return views.login_page("Sign-in by token is not enabled here.", status=403)
         form = await _form(request)
         if not config.token_matches(form.get("token", "")):
             log.warning("admin: sign-in with a wrong token")
             return views.login_page("That token is not right.", status=401)
-        response = RedirectResponse("/admin", status_code=303)
+        response = RedirectResponse(admin_url("/admin"), status_code=303)
         response.set_cookie(
             COOKIE, config.new_session(), httponly=True, samesite="strict", secure=config.secure_cookie,
-            path="/admin",
+            path=admin_url("/admin"),
         )  # fmt: skip
         return response
 
     async def logout(request: Request, session: AdminSession) -> Response:
-        response = RedirectResponse("/admin/login" if config.token else "/admin", status_code=303)
-        response.delete_cookie(COOKIE, path="/admin")
+        response = RedirectResponse(admin_url("/admin/login" if config.token else "/admin"), status_code=303)
+        response.delete_cookie(COOKIE, path=admin_url("/admin"))
         return response
 
     return [
@@ -215,7 +225,7 @@ def _refuse(config: AdminConfig, request: Request) -> Response:
         headers = {"WWW-Authenticate": 'Basic realm="channel-connectors admin"'} if config.username else {}
         return views.problem_page("Not signed in", "These credentials are not accepted.", None, 401) if offered \
             else Response("sign in required", status_code=401, headers=headers)  # fmt: skip
-    return RedirectResponse("/admin/login", status_code=303)
+    return RedirectResponse(admin_url("/admin/login"), status_code=303)
 
 
 def _same_origin(request: Request) -> bool:
@@ -279,7 +289,11 @@ def _view(integrations: Integrations, record: IntegrationRecord, forms: bool) ->
     store = integrations.store
     integration = integrations.open(record.id)
     connector = integration.connector
-    payload = form_payload(connector, record, save_url=f"/admin/integrations/{record.id}") if forms else {}
+    payload = (
+        form_payload(connector, record, save_url=admin_url(f"/admin/integrations/{record.id}"))
+        if forms
+        else {}
+    )
     return views.IntegrationView(
         status=integration.status(),
         accounts=store.list_accounts(record.id),

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from starlette.responses import HTMLResponse
 
@@ -20,6 +21,7 @@ from ...integration import IntegrationStatus
 from ...models import Account
 from ...store import ConnectLink, Intent, RunRecord
 from ..pages import escape, when
+from .urls import admin_url
 
 ADMIN_HEADERS = {
     "Cache-Control": "no-store",
@@ -38,22 +40,27 @@ ADMIN_HEADERS = {
 }
 
 
+def _url(path: str) -> str:
+    return escape(admin_url(path))
+
+
 def document(
     title: str, body: str, *, csrf: str | None, status: int = 200, scripts: bool = False
 ) -> HTMLResponse:
     meta = f'<meta name="csrf-token" content="{escape(csrf)}">' if csrf else ""
     logout = (
-        f'<form method="post" action="/admin/logout" class="logout"><input type="hidden" name="csrf" '
+        f'<form method="post" action="{_url("/admin/logout")}" class="logout"><input type="hidden" name="csrf" '
         f'value="{escape(csrf)}"><button type="submit">Sign out</button></form>'
         if csrf
         else ""
     )
-    js = '<script type="module" src="/admin/static/admin.js"></script>'
+    js = f'<script type="module" src="{_url("/admin/static/admin.js")}"></script>'
+    css = f'<link rel="stylesheet" href="{_url("/admin/static/admin.css")}">'
     html = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width,initial-scale=1">{meta}'
-        f'<title>{escape(title)} · channel-connectors</title><link rel="stylesheet" href="/admin/static/admin.css">'
-        f'</head><body><header><a href="/admin">Integrations</a>{logout}</header><main>{body}</main>'
+        f"<title>{escape(title)} · channel-connectors</title>{css}"
+        f'</head><body><header><a href="{_url("/admin")}">Integrations</a>{logout}</header><main>{body}</main>'
         f"{js if scripts else ''}</body></html>"
     )
     return HTMLResponse(html, status_code=status, headers=ADMIN_HEADERS)
@@ -62,7 +69,7 @@ def document(
 def login_page(message: str | None = None, status: int = 200) -> HTMLResponse:
     note = f'<p class="problem" role="alert">{escape(message)}</p>' if message else ""
     body = (
-        f'<h1>Sign in</h1>{note}<form method="post" action="/admin/login">'
+        f'<h1>Sign in</h1>{note}<form method="post" action="{_url("/admin/login")}">'
         '<label>Admin token <input type="password" name="token" autocomplete="current-password" required>'
         '</label> <button type="submit">Sign in</button></form>'
     )
@@ -115,8 +122,8 @@ def list_page(
     for row in rows:
         s = row.status
         lines.append(
-            f'<tr data-integration="{escape(s.integration_id)}"><td><a href="/admin/integrations/'
-            f'{escape(s.integration_id)}">{escape(s.name)}</a></td><td>{escape(s.connector)}</td>'
+            f'<tr data-integration="{escape(s.integration_id)}"><td><a href="'
+            f'{_url("/admin/integrations/" + s.integration_id)}">{escape(s.name)}</a></td><td>{escape(s.connector)}</td>'
             f"<td>{'connected' if s.connected else 'not connected'}</td><td>{escape(_shops(row.accounts))}</td>"
             f"<td>{escape(when(s.access_expires_at))}</td><td>{escape(_deadline(s))}</td>"
             f"<td>{escape(_last_run(row.runs))}</td><td>{len(row.pending)}</td></tr>"
@@ -129,7 +136,7 @@ def list_page(
         else "<p>No integration yet.</p>"
     )
     new = "".join(
-        f'<li><a href="/admin/integrations/new?connector={escape(cid)}">New {escape(name)} integration</a></li>'
+        f'<li><a href="{_url("/admin/integrations/new?connector=" + quote(cid))}">New {escape(name)} integration</a></li>'
         for cid, name in connectors
     )
     return document("Integrations", f"<h1>Integrations</h1>{table}<ul>{new}</ul>", csrf=csrf)
@@ -137,7 +144,7 @@ def list_page(
 
 def _action(integration_id: str, action: str, label: str, csrf: str | None, extra: str = "") -> str:
     return (
-        f'<form method="post" action="/admin/integrations/{escape(integration_id)}/{action}" class="action">'
+        f'<form method="post" action="{_url(f"/admin/integrations/{integration_id}/{action}")}" class="action">'
         f'<input type="hidden" name="csrf" value="{escape(csrf or "")}">{extra}'
         f'<button type="submit" id="{action}">{escape(label)}</button></form>'
     )
@@ -213,7 +220,7 @@ def link_page(
         f"<h1>Connect link for {escape(name)}</h1><p>Send this address to the seller. It is shown once: "
         f'only its last characters are kept.</p><p><input id="link" readonly size="80" value="{escape(url)}"></p>'
         f"<p>Valid until {escape(when(expires_at))}.</p>"
-        f'<p><a href="/admin/integrations/{escape(integration_id)}">Back to the integration</a></p>'
+        f'<p><a href="{_url("/admin/integrations/" + integration_id)}">Back to the integration</a></p>'
     )
     return document("Connect link", body, csrf=csrf)
 
