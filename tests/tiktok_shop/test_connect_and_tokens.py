@@ -9,7 +9,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from connector_core import ChannelUnavailable, ConnectorError, ReauthorizationRequired, WebhookKind, WebhookRejected
+from connector_core import (
+    ChannelUnavailable,
+    ConnectorError,
+    ReauthorizationRequired,
+    WebhookKind,
+    WebhookRejected,
+)
 from connector_core.callback import CallbackServer, state_of
 from connectors.tiktok_shop.client import CONSENT_US
 from connectors.tiktok_shop.devtools import emulator_form
