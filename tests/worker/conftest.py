@@ -63,7 +63,9 @@ def connect(emu: TikTokShopEmulator, location: str, integrations: Integrations |
     oldest = emu.clock.start - emu.config.history_seconds - DAY
     since = datetime.fromtimestamp(oldest, tz=timezone.utc).date().isoformat()
     record = integrations.create(
-        "tiktok_shop", emulator_form(emu), {"import_unpaid_orders": True, "import_orders_since": since}
+        "tiktok_shop",
+        emulator_form(emu),
+        {"import_unpaid_orders": True, "import_orders_since": since, "stock_sync": True},
     )
     integration = integrations.open(record.id)
     integration.finish_connect({"code": emu.authorize()})

@@ -69,7 +69,7 @@ def redis_server() -> Iterator[str]:
                 "no",
                 "--dir",
                 folder,
-            ],  # fmt: skip
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -131,7 +131,7 @@ class Workers:
                         "--without-heartbeat",
                         "--loglevel",
                         "INFO",
-                    ],  # fmt: skip
+                    ],
                     env=self.env,
                     stdout=log,
                     stderr=subprocess.STDOUT,
