@@ -226,7 +226,7 @@ def create_label(  # type: ignore[empty-body]
     channel already has a label for exactly these lines, return it without buying another. `service_id`
     None means the channel's default; `handover` None means the connector's sensible default. Raise
     `LabelRefused` when the channel refuses this box (nothing bought), `LabelNotAllowed` for the order.
-    ``firstresult``.
+    Returns the `Label`, its document as bytes. ``firstresult``.
     """
 
 
@@ -234,7 +234,7 @@ def create_label(  # type: ignore[empty-body]
 def fetch_label(ctx: ConnectorContext, package_id: str) -> Label:  # type: ignore[empty-body]
     """Fetch a bought label's document again (reprint): a fresh copy, since channel URLs expire.
 
-    Read-only. Raises `LabelRefused` when the channel no longer serves it (for example after pickup).
+    Called when the operator reprints a label. Read-only. Returns the `Label` with fresh bytes. Raises `LabelRefused` when the channel no longer serves it (for example after pickup).
     ``firstresult``.
     """
 
@@ -243,7 +243,8 @@ def fetch_label(ctx: ConnectorContext, package_id: str) -> Label:  # type: ignor
 def handover_choices(ctx: ConnectorContext, parcel: LabelParcel) -> list[HandoverChoice]:  # type: ignore[empty-body]
     """List how this box can reach the carrier: pickup slots and/or drop-off.
 
-    Read-only. Returns an empty list where the channel arranges the handover without the seller's say.
+    Called before a label is created, when the seller wants to pick a pickup slot. Read-only. Returns an
+    empty list where the channel arranges the handover without the seller's say.
     ``firstresult``.
     """
 
@@ -252,7 +253,7 @@ def handover_choices(ctx: ConnectorContext, parcel: LabelParcel) -> list[Handove
 def void_label(ctx: ConnectorContext, package_id: str) -> bool:  # type: ignore[empty-body]
     """Void a bought label. Returns True when the channel voided it.
 
-    A channel that cannot void through its API raises `LabelVoidUnsupported` saying where the seller does
+    Called when the operator voids a label. A channel that cannot void through its API raises `LabelVoidUnsupported` saying where the seller does
     it (never pretend). ``firstresult``.
     """
 
