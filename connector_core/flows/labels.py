@@ -34,7 +34,8 @@ log = logging.getLogger("connector_core.flows.labels")
 
 LABEL_INTENT = "label"
 SPLIT_INTENT = "split"
-LABEL_LEASE_TTL = timedelta(minutes=5)
+LABEL_LEASE_TTL = timedelta(minutes=2)
+"""Long enough for a multi-box run; short enough that a killed run's hold soon lapses."""
 MEDIA_TYPES = {"pdf": "application/pdf", "png": "image/png", "zpl": "application/zpl"}
 
 Box = LabelParcel | Sequence[str]
