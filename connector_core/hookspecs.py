@@ -234,7 +234,8 @@ def create_label(  # type: ignore[empty-body]
 def fetch_label(ctx: ConnectorContext, package_id: str) -> Label:  # type: ignore[empty-body]
     """Fetch a bought label's document again (reprint): a fresh copy, since channel URLs expire.
 
-    Called when the operator reprints a label. Read-only. Returns the `Label` with fresh bytes. Raises `LabelRefused` when the channel no longer serves it (for example after pickup).
+    Called when the operator reprints a label. Read-only. Returns the `Label` with fresh bytes. Raises
+    `LabelRefused` when the channel no longer serves it (for example after pickup).
     ``firstresult``.
     """
 
@@ -253,8 +254,8 @@ def handover_choices(ctx: ConnectorContext, parcel: LabelParcel) -> list[Handove
 def void_label(ctx: ConnectorContext, package_id: str) -> bool:  # type: ignore[empty-body]
     """Void a bought label. Returns True when the channel voided it.
 
-    Called when the operator voids a label. A channel that cannot void through its API raises `LabelVoidUnsupported` saying where the seller does
-    it (never pretend). ``firstresult``.
+    Called when the operator voids a label. A channel that cannot void through its API raises
+    `LabelVoidUnsupported` saying where the seller does it (never pretend). ``firstresult``.
     """
 
 

@@ -38,7 +38,7 @@ class Backend:
         self.stats = Stats()
         self.urls: dict[str, str] = {}
         self.labels = LabelState()
-        self.label_docs = DocumentUrls()
+        self.label_docs = DocumentUrls(config.seed)
         self.book.add_status_listener(self._publish_status_change)
 
     def shop_by_cipher(self, cipher: str) -> Shop | None:

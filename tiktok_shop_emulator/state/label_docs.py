@@ -7,7 +7,8 @@ The document is generated: a PDF label, packing slip or both, or a PNG for ``SHI
 
 from __future__ import annotations
 
-import secrets
+import base64
+import hashlib
 import struct
 import threading
 import zlib
@@ -45,15 +46,21 @@ class IssuedDocument:
 
 
 class DocumentUrls:
-    """The doc URLs handed out: token -> what to render, until it expires."""
+    """The doc URLs handed out: token -> what to render, until it expires.
 
-    def __init__(self) -> None:
+    Tokens derive from the world's seed and a counter, so a recorded session is the same on every recording
+    (the emulator serves loopback only; an unguessable token would buy nothing).
+    """
+
+    def __init__(self, seed: int = 0) -> None:
         self._lock = threading.Lock()
         self._issued: dict[str, IssuedDocument] = {}
+        self._seed = seed
 
     def issue(self, document: IssuedDocument) -> str:
-        token = secrets.token_urlsafe(18)
         with self._lock:
+            basis = f"{self._seed}:{len(self._issued)}:{document}".encode()
+            token = base64.urlsafe_b64encode(hashlib.sha256(basis).digest()[:18]).decode()
             self._issued[token] = document
         return token
 
