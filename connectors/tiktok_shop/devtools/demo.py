@@ -175,38 +175,62 @@ class Demo:
 
     def labels(self, orders: dict[str, Any], folder: Path) -> None:
         heading("6. TikTok Shipping labels: a two-box label set, PDFs kept; repeating buys nothing")
+        served = self.live.record.account_id
+        found = self._label_order(orders)
+        if found is None:
+            print("  no TikTok Shipping order awaits shipment in this world; skipped")
+            return
+        order_id, units = found
+        boxes = [units[:1], units[1:]] if len(units) > 1 else [units]
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            report = self.live.create_labels(order_id, boxes)
+            for number, result in enumerate(report.results, start=1):
+                label = result.label
+                if label is None:
+                    print(f"  box {number}: refused: {result.message}")
+                    continue
+                path = folder / f"{order_id}-{number}.pdf"
+                path.write_bytes(label.document)
+                print(f"  order {order_id} box {number} ({len(label.channel_line_ids)} unit(s)): package "
+                      f"{label.package_id}, tracking {label.tracking_number} via {label.carrier} -> {path}")  # fmt: skip
+            calls_before = self.emu.stats.calls("/")
+            again = self.live.create_labels(order_id, boxes)
+            made = self.emu.stats.calls("/") - calls_before
+        finally:
+            if served and self.live.record.account_id != served:
+                self.live.select_account(served)
+        outcomes = Counter(r.outcome for r in again.results)
+        print(f"  repeating the step: nothing new - {outcomes['already_created']} already created, "
+              f"{outcomes['created']} bought, {made} call(s) to TikTok")  # fmt: skip
+        print(f"  TikTok now says the order is {self.emu.order(order_id)['status']}; a label cannot be voided "
+              "by API (Seller Center does it)")  # fmt: skip
+        self.summary.append(f"labels: {len(boxes)} box(es) of order {order_id} labelled, PDFs in {folder}; "
+                            f"the repeat bought nothing ({made} calls)")  # fmt: skip
+
+    def _label_order(self, orders: dict[str, Any]) -> tuple[str, list[str]] | None:
+        """A waiting TikTok Shipping order with two units or more: the served shop's, else another shop's
+        (the integration then serves that shop for this step)."""
         waiting = [
             o
             for o in orders.values()
             if o.status is OrderStatus.AWAITING_SHIPMENT and o.shipping_by == "channel"
         ]
-        if not waiting:
-            print("  no TikTok Shipping order awaits shipment in this world; skipped")
-            return
-        order = max(waiting, key=lambda o: sum(len(line.channel_line_ids) for line in o.lines))
-        units = [unit for line in order.lines for unit in line.channel_line_ids]
-        boxes = [units[:1], units[1:]] if len(units) > 1 else [units]
-        folder.mkdir(parents=True, exist_ok=True)
-        report = self.live.create_labels(order.id, boxes)
-        for number, result in enumerate(report.results, start=1):
-            label = result.label
-            if label is None:
-                print(f"  box {number}: refused: {result.message}")
-                continue
-            path = folder / f"{order.id}-{number}.pdf"
-            path.write_bytes(label.document)
-            print(f"  order {order.id} box {number} ({len(label.channel_line_ids)} unit(s)): package "
-                  f"{label.package_id}, tracking {label.tracking_number} via {label.carrier} -> {path}")  # fmt: skip
-        calls_before = self.emu.stats.calls("/")
-        again = self.live.create_labels(order.id, boxes)
-        made = self.emu.stats.calls("/") - calls_before
-        outcomes = Counter(r.outcome for r in again.results)
-        print(f"  repeating the step: nothing new - {outcomes['already_created']} already created, "
-              f"{outcomes['created']} bought, {made} call(s) to TikTok")  # fmt: skip
-        print(f"  TikTok now says the order is {self.emu.order(order.id)['status']}; a label cannot be voided "
-              "by API (Seller Center does it)")  # fmt: skip
-        self.summary.append(f"labels: {len(boxes)} box(es) of order {order.id} labelled, PDFs in {folder}; "
-                            f"the repeat bought nothing ({made} calls)")  # fmt: skip
+        units = {o.id: [u for line in o.lines for u in line.channel_line_ids] for o in waiting}
+        best = max(units, key=lambda i: len(units[i]), default=None)
+        if best is not None and len(units[best]) > 1:
+            return best, units[best]
+        for shop in self.live.store.list_accounts(self.live.id):
+            for order_id in self.emu.order_ids(
+                status="AWAITING_SHIPMENT", shop_cipher=shop.selector, shipping_type="TIKTOK"
+            ):
+                lines = [line["id"] for line in self.emu.order(order_id)["line_items"]]
+                if len(lines) > 1:
+                    print(f"  the served shop has no multi-item TikTok Shipping order waiting; using shop "
+                          f"{shop.name} ({shop.region}) for this step")  # fmt: skip
+                    self.live.select_account(shop.id)
+                    return order_id, lines
+        return (best, units[best]) if best is not None else None
 
     def _carrier(self, delivery_option_id: str | None) -> str:
         ctx = self.live.context()
