@@ -14,12 +14,14 @@ from .context import ConnectorContext, IntegrationCache
 from .credentials import Credentials
 from .errors import (
     AccessTokenExpired,
+    CallDeadlineExceeded,
     CapabilityNotSupported,
     ChannelError,
     ChannelUnavailable,
     ConnectorError,
     ConnectorLoadError,
     FieldError,
+    InconsistentAnswer,
     InvalidInput,
     ItemRejected,
     LabelNotAllowed,
@@ -29,14 +31,17 @@ from .errors import (
     PermissionDenied,
     RateLimited,
     ReauthorizationRequired,
+    RefreshTokenRejected,
+    ResponseTooLarge,
     ShipmentNotAllowed,
     SignatureInvalid,
     UnknownConnector,
     UnknownIntegration,
+    UnsafeHeader,
 )
 from .hookspecs import hookimpl, hookspec
 from .host import Connector, ConnectorHost, LoadFailure
-from .http import HttpClient, RetryPolicy
+from .http import CallBudget, HttpClient, RetryPolicy
 from .integration import Integration, Integrations, IntegrationStatus, WebhookRejected
 from .models import (
     Account,
@@ -83,6 +88,8 @@ __all__ = [
     "AccessTokenExpired",
     "Account",
     "Address",
+    "CallBudget",
+    "CallDeadlineExceeded",
     "Cancellation",
     "Capability",
     "CapabilityNotSupported",
@@ -101,6 +108,7 @@ __all__ = [
     "HandoverChoice",
     "HookMetrics",
     "HttpClient",
+    "InconsistentAnswer",
     "Integration",
     "IntegrationCache",
     "IntegrationStatus",
@@ -131,6 +139,8 @@ __all__ = [
     "RateLimited",
     "ReauthorizationRequired",
     "ReauthorizationState",
+    "RefreshTokenRejected",
+    "ResponseTooLarge",
     "RetryPolicy",
     "SQLiteStore",
     "Shipment",
@@ -150,6 +160,7 @@ __all__ = [
     "TokenSet",
     "UnknownConnector",
     "UnknownIntegration",
+    "UnsafeHeader",
     "WebhookEvent",
     "WebhookKind",
     "WebhookRejected",
