@@ -203,6 +203,12 @@ def _label_one(
         log.info("label %s of order %s: retrying an attempt whose outcome is unknown", key, parcel.order_id)
     try:
         label = session.connector.create_label(ctx, parcel, recorded.get("service_id"), chosen_handover)
+    except LabelNotAllowed as exc:
+        # The channel will not label this box as asked: nothing was bought, so the box may be chosen again.
+        session.store.finish_intent(
+            session.id, session.account_id, LABEL_INTENT, key, "refused", {"reason": str(exc), "code": None}
+        )
+        raise
     except LabelRefused as exc:
         session.store.finish_intent(
             session.id,

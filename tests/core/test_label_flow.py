@@ -14,6 +14,7 @@ from connector_core import (
     ConnectorHost,
     Integrations,
     InvalidInput,
+    LabelNotAllowed,
     LabelParcel,
     LabelVoidUnsupported,
     SQLiteStore,
@@ -133,3 +134,14 @@ def test_reprint_and_void(connected: Any, channel: FakeChannel) -> None:
     assert again.document == label.document and channel.labels.reprints == 1
     with pytest.raises(LabelVoidUnsupported, match="Fake Seller Portal"):
         connected.void_label(label.package_id)
+
+
+def test_a_box_the_channel_will_not_label_is_recorded_refused(connected: Any, channel: FakeChannel) -> None:
+    connected.create_labels("o7", [["p", "q"]])
+    with pytest.raises(LabelNotAllowed, match="already have a label"):
+        connected.create_labels("o7", [["p"]])
+    refused = connected.store.list_intents(
+        connected.id, kind=LABEL_INTENT, key_prefix="o7/", status="refused"
+    )
+    assert len(refused) == 1 and "already have a label" in refused[0].outcome["reason"]
+    assert channel.labels.purchases["o7"] == 1
