@@ -229,3 +229,19 @@ class ShipmentRejected(ConnectorError):
 
     Nothing was sent and nothing recorded; the message names the order and the parcel or SKU to fix.
     """
+
+
+class LabelNotAllowed(ConnectorError):
+    """The channel will not label this order or these boxes as asked; the text names the rule and what to do."""
+
+
+class LabelRefused(ConnectorError):
+    """The channel answered and refused one box's label (nothing was bought); the text says what to change."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+class LabelVoidUnsupported(ConnectorError):
+    """The channel cannot void a label through its API; the text says where the seller does it instead."""

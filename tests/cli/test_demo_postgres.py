@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from connectors.tiktok_shop.emulator.config import DEFAULT_APP_SECRET
 from cryptography.fernet import Fernet
 from postgres_support import fresh_schema, postgres_binary, postgres_url, schema_of
 
 from connector_core.cli import main
 from connector_core.store import open_store
+from tiktok_shop_emulator.config import DEFAULT_APP_SECRET
 
 
 def test_the_demo_runs_on_postgresql_and_a_dump_holds_no_secret(tmp_path: Path) -> None:

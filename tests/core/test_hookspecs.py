@@ -70,6 +70,12 @@ def test_the_spec_module_defines_the_hooks_the_design_lists() -> None:
         "verify_webhook",
         "parse_webhook",
         "order_pages_ready",
+        "shipping_services",
+        "split_parcels",
+        "create_label",
+        "fetch_label",
+        "handover_choices",
+        "void_label",
     }
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,7 @@ from postgres_support import URL_ENV as POSTGRES_URL_ENV
 from postgres_support import fresh_schema
 from worker_support import HERE, Workers, flush, redis_server
 
-from connector_core import ConnectorHost, Integration, Integrations
-from connector_core.store import open_store
-from connectors.tiktok_shop.devtools import emulator_form
 from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
-
-DAY = 86400
 
 
 @pytest.fixture(scope="session")
@@ -55,24 +49,6 @@ def store_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         return
     with fresh_schema(server) as url:
         yield url
-
-
-def connect(emu: TikTokShopEmulator, location: str, integrations: Integrations | None = None) -> Integration:
-    """A new integration, authorized, with the GB shop selected; its first import covers every order."""
-    integrations = integrations or Integrations(ConnectorHost().load(), open_store(location))
-    oldest = emu.clock.start - emu.config.history_seconds - DAY
-    since = datetime.fromtimestamp(oldest, tz=timezone.utc).date().isoformat()
-    record = integrations.create(
-        "tiktok_shop",
-        emulator_form(emu),
-        {"import_unpaid_orders": True, "import_orders_since": since, "stock_sync": True},
-    )
-    integration = integrations.open(record.id)
-    integration.finish_connect({"code": emu.authorize()})
-    cipher = next(shop["cipher"] for shop in emu.shops if shop["region"] == "GB")
-    account = next(a for a in integration.store.list_accounts(integration.id) if a.selector == cipher)
-    integration.select_account(account.id)
-    return integrations.open(record.id)
 
 
 @pytest.fixture

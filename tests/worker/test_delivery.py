@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import connect
 from host_plugin import REFUSE_ENV, HostRefused, order_versions, received
+from worker_support import connect
 
 from connector_core import ConnectorHost, Integration, Integrations
 from connector_core.store import open_store

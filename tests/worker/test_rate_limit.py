@@ -67,7 +67,8 @@ def test_eight_workers_on_one_shop_stay_under_the_shared_limit(
     redis_url: str, emu: TikTokShopEmulator
 ) -> None:
     """The emulator admits 20 calls per rolling second; eight clients (as on eight machines: each its own
-    HTTP client and gate) share a limit set under it (the channel counts arrivals, the gate counts departures: a margin absorbs the difference)."""
+    HTTP client and gate) share a limit set under it:
+    the channel counts arrivals, the gate counts departures, and a margin absorbs the difference."""
     emu.faults.rate_limit(20)
     url = f"{emu.api_base_url}/authorization/202309/shops"
     clients = [

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import connect
 from host_plugin import order_versions
-from worker_support import Workers
+from worker_support import Workers, connect
 
 from connector_core.worker import PREFIX, WorkerSettings, create_app
 from tiktok_shop_emulator import TikTokShopEmulator

@@ -17,13 +17,20 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
+from connector_core import ConnectorHost, Integration, Integrations
+from connector_core.store import open_store
+from connectors.tiktok_shop.devtools import emulator_form
+from tiktok_shop_emulator import TikTokShopEmulator
+
 REDIS_URL_ENV = "CHANNEL_CONNECTORS_TEST_REDIS_URL"
 REQUIRE_REDIS_ENV = "CHANNEL_CONNECTORS_REQUIRE_REDIS"
 HERE = Path(__file__).resolve().parent
+DAY = 86400
 
 
 def _free_port() -> int:
@@ -159,3 +166,21 @@ class Workers:
         return "\n".join(
             p.read_text(errors="replace")[-4000:] for p in sorted(self.log_folder.glob("worker-*.log"))
         )
+
+
+def connect(emu: TikTokShopEmulator, location: str, integrations: Integrations | None = None) -> Integration:
+    """A new integration, authorized, with the GB shop selected; its first import covers every order."""
+    integrations = integrations or Integrations(ConnectorHost().load(), open_store(location))
+    oldest = emu.clock.start - emu.config.history_seconds - DAY
+    since = datetime.fromtimestamp(oldest, tz=timezone.utc).date().isoformat()
+    record = integrations.create(
+        "tiktok_shop",
+        emulator_form(emu),
+        {"import_unpaid_orders": True, "import_orders_since": since, "stock_sync": True},
+    )
+    integration = integrations.open(record.id)
+    integration.finish_connect({"code": emu.authorize()})
+    cipher = next(shop["cipher"] for shop in emu.shops if shop["region"] == "GB")
+    account = next(a for a in integration.store.list_accounts(integration.id) if a.selector == cipher)
+    integration.select_account(account.id)
+    return integrations.open(record.id)
