@@ -1,4 +1,5 @@
-"""`channel-connectors demo`: every flow, end to end, against the local emulator and the SQLite store.
+"""`channel-connectors demo`: every flow, end to end, against the local emulator and the store
+(SQLite by default; --database-url or CHANNEL_CONNECTORS_DATABASE_URL picks another).
 
 What a host platform would do with a new TikTok Shop seller, narrated: validate the credential form,
 Connect through the consent page and a local callback, import orders with status mapping, push stock,
@@ -27,12 +28,12 @@ from connector_core import (
     Shipment,
     ShipmentLine,
     ShipmentParcel,
-    SQLiteStore,
     StockLevel,
 )
 from connector_core.callback import CallbackServer, state_of
+from connector_core.operator_cli import describe_store
 from connector_core.progress import Progress
-from connector_core.store import default_home
+from connector_core.store import default_home, open_store
 from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
 from ..client import TikTokClient
@@ -66,7 +67,7 @@ class Demo:
         return self.integration
 
     def create(self) -> None:
-        heading("1. Credential form (JSON Schema draft-07) -> SQLite store, secrets encrypted")
+        heading("1. Credential form (JSON Schema draft-07) -> the store, secrets encrypted")
         form = emulator_form(self.emu)
         settings = {"stock_sync": True, "push_shipments": True, "carrier_aliases": {"RM": "Royal Mail"}}
         record = self.integrations.create("tiktok_shop", form, settings, name="Demo seller")
@@ -226,7 +227,8 @@ class Demo:
 def run(args: argparse.Namespace) -> int:
     home = Path(args.home) if args.home else default_home() / f"demo-{datetime.now():%Y%m%d-%H%M%S}"
     home.mkdir(parents=True, exist_ok=True)
-    print(f"TikTok Shop connector demo: emulator on 127.0.0.1, store in {home}/store.sqlite3")
+    url = getattr(args, "database_url", None)
+    print(f"TikTok Shop connector demo: emulator on 127.0.0.1, store: {describe_store(url, home)}")
     clock = OffsetClock()
     with CallbackServer("/tiktok/auth/callback") as callback:
         config = EmulatorConfig(
@@ -234,9 +236,8 @@ def run(args: argparse.Namespace) -> int:
         )
         with TikTokShopEmulator(config) as emu:
             print(f"emulator: API {emu.api_base_url}, auth {emu.auth_base_url}, {args.orders} orders seeded")
-            integrations = Integrations(
-                ConnectorHost().load(), SQLiteStore(home / "store.sqlite3", clock=clock), clock=clock
-            )
+            store = open_store(url, home=home, clock=clock)
+            integrations = Integrations(ConnectorHost().load(), store, clock=clock)
             demo = Demo(emu, integrations, clock)
             steps: list[Callable[[], Any]] = [demo.create, lambda: demo.connect(callback)]
             for step in steps:
@@ -254,4 +255,4 @@ def run(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run(argparse.Namespace(orders=2000, seed=7, home=None)))
+    sys.exit(run(argparse.Namespace(orders=2000, seed=7, home=None, database_url=None)))
