@@ -28,6 +28,7 @@ from bench_stock import stock_sync
 from bench_store import store_benchmarks
 from bench_support import HERE, Result, machine
 from bench_tokens import token_refresh
+from bench_web import webhook_receiver
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def plan(sizes: Sizes, workdir: Path) -> list[tuple[str, Callable[[], list[Resul
                 workdir,
             ),
         ),
+        ("web", lambda: [webhook_receiver(2_000, 1, workdir), webhook_receiver(1_000, 10, workdir)]),
     ]
 
 
@@ -107,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         "--json", type=Path, default=HERE / "results" / "latest.json", help="where to write JSON"
     )
     parser.add_argument(
-        "--only", nargs="+", metavar="NAME", help="run only these: import memory stock tokens rate store"
+        "--only", nargs="+", metavar="NAME", help="run only these: import memory stock tokens rate store web"
     )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL

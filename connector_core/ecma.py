@@ -10,13 +10,13 @@ uses) runs it as `new RegExp(pattern, "u")`. Python's `re` reads the same text d
 `ecma_to_python` rewrites a pattern into a Python one that matches exactly the strings the ECMA one does, and
 refuses (`UnsupportedPattern`) what ajv would refuse or what has no faithful translation.
 
-`is_uri` checks `format: uri` as ajv-formats does: an absolute URI by RFC 3986 (so `https://exa mple.com`,
-with its space, is not one). Python's jsonschema does not check `uri` at all without an extra package.
+`is_uri` checks `format: uri` as ajv-formats does: an absolute URI by RFC 3986, with ajv-formats' own
+departures (below), so `https://exa mple.com`, with its space, is not one. Python's jsonschema does not
+check `uri` at all without an extra package.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from functools import lru_cache
 
@@ -173,45 +173,70 @@ def ecma_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(ecma_to_python(pattern))
 
 
-# --- format: uri (RFC 3986 section 3, absolute URI with optional fragment) -----------------------------
+# --- format: uri -------------------------------------------------------------------------------------------
+# RFC 3986's absolute URI with an optional fragment, read the way ajv-formats reads it, which departs from
+# the RFC in three places that matter for agreement:
+# - the path after the scheme may not be empty (`mailto:` and `urn:` alone are refused);
+# - the authority may follow one slash as well as two (`http:/host` is accepted), and may be empty, so after
+#   `scheme://` any run of path characters passes: the check really catches characters a URI may not hold
+#   (spaces, non-ASCII, a broken % escape, a stray bracket), not a missing host;
+# - an IPv4 octet may carry leading zeros (`[::1.2.3.04]`).
+# Letters are matched in either case throughout.
 
 _UNRESERVED = r"A-Za-z0-9\-._~"
 _SUB_DELIMS = r"!$&'()*+,;="
 _PCT = r"%[0-9A-Fa-f]{2}"
 _PCHAR = rf"(?:[{_UNRESERVED}{_SUB_DELIMS}:@]|{_PCT})"
-_SEGMENT = rf"{_PCHAR}*"
-_SEGMENT_NZ = rf"{_PCHAR}+"
 _USERINFO = rf"(?:[{_UNRESERVED}{_SUB_DELIMS}:]|{_PCT})*"
 _REG_NAME = rf"(?:[{_UNRESERVED}{_SUB_DELIMS}]|{_PCT})*"
-_IP_LITERAL = r"\[(?P<ip>[^\]]*)\]"
-_PORT = r"[0-9]*"
 _URI = re.compile(
     rf"""
-    [A-Za-z][A-Za-z0-9+\-.]*:                                   # scheme
+    [A-Za-z][A-Za-z0-9+\-.]*:                                             # scheme
     (?:
-        //(?:{_USERINFO}@)?(?:{_IP_LITERAL}|{_REG_NAME})(?::{_PORT})?(?:/{_SEGMENT})*   # authority, path-abempty
-      | /(?:{_SEGMENT_NZ}(?:/{_SEGMENT})*)?                       # path-absolute
-      | {_SEGMENT_NZ}(?:/{_SEGMENT})*                             # path-rootless
-      |                                                           # path-empty
+        //?(?:{_USERINFO}@)?(?:\[(?P<ip>[^\]]*)\]|{_REG_NAME})(?::[0-9]*)?(?:/{_PCHAR}*)*  # authority
+      | /(?:{_PCHAR}+(?:/{_PCHAR}*)*)?                                     # path-absolute
+      | {_PCHAR}+(?:/{_PCHAR}*)*                                           # path-rootless
     )
-    (?:\?(?:{_PCHAR}|[/?])*)?                                     # query
-    (?:\#(?:{_PCHAR}|[/?])*)?                                     # fragment
+    (?:\?(?:{_PCHAR}|[/?])*)?                                             # query
+    (?:\#(?:{_PCHAR}|[/?])*)?                                             # fragment
     """,
     re.VERBOSE,
 )
 _IP_FUTURE = re.compile(rf"[vV][0-9A-Fa-f]+\.[{_UNRESERVED}{_SUB_DELIMS}:]+")
+_H16 = re.compile(r"[0-9A-Fa-f]{1,4}")
+_OCTET = re.compile(r"25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?")
 
 
-def _is_ip_literal(text: str) -> bool:
-    if _IP_FUTURE.fullmatch(text):
-        return True
-    if "%" in text or not text.isascii():  # a zone id is not part of RFC 3986's IPv6address
+def _is_ipv4(text: str) -> bool:
+    octets = text.split(".")
+    return len(octets) == 4 and all(_OCTET.fullmatch(o) for o in octets)
+
+
+def _groups(text: str, *, may_end_in_ipv4: bool) -> int | None:
+    """How many 16-bit groups `text` (h16 separated by ':') stands for, or None when it is malformed."""
+    if text == "":
+        return 0
+    parts = text.split(":")
+    count = 0
+    for index, part in enumerate(parts):
+        if may_end_in_ipv4 and index == len(parts) - 1 and _is_ipv4(part):
+            count += 2
+        elif _H16.fullmatch(part):
+            count += 1
+        else:
+            return None
+    return count
+
+
+def _is_ipv6(text: str) -> bool:
+    if text.count("::") > 1:
         return False
-    try:
-        ipaddress.IPv6Address(text)
-    except ValueError:
-        return False
-    return True
+    if "::" in text:
+        head, tail = text.split("::")
+        before = _groups(head, may_end_in_ipv4=False)
+        after = _groups(tail, may_end_in_ipv4=True)
+        return before is not None and after is not None and before + after <= 7
+    return _groups(text, may_end_in_ipv4=True) == 8
 
 
 def is_uri(value: object) -> bool:
@@ -222,4 +247,4 @@ def is_uri(value: object) -> bool:
     if match is None:
         return False
     ip = match.group("ip")
-    return ip is None or _is_ip_literal(ip)
+    return ip is None or bool(_IP_FUTURE.fullmatch(ip)) or _is_ipv6(ip)

@@ -28,7 +28,7 @@ def test_edit_prints_the_form_where_secrets_may_be_left_blank(capsys: pytest.Cap
 def test_the_settings_ui_schema(capsys: pytest.CaptureFixture[str]) -> None:
     ui = _printed(capsys, "--settings", "--ui")
 
-    assert ui["status_overrides"] == {"ui:options": {"expandable": False}}
+    assert ui["status_overrides"]["ui:options"] == {"expandable": False}  # type: ignore[index]
 
 
 def test_edit_of_the_settings_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
