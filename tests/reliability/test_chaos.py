@@ -99,7 +99,7 @@ def test_chaos(tmp_path: Path) -> None:
                 worker = rng.choice(workers)
                 if fault == "kill":
                     send(worker, op)
-                    time.sleep(rng.uniform(0.0, 0.25))
+                    time.sleep(rng.uniform(0.0, 0.15))
                     kill(worker)
                     figures.kills += 1
                     workers[workers.index(worker)] = spawn(store, integration.id)
