@@ -11,6 +11,7 @@ import argparse
 import csv
 import getpass
 import json
+import os
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -18,19 +19,39 @@ from pathlib import Path
 from typing import Any
 
 from . import forms
-from .callback import CallbackServer
+from .callback import CallbackServer, state_of
 from .errors import ConnectorError, FieldError, InvalidInput
 from .host import ConnectorHost
 from .integration import Integration, Integrations
 from .models import Shipment, ShipmentLine, ShipmentParcel, StockLevel
 from .progress import Progress
-from .store import SQLiteStore
+from .store import DATABASE_URL_ENV, open_store, safe_location
 
 
 def open_integrations(args: argparse.Namespace) -> Integrations:
+    """The one place the command line opens the store: --database-url, else the environment, else SQLite."""
     home = getattr(args, "home", None)
-    store = SQLiteStore(Path(home) / "store.sqlite3" if home else None)
+    store = open_store(getattr(args, "database_url", None), home=Path(home) if home else None)
     return Integrations(ConnectorHost().load(), store)
+
+
+def add_store_arguments(
+    parser: argparse.ArgumentParser,
+    home_help: str = "store directory (default $CHANNEL_CONNECTORS_HOME or ./.channel-connectors)",
+) -> None:
+    """--home and --database-url, for every command that opens the store."""
+    parser.add_argument("--home", help=home_help)
+    parser.add_argument(
+        "--database-url",
+        help=f"the store: sqlite:///path or postgresql://user@host:port/db (default ${DATABASE_URL_ENV}, "
+        "else SQLite in the home directory)",
+    )
+
+
+def describe_store(url: str | None, home: Path) -> str:
+    """Where the store is, for people: never the URL itself, which may hold a password."""
+    chosen = url or os.environ.get(DATABASE_URL_ENV)
+    return safe_location(chosen) if chosen else f"sqlite file {home / 'store.sqlite3'}"
 
 
 def _when(moment: datetime | None) -> str:
@@ -165,6 +186,7 @@ def cmd_connect(args: argparse.Namespace) -> int:
         path = integration.connector.manifest.callback_path
         with CallbackServer(path, port=args.port) as server:
             url = integration.begin_connect(server.redirect_uri)
+            server.expect(state_of(url))  # any other callback (forged, another integration's) is turned away
             print("Open this URL in the browser where the seller is signed in, and approve:")
             print(f"  {url}")
             print(
@@ -344,9 +366,7 @@ def cmd_webhook_verify(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     def add(name: str, help_text: str, handler: Any, parent: Any = sub) -> argparse.ArgumentParser:
         parser: argparse.ArgumentParser = parent.add_parser(name, help=help_text)
-        parser.add_argument(
-            "--home", help="store directory (default $CHANNEL_CONNECTORS_HOME or ./.channel-connectors)"
-        )
+        add_store_arguments(parser)
         parser.set_defaults(handler=handler)
         return parser
 

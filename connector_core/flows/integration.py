@@ -15,17 +15,22 @@ from ..http import HttpClient
 from ..models import (
     Account,
     ConnectionCheck,
+    HandoverChoice,
+    Label,
+    LabelParcel,
+    LabelReport,
     OrderPage,
     ReauthorizationState,
     Shipment,
     ShipmentReport,
+    ShippingService,
     StockLevel,
     StockReport,
     TokenSet,
     WebhookEvent,
 )
 from ..store import IntegrationRecord, Store
-from . import connect, orders, shipments, stock, webhooks
+from . import connect, labels, orders, shipments, stock, webhooks
 from .session import Session
 from .status import IntegrationStatus, status
 
@@ -127,6 +132,36 @@ class Integration:
 
     def confirm_shipment(self, shipment: Shipment) -> ShipmentReport:
         return shipments.confirm_shipment(self.session, shipment)
+
+    # --- labels ---------------------------------------------------------------------------------------
+
+    def create_labels(
+        self,
+        order_id: str,
+        boxes: Sequence[labels.Box],
+        service_id: str | None = None,
+        handover: HandoverChoice | None = None,
+    ) -> LabelReport:
+        """Buy one label per box of the order, exactly once (a retry finds the first purchase)."""
+        return labels.create_labels(self.session, order_id, boxes, service_id, handover)
+
+    def labels(self, order_id: str) -> list[Label]:
+        """The label ledger of an order: every label bought, with its kept document."""
+        return labels.labels(self.session, order_id)
+
+    def reprint(self, package_id: str) -> Label:
+        return labels.reprint(self.session, package_id)
+
+    def shipping_services(self, box: LabelParcel) -> list[ShippingService]:
+        return labels.shipping_services(self.session, box)
+
+    def handover_choices(self, box: LabelParcel) -> list[HandoverChoice]:
+        return labels.handover_choices(self.session, box)
+
+    def void_label(self, package_id: str) -> bool:
+        return labels.void_label(self.session, package_id)
+
+    # --- webhooks, status -----------------------------------------------------------------------------
 
     def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> list[WebhookEvent]:
         return webhooks.receive_webhook(self.session, headers, body, max_age=self.webhook_max_age)

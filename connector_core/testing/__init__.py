@@ -6,6 +6,8 @@
 - `vcr_config` / `ScrubPolicy` / `Scrubber`: vcrpy configured from a connector's manifest.
 - `lint_directory` / `unused_cassettes`: the cassette lint (the plugin runs it at the end of every run).
 - `block_network`, `FixedClock`: replay without a network, with time standing still.
+- `connector_core.testing.store_contract.StoreContract`: the reusable suite for a store backend; import it
+  from there (neither this package nor the plugin loads it).
 
 Nothing in vcrpy is imported until a cassette is opened. See docs/contract-testing.md.
 """
@@ -13,8 +15,8 @@ Nothing in vcrpy is imported until a cassette is opened. See docs/contract-testi
 from __future__ import annotations
 
 from .cassettes import MATCH_ON, CassetteMiss, open_cassette, should_record, vcr_config
-from .clock import FixedClock
 from .contract import ConnectorContract
+from .fixed_clock import FixedClock
 from .lint import DEFAULT_PATTERNS, Finding, lint_cassette, lint_directory, lint_text, unused_cassettes
 from .network import NetworkBlocked, NetworkGuard, block_network
 from .scrub import Scrubber, ScrubPolicy, SecretBook, placeholder

@@ -3,8 +3,6 @@ answer came back) and then retried: TikTok holds one shipment, the ledger one co
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from reliability_support import connect, shop_cipher
 
@@ -31,9 +29,9 @@ def ship_calls(emu: TikTokShopEmulator) -> int:
 
 
 @pytest.mark.parametrize("region", ["GB", "DE"])
-def test_a_retried_confirmation_whose_answer_was_lost_ships_once(tmp_path: Path, region: str) -> None:
+def test_a_retried_confirmation_whose_answer_was_lost_ships_once(store_url: str, region: str) -> None:
     with TikTokShopEmulator(EmulatorConfig(orders=300, seed=9)) as emu:
-        integration = connect(emu, tmp_path / "store.sqlite3", region)
+        integration = connect(emu, store_url, region)
         order = seller_shipped_order(emu, region)
         packages_before = len(order["packages"])
         shipment = Shipment(

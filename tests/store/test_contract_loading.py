@@ -8,7 +8,7 @@ import sys
 
 def test_the_pytest_plugin_does_not_import_the_store_contract() -> None:
     probe = (
-        "import sys, connector_core.testing.plugin, connector_core.testing; "
+        "import sys, pytest_channel_connectors, connector_core.testing; "
         "print('connector_core.testing.store_contract' in sys.modules, 'multiprocessing' in sys.modules)"
     )
     answer = subprocess.run(

@@ -20,8 +20,12 @@ ACCESS_1, REFRESH_1 = "contract-access-one-5d1e", "contract-refresh-one-88ab"
 ACCESS_2, REFRESH_2 = "contract-access-two-c2f0", "contract-refresh-two-41d7"
 
 
+ISSUED_AT = datetime(2031, 5, 1, 9, 30, 15, 123456, tzinfo=timezone.utc)
+"""A fixed moment, so two TokenSets built for one comparison are equal (microseconds must survive too)."""
+
+
 def tokens(access: str, refresh: str | None, hours: float = 4) -> TokenSet:
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = ISSUED_AT
     return TokenSet(
         access_token=SecretStr(access),
         access_expires_at=now + timedelta(hours=hours),

@@ -50,6 +50,11 @@ def register(sub: Any) -> None:
     )
     demo.add_argument("--seed", type=int, default=7, help="the emulated world's seed (default 7)")
     demo.add_argument("--home", help="store directory (default: a new folder under the data home)")
+    demo.add_argument(
+        "--database-url",
+        help="the store: sqlite:///path or postgresql://user@host:port/db "
+        "(default $CHANNEL_CONNECTORS_DATABASE_URL, else SQLite in the store directory)",
+    )
     demo.set_defaults(handler=_run_demo)
 
     emulator = sub.add_parser(
