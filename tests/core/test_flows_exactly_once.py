@@ -172,3 +172,24 @@ def test_runs_are_recorded_for_status_pages(lossy: Any) -> None:
     assert run.ok and run.account_id == integration.account_id
     assert run.summary["updated"] == 1 and run.summary["unknown_sku"] == 1
     assert integration.status().last_runs[0] == run
+
+
+def test_a_confirmation_and_a_cursor_from_before_per_shop_ledgers_still_count(
+    connected: Integration, channel: FakeChannel, clock: OffsetClock
+) -> None:
+    # What the store's migration left: a done shipment and the import cursor, under no shop.
+    shipment = one_parcel("OLD-1")
+    key = f"o1/{shipments.parcel_fingerprint('o1', shipment.parcels[0])}"
+    payload = {"order_id": "o1", "tracking_number": "OLD-1", "carrier": "DHL", "line_ids": ["l1"]}
+    connected.store.begin_intent(connected.id, "", "shipment", key, payload)
+    connected.store.finish_intent(connected.id, "", "shipment", key, "done", {"package_id": "p-old"})
+    watermark = clock.now() - timedelta(hours=1)
+    connected.store.set_cursor(connected.id, "orders", f'{{"watermark": "{watermark.isoformat()}"}}')
+
+    report = connected.confirm_shipment(shipment)
+    list(connected.pull_orders())
+
+    assert [p.outcome for p in report.parcels] == ["already_confirmed"] and channel.calls[
+        "confirm_shipment"
+    ] == 0
+    assert channel.fetch_windows[-1].since == watermark - timedelta(minutes=5)
