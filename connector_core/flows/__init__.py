@@ -1,5 +1,5 @@
 """The flows a host runs for one integration, one module each: connect, orders, stock, shipments,
-webhooks, labels, status. `Integration` is a thin facade over them; `Integrations` creates and opens them.
+webhooks, status, labels. `Integration` is a thin facade over them; `Integrations` creates and opens them.
 
 Every call that changes the channel is an intent first and an outcome second, both in the store; one
 writer at a time per order, shop stock and import stream, through leases; everything keyed by

@@ -30,8 +30,7 @@ from ..models import (
     WebhookEvent,
 )
 from ..store import IntegrationRecord, Store
-from . import connect, orders, shipments, stock, webhooks
-from . import labels as labels_flow
+from . import connect, labels, orders, shipments, stock, webhooks
 from .session import Session
 from .status import IntegrationStatus, status
 
@@ -134,36 +133,38 @@ class Integration:
     def confirm_shipment(self, shipment: Shipment) -> ShipmentReport:
         return shipments.confirm_shipment(self.session, shipment)
 
+    # --- labels ---------------------------------------------------------------------------------------
+
+    def create_labels(
+        self,
+        order_id: str,
+        boxes: Sequence[labels.Box],
+        service_id: str | None = None,
+        handover: HandoverChoice | None = None,
+    ) -> LabelReport:
+        """Buy one label per box of the order, exactly once (a retry finds the first purchase)."""
+        return labels.create_labels(self.session, order_id, boxes, service_id, handover)
+
+    def labels(self, order_id: str) -> list[Label]:
+        """The label ledger of an order: every label bought, with its kept document."""
+        return labels.labels(self.session, order_id)
+
+    def reprint(self, package_id: str) -> Label:
+        return labels.reprint(self.session, package_id)
+
+    def shipping_services(self, box: LabelParcel) -> list[ShippingService]:
+        return labels.shipping_services(self.session, box)
+
+    def handover_choices(self, box: LabelParcel) -> list[HandoverChoice]:
+        return labels.handover_choices(self.session, box)
+
+    def void_label(self, package_id: str) -> bool:
+        return labels.void_label(self.session, package_id)
+
+    # --- webhooks, status -----------------------------------------------------------------------------
+
     def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> list[WebhookEvent]:
         return webhooks.receive_webhook(self.session, headers, body, max_age=self.webhook_max_age)
 
     def status(self) -> IntegrationStatus:
         return status(self.session)
-
-    # --- labels (the flow lives in labels.py) ---------------------------------------------------------
-
-    def create_labels(
-        self,
-        order_id: str,
-        boxes: Sequence[labels_flow.Box],
-        service_id: str | None = None,
-        handover: HandoverChoice | None = None,
-    ) -> LabelReport:
-        """Buy one label per box of the order, exactly once (a retry finds the first purchase)."""
-        return labels_flow.create_labels(self.session, order_id, boxes, service_id, handover)
-
-    def labels(self, order_id: str) -> list[Label]:
-        """The label ledger of an order: every label bought, with its kept document."""
-        return labels_flow.labels(self.session, order_id)
-
-    def reprint(self, package_id: str) -> Label:
-        return labels_flow.reprint(self.session, package_id)
-
-    def shipping_services(self, box: LabelParcel) -> list[ShippingService]:
-        return labels_flow.shipping_services(self.session, box)
-
-    def handover_choices(self, box: LabelParcel) -> list[HandoverChoice]:
-        return labels_flow.handover_choices(self.session, box)
-
-    def void_label(self, package_id: str) -> bool:
-        return labels_flow.void_label(self.session, package_id)

@@ -81,6 +81,9 @@ def _order_window(
     session: Session, name: str, since: datetime | None, until: datetime | None
 ) -> tuple[OrderWindow, str | None]:
     saved = load_cursor(session, name)
+    if not saved and session.account_id and name.endswith(f"@{session.account_id}"):
+        # Written before cursors were kept per shop: start from it once rather than from the first day.
+        saved = load_cursor(session, name.rsplit("@", 1)[0])
     if "until" in saved and "since" in saved:
         return OrderWindow(since=saved["since"], until=saved["until"]), saved.get("resume")
     if since is None:

@@ -21,7 +21,7 @@ from ..errors import ConnectorError, ShipmentRejected
 from ..models import ParcelResult, Shipment, ShipmentLine, ShipmentParcel, ShipmentReport
 from ..store import FinalIntentStatus, Intent
 from .leases import LeaseBusy, hold
-from .session import Session
+from .session import NO_ACCOUNT, Session
 
 SHIPMENT_LEASE_TTL = timedelta(minutes=2)
 SHIPMENT_LEASE_WAIT = timedelta(seconds=10)
@@ -88,9 +88,13 @@ def _done_by_the_twin(
 
 
 def _intent(session: Session, order_id: str, fingerprint: str) -> Intent | None:
-    return session.store.get_intent(
-        session.id, session.account_id, SHIPMENT_INTENT, intent_key(order_id, fingerprint)
-    )
+    key = intent_key(order_id, fingerprint)
+    found = session.store.get_intent(session.id, session.account_id, SHIPMENT_INTENT, key)
+    if found is None and session.account_id:
+        # Confirmed before ledgers were kept per shop: the migration kept those rows under no shop.
+        legacy = session.store.get_intent(session.id, NO_ACCOUNT, SHIPMENT_INTENT, key)
+        return legacy if legacy is not None and legacy.status == "done" else None
+    return found
 
 
 def _confirm_under_lease(

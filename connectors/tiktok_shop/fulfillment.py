@@ -264,16 +264,21 @@ def _ship(
         raise ParcelRejected(
             "these lines are not one TikTok package: split the order in Seller Center (or confirm whole packages)"
         )
+    _require_whole_package(order, lines, package_id, "confirm")
+    path = client.path("fulfillment", f"packages/{package_id}/ship")
+    client.post(path, {"self_shipment": {"tracking_number": tracking, "shipping_provider_id": provider_id}})
+    return package_id, []
+
+
+def _require_whole_package(order: Line, lines: Sequence[Line], package_id: str, action: str) -> None:
+    """A package call acts on every line in the package: refuse it for a parcel holding only some of them."""
     in_package = {
         str(li["id"]) for li in order.get("line_items") or [] if str(li.get("package_id")) == package_id
     }
     if in_package != {str(li["id"]) for li in lines}:
         raise ParcelRejected(
-            f"package {package_id} holds other lines too: confirm the whole package in one parcel"
+            f"package {package_id} holds other lines too: {action} the whole package in one parcel"
         )
-    path = client.path("fulfillment", f"packages/{package_id}/ship")
-    client.post(path, {"self_shipment": {"tracking_number": tracking, "shipping_provider_id": provider_id}})
-    return package_id, []
 
 
 def _update_tracking(
@@ -291,6 +296,8 @@ def _update_tracking(
             "72 hours of shipping; change it in Seller Center"
         )
     package_id = _single_package(lines)
+    if package_id is not None:
+        _require_whole_package(order, lines, package_id, "change the tracking of")
     body = {"tracking_number": tracking, "shipping_provider_id": provider_id}
     if package_id is not None:
         client.post(client.path("fulfillment", f"packages/{package_id}/shipping_info/update"), body)
