@@ -69,7 +69,7 @@ from .models import (
     WebhookKind,
 )
 from .plugins import HookMetrics, StatusOverride
-from .store import SQLiteStore, Store
+from .store import SQLiteStore, Store, open_store
 
 __version__ = _distribution_version("channel-connectors")
 
@@ -146,4 +146,5 @@ __all__ = [
     "__version__",
     "hookimpl",
     "hookspec",
+    "open_store",
 ]
