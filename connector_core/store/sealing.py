@@ -25,7 +25,6 @@ from ..models import TokenSet
 from ..redaction import register_secret
 from ..vault import Vault
 from .delegation import SharedRolesDelegate, text
-from .errors import UnknownConnectLink
 from .records import (
     ConnectLink,
     IntegrationRecord,
@@ -201,8 +200,7 @@ class SealedStore(SharedRolesDelegate):
         self.backend.touch_connect_link(token_hash(token))
 
     def renew_connect_link(self, token: str, ttl: timedelta) -> ConnectLink:
-        if self.backend.find_connect_link(token_hash(token)) is None:
-            raise UnknownConnectLink()
+        """Raises `UnknownConnectLink` for a token no link has."""
         return self.backend.renew_connect_link(token_hash(token), ttl)
 
     def list_connect_links(self, integration_id: str) -> list[ConnectLink]:
