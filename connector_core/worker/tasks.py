@@ -76,11 +76,20 @@ def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -
         if account_id is not None and account_id != integration.account_id:
             return {"ok": True, "skipped": f"shop {account_id} is no longer the integration's shop"}
         require_receiver(integration)  # before the import, so no cursor moves past orders nobody took
+        stats = integration.http.stats
+        calls_before, refused_before = stats.requests, stats.by_status.get(429, 0)
         pages = delivered = 0
         for page in integration.pull_orders():
             pages += 1
             delivered += deliver(integration, page)
-        return {"ok": True, "pages": pages, "orders_delivered": delivered}
+        return {
+            "ok": True,
+            "pages": pages,
+            "orders_delivered": delivered,
+            # this process's HTTP answers during the task (exact with one task at a time per process)
+            "http_calls": stats.requests - calls_before,
+            "http_429": stats.by_status.get(429, 0) - refused_before,
+        }
 
     return _guarded(task, f"import for integration {integration_id}", work)
 
