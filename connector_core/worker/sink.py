@@ -23,7 +23,8 @@ class CelerySink:
 
     def _send(self, what: str, name: str, args: list[Any]) -> None:
         try:
-            self.app.send_task(f"{PREFIX}{name}", args=args, retry=False)
+            # Nobody waits for these results; not asking for them keeps the answer off the result store.
+            self.app.send_task(f"{PREFIX}{name}", args=args, retry=False, ignore_result=True)
         except OperationalError as exc:
             raise SinkFull(
                 f"{what} was not queued: the broker is unreachable ({type(exc).__name__})"

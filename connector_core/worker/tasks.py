@@ -100,7 +100,9 @@ def pull_all(task: Any) -> Result:
     sent = 0
     for record in runtime.integrations.list():
         if record.account_id and _connected(runtime.integrations.open(record.id)):
-            task.app.send_task(f"{PREFIX}pull_orders", args=[record.id, record.account_id])
+            task.app.send_task(
+                f"{PREFIX}pull_orders", args=[record.id, record.account_id], ignore_result=True
+            )
             sent += 1
     return {"ok": True, "queued": sent}
 
@@ -185,7 +187,7 @@ def refresh_tokens(task: Any) -> Result:
     sent = 0
     for record in runtime.integrations.list():
         if _connected(runtime.integrations.open(record.id)):
-            task.app.send_task(f"{PREFIX}refresh_token", args=[record.id])
+            task.app.send_task(f"{PREFIX}refresh_token", args=[record.id], ignore_result=True)
             sent += 1
     return {"ok": True, "queued": sent}
 
