@@ -51,6 +51,7 @@ from .flows import (
 from .hookspecs import hookimpl, hookspec
 from .host import Connector, ConnectorHost, LoadFailure
 from .http import CallBudget, HttpClient, RetryPolicy
+from .rate_gate import RateGate
 from .models import (
     Account,
     Address,
@@ -146,6 +147,7 @@ __all__ = [
     "Parcel",
     "ParcelResult",
     "PermissionDenied",
+    "RateGate",
     "RateLimited",
     "ReauthorizationRequired",
     "ReauthorizationState",
