@@ -51,7 +51,6 @@ from .flows import (
 from .hookspecs import hookimpl, hookspec
 from .host import Connector, ConnectorHost, LoadFailure
 from .http import CallBudget, HttpClient, RetryPolicy
-from .rate_gate import RateGate
 from .models import (
     Account,
     Address,
@@ -89,6 +88,7 @@ from .models import (
     Weight,
 )
 from .plugins import HookMetrics, StatusOverride
+from .rate_gate import RateGate
 from .store import SQLiteStore, Store, open_store
 
 __version__ = _distribution_version("channel-connectors")
