@@ -41,7 +41,6 @@ def create_app(settings: WorkerSettings | None = None, *, name: str = "channel_c
         broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
         result_expires=3600,
         broker_connection_retry_on_startup=True,
-        worker_hijack_root_logger=False,
         beat_schedule=beat_schedule(settings),
         timezone="UTC",
     )

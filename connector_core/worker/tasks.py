@@ -3,9 +3,9 @@
 Duplicates from the broker (a task delivered twice after a lost acknowledgement), two schedulers firing
 together, a retry after a kill: each repeats work whose effect is recorded in the store (cursors, intents,
 the stock ledger, the delivery ledger), so the repeat finds it done. A task that finds its lease taken
-retries later (Celery's retry with a countdown) instead of failing. A channel outage or a spent rate-limit
-wait retries later too; a re-authorization stops the integration's work with one warning; bad input is
-one line naming what to fix, never a traceback.
+retries later (Celery's retry with a countdown) instead of failing. A channel outage, a spent rate-limit
+wait or a store that cannot be reached retries later too; a re-authorization stops the integration's work
+with one warning; bad input is one line naming what to fix, never a traceback.
 
 Tasks take and return JSON-able values only (ids, dicts), so any broker serializer carries them.
 """
@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from ..errors import ChannelUnavailable, ConnectorError, RateLimited, ReauthorizationRequired
 from ..flows import Integration, LeaseBusy
 from ..models import Shipment, StockLevel, WebhookEvent, WebhookKind
+from ..store import StoreUnavailable
 from .delivery import deliver, require_receiver
 from .runtime import current_runtime
 
@@ -48,7 +49,7 @@ def _guarded(task: Any, what: str, work: Callable[[], Result]) -> Result:
     except LeaseBusy as exc:
         log.info("%s: %s; trying again later", what, exc)
         _later(task, exc, random.uniform(*LEASE_RETRY_SECONDS), MAX_LEASE_RETRIES)
-    except (ChannelUnavailable, RateLimited) as exc:
+    except (ChannelUnavailable, RateLimited, StoreUnavailable) as exc:
         wait = max(getattr(exc, "retry_after", None) or 0.0, OUTAGE_RETRY_SECONDS * random.uniform(0.5, 1.0))
         log.warning("%s: %s; trying again in %.0fs", what, exc, wait)
         _later(task, exc, wait, MAX_OUTAGE_RETRIES)
