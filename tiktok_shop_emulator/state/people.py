@@ -97,6 +97,9 @@ def address(rng: random.Random, region: str, masked: bool) -> dict[str, Any]:
         "name": name,
         "first_name": first,
         "last_name": last,
+        # The katakana name fields (JP); other markets send them empty.
+        "first_name_local_script": "",
+        "last_name_local_script": "",
         "phone_number": phone,
         "full_address": full,
         "address_detail": flat,
