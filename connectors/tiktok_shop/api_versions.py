@@ -1,9 +1,9 @@
-"""Which API version each call uses: TikTok versions each endpoint on its own (reference §1), not the API.
+"""Which API version each call uses: TikTok versions each endpoint, not the API (docs/tiktok_shop/reference.md#versions).
 
 The credential form's `version` pins the newest version the connector may use. Each endpoint is then called at
 its newest version not after the pin, so pinning 202507 calls Get Order Detail at 202507 while order search,
 which has no newer version, stays at 202309. Only versions whose shape the reference documents are offered:
-for the endpoints this connector calls, those of §17.2.
+for the endpoints this connector calls, those of docs/tiktok_shop/reference.md#newer-versions.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from connector_core import ConnectorError
 
 BASE_VERSION = "202309"
-# (module, resource) -> the newer versions TikTok serves it at with a shape the connector reads (§17.2).
+# (module, resource) -> the newer versions TikTok serves it at with a shape the connector reads (#newer-versions).
 NEWER_VERSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("order", "orders"): ("202507",),  # Get Order Detail: the same order object plus a few fields
     ("product", "products/search"): ("202312", "202502"),  # Search Products: more fields, same filter

@@ -142,7 +142,7 @@ def test_product_search_202312_filters_by_sku_ids(api: OpenApi, ciphers: dict[st
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("POST", "/order/202507/orders/search"),  # order search exists in 202309 only (§17.2)
+        ("POST", "/order/202507/orders/search"),  # order search exists in 202309 only (#newer-versions)
         ("GET", "/order/202511/orders"),
         ("POST", "/product/202610/products/search"),
         ("GET", "/authorization/202507/shops"),

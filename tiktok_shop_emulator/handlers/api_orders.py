@@ -1,4 +1,6 @@
-"""Order search and order detail (reference §5), and order detail 202507 (§17.2: the 202309 order plus a few fields)."""
+"""Order search and detail (docs/tiktok_shop/reference.md#orders-search), and order detail 202507: the 202309 order plus a few
+fields (docs/tiktok_shop/reference.md#newer-versions).
+"""
 
 from __future__ import annotations
 

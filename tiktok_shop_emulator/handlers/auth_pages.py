@@ -55,7 +55,8 @@ def _token(backend: Backend, request: HttpRequest) -> dict[str, object]:
         raise error_codes.invalid_app_secret()
     if request.path == "/api/v2/token/refresh":
         # Refresh does not check `grant_type`: the sources document `refresh_token`, TikTok's own generated SDK
-        # sends `authorized_code`, and none says TikTok refuses either (reference §3.4), so no value is refused.
+        # sends `authorized_code`, and none says TikTok refuses either, so no value is refused
+        # (docs/tiktok_shop/reference.md#oauth-tokens).
         return backend.auth.refresh(query.get("refresh_token", ""))
     if query.get("grant_type") != "authorized_code":
         raise error_codes.invalid_param("`grant_type` must be authorized_code.")

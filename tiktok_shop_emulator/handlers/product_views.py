@@ -1,4 +1,5 @@
-"""How products look on the wire: search summaries per version (reference §6.3, §17.2) and the full detail.
+"""How products look on the wire: search summaries per version and the full detail
+(docs/tiktok_shop/reference.md#product-search, #newer-versions).
 
 The detail carries the fields of TikTok's Get Product model (images, category chain, brand, package weight and
 dimensions, audit, attributes, size chart, video...), derived from the product's catalogue position so that
@@ -46,7 +47,7 @@ def price(shop: Shop, amount: Decimal) -> dict[str, str]:
 def summary(
     shop: Shop, product: Product, stock: dict[str, list[dict[str, Any]]], version: str
 ) -> dict[str, Any]:
-    """One ``products[]`` entry of product search; 202312 and 202502 add the fields §17.2 lists."""
+    """One ``products[]`` entry of product search; 202312 and 202502 add the fields #newer-versions lists."""
     entry: dict[str, Any] = {
         "id": product.id,
         "title": product.title,

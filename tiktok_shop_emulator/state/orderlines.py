@@ -1,4 +1,5 @@
-"""The money side of a generated order: its line items (one per unit) and its ``payment`` (reference §18.2, §18.3).
+"""The money side of a generated order: its line items (one per unit) and its ``payment``
+(docs/tiktok_shop/reference.md#order-fields).
 
 Market fees that none of the emulated markets (US, GB, DE) charge are still sent, as ``"0"``, the way the
 official model lists them, so a client that reads them finds them.
@@ -88,7 +89,7 @@ def _item_tax(shop: Shop, sku: Sku) -> list[dict[str, str]]:
 
 
 def payment(shop: Shop, order_lines: list[dict[str, Any]], rng: random.Random) -> dict[str, str]:
-    """``payment`` with the identities of reference §5.4: sub_total, shipping_fee and total_amount add up."""
+    """``payment`` with the identities of #order-fields: sub_total, shipping_fee and total_amount add up."""
     original = sum((Decimal(line["original_price"]) for line in order_lines), Decimal(0))
     seller_discount = (original * Decimal("0.10")).quantize(CENT) if rng.random() < 0.1 else Decimal(0)
     sub_total = original - seller_discount

@@ -1,4 +1,4 @@
-"""Order-model fields beyond the samples' keys (reference §18.1): deadlines, milestone times and relations.
+"""Order-model fields beyond the samples' keys: deadlines, milestones, relations (docs/tiktok_shop/reference.md#order-fields).
 
 Every value is derived from the order's own times, so they stay consistent: the deadlines follow from payment,
 ``collection_time`` <= ``delivery_time`` <= ``update_time``, and a status reached last is the ``update_time``.
