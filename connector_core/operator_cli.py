@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import forms
-from .callback import CallbackServer
+from .callback import CallbackServer, state_of
 from .errors import ConnectorError, FieldError, InvalidInput
 from .host import ConnectorHost
 from .integration import Integration, Integrations
@@ -165,6 +165,7 @@ def cmd_connect(args: argparse.Namespace) -> int:
         path = integration.connector.manifest.callback_path
         with CallbackServer(path, port=args.port) as server:
             url = integration.begin_connect(server.redirect_uri)
+            server.expect(state_of(url))  # any other callback (forged, another integration's) is turned away
             print("Open this URL in the browser where the seller is signed in, and approve:")
             print(f"  {url}")
             print(

@@ -30,7 +30,7 @@ from connector_core import (
     SQLiteStore,
     StockLevel,
 )
-from connector_core.callback import CallbackServer
+from connector_core.callback import CallbackServer, state_of
 from connector_core.progress import Progress
 from connector_core.store import default_home
 from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
@@ -80,6 +80,7 @@ class Demo:
     def connect(self, callback: CallbackServer) -> None:
         heading("2. Connect (OAuth): consent page -> callback -> state check -> code exchange -> shops")
         url = self.live.begin_connect(callback.redirect_uri)
+        callback.expect(state_of(url))
         print(f"  authorization URL: {url.split('state=')[0]}state=<single-use>")
         requests.get(url, timeout=10)  # the seller's browser: the consent page approves and redirects
         params = callback.wait(10)
