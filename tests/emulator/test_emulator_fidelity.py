@@ -273,3 +273,17 @@ def test_inventory_distribution_is_all_in_shop_stock(api: OpenApi, ciphers: dict
         split = sku["total_available_inventory_distribution"]
         assert split["in_shop_inventory"]["quantity"] == sku["total_available_quantity"]
         assert split["campaign_inventory"] == [] and split["creator_inventory"] == []
+
+
+def test_random_text_uses_only_its_alphabet_at_its_length_and_follows_the_seed() -> None:
+    import random
+
+    from tiktok_shop_emulator.state.mixing import random_text
+
+    one, two = random.Random(5), random.Random(5)
+    drawn = [random_text(one, "0123456789", 18) for _ in range(200)]
+    assert drawn == [random_text(two, "0123456789", 18) for _ in range(200)]
+    assert all(len(text) == 18 and text.isdigit() for text in drawn)
+    assert len(set(drawn)) == 200 and {text[0] for text in drawn} == set("0123456789")  # leading zeros kept
+    letters = random_text(one, "AB", 64)
+    assert set(letters) == {"A", "B"} and len(letters) == 64
