@@ -37,7 +37,7 @@ from jsonschema.exceptions import ValidationError
 from . import ecma
 from .credentials import Credentials
 from .errors import FieldError, InvalidInput
-from .form_messages import message_for
+from .form_messages import ERROR_MESSAGES, message_for
 from .resources import load_json
 
 SECRET_SENTINEL = "********"  # noqa: S105 - a placeholder shown instead of a secret, not a secret
@@ -179,7 +179,9 @@ def _field_errors(error: ValidationError, schema: Mapping[str, Any]) -> list[Fie
         # jsonschema reports a bad key against the map that holds it; name the key itself.
         parent = _field_path(error)
         name = str(error.instance)
-        return [FieldError(f"{parent}.{name}" if parent else name, f"'{name}' is not an accepted name here")]
+        own = error.schema.get(ERROR_MESSAGES) if isinstance(error.schema, dict) else None
+        message = message_for(error, name) if own else f"'{name}' is not an accepted name here"
+        return [FieldError(f"{parent}.{name}" if parent else name, message)]
     if error.validator == "additionalProperties":
         # One error per unknown field, at that field's own path, so a form can flag each of them.
         parent = _field_path(error)

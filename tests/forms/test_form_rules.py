@@ -79,8 +79,24 @@ def test_a_bad_map_key_is_named_at_its_own_path(settings: dict[str, Any]) -> Non
     errors = forms.validate({"status_overrides": {"newKey": "on_hold"}}, settings)
 
     assert [(e.field, e.message) for e in errors] == [
-        ("status_overrides.newKey", "'newKey' is not an accepted name here")
+        ("status_overrides.newKey", "a TikTok status is written in capitals and _, such as ON_HOLD")
     ]
+
+
+@pytest.mark.parametrize("field", ["carrier_aliases", "warehouse_map"])
+@pytest.mark.parametrize("placeholder", ["newKey", "newKey-1", "newKey-12"])
+def test_a_row_whose_key_was_never_typed_is_refused(
+    settings: dict[str, Any], field: str, placeholder: str
+) -> None:
+    """RJSF names a row added with "+" newKey (newKey-1, ... for more): a filled value is not enough."""
+    errors = forms.validate({field: {placeholder: "7000714532876273420"}}, settings)
+
+    assert [e.field for e in errors] == [f"{field}.{placeholder}"]
+    assert "key box" in errors[0].message
+
+
+def test_a_key_that_merely_starts_like_the_placeholder_is_accepted(settings: dict[str, Any]) -> None:
+    assert forms.validate({"carrier_aliases": {"newKeyboard Express": "Royal Mail"}}, settings) == []
 
 
 def test_a_canonical_status_error_lists_the_choices(settings: dict[str, Any]) -> None:
@@ -212,7 +228,8 @@ def test_a_row_added_with_plus_and_left_empty_is_refused_not_stored(
 
     errors = forms.validate(forms.prepare({field: {"newKey": added_row}}, settings), settings)
 
-    assert [e.field for e in errors] == [f"{field}.newKey"]
+    assert {e.field for e in errors} == {f"{field}.newKey"}
+    assert len(errors) == 2, "the untyped key and the empty value are both named"
 
 
 def test_the_settings_ui_schema_is_served() -> None:
