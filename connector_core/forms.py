@@ -19,7 +19,9 @@ validated. RJSF does the same in the browser (an emptied input becomes `undefine
 submitted JSON). A string of spaces is a value, validated as typed.
 
 Edit mode: `edit_schema` is the form for changing a stored integration: secrets are not required and say
-"leave blank to keep the stored value"; `merge` then keeps the stored secret for a blank one.
+"leave blank to keep the stored value". `apply_edit_form` applies what such a form submits (a field left
+out is cleared, a blank secret and the OAuth-managed tokens keep their stored values); `merge` applies a
+partial change (a field left out is unchanged).
 """
 
 from __future__ import annotations
@@ -284,6 +286,20 @@ def merge(
             continue
         merged[name] = value
     return merged
+
+
+def apply_edit_form(
+    stored: Mapping[str, Any], submitted: Mapping[str, Any], schema: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A whole edit form, as RJSF submits it, applied to the stored values. Unlike `merge` (a partial
+    change, where an absent field is unchanged), a field the seller emptied is absent from what RJSF
+    submits, so here an absent field is cleared, except the fields the form never holds: a secret left
+    blank (or sent back as the sentinel) keeps its stored value, and the OAuth-managed fields always do
+    (only Connect sets them; a value posted for one is ignored)."""
+    managed = oauth_managed_fields(schema)
+    kept = {name: value for name, value in stored.items() if name in secret_fields(schema) | managed}
+    typed = {name: value for name, value in drop_blank(submitted).items() if name not in managed}
+    return merge(kept, typed, schema)
 
 
 def split_credentials(values: Mapping[str, Any], schema: Mapping[str, Any]) -> Credentials:

@@ -167,6 +167,38 @@ def test_the_edit_form_still_refuses_a_bad_new_secret(credentials: dict[str, Any
     assert [e.field for e in errors] == ["app_secret"] and "short" not in errors[0].message
 
 
+STORED = {**GOOD, "service_id": "7000123", "access_token": "tok-stored", "refresh_token": "ref-stored"}
+
+
+@pytest.mark.parametrize("secret_sent_back", [None, "", forms.SECRET_SENTINEL, "absent"])
+def test_an_edit_form_clears_what_was_emptied_and_keeps_secrets_and_tokens(
+    credentials: dict[str, Any], secret_sent_back: Any
+) -> None:
+    submitted: dict[str, Any] = {"environment": "production", "region": "us", "app_key": "6abc999"}
+    if secret_sent_back != "absent":
+        submitted["app_secret"] = secret_sent_back
+
+    edited = forms.apply_edit_form(STORED, submitted, credentials)
+
+    assert edited == {
+        "environment": "production",
+        "region": "us",
+        "app_key": "6abc999",
+        "app_secret": SECRET,
+        "access_token": "tok-stored",
+        "refresh_token": "ref-stored",
+    }, "service_id was emptied in the form, so it is cleared"
+
+
+def test_an_edit_form_replaces_a_typed_secret_but_never_the_tokens(credentials: dict[str, Any]) -> None:
+    submitted = {**GOOD, "app_secret": "a-new-secret-42", "access_token": "forged", "refresh_token": ""}
+
+    edited = forms.apply_edit_form(STORED, submitted, credentials)
+
+    assert edited["app_secret"] == "a-new-secret-42"
+    assert (edited["access_token"], edited["refresh_token"]) == ("tok-stored", "ref-stored")
+
+
 def test_a_connector_serves_its_edit_form() -> None:
     from connector_core.host import ConnectorHost
 

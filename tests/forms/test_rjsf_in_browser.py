@@ -69,7 +69,13 @@ UNRENAMED_ROW = [
     {"click": "#root_carrier_aliases__add"},
     {"fill": "#root_carrier_aliases_newKey", "value": "Royal Mail"},
 ]
-STORED = {"environment": "production", "region": "non_us", "app_key": "6abc123", "app_secret": SECRET}
+STORED = {
+    "environment": "production",
+    "region": "non_us",
+    "app_key": "6abc123",
+    "app_secret": SECRET,
+    "service_id": "7000123",
+}
 SCENARIOS = [
     {"name": "credentials-empty", "form": "credentials"},
     {"name": "credentials-invalid", "form": "credentials", "steps": INVALID_CREDENTIALS},
@@ -84,6 +90,7 @@ SCENARIOS = [
         "data": True,
         "steps": [
             {"fill": "#root_app_key", "value": "6abc999"},
+            {"fill": "#root_service_id", "value": ""},
         ],
     },
 ]
@@ -272,13 +279,16 @@ def test_a_valid_settings_submission_passes_python_validation(browser: dict[str,
     assert forms.validate(forms.prepare(submitted, schema), schema) == []
 
 
-def test_an_edit_submits_without_the_secret_and_keeps_the_stored_one(browser: dict[str, Any]) -> None:
+def test_an_edit_submits_without_the_secret_keeps_it_and_clears_an_emptied_field(
+    browser: dict[str, Any],
+) -> None:
     schema = ConnectorHost().get("tiktok_shop").credentials_schema()
     event = _only_event(browser["credentials-edit"])
 
     assert event["kind"] == "submit"
     submitted = event["formData"]
     assert "app_secret" not in submitted and submitted["app_key"] == "6abc999"
-    merged = forms.merge(STORED, forms.prepare(submitted, schema), schema)
-    assert merged["app_secret"] == SECRET
-    assert forms.validate(merged, schema) == []
+    assert "service_id" not in submitted, "RJSF leaves an emptied field out"
+    edited = forms.apply_edit_form(STORED, submitted, schema)
+    assert edited["app_secret"] == SECRET and "service_id" not in edited
+    assert forms.validate(forms.prepare(edited, schema), schema) == []
