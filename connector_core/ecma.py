@@ -134,23 +134,42 @@ def _class_body(pattern: str, i: int) -> tuple[str, int]:
     return "".join(out), j + 1
 
 
+_ASSERTION_GROUPS = ("(?=", "(?!", "(?<=", "(?<!")
+
+
 @lru_cache(maxsize=1024)
 def ecma_to_python(pattern: str) -> str:
     """A Python regular expression that `re.search` matches on exactly the strings ECMA-262's does."""
     out = ["(?a)"]  # \d \w \b ASCII-only, as in ECMA-262
+    groups: list[bool] = []  # for each open group: is it a lookaround (an assertion)?
+    after_assertion = False  # ECMA (unicode mode) refuses a quantifier on an assertion; Python does not
     i = 0
     while i < len(pattern):
         ch = pattern[i]
+        if after_assertion and (ch in "*+?" or _QUANTIFIER.match(pattern, i)):
+            raise UnsupportedPattern("an assertion (^, $, \\b, a lookaround) cannot be repeated in ECMA-262")
+        after_assertion = False
         if ch == "\\":
+            if pattern.startswith("\\-", i):
+                raise UnsupportedPattern("\\- is an escape ECMA-262 accepts only inside a character class")
+            after_assertion = pattern[i + 1 : i + 2] in ("b", "B")
             text, i = _escape(pattern, i, in_class=False)
         elif ch == "[":
             text, i = _class_body(pattern, i)
         elif ch == "(":
             text, i = _group_opening(pattern, i)
+            groups.append(text in _ASSERTION_GROUPS)
+        elif ch == ")":
+            after_assertion = groups.pop() if groups else False
+            text, i = ch, i + 1
         elif ch == ".":
             text, i = _ECMA_DOT, i + 1
         elif ch == "$":
             text, i = "\\Z", i + 1  # ECMA's `$` (no m flag) is the very end; Python's `\Z` is that.
+            after_assertion = True
+        elif ch == "^":
+            text, i = ch, i + 1
+            after_assertion = True
         elif ch == "{":
             quantifier = _QUANTIFIER.match(pattern, i)
             if quantifier is None:

@@ -19,7 +19,9 @@ validated. RJSF does the same in the browser (an emptied input becomes `undefine
 submitted JSON). A string of spaces is a value, validated as typed.
 
 Edit mode: `edit_schema` is the form for changing a stored integration: secrets are not required and say
-"leave blank to keep the stored value"; `merge` then keeps the stored secret for a blank one.
+"leave blank to keep the stored value". `apply_edit_form` applies what such a form submits (a field left
+out is cleared, a blank secret and the OAuth-managed tokens keep their stored values); `merge` applies a
+partial change (a field left out is unchanged).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from jsonschema.exceptions import ValidationError
 from . import ecma
 from .credentials import Credentials
 from .errors import FieldError, InvalidInput
-from .form_messages import message_for
+from .form_messages import ERROR_MESSAGES, message_for
 from .resources import load_json
 
 SECRET_SENTINEL = "********"  # noqa: S105 - a placeholder shown instead of a secret, not a secret
@@ -179,7 +181,9 @@ def _field_errors(error: ValidationError, schema: Mapping[str, Any]) -> list[Fie
         # jsonschema reports a bad key against the map that holds it; name the key itself.
         parent = _field_path(error)
         name = str(error.instance)
-        return [FieldError(f"{parent}.{name}" if parent else name, f"'{name}' is not an accepted name here")]
+        own = error.schema.get(ERROR_MESSAGES) if isinstance(error.schema, dict) else None
+        message = message_for(error, name) if own else f"'{name}' is not an accepted name here"
+        return [FieldError(f"{parent}.{name}" if parent else name, message)]
     if error.validator == "additionalProperties":
         # One error per unknown field, at that field's own path, so a form can flag each of them.
         parent = _field_path(error)
@@ -282,6 +286,20 @@ def merge(
             continue
         merged[name] = value
     return merged
+
+
+def apply_edit_form(
+    stored: Mapping[str, Any], submitted: Mapping[str, Any], schema: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A whole edit form, as RJSF submits it, applied to the stored values. Unlike `merge` (a partial
+    change, where an absent field is unchanged), a field the seller emptied is absent from what RJSF
+    submits, so here an absent field is cleared, except the fields the form never holds: a secret left
+    blank (or sent back as the sentinel) keeps its stored value, and the OAuth-managed fields always do
+    (only Connect sets them; a value posted for one is ignored)."""
+    managed = oauth_managed_fields(schema)
+    kept = {name: value for name, value in stored.items() if name in secret_fields(schema) | managed}
+    typed = {name: value for name, value in drop_blank(submitted).items() if name not in managed}
+    return merge(kept, typed, schema)
 
 
 def split_credentials(values: Mapping[str, Any], schema: Mapping[str, Any]) -> Credentials:

@@ -79,8 +79,24 @@ def test_a_bad_map_key_is_named_at_its_own_path(settings: dict[str, Any]) -> Non
     errors = forms.validate({"status_overrides": {"newKey": "on_hold"}}, settings)
 
     assert [(e.field, e.message) for e in errors] == [
-        ("status_overrides.newKey", "'newKey' is not an accepted name here")
+        ("status_overrides.newKey", "a TikTok status is written in capitals and _, such as ON_HOLD")
     ]
+
+
+@pytest.mark.parametrize("field", ["carrier_aliases", "warehouse_map"])
+@pytest.mark.parametrize("placeholder", ["newKey", "newKey-1", "newKey-12"])
+def test_a_row_whose_key_was_never_typed_is_refused(
+    settings: dict[str, Any], field: str, placeholder: str
+) -> None:
+    """RJSF names a row added with "+" newKey (newKey-1, ... for more): a filled value is not enough."""
+    errors = forms.validate({field: {placeholder: "7000714532876273420"}}, settings)
+
+    assert [e.field for e in errors] == [f"{field}.{placeholder}"]
+    assert "key box" in errors[0].message
+
+
+def test_a_key_that_merely_starts_like_the_placeholder_is_accepted(settings: dict[str, Any]) -> None:
+    assert forms.validate({"carrier_aliases": {"newKeyboard Express": "Royal Mail"}}, settings) == []
 
 
 def test_a_canonical_status_error_lists_the_choices(settings: dict[str, Any]) -> None:
@@ -151,6 +167,38 @@ def test_the_edit_form_still_refuses_a_bad_new_secret(credentials: dict[str, Any
     assert [e.field for e in errors] == ["app_secret"] and "short" not in errors[0].message
 
 
+STORED = {**GOOD, "service_id": "7000123", "access_token": "tok-stored", "refresh_token": "ref-stored"}
+
+
+@pytest.mark.parametrize("secret_sent_back", [None, "", forms.SECRET_SENTINEL, "absent"])
+def test_an_edit_form_clears_what_was_emptied_and_keeps_secrets_and_tokens(
+    credentials: dict[str, Any], secret_sent_back: Any
+) -> None:
+    submitted: dict[str, Any] = {"environment": "production", "region": "us", "app_key": "6abc999"}
+    if secret_sent_back != "absent":
+        submitted["app_secret"] = secret_sent_back
+
+    edited = forms.apply_edit_form(STORED, submitted, credentials)
+
+    assert edited == {
+        "environment": "production",
+        "region": "us",
+        "app_key": "6abc999",
+        "app_secret": SECRET,
+        "access_token": "tok-stored",
+        "refresh_token": "ref-stored",
+    }, "service_id was emptied in the form, so it is cleared"
+
+
+def test_an_edit_form_replaces_a_typed_secret_but_never_the_tokens(credentials: dict[str, Any]) -> None:
+    submitted = {**GOOD, "app_secret": "a-new-secret-42", "access_token": "forged", "refresh_token": ""}
+
+    edited = forms.apply_edit_form(STORED, submitted, credentials)
+
+    assert edited["app_secret"] == "a-new-secret-42"
+    assert (edited["access_token"], edited["refresh_token"]) == ("tok-stored", "ref-stored")
+
+
 def test_a_connector_serves_its_edit_form() -> None:
     from connector_core.host import ConnectorHost
 
@@ -212,7 +260,8 @@ def test_a_row_added_with_plus_and_left_empty_is_refused_not_stored(
 
     errors = forms.validate(forms.prepare({field: {"newKey": added_row}}, settings), settings)
 
-    assert [e.field for e in errors] == [f"{field}.newKey"]
+    assert {e.field for e in errors} == {f"{field}.newKey"}
+    assert len(errors) == 2, "the untyped key and the empty value are both named"
 
 
 def test_the_settings_ui_schema_is_served() -> None:

@@ -44,9 +44,15 @@ def test_python_gives_the_expected_verdict(case: dict[str, Any]) -> None:
     assert python_verdict(case) is case["valid"], case["why"]
 
 
-def test_ajv_gives_the_same_verdict_on_every_case() -> None:
-    answer = run_node("verdicts.mjs", str(EDGE_CASES), str(SCHEMA_DIR))
+@pytest.fixture(scope="module")
+def ajv() -> dict[str, Any]:
+    """ajv's answer on the whole table, asked once."""
+    answer: dict[str, Any] = run_node("verdicts.mjs", str(EDGE_CASES), str(SCHEMA_DIR))
+    return answer
 
+
+def test_ajv_gives_the_same_verdict_on_every_case(ajv: dict[str, Any]) -> None:
+    answer = ajv
     disagreements = [
         f"{c['id']} ({c['why']}): ajv says {answer['verdicts'][c['id']]}, expected {c['valid']}"
         for c in CASES
@@ -67,10 +73,8 @@ def test_python_refuses_the_patterns_ecma_refuses(pattern: str, tmp_path: Any) -
         forms.load_schema(schema_path)
 
 
-def test_ajv_refuses_the_same_patterns() -> None:
-    answer = run_node("verdicts.mjs", str(EDGE_CASES), str(SCHEMA_DIR))
-
-    assert answer["refused"] == dict.fromkeys(TABLE["refused_patterns"], True)
+def test_ajv_refuses_the_same_patterns(ajv: dict[str, Any]) -> None:
+    assert ajv["refused"] == dict.fromkeys(TABLE["refused_patterns"], True)
 
 
 def test_plain_jsonschema_would_have_let_the_issues_cases_through() -> None:

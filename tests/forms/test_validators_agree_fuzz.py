@@ -12,6 +12,7 @@ import random
 import subprocess
 from typing import Any
 
+import pytest
 from forms_support import FRONTEND, require_node
 
 from connector_core import forms
@@ -69,6 +70,7 @@ def _strings() -> list[str]:
     return sorted(made)
 
 
+@pytest.mark.slow  # about 200,000 verdicts on each side
 def test_python_and_ajv_agree_on_generated_strings() -> None:
     node = require_node()
     schemas = [{"type": "string", "pattern": p} for p in sorted(set(TRICKY_PATTERNS) | set(_form_patterns()))]
