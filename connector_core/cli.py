@@ -17,7 +17,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from . import forms, operator_cli, web_commands
+from . import forms, label_commands, operator_cli, web_commands
 from .errors import ConnectorError
 from .host import ConnectorHost
 from .redaction import install_secret_filter
@@ -141,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_validate)
 
     operator_cli.register(sub)
+    label_commands.register(sub)
     web_commands.register(sub)
     _register_plugin_commands(sub)
     return parser

@@ -25,11 +25,16 @@ from .auth import DEFAULT_MARGIN, TokenManager
 from .clock import Clock, SystemClock
 from .context import SHIPMENT_INTENT, ConnectorContext, IntegrationCache, ShipmentHistory, StatusMapper
 from .errors import ConnectorError, FieldError, InvalidInput, ReauthorizationRequired
+from .flows import labels as labels_flow
 from .host import Connector, ConnectorHost
 from .http import HttpClient
 from .models import (
     Account,
     ConnectionCheck,
+    HandoverChoice,
+    Label,
+    LabelParcel,
+    LabelReport,
     OrderPage,
     OrderStatus,
     OrderWindow,
@@ -38,6 +43,7 @@ from .models import (
     Shipment,
     ShipmentParcel,
     ShipmentReport,
+    ShippingService,
     StockLevel,
     StockReport,
     StockResult,
@@ -516,6 +522,39 @@ class Integration:
                 "message": result.message,
             },
         )
+
+    # --- labels (thin: the flow lives in flows/labels.py) -----------------------------------------------
+
+    @property
+    def account_id(self) -> str:
+        """The shop the integration serves ("" when none is selected or the channel has no accounts)."""
+        return self.record.account_id or ""
+
+    def create_labels(
+        self,
+        order_id: str,
+        boxes: Sequence[labels_flow.Box],
+        service_id: str | None = None,
+        handover: HandoverChoice | None = None,
+    ) -> LabelReport:
+        """Buy one label per box of the order, exactly once (a retry finds the first purchase)."""
+        return labels_flow.create_labels(self, order_id, boxes, service_id, handover)
+
+    def labels(self, order_id: str) -> list[Label]:
+        """The label ledger of an order: every label bought, with its kept document."""
+        return labels_flow.labels(self, order_id)
+
+    def reprint(self, package_id: str) -> Label:
+        return labels_flow.reprint(self, package_id)
+
+    def shipping_services(self, box: LabelParcel) -> list[ShippingService]:
+        return labels_flow.shipping_services(self, box)
+
+    def handover_choices(self, box: LabelParcel) -> list[HandoverChoice]:
+        return labels_flow.handover_choices(self, box)
+
+    def void_label(self, package_id: str) -> bool:
+        return labels_flow.void_label(self, package_id)
 
     # --- webhooks -------------------------------------------------------------------------------------
 
