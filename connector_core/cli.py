@@ -141,8 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_validate)
 
     operator_cli.register(sub)
-    web_commands.register(sub)
     label_commands.register(sub)
+    web_commands.register(sub)
     _register_plugin_commands(sub)
     return parser
 

@@ -246,3 +246,31 @@ def test_sign_out_ends_the_browser_session(admin_web: Web, make_web: Any) -> Non
 def test_static_assets_are_served_locally(admin_web: Web) -> None:
     assert admin_web.client.get("/admin/static/admin.js").status_code == 200
     assert admin_web.client.get("/admin/static/../auth.py").status_code == 404
+
+
+def test_last_import_problems_and_uncertain_intents_are_shown_from_the_store(admin_web: Web) -> None:
+    from datetime import datetime, timezone
+
+    from connector_core.store import RunRecord
+
+    store = admin_web.integrations.store
+    moment = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+    store.record_run(
+        RunRecord(
+            integration_id=admin_web.integration_id,
+            account_id="7494049642642441001",
+            flow="pull_orders",
+            started_at=moment,
+            finished_at=moment,
+            ok=True,
+            summary={"orders": 12, "problems": [{"message": "order 5764 has no <address>"}]},
+        )
+    )
+    store.begin_intent(
+        admin_web.integration_id, "7494049642642441001", "shipment", "5764/abc", {"line_ids": ["1"]}
+    )
+    listing = admin_web.client.get("/admin", headers=_bearer()).text
+    assert "2026-03-01 12:00 UTC, ok, 1 problems" in listing
+    detail = admin_web.client.get(f"/admin/integrations/{admin_web.integration_id}", headers=_bearer()).text
+    assert "order 5764 has no &lt;address&gt;" in detail
+    assert "shipment 5764/abc" in detail

@@ -107,3 +107,35 @@ def test_a_state_of_another_connectors_integration_is_refused(web: Web, monkeypa
     assert answer.status_code == 400
     assert b"wrong address" in answer.body
     assert web.integrations.store.load_tokens(web.integration_id) is None
+
+
+def test_at_debug_no_log_line_holds_a_secret_code_or_link_token(web: Web, caplog: Any) -> None:
+    import logging
+
+    from connector_core.web import create_connect_link
+
+    caplog.set_level(logging.DEBUG)
+    url = create_connect_link(web.integrations, web.integration_id, base_url=BASE_URL)
+    token = urlsplit(url).path.rsplit("/", 1)[-1]
+    consent = web.client.get(urlsplit(url).path).headers["location"]
+    code = web.emu.authorize()
+    state = parse_qs(urlsplit(consent).query)["state"][0]
+    assert web.client.get("/tiktok/auth/callback", params={"code": code, "state": state}).status_code == 200
+    web.integrations.open(web.integration_id).select_account(web.shop_ids()[0])
+    body, headers = web.delivery(web.shop_ids()[0])
+    assert web.client.post("/webhooks/tiktok_shop", content=body, headers=headers).status_code == 200
+    tokens = web.integrations.store.load_tokens(web.integration_id)
+    assert tokens is not None
+    secrets = [
+        web.emu.credentials["app_secret"],
+        tokens.tokens.access_token.get_secret_value(),
+        code,
+        token,
+        state,
+        headers["Authorization"],
+    ]
+    # The test's own HTTP client (httpx) logs the URLs it requests; everything on the server side counts.
+    server_side = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("httpx"))
+    assert "connector_core.web" in {r.name.rsplit(".", 1)[0] for r in caplog.records}
+    for secret in secrets:
+        assert secret not in server_side
