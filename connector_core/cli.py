@@ -17,7 +17,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from . import forms, label_commands, operator_cli
+from . import forms, label_commands, operator_cli, web_commands
 from .errors import ConnectorError
 from .host import ConnectorHost
 from .redaction import install_secret_filter
@@ -142,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     operator_cli.register(sub)
     label_commands.register(sub)
+    web_commands.register(sub)
     _register_plugin_commands(sub)
     return parser
 
