@@ -17,7 +17,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from . import forms, label_commands, operator_cli
+from . import forms, label_commands, operator_cli, web_commands
 from .errors import ConnectorError
 from .host import ConnectorHost
 from .redaction import install_secret_filter
@@ -66,28 +66,25 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    if args.edit and args.settings:
+        raise ConnectorError("--edit applies to the credential form only (settings have no secrets to keep)")
     connector = ConnectorHost().get(args.connector)
     if args.settings:
-        _print_json(connector.settings_schema())
+        _print_json(connector.settings_ui_schema() if args.ui else connector.settings_schema())
     elif args.ui:
         _print_json(connector.ui_schema())
     else:
-        _print_json(connector.credentials_schema())
+        _print_json(connector.credentials_schema(edit=args.edit))
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     connector = ConnectorHost().get(args.connector)
     values = _read_json_object(args.file)
-    # Prepare the values exactly as `Integrations.create` does, so "valid" here means create accepts them:
-    # blank credential fields dropped, then every absent field with a default filled in.
-    if args.settings:
-        schema = connector.settings_schema()
-        values = forms.apply_defaults(values, schema)
-    else:
-        schema = connector.credentials_schema()
-        values = forms.apply_defaults(forms.drop_blank(values), schema)
-    errors = forms.validate(values, schema)
+    # Prepared exactly as `Integrations.create` does (the blank rule, then defaults), so "valid" here means
+    # create accepts them.
+    schema = connector.settings_schema() if args.settings else connector.credentials_schema()
+    errors = forms.validate(forms.prepare(values, schema), schema)
     if not errors:
         print(f"{args.file}: valid {connector.id} {'settings' if args.settings else 'credentials'}")
         return 0
@@ -128,9 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print a connector's credential form schema (JSON Schema draft-07)")
     p.add_argument("connector")
-    which = p.add_mutually_exclusive_group()
-    which.add_argument("--settings", action="store_true", help="the settings form instead")
-    which.add_argument("--ui", action="store_true", help="the UI schema (react-jsonschema-form uiSchema)")
+    p.add_argument("--settings", action="store_true", help="the settings form instead")
+    p.add_argument("--ui", action="store_true", help="the form's UI schema (react-jsonschema-form uiSchema)")
+    p.add_argument(
+        "--edit",
+        action="store_true",
+        help="the form for editing a stored integration: secrets may be left blank",
+    )
     p.set_defaults(handler=cmd_schema)
 
     p = sub.add_parser("validate", help="validate a JSON file of form values against a connector's schema")
@@ -141,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     operator_cli.register(sub)
     label_commands.register(sub)
+    web_commands.register(sub)
     _register_plugin_commands(sub)
     return parser
 
