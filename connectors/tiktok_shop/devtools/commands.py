@@ -7,7 +7,12 @@ emulator: each handler imports its module when the command runs, so `channel-con
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import json
+import shlex
+from typing import Any, TextIO
+from urllib.parse import urlsplit
+
+CALLBACK_PATH = "/tiktok/auth/callback"  # the connector's manifest callback_path
 
 
 def _run_demo(args: argparse.Namespace) -> int:
@@ -21,7 +26,31 @@ def _run_emulator(args: argparse.Namespace) -> int:
     # `channel-connectors emulator --help` shows them without this module knowing them.
     from tiktok_shop_emulator.cli import main
 
-    return main(list(args.passthrough))
+    return main(list(args.passthrough), on_ready=print_connect_steps)
+
+
+def connect_command(redirect_uri: str | None) -> str:
+    """The `connect` line that meets an emulator redirecting to `redirect_uri`."""
+    parts = urlsplit(redirect_uri or "")
+    if parts.hostname in {"127.0.0.1", "localhost"} and parts.path == CALLBACK_PATH:
+        port = parts.port or 80
+        return "channel-connectors connect ID" + ("" if port == 8765 else f" --port {port}")
+    return "channel-connectors connect ID --code CODE    # CODE: shown on the consent page"
+
+
+def print_connect_steps(emulator: Any, out: TextIO) -> None:
+    """After the emulator's own description: the exact commands that point the connector at it."""
+    from .emulator_form import emulator_form
+
+    form = json.dumps(emulator_form(emulator), separators=(",", ":"))
+    lines = [
+        "Use it with the TikTok Shop connector (in another terminal):",
+        f"  echo {shlex.quote(form)} > emulator-creds.json",
+        "  channel-connectors integrations add tiktok_shop --file emulator-creds.json",
+        f"  {connect_command(emulator.config.redirect_uri)}    # ID: printed by the line above",
+        "  then open the printed URL in a browser and approve (or add --auto-approve to this command)",
+    ]
+    out.write("\n".join(lines) + "\n")
 
 
 def _positive(text: str) -> int:

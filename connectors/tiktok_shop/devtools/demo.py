@@ -13,7 +13,6 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import requests
@@ -31,8 +30,8 @@ from connector_core import (
     StockLevel,
 )
 from connector_core.callback import CallbackServer
+from connector_core.home import default_home, private_store_file, resolve_home
 from connector_core.progress import Progress
-from connector_core.store import default_home
 from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
 from ..client import TikTokClient
@@ -223,9 +222,11 @@ class Demo:
 
 
 def run(args: argparse.Namespace) -> int:
-    home = Path(args.home) if args.home else default_home() / f"demo-{datetime.now():%Y%m%d-%H%M%S}"
-    home.mkdir(parents=True, exist_ok=True)
-    print(f"TikTok Shop connector demo: emulator on 127.0.0.1, store in {home}/store.sqlite3")
+    # The demo creates its store: a --home that does not exist yet is made (owner-only), never refused.
+    named = args.home if args.home else str(default_home() / f"demo-{datetime.now():%Y%m%d-%H%M%S}")
+    home = resolve_home(named, create=True)
+    store_file = private_store_file(home)
+    print(f"TikTok Shop connector demo: emulator on 127.0.0.1, store in {store_file}")
     clock = OffsetClock()
     with CallbackServer("/tiktok/auth/callback") as callback:
         config = EmulatorConfig(
@@ -234,7 +235,7 @@ def run(args: argparse.Namespace) -> int:
         with TikTokShopEmulator(config) as emu:
             print(f"emulator: API {emu.api_base_url}, auth {emu.auth_base_url}, {args.orders} orders seeded")
             integrations = Integrations(
-                ConnectorHost().load(), SQLiteStore(home / "store.sqlite3", clock=clock), clock=clock
+                ConnectorHost().load(), SQLiteStore(store_file, clock=clock), clock=clock
             )
             demo = Demo(emu, integrations, clock)
             steps: list[Callable[[], Any]] = [demo.create, lambda: demo.connect(callback)]

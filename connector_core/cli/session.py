@@ -1,0 +1,64 @@
+"""The one place a command opens the store and the integrations in it (`open_integrations`), and the
+options that choose the store (`--home`). Every store command takes its options from `store_options()`."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+from pathlib import Path
+
+from .. import home as home_folder
+from ..host import ConnectorHost
+from ..integration import Integrations
+from ..store import SQLiteStore
+
+
+class StoreUnreadable(home_folder.HomeNotFound):
+    """The store file exists but is not a database this program can use."""
+
+
+def store_options() -> argparse.ArgumentParser:
+    """A parent parser with the store options; `default=SUPPRESS` so a value given before the command name
+    (`channel-connectors --home H integrations list`) is not overwritten by the command's own default."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
+        "--home",
+        default=argparse.SUPPRESS,
+        help="the folder that holds the store (default: $CHANNEL_CONNECTORS_HOME, else the platform's "
+        "user data folder, e.g. ~/.local/share/channel-connectors)",
+    )
+    return options
+
+
+def store_path(args: argparse.Namespace, *, create: bool = False) -> Path:
+    folder = home_folder.resolve_home(getattr(args, "home", None), create=create)
+    return home_folder.private_store_file(folder)
+
+
+def open_integrations(args: argparse.Namespace, *, create: bool = False) -> Integrations:
+    """The integrations of the store the arguments name. `create`: the command may create the home."""
+    path = store_path(args, create=create)
+    args.store_location = str(path)  # for messages about a broken store
+    try:
+        store = SQLiteStore(path)
+    except sqlite3.Error as exc:
+        raise StoreUnreadable(store_problem(str(path), exc)) from None
+    return Integrations(ConnectorHost().load(), store)
+
+
+def store_problem(location: str, exc: sqlite3.Error) -> str:
+    """One line about a store SQLite refuses, naming the file and what to do."""
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text:
+        return (
+            f"the store {location} is read-only: make it (and its folder) writable by you, "
+            "or copy it somewhere writable and pass --home"
+        )
+    if "locked" in text or "busy" in text:
+        return f"the store {location} is locked by another process: wait for it to finish and run again"
+    if "unable to open" in text:
+        return f"cannot open the store {location}: check that its folder exists and is writable by you"
+    return (
+        f"the store {location} is not a usable channel-connectors database ({exc}): it is damaged or not "
+        "SQLite; restore it from a backup, or pass --home with another folder"
+    )
