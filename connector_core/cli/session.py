@@ -35,10 +35,44 @@ def store_path(args: argparse.Namespace, *, create: bool = False) -> Path:
     return home_folder.private_store_file(folder)
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_store_file(path: Path) -> None:
+    """Refuse a store file that is not an intact SQLite database BEFORE SQLite opens it: SQLite would take a
+    truncated or foreign file as a fresh database and write its schema into it, destroying what is left."""
+    size = path.stat().st_size
+    if size == 0:
+        return  # created empty a moment ago by `private_store_file`
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise StoreUnreadable(
+            f"the store {path} is not a SQLite database: restore it from a backup, or pass --home with "
+            "another folder"
+        )
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    count_is_valid = header[24:28] == header[92:96]  # SQLite's "version-valid-for" rule
+    well_formed = header[18] in (1, 2) and header[19] in (1, 2) and header[21:24] == b"\x40\x20\x20"
+    if not well_formed or page_size < 512 or page_size & (page_size - 1):
+        raise StoreUnreadable(
+            f"the store {path} is damaged (its header is not valid): restore it from a backup, or pass "
+            "--home with another folder"
+        )
+    if count_is_valid and size < page_size * page_count:
+        raise StoreUnreadable(
+            f"the store {path} is truncated ({size} of {page_size * page_count} bytes): restore it from a "
+            "backup, or pass --home with another folder"
+        )
+
+
 def open_integrations(args: argparse.Namespace, *, create: bool = False) -> Integrations:
     """The integrations of the store the arguments name. `create`: the command may create the home."""
     path = store_path(args, create=create)
     args.store_location = str(path)  # for messages about a broken store
+    check_store_file(path)
     try:
         store = SQLiteStore(path)
     except sqlite3.Error as exc:
