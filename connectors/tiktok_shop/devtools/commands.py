@@ -70,6 +70,8 @@ def register(sub: Any) -> None:
         help="run every flow end to end against the local TikTok Shop emulator",
         description="Start the TikTok Shop emulator on 127.0.0.1 and run every flow against it: the credential "
         "form, Connect, order import, stock push, shipment confirmation, token refresh.",
+        epilog="examples:\n  channel-connectors demo\n  channel-connectors demo --orders 300 --home ./demo-store",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     demo.add_argument(
         "--orders",
@@ -78,7 +80,7 @@ def register(sub: Any) -> None:
         help="how many orders the emulated shops hold (default 2000)",
     )
     demo.add_argument("--seed", type=int, default=7, help="the emulated world's seed (default 7)")
-    demo.add_argument("--home", help="store directory (default: a new folder under the data home)")
+    demo.add_argument("--home", help="the folder for the demo's store, created if absent (default: a new folder under the data home)")
     demo.set_defaults(handler=_run_demo)
 
     emulator = sub.add_parser(
