@@ -129,8 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except KeyboardInterrupt:
+        # On a terminal the cursor may sit after a prompt: start a fresh line there, and only there.
         print(
-            "\ninterrupted (Ctrl-C): stopped; what finished is kept, run the command again to go on",
+            f"{chr(10) if sys.stderr.isatty() else ''}interrupted (Ctrl-C): stopped; what finished is kept "
+            "(nothing half-written), run the command again to go on",
             file=sys.stderr,
         )
         return 130

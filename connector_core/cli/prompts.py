@@ -54,7 +54,8 @@ def _prompt_line(name: str, field: Mapping[str, Any], required: bool) -> str:
         label += " [yes/no]"
     default = field.get("default")
     if default is not None and not isinstance(default, (dict, list)):
-        label += f" (Enter for {str(default).lower() if isinstance(default, bool) else default})"
+        shown = ("yes" if default else "no") if isinstance(default, bool) else default
+        label += f" (Enter for {shown})"
     return f"{label}: "
 
 

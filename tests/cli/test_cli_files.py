@@ -95,7 +95,7 @@ def test_json_that_nests_without_end_is_refused_cleanly(tmp_path: Path) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 100_000 + "]" * 100_000)
 
-    with pytest.raises(InputError, match="deep.json"):
+    with pytest.raises(InputError, match=r"deep\.json"):
         read_json_object(str(path))
 
 
@@ -154,7 +154,7 @@ def test_a_failed_write_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch: p
 
     with OrderFile(str(path)) as out:
         monkeypatch.setattr(os, "write", disk_fills_up)
-        with pytest.raises(InputError, match="No space left on device.*run the same command again"):
+        with pytest.raises(InputError, match=r"No space left on device.*run the same command again"):
             out.write_page([_order("2", 100), _order("3", 100)])
         monkeypatch.undo()
 

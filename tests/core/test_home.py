@@ -24,7 +24,9 @@ def test_macos_and_windows_use_their_conventions() -> None:
     assert default_home({"HOME": "/Users/a"}, "darwin") == Path(
         "/Users/a/Library/Application Support/channel-connectors"
     )
-    assert default_home({"HOME": "C:/Users/a", "LOCALAPPDATA": "C:/L"}, "win32") == Path("C:/L/channel-connectors")
+    assert default_home({"HOME": "C:/Users/a", "LOCALAPPDATA": "C:/L"}, "win32") == Path(
+        "C:/L/channel-connectors"
+    )
 
 
 def test_the_environment_variable_wins_over_the_platform() -> None:

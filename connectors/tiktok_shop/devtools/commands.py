@@ -80,7 +80,10 @@ def register(sub: Any) -> None:
         help="how many orders the emulated shops hold (default 2000)",
     )
     demo.add_argument("--seed", type=int, default=7, help="the emulated world's seed (default 7)")
-    demo.add_argument("--home", help="the folder for the demo's store, created if absent (default: a new folder under the data home)")
+    demo.add_argument(
+        "--home",
+        help="the folder for the demo's store, created if absent (default: a new folder under the data home)",
+    )
     demo.set_defaults(handler=_run_demo)
 
     emulator = sub.add_parser(
