@@ -14,26 +14,31 @@ from .context import ConnectorContext, IntegrationCache
 from .credentials import Credentials
 from .errors import (
     AccessTokenExpired,
+    CallDeadlineExceeded,
     CapabilityNotSupported,
     ChannelError,
     ChannelUnavailable,
     ConnectorError,
     ConnectorLoadError,
     FieldError,
+    InconsistentAnswer,
     InvalidInput,
     ItemRejected,
     OAuthStateError,
     PermissionDenied,
     RateLimited,
     ReauthorizationRequired,
+    RefreshTokenRejected,
+    ResponseTooLarge,
     ShipmentNotAllowed,
     SignatureInvalid,
     UnknownConnector,
     UnknownIntegration,
+    UnsafeHeader,
 )
 from .hookspecs import hookimpl, hookspec
 from .host import Connector, ConnectorHost, LoadFailure
-from .http import HttpClient, RetryPolicy
+from .http import CallBudget, HttpClient, RetryPolicy
 from .integration import Integration, Integrations, IntegrationStatus, WebhookRejected
 from .models import (
     Account,
@@ -72,6 +77,8 @@ __all__ = [
     "AccessTokenExpired",
     "Account",
     "Address",
+    "CallBudget",
+    "CallDeadlineExceeded",
     "Cancellation",
     "Capability",
     "CapabilityNotSupported",
@@ -88,6 +95,7 @@ __all__ = [
     "FieldError",
     "HookMetrics",
     "HttpClient",
+    "InconsistentAnswer",
     "Integration",
     "IntegrationCache",
     "IntegrationStatus",
@@ -111,6 +119,8 @@ __all__ = [
     "RateLimited",
     "ReauthorizationRequired",
     "ReauthorizationState",
+    "RefreshTokenRejected",
+    "ResponseTooLarge",
     "RetryPolicy",
     "SQLiteStore",
     "Shipment",
@@ -129,6 +139,7 @@ __all__ = [
     "TokenSet",
     "UnknownConnector",
     "UnknownIntegration",
+    "UnsafeHeader",
     "WebhookEvent",
     "WebhookKind",
     "WebhookRejected",

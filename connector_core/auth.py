@@ -11,6 +11,10 @@ Why it is built this way (every rule below is a failure seen in real integration
   none, the old one is kept.
 - An expired or revoked refresh token raises `ReauthorizationRequired` with the deadline, and marks the
   integration so hosts can show "re-authorize" without waiting for the next failure.
+- "Refresh in flight since T" is recorded with the tokens before the channel is called, and cleared by
+  the new tokens. If it is still there at the next refresh, the last refresh's answer never arrived (lost,
+  or the process died). A channel that rotates refresh tokens has then retired the one we hold, so when
+  it rejects that token as unknown (`RefreshTokenRejected`) the error says so instead of "revoked".
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from datetime import datetime, timedelta
 from pydantic import SecretStr
 
 from .clock import Clock, SystemClock
-from .errors import ReauthorizationRequired
+from .errors import ReauthorizationRequired, RefreshTokenRejected
 from .models import ReauthorizationState, TokenSet
 from .store import Store, StoredTokens
 
@@ -34,6 +38,8 @@ log = logging.getLogger("connector_core.auth")
 
 DEFAULT_MARGIN = timedelta(minutes=15)
 LOCK_TTL = timedelta(seconds=60)
+REFRESH_IN_FLIGHT = "refresh_in_flight_since"
+"""Key in `TokenSet.extra`: when a refresh was sent whose answer has not been stored yet (ISO time)."""
 
 Refresher = Callable[[SecretStr], TokenSet]
 """Calls the channel: takes the current refresh token, returns the new TokenSet (whose refresh token may be
@@ -164,13 +170,27 @@ class TokenManager:
         if expires is not None and expires <= self.clock.now():
             self.mark_reauthorization_needed("the refresh token expired", expires)
             raise ReauthorizationRequired(self.integration_id, "the refresh token expired", expires)
+        in_flight_before = tokens.extra.get(REFRESH_IN_FLIGHT)
+        marked = {**tokens.extra, REFRESH_IN_FLIGHT: self.clock.now().isoformat()}
+        self.store.save_tokens(self.integration_id, tokens.model_copy(update={"extra": marked}))
         try:
             fresh = self.refresher(refresh_token)
+        except RefreshTokenRejected as exc:
+            if not in_flight_before:
+                raise self._reauthorization(exc, exc.reason, expires) from None
+            sent = str(in_flight_before).replace("T", " ")[:19]
+            reason = (
+                f"the answer to the token refresh sent at {sent} UTC was lost, and the channel rotated the "
+                "refresh token in that refresh: the one we hold is retired, so the seller must authorize "
+                f"again (channel code {exc.code})"
+            )
+            raise self._reauthorization(exc, reason, expires) from None
         except ReauthorizationRequired as exc:
             self.mark_reauthorization_needed(exc.reason, exc.deadline or expires)
             raise ReauthorizationRequired(
                 self.integration_id, exc.reason, exc.deadline or expires, exc.code
             ) from None
+        # (the new TokenSet's extra comes from the answer: the in-flight mark goes with the old tokens)
         if fresh.refresh_token is None:
             # Some channels do not rotate: keep the refresh token we have, with its expiry.
             fresh = fresh.model_copy(
@@ -184,3 +204,9 @@ class TokenManager:
             self.set_deadline(fresh.refresh_expires_at)
         log.info("integration %s: access token refreshed", self.integration_id)
         return fresh.access_token.get_secret_value()
+
+    def _reauthorization(
+        self, exc: ReauthorizationRequired, reason: str, expires: datetime | None
+    ) -> ReauthorizationRequired:
+        self.mark_reauthorization_needed(reason, exc.deadline or expires)
+        return ReauthorizationRequired(self.integration_id, reason, exc.deadline or expires, exc.code)

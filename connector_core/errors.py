@@ -11,9 +11,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from .redaction import scrub
+
 
 class ConnectorError(Exception):
-    """Base of every error raised by connector_core or a connector."""
+    """Base of every error raised by connector_core or a connector.
+
+    Every text argument is scrubbed of registered secrets and secret-named parameters *before* the exception
+    exists: a channel that echoes the request (query with `sign`, a token header) cannot carry a secret into a
+    message the CLI prints or a traceback shows.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(scrub(a) if isinstance(a, str) else a for a in args))
 
 
 # --- loading -----------------------------------------------------------------------------------------
@@ -84,6 +94,18 @@ class OAuthStateError(ConnectorError):
 # --- tokens ------------------------------------------------------------------------------------------
 
 
+class UnsafeHeader(ConnectorError):
+    """A request header value holds a line break or control character; the message names the header only."""
+
+    def __init__(self, channel: str, header: str) -> None:
+        self.channel = channel
+        self.header = header
+        super().__init__(
+            f"{channel}: refusing to send header {header!r}: its value holds a line break or control "
+            "character (the value is not shown); check where it came from (a token answer?) and reconnect"
+        )
+
+
 class ReauthorizationRequired(ConnectorError):
     """The seller must authorize the app again: the refresh token expired, was revoked, or never existed."""
 
@@ -105,6 +127,11 @@ class ReauthorizationRequired(ConnectorError):
         )
 
 
+class RefreshTokenRejected(ReauthorizationRequired):
+    """The channel does not know the refresh token (revoked, or rotated away by a refresh whose answer was
+    lost), as opposed to one that merely expired. The token lifecycle uses the difference to say which."""
+
+
 # --- the channel ---------------------------------------------------------------------------------------
 
 
@@ -124,7 +151,7 @@ class ChannelError(ConnectorError):
     ) -> None:
         self.channel = channel
         self.code = code
-        self.channel_message = message
+        self.channel_message = scrub(message)
         self.request_id = request_id
         self.http_status = http_status
         if hint is not None:
@@ -164,6 +191,27 @@ class RateLimited(ChannelError):
 
 class ChannelUnavailable(ChannelError):
     hint = "the channel failed or could not be reached; the call is retried with backoff, try again later"
+
+
+class CallDeadlineExceeded(ChannelUnavailable):
+    """No complete answer within the call's overall deadline (connect, every retry and the body together)."""
+
+    hint = "the channel answered too slowly; nothing was taken from the partial answer, try again later"
+
+
+class ResponseTooLarge(ChannelError):
+    """The answer's body exceeded the response-size cap; reading stopped there and the answer was dropped."""
+
+    hint = "the channel sent far more than any answer of this call holds; nothing was taken from it"
+
+
+class InconsistentAnswer(ChannelError):
+    """An answer that contradicts itself or the rest of a paged run: `code 0` without its data, a page token
+    that repeats, a middle page without a next token, more items than the stated total, a body that is not
+    the JSON the channel always sends (HTML error page, truncated). Retryable: the caller asks again a
+    bounded number of times, then raises it; a run that meets it never ends as if complete."""
+
+    hint = "the channel's answer was inconsistent; asked again and gave up: nothing was marked done, try again later"
 
 
 class ItemRejected(ChannelError):

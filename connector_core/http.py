@@ -4,6 +4,23 @@ Retrying is only safe when repeating the request cannot apply a change twice. Th
 (`safe_to_repeat`): an order search is a POST yet safe, a ship call is not. A request that never left
 the machine (connection refused, connect timeout) is retried either way. Each attempt calls `prepare()`
 again, so a connector that signs with a timestamp signs every attempt afresh.
+
+Three limits bound every call however the channel behaves (constructor arguments; defaults and the deadline
+watchdog in `http_limits`):
+
+- `deadline` (default 120 s): one call, from the first connect through every retry to the last byte of
+  the body, ends by then with `CallDeadlineExceeded`. Status line, headers or body trickling one byte
+  every 10 s cannot hold a run for days.
+- `max_response_bytes` (default 32 MiB): the body is streamed and reading stops at the cap with
+  `ResponseTooLarge`; a 400 MB answer is never held. A declared Content-Length above the cap is refused
+  before reading.
+- `max_rate_limit_wait` (default 120 s): the total time one call spends waiting out 429 answers. When
+  the next wait would pass it, the call ends with `RateLimited` saying when the channel allows a retry.
+
+A connector that retries on its own (after refreshing a token, on a rate-limit code inside a 200) passes
+one `CallBudget` (from `budget()`) to every `send` of the same logical call, so the limits hold across them.
+Header values with a line break or control character are refused (`UnsafeHeader`, naming the header,
+never the value) before anything is sent.
 """
 
 from __future__ import annotations
@@ -16,17 +33,42 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
+import urllib3.exceptions
 
-from .errors import ChannelUnavailable
+from .errors import CallDeadlineExceeded, ChannelUnavailable, RateLimited, ResponseTooLarge, UnsafeHeader
+from .http_limits import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RATE_LIMIT_WAIT,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    RATE_LIMIT_WAIT_SPENT,
+    CallBudget,
+    WatchedAdapter,
+    is_control,
+    limit_read_wait,
+    watching,
+)
 from .redaction import protect_loggers, redact_url, register_secret_names
+
+__all__ = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_RATE_LIMIT_WAIT",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "RATE_LIMIT_WAIT_SPENT",
+    "CallBudget",
+    "HttpClient",
+    "HttpStats",
+    "RetryPolicy",
+    "parse_retry_after",
+]
 
 log = logging.getLogger("connector_core.http")
 
 RETRY_STATUSES: frozenset[int] = frozenset({429, 500, 502, 503, 504})
+_CHUNK = 64 * 1024
 RATE_WINDOW = 1.0
 """Seconds a rate limit is most often counted over: a refused request is retried when the window that
 filled up has moved on, not on an outage's exponential schedule."""
@@ -111,9 +153,17 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
         pool_size: int = 16,
+        deadline: float = DEFAULT_DEADLINE,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_rate_limit_wait: float = DEFAULT_MAX_RATE_LIMIT_WAIT,
     ) -> None:
+        if deadline <= 0 or max_response_bytes <= 0 or max_rate_limit_wait < 0:
+            raise ValueError("deadline and max_response_bytes must be positive, max_rate_limit_wait >= 0")
         self.channel = channel
         self.timeout = timeout
+        self.deadline = deadline
+        self.max_response_bytes = max_response_bytes
+        self.max_rate_limit_wait = max_rate_limit_wait
         self.policy = policy or RetryPolicy()
         self.secret_parameters = tuple(secret_parameters)
         register_secret_names(self.secret_parameters)
@@ -128,39 +178,53 @@ class HttpClient:
     @staticmethod
     def _new_session(pool_size: int) -> requests.Session:
         session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+        adapter = WatchedAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         return session
 
-    def send(self, prepare: Callable[[], requests.Request], *, safe_to_repeat: bool) -> requests.Response:
-        """Send the request `prepare()` builds, retrying where that is safe; returns the last response.
+    def budget(self) -> CallBudget:
+        """Fresh limits for one logical call; pass the same budget to each `send` the call makes."""
+        return CallBudget(time.monotonic() + self.deadline, self.max_rate_limit_wait)
+
+    def send(
+        self,
+        prepare: Callable[[], requests.Request],
+        *,
+        safe_to_repeat: bool,
+        budget: CallBudget | None = None,
+    ) -> requests.Response:
+        """Send the request `prepare()` builds, retrying where that is safe; returns the last response,
+        its body already read (within the size cap).
 
         A retryable status that persists past the last attempt is returned, not raised: the connector
         turns the channel's error body into the right error. A connection failure that persists raises
-        `ChannelUnavailable`.
+        `ChannelUnavailable`; the deadline, the size cap and the rate-limit bound raise their own errors.
         """
+        budget = budget or self.budget()
         attempt = 0
         while True:
-            request = self.session.prepare_request(prepare())
+            request = self._prepare(prepare())
             retried = attempt > 0
+            may_repeat = safe_to_repeat
             try:
-                response = self._send_once(request)
+                response = self._send_once(request, budget)
             except requests.exceptions.RequestException as exc:
                 self.stats.record(None, retried)
-                if attempt + 1 >= self.policy.attempts or not (safe_to_repeat or _never_sent(exc)):
+                may_repeat = safe_to_repeat or _never_sent(exc)
+                if budget.remaining() <= 0:
+                    raise self._deadline_error(request, safe_to_repeat) from None
+                if attempt + 1 >= self.policy.attempts or not may_repeat:
                     raise ChannelUnavailable(
                         self.channel,
                         type(exc).__name__,
                         f"{request.method} {self._safe(request)} failed: {type(exc).__name__}",
                         hint="the channel could not be reached"
-                        + (
-                            ""
-                            if safe_to_repeat or _never_sent(exc)
-                            else "; the call may or may not have been applied"
-                        ),
+                        + ("" if may_repeat else "; the call may or may not have been applied"),
                     ) from None
                 delay = self.policy.backoff(attempt, self._rng)
+                if delay >= budget.remaining():
+                    raise self._deadline_error(request, safe_to_repeat) from None
                 log.warning(
                     "%s %s: %s, retry in %.2fs",
                     request.method,
@@ -181,6 +245,15 @@ class HttpClient:
                 if attempt + 1 >= self.policy.attempts:
                     return response
                 delay = self._delay_for(response, attempt)
+                if status == 429:
+                    self.spend_rate_limit_wait(
+                        budget,
+                        delay,
+                        parse_retry_after(response.headers.get("Retry-After")),
+                        f"{request.method} {self._safe(request)}",
+                    )
+                elif delay >= budget.remaining():
+                    return response  # no time for another try: the connector reads this answer
                 log.warning(
                     "%s %s: HTTP %s, retry in %.2fs",
                     request.method,
@@ -191,9 +264,63 @@ class HttpClient:
             self._sleep(delay)
             attempt += 1
 
-    def _send_once(self, request: requests.PreparedRequest) -> requests.Response:
+    def spend_rate_limit_wait(
+        self, budget: CallBudget, delay: float, retry_after: float | None, what: str
+    ) -> None:
+        """Book `delay` seconds of rate-limit waiting on `budget`, or raise `RateLimited` when that would pass
+        the bound (or the deadline), saying when the channel allows a retry. The caller then waits `delay`."""
+        if delay <= budget.rate_limit_wait_left and delay < budget.remaining():
+            budget.rate_limit_wait_left -= delay
+            budget.rate_limit_waited += delay
+            return
+        after = max(retry_after or 0.0, delay)
+        when = datetime.now(timezone.utc) + timedelta(seconds=after)
+        raise RateLimited(
+            self.channel,
+            RATE_LIMIT_WAIT_SPENT,
+            f"{what}: still rate limited after waiting {budget.rate_limit_waited:.0f}s "
+            f"(at most {self.max_rate_limit_wait:.0f}s per call)",
+            http_status=429,
+            hint=f"retry after {when:%Y-%m-%d %H:%M:%S} UTC ({after:.0f}s); nothing was applied",
+            retry_after=after,
+        )
+
+    def _prepare(self, request: requests.Request) -> requests.PreparedRequest:
+        for name, value in (request.headers or {}).items():
+            text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+            if text != text.strip() or any(is_control(c) for c in text):
+                raise UnsafeHeader(self.channel, str(name))
+        try:
+            return self.session.prepare_request(request)
+        except (requests.exceptions.InvalidHeader, ValueError) as exc:
+            # requests quotes the offending value in its message: never let it out.
+            raise UnsafeHeader(self.channel, type(exc).__name__) from None
+
+    def _deadline_error(
+        self, request: requests.PreparedRequest, safe_to_repeat: bool
+    ) -> CallDeadlineExceeded:
+        return CallDeadlineExceeded(
+            self.channel,
+            "deadline",
+            f"{request.method} {self._safe(request)}: no complete answer within the call's "
+            f"{self.deadline:.0f}s deadline",
+            hint="the channel answered too slowly; nothing was taken from a partial answer"
+            + ("" if safe_to_repeat else "; the call may or may not have been applied")
+            + ", try again later",
+        )
+
+    def _send_once(self, request: requests.PreparedRequest, budget: CallBudget) -> requests.Response:
         started = time.perf_counter()
-        response = self.session.send(request, timeout=self.timeout)
+        left = budget.remaining()
+        if left <= 0:
+            raise requests.exceptions.Timeout("the call's deadline passed")
+        connect, read = self.timeout
+        with watching(budget.deadline):  # a trickle of status line or headers ends at the deadline too
+            response = self.session.send(request, timeout=(min(connect, left), min(read, left)), stream=True)
+            try:
+                self._read_body(response, request, budget)
+            finally:
+                response.close()  # the body is read, or the connection is not fit for reuse
         if log.isEnabledFor(logging.DEBUG):
             log.debug(
                 "%s %s -> %s in %.0f ms",
@@ -203,6 +330,55 @@ class HttpClient:
                 (time.perf_counter() - started) * 1000,
             )
         return response
+
+    def _read_body(
+        self, response: requests.Response, request: requests.PreparedRequest, budget: CallBudget
+    ) -> None:
+        """Stream the body into `response.content`, never past the size cap or the deadline."""
+        if getattr(response, "_content_consumed", False):
+            # A session hook already read it (requests runs hooks before handing the response back).
+            if len(response.content or b"") > self.max_response_bytes:
+                raise self._too_large(request, response.status_code, None)
+            return
+        declared = response.headers.get("Content-Length", "")
+        if declared.strip().isdigit() and int(declared) > self.max_response_bytes:
+            raise self._too_large(request, response.status_code, int(declared))
+        raw: Any = response.raw
+        read_one = getattr(raw, "read1", None) or raw.read
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            left = budget.remaining()
+            if left <= 0:
+                raise requests.exceptions.Timeout("the call's deadline passed while reading the body")
+            limit_read_wait(raw, min(self.timeout[1], left))
+            try:
+                chunk = read_one(_CHUNK)
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                raise requests.exceptions.ConnectionError(
+                    f"reading the body failed: {type(exc).__name__}"
+                ) from None
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > self.max_response_bytes:
+                raise self._too_large(request, response.status_code, None)
+            chunks.append(chunk)
+        # requests reads `content` from these once the body is in: .json() and .text work as usual.
+        response._content = b"".join(chunks)
+        response._content_consumed = True  # type: ignore[attr-defined]
+
+    def _too_large(
+        self, request: requests.PreparedRequest, status: int, declared: int | None
+    ) -> ResponseTooLarge:
+        size = f"declared {declared:,} bytes" if declared is not None else "kept sending"
+        return ResponseTooLarge(
+            self.channel,
+            "too_large",
+            f"{request.method} {self._safe(request)}: the answer {size}, over the "
+            f"{self.max_response_bytes:,}-byte cap; reading stopped",
+            http_status=status,
+        )
 
     def _delay_for(self, response: requests.Response, attempt: int) -> float:
         retry_after = parse_retry_after(response.headers.get("Retry-After"))

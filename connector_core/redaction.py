@@ -3,9 +3,11 @@ defence.
 
 Connectors log URLs and payloads while debugging. Two layers keep secrets out of every log line:
 `redact_url` / `redact_mapping` blank out known secret parameters before a message is built, and
-`SecretFilter` scrubs any registered secret value, or secret-named query parameter, that slipped into a
-formatted record anyway. The HTTP client puts a `SecretFilter` on urllib3's loggers, which log every
-request line with its full query string at DEBUG.
+`SecretFilter` scrubs any registered secret value, or secret-named query parameter, header or JSON field,
+that slipped into a formatted record anyway; every `ConnectorError` passes its text through `scrub` too.
+The core names only generic secrets; a channel's own names (TikTok's `x-tts-access-token` header) come from
+its manifest's `secret_parameters`, registered when its HTTP client is built. The HTTP client puts a
+`SecretFilter` on urllib3's loggers, which log every request line with its full query string at DEBUG.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ DEFAULT_SECRET_NAMES: frozenset[str] = frozenset(
         "refresh_token",
         "auth_code",
         "code",
-        "x-tts-access-token",
         "authorization",
         "password",
     }
@@ -41,7 +42,14 @@ _registry_lock = threading.Lock()
 _registered: set[str] = set()
 _registered_names: set[str] = set()
 
-_QUERY_PAIR = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&;?#\s\"']+)=(?P<value>[^&;#\s\"']*)")
+# A value ends at the next pair, a quote, whitespace, or a colon ending a phrase ("...&sign=abc: failed").
+_QUERY_PAIR = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&;?#\s\"']+)=(?P<value>(?:[^&;#\s\"':]|:(?!\s|$))*)")
+# `name: value`, `name=value` or `"name": "value"` outside a query string (an echoed header, a JSON field).
+# Only values of secret length count, so "code: is missing" in an ordinary message stays readable.
+_NAMED_VALUE = re.compile(
+    r"(?<![\w\-])(?P<name>[A-Za-z][\w\-]*)(?P<sep>[\"']?\s*[:=]\s*[\"']?)"
+    r"(?P<value>(?:Bearer\s+)?[^\s\"',;&}\]]{6,})"
+)
 
 THIRD_PARTY_LOGGERS: tuple[str, ...] = (
     "urllib3.connectionpool",
@@ -78,6 +86,15 @@ def scrub(text: str) -> str:
     if "=" in text:
         text = _QUERY_PAIR.sub(
             lambda m: f"{m['lead']}{m['name']}={REDACTED}" if m["name"].lower() in names else m[0], text
+        )
+    if "=" in text or ":" in text:
+        text = _NAMED_VALUE.sub(
+            lambda m: (
+                f"{m['name']}{m['sep']}{REDACTED}"
+                if m["name"].lower() in names and m["value"] != REDACTED
+                else m[0]
+            ),
+            text,
         )
     return text
 

@@ -7,7 +7,7 @@ import argparse
 import errno
 from typing import Any
 
-from ..callback import CallbackServer
+from ..callback import CallbackServer, state_of
 from ..errors import ConnectorError
 from .integrations import shop_lines
 from .output import print_json
@@ -46,6 +46,7 @@ def cmd_connect(args: argparse.Namespace) -> int:
         path = integration.connector.manifest.callback_path
         with _callback_server(path, args.port, integration.id) as server:
             url = integration.begin_connect(server.redirect_uri)
+            server.expect(state_of(url))  # any other callback (forged, another integration's) is turned away
             print("Open this URL in the browser where the seller is signed in, and approve:")
             print(f"  {url}")
             print(

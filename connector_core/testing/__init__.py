@@ -13,8 +13,8 @@ Nothing in vcrpy is imported until a cassette is opened. See docs/contract-testi
 from __future__ import annotations
 
 from .cassettes import MATCH_ON, CassetteMiss, open_cassette, should_record, vcr_config
-from .clock import FixedClock
 from .contract import ConnectorContract
+from .fixed_clock import FixedClock
 from .lint import DEFAULT_PATTERNS, Finding, lint_cassette, lint_directory, lint_text, unused_cassettes
 from .network import NetworkBlocked, NetworkGuard, block_network
 from .scrub import Scrubber, ScrubPolicy, SecretBook, placeholder

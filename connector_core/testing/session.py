@@ -37,7 +37,7 @@ from ..integration import Integration, Integrations
 from ..models import TokenSet
 from ..store import SQLiteStore
 from .cassettes import CassetteMiss, OpenCassette, open_cassette, should_record
-from .clock import FixedClock
+from .fixed_clock import FixedClock
 from .network import NetworkGuard, block_network
 from .scrub import Scrubber, ScrubPolicy, SecretBook, is_placeholder, looks_like_token_field, placeholder
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,12 +23,14 @@ from connector_core.errors import (
     AccessTokenExpired,
     ChannelError,
     ChannelUnavailable,
+    InconsistentAnswer,
     PermissionDenied,
     RateLimited,
     ReauthorizationRequired,
+    RefreshTokenRejected,
     SignatureInvalid,
 )
-from connector_core.http import parse_retry_after
+from connector_core.http import RATE_LIMIT_WAIT_SPENT, CallBudget, parse_retry_after
 
 from .signing import sign
 
@@ -52,6 +54,11 @@ TOKEN_REJECTED = frozenset({105001, 105002, 105003, 105004})
 REFRESH_TOKEN_DEAD = frozenset({36004001, 36004005})
 RATE_LIMITED = 36009002
 INTERNAL_ERROR = 36009003
+INCONSISTENT_RETRIES = 3
+"""How often a safe call is asked again after an inconsistent answer before `InconsistentAnswer` is raised."""
+
+AnswerCheck = Callable[[dict[str, Any]], None]
+"""Raises `InconsistentAnswer` when a successful answer's `data` contradicts itself."""
 
 # The Partner Center "API scope package" a module's endpoints need (names as the seeds show them; the
 # fulfillment/logistics/event names are the usual Partner Center labels, not confirmed by the reference).
@@ -144,17 +151,44 @@ def api_error(
 
 
 def parse_envelope(response: requests.Response, path: str) -> dict[str, Any]:
-    """`data` of a successful answer (HTTP 200 and code 0), else raise the matching error."""
+    """`data` of a successful answer (HTTP 200 and code 0), else raise the matching error. A body that is not
+    TikTok's JSON (an HTML error page, a truncated answer) is named with the endpoint and HTTP status."""
     try:
         payload = response.json()
     except ValueError:
         payload = None
     if not isinstance(payload, dict):
-        raise api_error(response.status_code, None, path)
+        raise not_json_error(response, path)
     if response.status_code == 200 and payload.get("code") == 0:
         data = payload.get("data")
         return data if isinstance(data, dict) else {}
     raise api_error(response.status_code, payload, path, response.headers.get("Retry-After"))
+
+
+def not_json_error(response: requests.Response, path: str) -> ChannelError:
+    status = response.status_code
+    body = response.content.lstrip()[:64].lower()
+    kind = response.headers.get("Content-Type", "").lower()
+    if "html" in kind or body.startswith((b"<!doctype", b"<html", b"<")):
+        shape = "an HTML page (a gateway's error page?)"
+    elif not body:
+        shape = "an empty body"
+    else:
+        shape = "a body that is not valid JSON (cut short?)"
+    args = (
+        CHANNEL,
+        "not_json",
+        f"{path} answered HTTP {status} with {shape}, not TikTok's JSON",
+        None,
+        status,
+    )
+    if status >= 500 or status == 429:
+        return ChannelUnavailable(*args)
+    if status == 200:
+        return InconsistentAnswer(*args)
+    return ChannelError(
+        *args, hint="TikTok's gateway refused the call; check the base URL and try again later"
+    )
 
 
 class TikTokClient:
@@ -208,8 +242,9 @@ class TikTokClient:
         query: Mapping[str, Any] | None = None,
         *,
         safe_to_repeat: bool = False,
+        check: AnswerCheck | None = None,
     ) -> dict[str, Any]:
-        return self.call("POST", path, query=query, body=body, safe_to_repeat=safe_to_repeat)
+        return self.call("POST", path, query=query, body=body, safe_to_repeat=safe_to_repeat, check=check)
 
     def call(
         self,
@@ -219,14 +254,24 @@ class TikTokClient:
         query: Mapping[str, Any] | None = None,
         body: Mapping[str, Any] | None = None,
         safe_to_repeat: bool,
+        check: AnswerCheck | None = None,
     ) -> dict[str, Any]:
-        """One API call: refreshes once on an expired token, waits out rate limits, raises core errors."""
+        """One API call: refreshes once on an expired token, waits out rate limits, asks a safe call again
+        after an inconsistent answer (a few times), raises core errors. One deadline and one rate-limit
+        bound (the HTTP client's) cover all of it."""
+        http = self.ctx.http
+        budget = http.budget()
         token = self.ctx.access_token()
         refreshed = False
         waits = 0
+        inconsistent = 0
+        encoded = encode_body(body)
         while True:
             try:
-                return self._send(method, path, query or {}, encode_body(body), token, safe_to_repeat)
+                data = self._send(method, path, query or {}, encoded, token, safe_to_repeat, budget)
+                if check is not None:
+                    check(data)
+                return data
             except AccessTokenExpired:
                 if refreshed:
                     raise
@@ -234,14 +279,37 @@ class TikTokClient:
                 token = self.ctx.refresh_access_token(token)
                 refreshed = True
             except RateLimited as exc:
-                # The HTTP layer already backed off; a long burst still gets a few more, slower tries.
+                # The HTTP layer already backed off; a long burst still gets a few more, slower tries,
+                # within the same bound on waiting (which raises when it is spent).
                 waits += 1
-                if waits > self.max_rate_limit_waits:
+                if waits > self.max_rate_limit_waits or exc.code == RATE_LIMIT_WAIT_SPENT:
+                    raise  # too many, or the HTTP layer's own verdict: its bound is spent
+                delay = min(exc.retry_after or 0.5 * 2**waits * random.uniform(0.5, 1), 30)
+                http.spend_rate_limit_wait(budget, delay, exc.retry_after, f"{method} {path}")
+                http.pause(delay)
+            except InconsistentAnswer as exc:
+                if not safe_to_repeat:
+                    raise _maybe_applied(exc) from None
+                inconsistent += 1
+                if inconsistent > INCONSISTENT_RETRIES:
                     raise
-                self.ctx.http.pause(min(exc.retry_after or 0.5 * 2**waits * random.uniform(0.5, 1), 30))
+                delay = 0.2 * 2**inconsistent * random.uniform(0.5, 1)
+                if delay >= budget.remaining():
+                    raise
+                log.warning(
+                    "%s (asking again, %d of %d)", exc.channel_message, inconsistent, INCONSISTENT_RETRIES
+                )
+                http.pause(delay)
 
     def _send(
-        self, method: str, path: str, query: Mapping[str, Any], body: bytes, token: str, safe_to_repeat: bool
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, Any],
+        body: bytes,
+        token: str,
+        safe_to_repeat: bool,
+        budget: CallBudget,
     ) -> dict[str, Any]:
         scoped = not path.startswith(UNSCOPED_PREFIXES)
         cipher = self.shop_cipher if scoped else None
@@ -257,7 +325,7 @@ class TikTokClient:
             headers = {"Content-Type": JSON, "x-tts-access-token": token, "Accept": JSON}
             return requests.Request(method, url, params=params, data=body or None, headers=headers)
 
-        response = self.ctx.http.send(prepare, safe_to_repeat=safe_to_repeat)
+        response = self.ctx.http.send(prepare, safe_to_repeat=safe_to_repeat, budget=budget)
         return parse_envelope(response, path)
 
     # --- token host (unsigned; the app secret travels in the query) ---------------------------------------
@@ -274,17 +342,31 @@ class TikTokClient:
         response = self.ctx.http.send(prepare, safe_to_repeat=False)
         try:
             return parse_envelope(response, f"/api/v2/token/{resource}")
+        except InconsistentAnswer as exc:
+            raise _maybe_applied(exc) from None
         except ChannelError as exc:
             if isinstance(exc.code, int) and exc.code in REFRESH_TOKEN_DEAD:
-                reason = (
-                    "the refresh token expired"
-                    if exc.code == 36004001
-                    else "TikTok has no record of the authorization (revoked)"
-                )
-                raise ReauthorizationRequired(
-                    self.ctx.integration_id or "(new)", f"{reason} (TikTok {exc.code})", code=exc.code
-                ) from None
+                integration = self.ctx.integration_id or "(new)"
+                if exc.code == 36004001:
+                    reason = f"the refresh token expired (TikTok {exc.code})"
+                    raise ReauthorizationRequired(integration, reason, code=exc.code) from None
+                # Unknown to TikTok: revoked, or rotated away by a refresh whose answer never arrived.
+                reason = f"TikTok has no record of the authorization (revoked) (TikTok {exc.code})"
+                raise RefreshTokenRejected(integration, reason, code=exc.code) from None
             raise
+
+
+def _maybe_applied(exc: InconsistentAnswer) -> InconsistentAnswer:
+    """The same error for a call that must not be repeated: its text says it may have been applied."""
+    return InconsistentAnswer(
+        CHANNEL,
+        exc.code,
+        exc.channel_message,
+        exc.request_id,
+        exc.http_status,
+        hint="the answer could not be read, so the call may or may not have been applied: "
+        "check on TikTok before sending it again",
+    )
 
 
 def _query_value(value: Any) -> str:

@@ -34,14 +34,34 @@ def authorization_url(ctx: ConnectorContext, state: str) -> str:
     return f"{client.endpoints.auth_base}/oauth/authorize?{urlencode({'app_key': app_key, 'state': state})}"
 
 
+def clean_token(value: Any, field: str) -> str | None:
+    """A token from TikTok's answer, surrounding whitespace stripped; one that still holds whitespace or a
+    control character is refused naming the field, never the value (it would go into an HTTP header)."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ConnectorError(
+            f"TikTok's token answer: {field} is a {type(value).__name__}, not text; connect again"
+        )
+    token = value.strip()
+    if not token or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in token):
+        raise ConnectorError(
+            f"TikTok's token answer: {field} holds whitespace or a control character (not shown); "
+            "nothing was stored, connect again"
+        )
+    return token
+
+
 def token_set(data: Mapping[str, Any], callback_params: Mapping[str, str] | None = None) -> TokenSet:
     """A TokenSet from a token get/refresh `data` object."""
     try:
-        access = str(data["access_token"])
+        access = clean_token(data["access_token"], "access_token")
         access_expires = from_unix(data["access_token_expire_in"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
         raise ConnectorError("TikTok's token answer lacks access_token or access_token_expire_in") from None
-    refresh = data.get("refresh_token")
+    if access is None:
+        raise ConnectorError("TikTok's token answer lacks access_token or access_token_expire_in")
+    refresh = clean_token(data.get("refresh_token"), "refresh_token")
     refresh_expires = data.get("refresh_token_expire_in")
     extra = {k: data[k] for k in TOKEN_FACTS if k in data}
     extra.update({k: v for k, v in (callback_params or {}).items() if k in CALLBACK_FACTS})

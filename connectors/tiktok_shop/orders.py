@@ -1,22 +1,39 @@
-"""Order import: search by update-time window, 100 a page, oldest update first; detail by id, 50 at a time."""
+"""Order import: search by update-time window, 100 a page, oldest update first; detail by id, 50 at a time.
+
+A page is believed only when it is consistent with itself and with the run so far (`PageCheck`): `data`
+with an `orders` list, a `next_page_token` never seen before in the run, no more orders than `total_count`,
+and no last page while fewer than `total_count` orders were seen. Anything else is `InconsistentAnswer`:
+the client asks for the same page again a few times, then the error ends the run, so the core never moves
+the watermark past orders it did not get. An order seen twice in one run with the same `update_time` is
+emitted once.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
 
 from connector_core import ConnectorContext, Order, OrderPage, OrderProblem, OrderWindow
 from connector_core.clock import to_unix
-from connector_core.errors import ChannelError, ChannelUnavailable, RateLimited
+from connector_core.errors import (
+    ChannelError,
+    ChannelUnavailable,
+    InconsistentAnswer,
+    RateLimited,
+    ResponseTooLarge,
+)
 
-from .client import TOKEN_REJECTED, TikTokClient
+from .client import CHANNEL, TOKEN_REJECTED, TikTokClient
 from .order_mapping import map_or_report
 
 log = logging.getLogger("connectors.tiktok_shop.orders")
 
 PAGE_SIZE = 100
 DETAIL_BATCH = 50
+MAX_PAGES = 20_000
+"""Pages one run may take without a total to bound it (2 million orders in one window)."""
 
 
 def _mapper(ctx: ConnectorContext) -> Any:
@@ -47,35 +64,128 @@ def map_page(
     return OrderPage(orders=orders, problems=problems, resume=resume, total=total, left_out=left_out)
 
 
+@dataclass
+class PageCheck:
+    """What one import run has seen, to judge whether the next page can be believed."""
+
+    path: str
+    resumed: bool
+    """The run started from a saved page token: the orders of earlier pages were counted by another run."""
+    seen: int = 0
+    pages: int = 0
+    tokens: set[str] = field(default_factory=set)
+    emitted: set[tuple[str, str]] = field(default_factory=set)
+
+    def __call__(self, data: dict[str, Any]) -> None:
+        """Raise `InconsistentAnswer` when `data` cannot be the next page of this run (nothing is changed)."""
+        orders = data.get("orders")
+        total = data.get("total_count")
+        total = total if isinstance(total, int) and not isinstance(total, bool) and total >= 0 else None
+        if orders is None and total == 0 and not data.get("next_page_token"):
+            return  # an empty window
+        if not isinstance(orders, list):
+            self._fail(
+                "answered code 0 (success) without data.orders"
+                if orders is None
+                else "data.orders is not a list"
+            )
+        token = data.get("next_page_token") or None
+        if token is not None and not isinstance(token, str):
+            self._fail(f"next_page_token is a {type(token).__name__}, not text")
+        if token is not None and token in self.tokens:
+            self._fail(f"repeated next_page_token {token[:12]!r} after {self.pages + 1} pages")
+        seen = self.seen + len(orders)
+        if total is not None and seen > total:
+            self._fail(f"{seen} orders so far but total_count says {total}")
+        if token is None and total is not None and seen < total and not self.resumed:
+            self._fail(f"a page without next_page_token after {seen} of total_count {total} orders")
+        if token is not None and not orders and (total is None or seen < total):
+            self._fail("an empty page with a next_page_token")
+        if self.pages + 1 > (MAX_PAGES if total is None else total // PAGE_SIZE + 3):
+            self._fail(f"page {self.pages + 1} for total_count {total}: far more pages than orders")
+
+    def accept(self, data: dict[str, Any]) -> tuple[list[Any], str | None, int | None]:
+        """Record a checked page; its raw orders not yet emitted in this run (one per id and version)."""
+        orders: list[Any] = data.get("orders") or []
+        # An empty page can only pass the check once every order was seen: it ends the run, token or not.
+        token = (data.get("next_page_token") or None) if orders else None
+        if token is not None:
+            self.tokens.add(token)
+        self.seen += len(orders)
+        self.pages += 1
+        fresh = []
+        for raw in orders:
+            key = (str(raw.get("id")), str(raw.get("update_time"))) if isinstance(raw, Mapping) else None
+            if key is not None and key in self.emitted:
+                log.info("order %s seen twice in one import (same update_time): emitted once", key[0])
+                continue
+            if key is not None:
+                self.emitted.add(key)
+            fresh.append(raw)
+        total = data.get("total_count")
+        return fresh, token, total if isinstance(total, int) else None
+
+    def _fail(self, what: str) -> NoReturn:
+        raise InconsistentAnswer(CHANNEL, "inconsistent_page", f"{self.path}: {what}", http_status=200)
+
+
 def fetch_orders(ctx: ConnectorContext, window: OrderWindow, resume: str | None) -> Iterator[OrderPage]:
-    """Every page of the window; a stale resume token restarts the window rather than fail for ever."""
+    """Every page of the window; a stale resume token restarts the window rather than fail for ever.
+
+    The resume value handed to the core is `"{orders seen}|{TikTok's page token}"`, so a resumed run still
+    knows how many orders the window's earlier pages held (a bare token, saved by an older version, is
+    taken as is, without that count)."""
     client = TikTokClient(ctx)
     path = client.path("order", "orders/search")
     body = {"update_time_ge": to_unix(window.since), "update_time_lt": to_unix(window.until)}
-    token = resume
+    seen_before, token = _split_resume(resume)
+    check = PageCheck(path, resumed=resume is not None and seen_before is None, seen=seen_before or 0)
+    first = True
     while True:
         query: dict[str, Any] = {"page_size": PAGE_SIZE, "sort_field": "update_time", "sort_order": "ASC"}
         if token:
             query["page_token"] = token
         try:
-            data = client.post(path, body, query, safe_to_repeat=True)
+            data = client.post(path, body, query, safe_to_repeat=True, check=check)
+        except InconsistentAnswer as exc:
+            # Orders updated since the saved position left the window, so the saved count may no longer add
+            # up: a resumed run that meets an inconsistency starts the window over once, or it would fail
+            # the same way on every later run. A fresh run that meets one reports it.
+            if resume is None:
+                raise
+            log.warning("%s; restarting the window from its start", exc.channel_message)
+            token = resume = None
+            check = PageCheck(path, resumed=False, emitted=check.emitted)
+            continue
         except ChannelError as exc:
-            if token != resume or resume is None or not _may_be_stale_token(exc):
+            if not first or resume is None or not _may_be_stale_token(exc):
                 raise
             log.warning("resume token refused (%s); restarting the window from its start", exc.code)
             token = resume = None
+            check = PageCheck(path, resumed=False)
             continue
-        next_token = data.get("next_page_token") or None
-        raw_orders = data.get("orders") or []
-        yield map_page(ctx, raw_orders, next_token, data.get("total_count"))
-        if not next_token or not raw_orders:
+        first = False
+        raw_orders, next_token, total = check.accept(data)
+        page_resume = f"{check.seen}|{next_token}" if next_token else None
+        yield map_page(ctx, raw_orders, page_resume, total)
+        if not next_token:
             return
         token = next_token
 
 
+def _split_resume(resume: str | None) -> tuple[int | None, str | None]:
+    """(orders seen before, page token) from a resume value; (None, token) for a bare token."""
+    if not resume:
+        return None, None
+    count, bar, token = resume.partition("|")
+    if bar and count.isdigit() and token:
+        return int(count), token
+    return None, resume
+
+
 def _may_be_stale_token(exc: ChannelError) -> bool:
     # Auth, rate-limit and outage errors are not about the token; anything else on a resumed first call may be.
-    if isinstance(exc, (RateLimited, ChannelUnavailable)):
+    if isinstance(exc, (RateLimited, ChannelUnavailable, InconsistentAnswer, ResponseTooLarge)):
         return False
     return not (isinstance(exc.code, int) and exc.code in TOKEN_REJECTED)
 

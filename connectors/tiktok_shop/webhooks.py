@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from connector_core import ConnectorContext, WebhookEvent, WebhookKind
@@ -40,11 +41,15 @@ def signature(app_key: str, app_secret: str, body: bytes) -> str:
 
 
 def verify(app_key: str, app_secret: str, body: bytes, authorization_header: str | None) -> bool:
-    """True when the header is the signature of exactly these bytes (compared in constant time)."""
-    if not authorization_header:
+    """True when the header is the signature of exactly these bytes (compared in constant time). A header
+    that is not plain ASCII text (anything a forger might send) simply does not verify."""
+    if not authorization_header or not isinstance(authorization_header, str):
+        return False
+    presented = authorization_header.strip().lower()
+    if not presented.isascii():
         return False
     expected = signature(app_key, app_secret, body)
-    return hmac.compare_digest(expected, authorization_header.strip().lower())
+    return hmac.compare_digest(expected.encode("ascii"), presented.encode("ascii"))
 
 
 def verify_delivery(ctx: ConnectorContext, headers: Mapping[str, str], body: bytes) -> bool:
@@ -53,41 +58,82 @@ def verify_delivery(ctx: ConnectorContext, headers: Mapping[str, str], body: byt
     return verify(app_key, app_secret, body, headers.get("authorization"))
 
 
+def _reject(field: str, problem: str) -> InvalidInput:
+    return InvalidInput("TikTok webhook", [FieldError(field, problem)])
+
+
+def _unix_time(value: Any, field: str) -> datetime:
+    """A Unix time in seconds (a number, or digits as text), else a rejection naming the field."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _reject(field, f"is not a Unix time in seconds (got {type(value).__name__})")
+    try:
+        return from_unix(value)
+    except (OverflowError, OSError, ValueError):
+        raise _reject(field, "is not a Unix time in seconds (out of range)") from None
+
+
+def _identifier(value: Any, field: str) -> str:
+    """An id TikTok sends as text or as a number, as text; anything else is a rejection naming the field."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
+        raise _reject(
+            field, "is missing" if value in (None, "") else f"is not an id (got {type(value).__name__})"
+        )
+    return str(value).strip()
+
+
 def parse(body: bytes, map_status: Any = None) -> list[WebhookEvent]:
-    """One typed event from a delivery body; an unknown type becomes an OTHER event, not an error."""
+    """One typed event from a delivery body; an unknown type becomes an OTHER event, not an error. A delivery
+    whose fields are malformed (data not an object, no shop, no time) raises `InvalidInput` naming the field:
+    every event carries the shop it is about (`account_id`) and when it happened (`occurred_at`)."""
     try:
         payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidInput("TikTok webhook", [FieldError("body", "is not JSON")]) from None
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise _reject("body", "is not JSON") from None
     if not isinstance(payload, dict):
-        raise InvalidInput("TikTok webhook", [FieldError("body", "is not a JSON object")])
-    data: dict[str, Any] = payload.get("data") if isinstance(payload.get("data"), dict) else {}  # type: ignore[assignment]
+        raise _reject("body", "is not a JSON object")
+    raw_data = payload.get("data", {})
+    if not isinstance(raw_data, dict):
+        raise _reject("data", f"is not an object (got {type(raw_data).__name__})")
+    data: dict[str, Any] = raw_data
+    occurred_at = _unix_time(payload.get("timestamp"), "timestamp")
+    account_id = _identifier(payload.get("shop_id"), "shop_id")
     raw_type = payload.get("type")
     known = EVENT_TYPES.get(raw_type) if isinstance(raw_type, int) else None
     name, kind = known or (str(raw_type), WebhookKind.OTHER)
+    order_id = _identifier(data["order_id"], "data.order_id") if data.get("order_id") is not None else None
     channel_status = data.get("order_status")
+    if channel_status is not None and not isinstance(channel_status, str):
+        raise _reject("data.order_status", f"is not text (got {type(channel_status).__name__})")
     status = None
     if channel_status:
-        status = (map_status(str(channel_status), data) if map_status else None) or DEFAULT_STATUS_MAP.get(
-            normalise(str(channel_status))
+        status = (map_status(channel_status, data) if map_status else None) or DEFAULT_STATUS_MAP.get(
+            normalise(channel_status)
         )
     expiry = data.get("expiration_time")
+    reauthorize_by = None
+    if kind is WebhookKind.AUTHORIZATION_EXPIRING and expiry is not None:
+        reauthorize_by = _unix_time(expiry, "data.expiration_time")
+    notification = payload.get("tts_notification_id")
     return [
         WebhookEvent(
-            id=str(payload.get("tts_notification_id") or hashlib.sha256(body).hexdigest()[:32]),
+            id=str(notification) if isinstance(notification, (str, int)) and notification else _digest(body),
             kind=kind,
             channel_type=name,
-            account_id=str(payload["shop_id"]) if payload.get("shop_id") else None,
-            occurred_at=from_unix(payload["timestamp"]) if payload.get("timestamp") else None,
-            order_id=str(data["order_id"]) if data.get("order_id") else None,
-            channel_status=str(channel_status) if channel_status else None,
+            account_id=account_id,
+            occurred_at=occurred_at,
+            order_id=order_id,
+            channel_status=channel_status or None,
             status=status,
-            reauthorize_by=from_unix(expiry)
-            if kind is WebhookKind.AUTHORIZATION_EXPIRING and expiry
-            else None,
+            reauthorize_by=reauthorize_by,
             payload=payload,
         )
     ]
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:32]
 
 
 def subscribe(ctx: ConnectorContext, address: str, event_type: str = "ORDER_STATUS_CHANGE") -> None:

@@ -96,7 +96,8 @@ def test_a_token_inside_the_margin_is_refreshed_and_the_new_refresh_token_stored
     assert stored is not None
     assert stored.tokens.refresh_token is not None
     assert stored.tokens.refresh_token.get_secret_value() == "refresh-new-1"
-    assert stored.version == 2
+    assert stored.version == 3  # saved, marked "refresh in flight", then the new tokens
+    assert "refresh_in_flight_since" not in stored.tokens.extra  # the answer arrived: the mark is gone
     assert manager.access_token() == "access-new-1"  # and the fresh one is not refreshed again
     assert len(refresher.seen) == 1
 

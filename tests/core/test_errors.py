@@ -8,22 +8,27 @@ import pytest
 
 from connector_core import (
     AccessTokenExpired,
+    CallDeadlineExceeded,
     CapabilityNotSupported,
     ChannelError,
     ChannelUnavailable,
     ConnectorError,
     ConnectorLoadError,
     FieldError,
+    InconsistentAnswer,
     InvalidInput,
     ItemRejected,
     OAuthStateError,
     PermissionDenied,
     RateLimited,
     ReauthorizationRequired,
+    RefreshTokenRejected,
+    ResponseTooLarge,
     ShipmentNotAllowed,
     SignatureInvalid,
     UnknownConnector,
     UnknownIntegration,
+    UnsafeHeader,
 )
 
 
@@ -45,6 +50,11 @@ from connector_core import (
         SignatureInvalid,
         UnknownConnector,
         UnknownIntegration,
+        CallDeadlineExceeded,
+        InconsistentAnswer,
+        RefreshTokenRejected,
+        ResponseTooLarge,
+        UnsafeHeader,
     ],
 )
 def test_every_error_is_a_connector_error(error_type: type[Exception]) -> None:
@@ -74,6 +84,9 @@ def test_a_channel_error_keeps_code_message_and_request_id() -> None:
         (PermissionDenied, "enable the API's scope package"),
         (ChannelUnavailable, "try again later"),
         (ItemRejected, "fix this item and send it again"),
+        (CallDeadlineExceeded, "try again later"),
+        (ResponseTooLarge, "nothing was taken from it"),
+        (InconsistentAnswer, "nothing was marked done, try again later"),
     ],
 )
 def test_each_channel_error_says_what_to_do(error_type: type[ChannelError], advice: str) -> None:
@@ -124,3 +137,25 @@ def test_load_and_lookup_errors_name_the_connector() -> None:
     assert str(UnknownConnector("x", [])).endswith("(loaded: none)")
     assert "'stock' capability" in str(CapabilityNotSupported("tiktok_shop", "stock"))
     assert UnknownIntegration("i-1").integration_id == "i-1"
+
+
+def test_an_error_built_from_a_secret_bearing_text_never_holds_the_secret() -> None:
+    error = ConnectorError("call failed: GET https://api.example/x?access_token=tok-0123456789&page=2")
+
+    assert "tok-0123456789" not in str(error)
+    assert "page=2" in str(error)
+
+
+def test_a_retryable_inconsistent_answer_is_a_channel_error_with_its_endpoint() -> None:
+    error = InconsistentAnswer(
+        "Shop", "inconsistent_page", "/orders/search: repeated next_page_token", http_status=200
+    )
+
+    assert isinstance(error, ChannelError)
+    assert "/orders/search: repeated next_page_token" in str(error) and "(HTTP 200)" in str(error)
+
+
+def test_an_unsafe_header_names_the_header_only() -> None:
+    error = UnsafeHeader("Shop", "x-token")
+
+    assert "'x-token'" in str(error) and "value is not shown" in str(error)

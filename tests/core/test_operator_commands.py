@@ -315,8 +315,9 @@ def test_progress_without_a_total_counts() -> None:
     assert stream.getvalue().splitlines()[-1].startswith("orders 3 (")
 
 
-def test_the_callback_server_hands_over_the_first_callback() -> None:
+def test_the_callback_server_hands_over_the_callback_with_the_expected_state() -> None:
     with CallbackServer("/tiktok/auth/callback") as server:
+        server.expect("s1")
         assert server.redirect_uri.startswith("http://127.0.0.1:")
         with pytest.raises(urllib.error.HTTPError) as wrong_path:
             urllib.request.urlopen(server.redirect_uri.replace("/tiktok/auth/callback", "/other"))  # noqa: S310
@@ -329,11 +330,36 @@ def test_the_callback_server_hands_over_the_first_callback() -> None:
 
 
 def test_the_callback_server_reports_a_denied_consent() -> None:
-    with CallbackServer() as server:
+    with CallbackServer(state="s2") as server:
         with pytest.raises(urllib.error.HTTPError) as denied:
-            urllib.request.urlopen(f"{server.redirect_uri}?error=access_denied")  # noqa: S310
+            urllib.request.urlopen(f"{server.redirect_uri}?error=access_denied&state=s2")  # noqa: S310
         assert denied.value.code == 400
-        assert server.wait(timeout=5) == {"error": "access_denied"}
+        assert server.wait(timeout=5) == {"error": "access_denied", "state": "s2"}
+
+
+@pytest.mark.parametrize(
+    "forged", ["?code=forged", "?code=forged&state=", "?code=forged&state=other", "?error=x"]
+)
+def test_a_forged_callback_is_turned_away_and_the_real_one_still_completes(forged: str) -> None:
+    with CallbackServer(state="the-real-state") as server:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(server.redirect_uri + forged)  # noqa: S310
+        assert refused.value.code == 400
+        assert b"not the one this terminal is waiting for" in refused.value.read()
+
+        with urllib.request.urlopen(f"{server.redirect_uri}?code=real&state=the-real-state") as page:  # noqa: S310
+            assert b"Connected" in page.read()
+
+        assert server.wait(timeout=5)["code"] == "real"
+        assert server.refused == 1
+
+
+def test_a_server_not_told_its_state_completes_nothing() -> None:
+    with CallbackServer() as server:
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{server.redirect_uri}?code=abc&state=s1")  # noqa: S310
+        with pytest.raises(ConnectorError, match="1 request"):
+            server.wait(timeout=0.05)
 
 
 def test_the_callback_server_gives_up_after_its_timeout() -> None:

@@ -50,14 +50,33 @@ def test_a_url_without_a_query_is_unchanged() -> None:
 
 
 def test_a_mapping_loses_its_secret_keys_whatever_their_case() -> None:
-    headers = {"Authorization": "Bearer x", "x-tts-access-token": "t", "Content-Type": "json"}
+    headers = {"Authorization": "Bearer x", "X-Channel-Token": "t", "Content-Type": "json"}
 
-    assert redact_mapping(headers) == {
+    assert redact_mapping(headers, extra=["x-channel-token"]) == {
         "Authorization": REDACTED,
-        "x-tts-access-token": REDACTED,
+        "X-Channel-Token": REDACTED,
         "Content-Type": "json",
     }
     assert redact_mapping({"shop_cipher": "c"}, extra=["shop_cipher"]) == {"shop_cipher": REDACTED}
+
+
+def test_the_core_names_no_channel_specific_header() -> None:
+    # TikTok's token header is the TikTok connector's business: its manifest lists it.
+    assert not is_secret_name("x-tts-access-token")
+    assert is_secret_name("x-tts-access-token", extra=["X-TTS-Access-Token"])
+
+
+def test_an_echoed_header_or_json_field_loses_its_secret_value() -> None:
+    register_secret_names(["x-channel-token"])
+    echoed = (
+        "bad request: headers X-Channel-Token: tok-echoed-1234, Authorization: Bearer abcdefgh; "
+        'body {"access_token": "tok-in-json-5678"}; code: is missing'
+    )
+
+    cleaned = scrub(echoed)
+
+    assert "tok-echoed-1234" not in cleaned and "abcdefgh" not in cleaned and "tok-in-json" not in cleaned
+    assert "code: is missing" in cleaned  # short ordinary words stay readable
 
 
 def test_secret_names() -> None:

@@ -8,10 +8,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from connector_core import ReauthorizationRequired, WebhookKind
-from connector_core.callback import CallbackServer
+from connector_core import ChannelUnavailable, ConnectorError, ReauthorizationRequired, WebhookKind
+from connector_core.callback import CallbackServer, state_of
 from connectors.tiktok_shop.client import CONSENT_US
 from connectors.tiktok_shop.devtools import emulator_form
+from connectors.tiktok_shop.oauth import token_set
 from connectors.tiktok_shop.webhooks import signature
 
 DAY = timedelta(days=1)
@@ -21,6 +22,7 @@ def test_consent_redirect_completes_connect_with_state_checked(make_world):
     with CallbackServer("/tiktok/auth/callback") as callback:
         world = make_world(orders=20, redirect_uri=callback.redirect_uri, auto_approve=True)
         url = world.integration.begin_connect(callback.redirect_uri)
+        callback.expect(state_of(url))
         assert urlsplit(url).path == "/open/authorize"
         assert parse_qs(urlsplit(url).query)["service_id"] == [world.emu.credentials["service_id"]]
         requests.get(url, timeout=10)
@@ -144,3 +146,46 @@ def test_check_connection_says_when_the_seller_must_reauthorize(make_world):
     check = world.integration.check_connection()
     assert not check.ok and check.needs_reauthorization
     assert "re-authorize" in check.message
+
+
+def test_a_refresh_whose_answer_was_lost_while_tiktok_rotates_says_so_instead_of_revoked(make_world):
+    world = make_world(orders=5, rotate_refresh_tokens=True)
+    held = world.integration.tokens.tokens().refresh_token.get_secret_value()
+    world.emu.clock.advance(int((7 * DAY).total_seconds()))
+    world.clock.advance(7 * DAY)
+    world.emu.faults.lose_answer(r"/api/v2/token/refresh$")
+
+    with pytest.raises(ChannelUnavailable, match="may or may not have been applied"):
+        world.integration.access_token()  # TikTok rotated the refresh token; its answer never came back
+    assert world.integration.tokens.tokens().refresh_token.get_secret_value() == held
+
+    with pytest.raises(ReauthorizationRequired) as raised:
+        world.integration.access_token()
+
+    message = str(raised.value)
+    assert "answer to the token refresh" in message and "lost" in message and "rotated" in message
+    assert "revoked" not in message
+    state = world.integration.reauthorization()
+    assert state.needs_reauthorization and "lost" in (state.reason or "")
+
+
+def test_a_revoked_refresh_token_without_a_lost_answer_still_says_revoked(make_world):
+    world = make_world(orders=5, rotate_refresh_tokens=True)
+    world.emu.revoke_tokens()
+    world.emu.clock.advance(int((7 * DAY).total_seconds()))
+    world.clock.advance(7 * DAY)
+
+    with pytest.raises(ReauthorizationRequired, match="revoked"):
+        world.integration.access_token()
+
+
+def test_a_token_answer_ending_in_a_newline_is_stored_stripped(make_world):
+    world = make_world(orders=5)
+    data = world.emu.issue_tokens()
+
+    tokens = token_set({**data, "access_token": data["access_token"] + "\n"})
+
+    assert tokens.access_token.get_secret_value() == data["access_token"]
+    with pytest.raises(ConnectorError, match="control character") as raised:
+        token_set({**data, "access_token": data["access_token"][:8] + "\r\n" + data["access_token"][8:]})
+    assert data["access_token"][:8] not in str(raised.value)

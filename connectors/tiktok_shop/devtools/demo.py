@@ -29,7 +29,7 @@ from connector_core import (
     SQLiteStore,
     StockLevel,
 )
-from connector_core.callback import CallbackServer
+from connector_core.callback import CallbackServer, state_of
 from connector_core.home import default_home, private_store_file, resolve_home
 from connector_core.progress import Progress
 from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
@@ -79,6 +79,7 @@ class Demo:
     def connect(self, callback: CallbackServer) -> None:
         heading("2. Connect (OAuth): consent page -> callback -> state check -> code exchange -> shops")
         url = self.live.begin_connect(callback.redirect_uri)
+        callback.expect(state_of(url))
         print(f"  authorization URL: {url.split('state=')[0]}state=<single-use>")
         requests.get(url, timeout=10)  # the seller's browser: the consent page approves and redirects
         params = callback.wait(10)
