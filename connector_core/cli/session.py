@@ -61,7 +61,11 @@ def check_store_file(path: Path) -> None:
             f"the store {path} is damaged (its header is not valid): restore it from a backup, or pass "
             "--home with another folder"
         )
-    if count_is_valid and size < page_size * page_count:
+    # A checkpoint cut short by a crash may leave the file shorter than its header says while the WAL still
+    # holds the pages; SQLite recovers that, so a file with a non-empty WAL beside it is left to SQLite.
+    wal = path.with_name(path.name + "-wal")
+    recovering = wal.exists() and wal.stat().st_size > 0
+    if count_is_valid and not recovering and size < page_size * page_count:
         raise StoreUnreadable(
             f"the store {path} is truncated ({size} of {page_size * page_count} bytes): restore it from a "
             "backup, or pass --home with another folder"
