@@ -39,17 +39,33 @@ def connect_command(redirect_uri: str | None) -> str:
 
 
 def print_connect_steps(emulator: Any, out: TextIO) -> None:
-    """After the emulator's own description: the exact commands that point the connector at it."""
+    """After the emulator's own description: the exact commands that take the connector from nothing to
+    pulled orders, pushed stock and a confirmed shipment against it (GB shop; Royal Mail is one of its
+    carriers, and its tracking numbers look like RM123456789GB)."""
     from .emulator_form import emulator_form
 
     form = json.dumps(emulator_form(emulator), separators=(",", ":"))
+    gb = next((s for s in emulator.shops if s["region"] == "GB"), emulator.shops[0])
+    sku = emulator.seller_skus(shop_cipher=gb["cipher"])[0]
+    awaiting = emulator.order_ids(
+        status="AWAITING_SHIPMENT", shop_cipher=gb["cipher"], shipping_type="SELLER"
+    )
     lines = [
-        "Use it with the TikTok Shop connector (in another terminal):",
+        "Use it with the TikTok Shop connector, in another terminal (ID: printed by `integrations add`):",
         f"  echo {shlex.quote(form)} > emulator-creds.json",
         "  channel-connectors integrations add tiktok_shop --file emulator-creds.json",
-        f"  {connect_command(emulator.config.redirect_uri)}    # ID: printed by the line above",
-        "  then open the printed URL in a browser and approve (or add --auto-approve to this command)",
+        f"  {connect_command(emulator.config.redirect_uri)}    # open the printed URL and approve",
+        "  echo '{\"stock_sync\": true}' > settings.json",
+        f"  channel-connectors integrations update ID --shop {gb['id']} --settings settings.json",
+        "  channel-connectors pull-orders ID --since 2000-01-01 --output orders.jsonl",
+        f"  printf 'sku,quantity\\n{sku},5\\n' > stock.csv",
+        "  channel-connectors push-stock ID stock.csv",
     ]
+    if awaiting:
+        lines.append(
+            f"  channel-connectors confirm-shipment ID --order {awaiting[0]} --tracking RM123456789GB "
+            "--carrier 'Royal Mail'"
+        )
     out.write("\n".join(lines) + "\n")
 
 
