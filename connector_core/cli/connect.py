@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import sys
 from typing import Any
 
 from ..callback import CallbackServer, state_of
@@ -47,12 +48,15 @@ def cmd_connect(args: argparse.Namespace) -> int:
         with _callback_server(path, args.port, integration.id) as server:
             url = integration.begin_connect(server.redirect_uri)
             server.expect(state_of(url))  # any other callback (forged, another integration's) is turned away
-            print("Open this URL in the browser where the seller is signed in, and approve:")
-            print(f"  {url}")
+            # With --json, stdout carries only the JSON document: the instructions go to stderr.
+            say = sys.stderr if args.json else sys.stdout
+            print("Open this URL in the browser where the seller is signed in, and approve:", file=say)
+            print(f"  {url}", file=say)
             print(
                 f"Waiting up to {args.timeout:.0f} s for the redirect to {server.redirect_uri} (it must be the "
                 "app's registered redirect URL). Ctrl-C stops; if the page shows a code instead, "
                 f"run `{with_code}`.",
+                file=say,
                 flush=True,
             )
             try:

@@ -30,7 +30,7 @@ from connector_core import (
     StockLevel,
 )
 from connector_core.callback import CallbackServer, state_of
-from connector_core.home import default_home, private_store_file, resolve_home
+from connector_core.home import private_store_file, resolve_home
 from connector_core.progress import Progress
 from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
@@ -224,8 +224,12 @@ class Demo:
 
 def run(args: argparse.Namespace) -> int:
     # The demo creates its store: a --home that does not exist yet is made (owner-only), never refused.
-    named = args.home if args.home else str(default_home() / f"demo-{datetime.now():%Y%m%d-%H%M%S}")
-    home = resolve_home(named, create=True)
+    if args.home:
+        home = resolve_home(args.home, create=True)
+    else:  # the data home first, so it too is created owner-only, then this run's folder inside it
+        home = resolve_home(
+            str(resolve_home(None, create=True) / f"demo-{datetime.now():%Y%m%d-%H%M%S}"), create=True
+        )
     store_file = private_store_file(home)
     print(f"TikTok Shop connector demo: emulator on 127.0.0.1, store in {store_file}")
     clock = OffsetClock()
