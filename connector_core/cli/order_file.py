@@ -101,9 +101,12 @@ class OrderFile:
                 view = view[os.write(self._handle, view) :]
             if self._regular:
                 os.fsync(self._handle)
-        except OSError as exc:
+        except BaseException as exc:
+            # Ctrl-C between two writes as much as a full disk: the page's lines go, whole, or not at all.
             if self._regular:
                 os.truncate(self._handle, start)
+            if not isinstance(exc, OSError):
+                raise
             raise InputError(
                 f"--output {self.path}: cannot write: {exc.strerror}: free some space (or choose another "
                 "file) and run the same command again; the orders not written are pulled again"

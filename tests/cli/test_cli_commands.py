@@ -5,6 +5,7 @@ emulator and `connect` meeting, every wait saying how to get out; plus the conve
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import re
@@ -296,3 +297,26 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
     assert not decorations_on(Tty()) and style("x", "red", Tty()) == "x"
     monkeypatch.delenv("NO_COLOR")
     assert style("x", "red", open(os.devnull, "w")) == "x"  # noqa: SIM115
+
+
+def test_the_bar_draws_only_on_a_terminal_and_counts_to_its_total(monkeypatch):
+    from connector_core.cli.output import ProgressBar
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("TERM", raising=False)
+    screen = Tty()
+    bar = ProgressBar("orders", stream=screen)
+    bar.advance(3, total=10)
+    bar.advance(7)
+    bar.finish()
+    assert "orders [" in screen.getvalue() and screen.getvalue().rstrip().split("\r")[-1].count("10/10") == 1
+
+    piped = io.StringIO()
+    quiet = ProgressBar("orders", stream=piped)
+    quiet.advance(5, total=5)
+    quiet.finish()
+    assert piped.getvalue() == ""

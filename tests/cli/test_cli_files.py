@@ -167,3 +167,26 @@ def test_the_file_is_created_owner_only(tmp_path: Path) -> None:
         out.write_page([_order("1", 100)])
 
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_ctrl_c_in_the_middle_of_a_page_leaves_whole_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "orders.jsonl"
+    real_write = os.write
+    calls = {"n": 0}
+
+    def interrupted(fd: int, data: bytes | memoryview) -> int:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return real_write(fd, bytes(data)[:50])
+        raise KeyboardInterrupt
+
+    with OrderFile(str(path)) as out:
+        out.write_page([_order("1", 100)])
+        monkeypatch.setattr(os, "write", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            out.write_page([_order("2", 100)])
+        monkeypatch.undo()
+
+    assert [i for i, _ in _ids(path)] == ["1"]
