@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import textwrap
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any, NoReturn
@@ -62,7 +63,8 @@ def add_command(
     parser: argparse.ArgumentParser = sub.add_parser(
         name,
         help=summary,
-        description=description or summary[:1].upper() + summary[1:] + ".",
+        # The formatter keeps text as written (for the examples), so the description is wrapped here.
+        description=textwrap.fill(description or summary[:1].upper() + summary[1:] + ".", 88),
         epilog=epilog,
         formatter_class=HelpFormatter,
         parents=list(parents),
