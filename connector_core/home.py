@@ -93,8 +93,14 @@ def make_private_folder(folder: Path) -> None:
 
 def private_store_file(folder: Path) -> Path:
     """The store file in `folder`, created empty and owner-only if absent so SQLite never creates it with the
-    umask's looser mode (SQLite gives its -wal and -shm files the database file's mode)."""
+    umask's looser mode (SQLite gives its -wal and -shm files the database file's mode); an existing one
+    readable by others is made owner-only."""
     path = folder / STORE_FILE
     with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    # A store made by an older version (or copied in) may be readable by others: the file is ours to tighten.
+    for side in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if side.stat().st_mode & 0o077:
+                os.chmod(side, FILE_MODE)
     return path

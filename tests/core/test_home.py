@@ -70,3 +70,14 @@ def test_an_existing_store_file_keeps_its_content(tmp_path: Path) -> None:
     (tmp_path / "store.sqlite3").write_bytes(b"data")
 
     assert private_store_file(tmp_path).read_bytes() == b"data"
+
+
+def test_an_existing_store_readable_by_others_is_made_owner_only(tmp_path: Path) -> None:
+    for name in ("store.sqlite3", "store.sqlite3-wal"):
+        (tmp_path / name).write_bytes(b"data")
+        (tmp_path / name).chmod(0o644)
+
+    private_store_file(tmp_path)
+
+    for name in ("store.sqlite3", "store.sqlite3-wal"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
