@@ -17,7 +17,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from connector_core import ConnectorHost, Integration, Integrations, SQLiteStore
+from connector_core import ConnectorHost, Integration, Integrations, SQLiteStore, Store
+from connector_core.store import open_store
 from connectors.tiktok_shop.devtools import emulator_form
 
 HERE = Path(__file__).resolve().parent
@@ -97,9 +98,15 @@ class EmulatorProcess:
         return since, datetime.now(timezone.utc) + timedelta(minutes=1)
 
 
-def create(emu: EmulatorProcess, store_path: Path) -> Integration:
-    """A new integration against the emulator, not yet authorized."""
-    integrations = Integrations(ConnectorHost().load(), SQLiteStore(store_path))
+def open_location(location: Path | str) -> Store:
+    """A store URL (sqlite:///..., postgresql://...) or the path of an SQLite file."""
+    text = str(location)
+    return open_store(text) if "://" in text else SQLiteStore(Path(text))
+
+
+def create(emu: EmulatorProcess, store_path: Path | str, store: Store | None = None) -> Integration:
+    """A new integration against the emulator, not yet authorized (in `store` if given)."""
+    integrations = Integrations(ConnectorHost().load(), store or open_location(store_path))
     record = integrations.create(
         CONNECTOR, emu.credentials_form(), {"stock_sync": True, "import_unpaid_orders": True}
     )
@@ -120,9 +127,9 @@ def connect(emu: EmulatorProcess, store_path: Path, region: str = "GB") -> Integ
     return authorize(emu, create(emu, store_path), region)
 
 
-def reopen(store_path: Path, integration_id: str) -> Integration:
+def reopen(store_path: Path | str, integration_id: str) -> Integration:
     """The same integration opened again (in another process, say): a fresh store connection and HTTP pool."""
-    return Integrations(ConnectorHost().load(), SQLiteStore(store_path)).open(integration_id)
+    return Integrations(ConnectorHost().load(), open_location(store_path)).open(integration_id)
 
 
 # --- figures ---------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from pathlib import Path
 from bench_memory import memory
 from bench_orders import mapping_cost, order_import, rate_limited_import
 from bench_stock import stock_sync
+from bench_store import store_benchmarks
 from bench_support import HERE, Result, machine
 from bench_tokens import token_refresh
 
@@ -42,10 +43,14 @@ class Sizes:
     rate_orders: int
     rate_rps: int
     rate_runs: int
+    store_token_processes: int
+    store_token_threads: int
+    store_lease_processes: int
+    store_orders: int
 
 
-FULL = Sizes(10_000, 1_000, 100_000, 1_000, 5, 250, 8, 4, 2_000, 10, 3)
-QUICK = Sizes(2_000, 1_000, 20_000, 200, 5, 50, 8, 4, 2_000, 10, 1)
+FULL = Sizes(10_000, 1_000, 100_000, 1_000, 5, 250, 8, 4, 2_000, 10, 3, 16, 4, 8, 5_000)
+QUICK = Sizes(2_000, 1_000, 20_000, 200, 5, 50, 8, 4, 2_000, 10, 1, 16, 4, 8, 1_000)
 
 
 def plan(sizes: Sizes, workdir: Path) -> list[tuple[str, Callable[[], list[Result]]]]:
@@ -64,6 +69,16 @@ def plan(sizes: Sizes, workdir: Path) -> list[tuple[str, Callable[[], list[Resul
         ),
         ("tokens", lambda: [token_refresh(sizes.token_processes, sizes.token_threads, workdir)]),
         ("rate", lambda: [rate_limited_import(sizes.rate_orders, sizes.rate_rps, sizes.rate_runs, workdir)]),
+        (
+            "store",
+            lambda: store_benchmarks(
+                sizes.store_token_processes,
+                sizes.store_token_threads,
+                sizes.store_lease_processes,
+                sizes.store_orders,
+                workdir,
+            ),
+        ),
     ]
 
 
@@ -92,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         "--json", type=Path, default=HERE / "results" / "latest.json", help="where to write JSON"
     )
     parser.add_argument(
-        "--only", nargs="+", metavar="NAME", help="run only these: import memory stock tokens rate"
+        "--only", nargs="+", metavar="NAME", help="run only these: import memory stock tokens rate store"
     )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL

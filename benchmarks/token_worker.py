@@ -1,6 +1,6 @@
 """One worker process of the token-refresh benchmark: THREADS threads calling TikTok through one integration.
 
-    token_worker.py STORE THREADS MARGIN_SECONDS ORDER_ID
+    token_worker.py STORE THREADS MARGIN_SECONDS ORDER_ID    (STORE: an SQLite path or a store URL)
 
 Loads the connector, prints "ready", then waits for one JSON line {"integration": id, "stop": unix time}
 on stdin; its threads share one opened integration and fetch an order until the stop time. Prints one
@@ -14,15 +14,16 @@ import sys
 import threading
 import time
 from datetime import timedelta
-from pathlib import Path
 
-from connector_core import ConnectorHost, Integrations, SQLiteStore
+from bench_support import open_location
+
+from connector_core import ConnectorHost, Integrations
 
 
 def main() -> int:
     store_path, threads, margin, order_id = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
     integrations = Integrations(
-        ConnectorHost().load(), SQLiteStore(Path(store_path)), token_margin=timedelta(seconds=margin)
+        ConnectorHost().load(), open_location(store_path), token_margin=timedelta(seconds=margin)
     )
     print("ready", flush=True)
     go = json.loads(sys.stdin.readline())

@@ -23,16 +23,16 @@ import logging
 import os
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from pydantic import SecretStr
 
 from .clock import Clock, SystemClock
 from .errors import ReauthorizationRequired, RefreshTokenRejected
 from .models import ReauthorizationState, TokenSet
-from .store import Store, StoredTokens
+from .store import LeaseRole, ReauthorizationRole, StoredTokens, TokenRole, lease_owner
 
 log = logging.getLogger("connector_core.auth")
 
@@ -55,12 +55,16 @@ def _thread_lock(integration_id: str) -> threading.Lock:
         return _thread_locks.setdefault(integration_id, threading.Lock())
 
 
+class TokenStore(TokenRole, ReauthorizationRole, LeaseRole, Protocol):
+    """The part of a store the token lifecycle uses."""
+
+
 class TokenManager:
     """Hands out a valid access token for one integration, refreshing it when needed."""
 
     def __init__(
         self,
-        store: Store,
+        store: TokenStore,
         integration_id: str,
         refresher: Refresher,
         *,
@@ -74,7 +78,14 @@ class TokenManager:
         self.margin = margin
         self.clock = clock or SystemClock()
         self.lock_wait = lock_wait
-        self._owner = f"{os.getpid()}-{uuid.uuid4().hex}"
+        self._owner_by_pid: tuple[int, str] | None = None
+
+    @property
+    def _owner(self) -> str:
+        # A forked child is another process: it must not inherit (and so share) the parent's lease owner.
+        if self._owner_by_pid is None or self._owner_by_pid[0] != os.getpid():
+            self._owner_by_pid = (os.getpid(), lease_owner())
+        return self._owner_by_pid[1]
 
     # --- reading --------------------------------------------------------------------------------------
 

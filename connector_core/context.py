@@ -17,7 +17,7 @@ from .credentials import Credentials
 from .errors import ReauthorizationRequired
 from .http import HttpClient
 from .models import Account, OrderStatus
-from .store import ShipmentRecord, Store
+from .store import CacheRole, Intent, IntentRole
 
 StatusMapper = Callable[[str, Mapping[str, Any]], OrderStatus | None]
 
@@ -25,7 +25,7 @@ StatusMapper = Callable[[str, Mapping[str, Any]], OrderStatus | None]
 class IntegrationCache:
     """A small key-value cache in the store, scoped to one integration (SKU maps, carrier lists, ...)."""
 
-    def __init__(self, store: Store | None, integration_id: str | None) -> None:
+    def __init__(self, store: CacheRole | None, integration_id: str | None) -> None:
         self._store = store
         self._integration_id = integration_id
         self._memory: dict[tuple[str, str], Any] = {}
@@ -52,6 +52,26 @@ class IntegrationCache:
             self._store.cache_clear(self._integration_id, namespace)
 
 
+SHIPMENT_INTENT = "shipment"
+"""The intent kind of a parcel confirmation; its key is f"{order_id}/{fingerprint}"."""
+
+
+class ShipmentHistory:
+    """The shipment intents of one integration and shop, read-only: what was confirmed, or is uncertain."""
+
+    def __init__(self, store: IntentRole | None, integration_id: str | None, account_id: str = "") -> None:
+        self._store = store
+        self._integration_id = integration_id
+        self._account_id = account_id
+
+    def for_order(self, order_id: str) -> list[Intent]:
+        if self._store is None or self._integration_id is None:
+            return []
+        return self._store.list_intents(
+            self._integration_id, account_id=self._account_id, kind=SHIPMENT_INTENT, key_prefix=f"{order_id}/"
+        )
+
+
 @dataclass
 class ConnectorContext:
     """The integration a hook call is about, and the services the core lends the connector for it."""
@@ -67,7 +87,7 @@ class ConnectorContext:
     accounts: list[Account] = field(default_factory=list)
     cache: IntegrationCache = field(default_factory=lambda: IntegrationCache(None, None))
     tokens: TokenManager | None = None
-    store: Store | None = None
+    shipments: ShipmentHistory = field(default_factory=lambda: ShipmentHistory(None, None))
     status_mapper: StatusMapper | None = None
 
     def access_token(self) -> str:
@@ -88,7 +108,6 @@ class ConnectorContext:
             return None
         return self.status_mapper(channel_status, channel_order)
 
-    def previous_shipments(self, order_id: str) -> list[ShipmentRecord]:
-        if self.store is None or self.integration_id is None:
-            return []
-        return self.store.shipments_for(self.integration_id, order_id)
+    def previous_shipments(self, order_id: str) -> list[Intent]:
+        """The order's shipment intents (done, refused or uncertain), oldest first."""
+        return self.shipments.for_order(order_id)

@@ -222,3 +222,19 @@ class ItemRejected(ChannelError):
 
 class ShipmentNotAllowed(ConnectorError):
     """A shipment confirmation the channel will not take for this order (e.g. channel-arranged shipping)."""
+
+
+class LabelNotAllowed(ConnectorError):
+    """The channel will not label this order or these boxes as asked; the text names the rule and what to do."""
+
+
+class LabelRefused(ConnectorError):
+    """The channel answered and refused one box's label (nothing was bought); the text says what to change."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+class LabelVoidUnsupported(ConnectorError):
+    """The channel cannot void a label through its API; the text says where the seller does it instead."""

@@ -31,12 +31,16 @@ from .models import (
     Account,
     Capability,
     ConnectionCheck,
+    HandoverChoice,
+    Label,
+    LabelParcel,
     Manifest,
     OrderPage,
     OrderStatus,
     OrderWindow,
     Shipment,
     ShipmentReport,
+    ShippingService,
     StockLevel,
     StockReport,
     TokenSet,
@@ -168,6 +172,42 @@ class Connector:
         self._require(Capability.SHIPMENTS)
         result: ShipmentReport = self._first("confirm_shipment", ctx=ctx, shipment=shipment)
         return result
+
+    def shipping_services(self, ctx: ConnectorContext, parcel: LabelParcel) -> list[ShippingService]:
+        self._require(Capability.LABELS)
+        return list(self._first("shipping_services", ctx=ctx, parcel=parcel))
+
+    def split_parcels(
+        self, ctx: ConnectorContext, order_id: str, parcels: Sequence[LabelParcel]
+    ) -> list[LabelParcel]:
+        self._require(Capability.LABELS)
+        return list(self._first("split_parcels", ctx=ctx, order_id=order_id, parcels=list(parcels)))
+
+    def create_label(
+        self,
+        ctx: ConnectorContext,
+        parcel: LabelParcel,
+        service_id: str | None = None,
+        handover: HandoverChoice | None = None,
+    ) -> Label:
+        self._require(Capability.LABELS)
+        result: Label = self._first(
+            "create_label", ctx=ctx, parcel=parcel, service_id=service_id, handover=handover
+        )
+        return result
+
+    def fetch_label(self, ctx: ConnectorContext, package_id: str) -> Label:
+        self._require(Capability.LABELS)
+        result: Label = self._first("fetch_label", ctx=ctx, package_id=package_id)
+        return result
+
+    def handover_choices(self, ctx: ConnectorContext, parcel: LabelParcel) -> list[HandoverChoice]:
+        self._require(Capability.LABELS)
+        return list(self._first("handover_choices", ctx=ctx, parcel=parcel))
+
+    def void_label(self, ctx: ConnectorContext, package_id: str) -> bool:
+        self._require(Capability.LABELS)
+        return bool(self._first("void_label", ctx=ctx, package_id=package_id))
 
     def verify_webhook(self, ctx: ConnectorContext, headers: Mapping[str, str], body: bytes) -> bool:
         self._require(Capability.WEBHOOKS)

@@ -23,13 +23,18 @@ from pydantic import SecretStr
 from . import forms
 from .auth import DEFAULT_MARGIN, TokenManager
 from .clock import Clock, SystemClock
-from .context import ConnectorContext, IntegrationCache, StatusMapper
+from .context import SHIPMENT_INTENT, ConnectorContext, IntegrationCache, ShipmentHistory, StatusMapper
 from .errors import ConnectorError, FieldError, InvalidInput, ReauthorizationRequired
+from .flows import labels as labels_flow
 from .host import Connector, ConnectorHost
 from .http import HttpClient
 from .models import (
     Account,
     ConnectionCheck,
+    HandoverChoice,
+    Label,
+    LabelParcel,
+    LabelReport,
     OrderPage,
     OrderStatus,
     OrderWindow,
@@ -38,6 +43,7 @@ from .models import (
     Shipment,
     ShipmentParcel,
     ShipmentReport,
+    ShippingService,
     StockLevel,
     StockReport,
     StockResult,
@@ -45,7 +51,7 @@ from .models import (
     WebhookEvent,
     WebhookKind,
 )
-from .store import IntegrationRecord, ShipmentRecord, StockRecord, Store
+from .store import IntegrationRecord, Intent, Store
 
 log = logging.getLogger("connector_core.integration")
 
@@ -55,6 +61,9 @@ ORDERS_SINCE_SETTING = "import_orders_since"
 DEFAULT_FIRST_IMPORT = timedelta(days=30)
 INCREMENTAL_OVERLAP = timedelta(minutes=5)
 OAUTH_STATE_TTL = timedelta(minutes=15)
+LEDGER_ACCOUNT = ""
+"""The shop the stock and shipment ledgers are kept under until the flows key them per shop: "" is where
+the store's migration put every earlier row, so nothing confirmed before is sent again."""
 
 
 class WebhookRejected(ConnectorError):
@@ -272,7 +281,7 @@ class Integration:
             clock=self.clock,
             log=self.log,
             cache=self.cache,
-            store=self.store,
+            shipments=ShipmentHistory(self.store, self.id, LEDGER_ACCOUNT),
         )
 
     def _refresh(self, refresh_token: SecretStr) -> TokenSet:
@@ -386,7 +395,7 @@ class Integration:
         latest: dict[tuple[str, str | None], StockLevel] = {}
         for level in levels:
             latest[(level.sku, level.warehouse)] = level  # the last level listed for a SKU wins
-        ledger = {} if force else self.store.stock_levels(self.id)
+        ledger = {} if force else self.store.stock_levels(self.id, LEDGER_ACCOUNT)
         results: dict[tuple[str, str | None], StockResult] = {}
         to_send: list[StockLevel] = []
         for key, level in latest.items():
@@ -398,7 +407,7 @@ class Integration:
                     outcome="invalid",
                     message=f"quantity {level.quantity} is negative",
                 )
-            elif previous is not None and previous.quantity == level.quantity:
+            elif previous is not None and previous.pending is None and previous.quantity == level.quantity:
                 results[key] = StockResult(
                     sku=level.sku, warehouse=level.warehouse, outcome="unchanged", quantity=level.quantity
                 )
@@ -406,6 +415,9 @@ class Integration:
                 to_send.append(level)
         calls = 0
         if to_send:
+            self.store.begin_stock_push(
+                self.id, LEDGER_ACCOUNT, [(lv.sku, lv.warehouse, lv.quantity) for lv in to_send]
+            )
             report = self.connector.push_stock(self.context(), to_send)
             calls = report.calls
             for result in report.results:
@@ -427,14 +439,20 @@ class Integration:
         return StockReport(results=ordered, calls=calls)
 
     def _record_stock(self, sent: Sequence[StockLevel], report: StockReport) -> None:
-        updated = {(r.sku, r.warehouse) for r in report.results if r.outcome == "updated"}
-        now = self.clock.now()
-        self.store.record_stock(
+        # Only levels the connector answered for leave the uncertain state; the rest stay pending.
+        answered = {(r.sku, r.warehouse): r.outcome for r in report.results}
+        self.store.finish_stock_push(
             self.id,
-            [
-                StockRecord(lv.sku, lv.warehouse, lv.quantity, now)
+            LEDGER_ACCOUNT,
+            confirmed=[
+                (lv.sku, lv.warehouse, lv.quantity)
                 for lv in sent
-                if (lv.sku, lv.warehouse) in updated
+                if answered.get((lv.sku, lv.warehouse)) == "updated"
+            ],
+            refused=[
+                (lv.sku, lv.warehouse)
+                for lv in sent
+                if answered.get((lv.sku, lv.warehouse)) not in (None, "updated")
             ],
         )
 
@@ -442,7 +460,16 @@ class Integration:
 
     def confirm_shipment(self, shipment: Shipment) -> ShipmentReport:
         """Confirm each parcel once: parcels already in the ledger are reported and make no call."""
-        done = {r.fingerprint: r for r in self.store.shipments_for(self.id, shipment.order_id)}
+        done = {
+            intent.key.rsplit("/", 1)[1]: intent
+            for intent in self.store.list_intents(
+                self.id,
+                account_id=LEDGER_ACCOUNT,
+                kind=SHIPMENT_INTENT,
+                key_prefix=f"{shipment.order_id}/",
+                status="done",
+            )
+        }
         fingerprints = [parcel_fingerprint(shipment.order_id, p) for p in shipment.parcels]
         # A parcel listed twice in one shipment is still one parcel: send it once, report it for both.
         unique = dict(zip(fingerprints, shipment.parcels, strict=True))
@@ -450,6 +477,19 @@ class Integration:
         by_fingerprint: dict[str, ParcelResult] = {}
         calls = 0
         if pending:
+            for parcel in pending:
+                self.store.begin_intent(
+                    self.id,
+                    LEDGER_ACCOUNT,
+                    SHIPMENT_INTENT,
+                    f"{shipment.order_id}/{parcel_fingerprint(shipment.order_id, parcel)}",
+                    {
+                        "order_id": shipment.order_id,
+                        "tracking_number": parcel.tracking_number,
+                        "carrier": parcel.carrier,
+                        "line_ids": sorted({i for line in parcel.lines for i in line.channel_line_ids}),
+                    },
+                )
             report = self.connector.confirm_shipment(
                 self.context(), shipment.model_copy(update={"parcels": pending})
             )
@@ -468,20 +508,53 @@ class Integration:
         return ShipmentReport(order_id=shipment.order_id, parcels=results, calls=calls)
 
     def _record_parcel(self, order_id: str, fingerprint: str, result: ParcelResult) -> None:
-        if result.outcome == "rejected":
-            return
-        self.store.record_shipment(
+        self.store.finish_intent(
             self.id,
-            ShipmentRecord(
-                order_id=order_id,
-                fingerprint=fingerprint,
-                tracking_number=result.tracking_number,
-                carrier=result.carrier,
-                channel_line_ids=result.channel_line_ids,
-                package_id=result.package_id,
-                confirmed_at=self.clock.now(),
-            ),
+            LEDGER_ACCOUNT,
+            SHIPMENT_INTENT,
+            f"{order_id}/{fingerprint}",
+            "refused" if result.outcome == "rejected" else "done",
+            {
+                "package_id": result.package_id,
+                "channel_line_ids": result.channel_line_ids,
+                "tracking_number": result.tracking_number,
+                "carrier": result.carrier,
+                "message": result.message,
+            },
         )
+
+    # --- labels (thin: the flow lives in flows/labels.py) -----------------------------------------------
+
+    @property
+    def account_id(self) -> str:
+        """The shop the integration serves ("" when none is selected or the channel has no accounts)."""
+        return self.record.account_id or ""
+
+    def create_labels(
+        self,
+        order_id: str,
+        boxes: Sequence[labels_flow.Box],
+        service_id: str | None = None,
+        handover: HandoverChoice | None = None,
+    ) -> LabelReport:
+        """Buy one label per box of the order, exactly once (a retry finds the first purchase)."""
+        return labels_flow.create_labels(self, order_id, boxes, service_id, handover)
+
+    def labels(self, order_id: str) -> list[Label]:
+        """The label ledger of an order: every label bought, with its kept document."""
+        return labels_flow.labels(self, order_id)
+
+    def reprint(self, package_id: str) -> Label:
+        return labels_flow.reprint(self, package_id)
+
+    def shipping_services(self, box: LabelParcel) -> list[ShippingService]:
+        return labels_flow.shipping_services(self, box)
+
+    def handover_choices(self, box: LabelParcel) -> list[HandoverChoice]:
+        return labels_flow.handover_choices(self, box)
+
+    def void_label(self, package_id: str) -> bool:
+        return labels_flow.void_label(self, package_id)
 
     # --- webhooks -------------------------------------------------------------------------------------
 
@@ -513,7 +586,6 @@ class Integration:
     def status(self) -> IntegrationStatus:
         tokens = self.tokens.tokens()
         accounts = self.store.list_accounts(self.id)
-        cursor_time = getattr(self.store, "cursor_updated_at", None)
         return IntegrationStatus(
             integration_id=self.id,
             connector=self.connector.id,
@@ -523,19 +595,20 @@ class Integration:
             access_expires_at=tokens.access_expires_at if tokens else None,
             refresh_expires_at=tokens.refresh_expires_at if tokens else None,
             reauthorization=self.tokens.reauthorization(),
-            last_order_sync=cursor_time(self.id, ORDERS_STREAM) if cursor_time else None,
+            last_order_sync=self.store.cursor_updated_at(self.id, ORDERS_STREAM),
             order_cursor=self.store.get_cursor(self.id, ORDERS_STREAM),
         )
 
 
-def _already_confirmed(record: ShipmentRecord) -> ParcelResult:
+def _already_confirmed(intent: Intent) -> ParcelResult:
+    outcome = intent.outcome or {}
     return ParcelResult(
-        tracking_number=record.tracking_number,
-        carrier=record.carrier,
+        tracking_number=outcome.get("tracking_number") or intent.payload["tracking_number"],
+        carrier=outcome.get("carrier") or intent.payload["carrier"],
         outcome="already_confirmed",
-        package_id=record.package_id,
-        channel_line_ids=record.channel_line_ids,
-        message=f"confirmed on {record.confirmed_at:%Y-%m-%d %H:%M} UTC; no call made",
+        package_id=outcome.get("package_id"),
+        channel_line_ids=outcome.get("channel_line_ids") or [],
+        message=f"confirmed on {intent.updated_at:%Y-%m-%d %H:%M} UTC; no call made",
     )
 
 

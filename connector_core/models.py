@@ -56,6 +56,7 @@ class Capability(str, enum.Enum):
     STOCK = "stock"
     SHIPMENTS = "shipments"
     WEBHOOKS = "webhooks"
+    LABELS = "labels"
 
 
 class Money(_Model):
@@ -237,6 +238,91 @@ class ShipmentReport(_Model):
     calls: int = 0
 
 
+class Weight(_Model):
+    value: Decimal = Field(gt=0)
+    unit: Literal["g", "kg", "lb", "oz"]
+
+
+class Dimensions(_Model):
+    length: Decimal = Field(gt=0)
+    width: Decimal = Field(gt=0)
+    height: Decimal = Field(gt=0)
+    unit: Literal["cm", "in"]
+
+
+class LabelParcel(_Model):
+    """One box to label: which of the order's lines (the channel's line ids) it holds, and its size."""
+
+    order_id: str = Field(min_length=1)
+    channel_line_ids: list[str] = Field(
+        min_length=1, description="the channel's ids of the units in this box"
+    )
+    weight: Weight | None = None
+    dimensions: Dimensions | None = None
+    package_id: str | None = Field(
+        default=None, description="the channel's package for this box, once it exists (after a split)"
+    )
+
+
+class ShippingService(_Model):
+    id: str
+    name: str
+    carrier: str | None = None
+    price: Money | None = Field(
+        default=None, description="the channel's estimate; the bought label may differ"
+    )
+    delivery_days_min: int | None = None
+    delivery_days_max: int | None = None
+    is_default: bool = False
+
+
+class HandoverChoice(_Model):
+    """How the parcel reaches the carrier: collected in a time slot, or dropped off by the seller."""
+
+    method: Literal["pickup", "drop_off"]
+    slot_start: UtcDatetime | None = None
+    slot_end: UtcDatetime | None = None
+    available: bool = True
+    drop_off_points_url: str | None = None
+
+
+class Label(_Model):
+    """A bought label: the channel's package, its tracking, and the document (kept: channel URLs expire)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ser_json_bytes="base64", val_json_bytes="base64")
+
+    order_id: str
+    package_id: str
+    channel_line_ids: list[str] = Field(default_factory=list)
+    tracking_number: str | None = None
+    carrier: str | None = None
+    service: str | None = None
+    document: bytes = Field(repr=False, description="the label document itself (base64 in JSON)")
+    document_format: Literal["pdf", "png", "zpl"] = "pdf"
+    document_url: str | None = Field(
+        default=None, repr=False, description="the channel's URL, if it gave one"
+    )
+    document_url_expires_at: UtcDatetime | None = None
+    handover: HandoverChoice | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+
+LabelOutcome = Literal["created", "already_created", "refused"]
+
+
+class LabelResult(_Model):
+    channel_line_ids: list[str]
+    outcome: LabelOutcome
+    label: Label | None = None
+    code: str | None = None
+    message: str | None = None
+
+
+class LabelReport(_Model):
+    order_id: str
+    results: list[LabelResult]
+
+
 class TokenSet(_Model):
     """Tokens from an OAuth exchange or refresh. Expiries are absolute UTC instants, never durations."""
 
@@ -332,5 +418,10 @@ CANONICAL_MODELS: tuple[type[BaseModel], ...] = (
     Account,
     WebhookEvent,
     ReauthorizationState,
+    LabelParcel,
+    ShippingService,
+    HandoverChoice,
+    Label,
+    LabelReport,
 )
 """The models whose JSON Schemas are published in schemas/core/ (nested models come along as $defs)."""

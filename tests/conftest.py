@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
+from postgres_support import fresh_schema, postgres_url
 
 
 @pytest.fixture(autouse=True)
@@ -16,3 +19,18 @@ def restore_root_logging() -> Iterator[None]:
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """An empty store on each backend, as the URL a host (or a child process) opens with `open_store`.
+
+    The key comes from the environment so child processes open the same sealed secrets."""
+    monkeypatch.setenv("CHANNEL_CONNECTORS_KEY", Fernet.generate_key().decode())
+    if request.param == "sqlite":
+        yield f"sqlite://{tmp_path / 'store.sqlite3'}"
+        return
+    with fresh_schema(postgres_url()) as url:
+        yield url

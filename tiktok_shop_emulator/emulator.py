@@ -220,6 +220,12 @@ class TikTokShopEmulator:
         """Move an order to ``status`` (shipping what must be shipped), bump update_time, fire the webhook."""
         return shipping.set_status(self._backend, order_id_text, status)
 
+    def freeze_order(self, order_id_text: str, frozen: bool = True) -> None:
+        """Put the order's package in freeze status (a risk hold): label and split calls answer 10007014."""
+        if self._backend.space.index_of(order_id_text) is None:
+            raise KeyError(order_id_text)
+        self._backend.labels.freeze(order_id_text, frozen)
+
     def _shop(self, cipher: str) -> Any:
         shop = self._backend.shop_by_cipher(cipher)
         if shop is None:

@@ -10,6 +10,7 @@ from typing import Any
 from tiktok_shop_emulator.handlers import (
     api_events,
     api_fulfillment,
+    api_labels,
     api_logistics,
     api_orders,
     api_products,
@@ -38,7 +39,15 @@ def _compile(template: str) -> re.Pattern[str]:
 
 ROUTES: tuple[Route, ...] = tuple(
     Route(method, template, _compile(template), handler, scoped)
-    for module in (api_shops, api_orders, api_products, api_logistics, api_fulfillment, api_events)
+    for module in (
+        api_shops,
+        api_orders,
+        api_products,
+        api_logistics,
+        api_labels,
+        api_fulfillment,
+        api_events,
+    )
     for method, template, handler, scoped in module.ROUTES
 )
 

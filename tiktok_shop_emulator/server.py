@@ -12,6 +12,7 @@ from typing import Any
 
 from tiktok_shop_emulator import control, gateway
 from tiktok_shop_emulator.handlers import auth_pages
+from tiktok_shop_emulator.state import label_docs
 from tiktok_shop_emulator.state.backend import Backend
 from tiktok_shop_emulator.state.faults import DROP
 from tiktok_shop_emulator.wire.envelope import request_id
@@ -139,6 +140,8 @@ class _Handler(BaseHTTPRequestHandler):
         return gateway.error_response(verdict, request_id(backend.clock.time()))
 
     def _route(self, backend: Backend, request: HttpRequest) -> HttpResponse:
+        if self.server.role == API_ROLE and request.path.startswith(label_docs.DOC_PREFIX):
+            return label_docs.serve(backend, request.path)  # a pre-signed document URL: no TikTok signature
         if self.server.role == API_ROLE:
             return gateway.handle(backend, request)
         return auth_pages.handle(backend, request)

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import ConnectorError
 from ..redaction import install_secret_filter
-from . import catalog, connect, integrations, orders, shipments, status, stock, webhook
+from . import catalog, connect, integrations, labels, orders, shipments, status, stock, webhook
 from .parsing import EXIT_CODES, PROG, HelpFormatter, Parser, UsageError
 from .prompts import PromptAbandoned
 from .session import store_problem
@@ -28,7 +28,17 @@ COMMANDS_GROUP = "channel_connectors.commands"
 
 # The command groups of the framework itself, in the order `--help` lists them. A new group is one module
 # with `register(subparsers)` and one entry here.
-COMMAND_MODULES: tuple[Any, ...] = (catalog, integrations, connect, orders, stock, shipments, status, webhook)
+COMMAND_MODULES: tuple[Any, ...] = (
+    catalog,
+    integrations,
+    connect,
+    orders,
+    stock,
+    shipments,
+    labels,
+    status,
+    webhook,
+)
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -55,7 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help="show tracebacks and debug logs (before or after the command)"
     )
     parser.add_argument(
-        "--home", default=None, help="the store folder, for every command (see --help of each)"
+        "--home",
+        dest="global_home",
+        default=None,
+        help="the store folder, for every command (see --help of each)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     for module in COMMAND_MODULES:
@@ -125,6 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"usage error: {exc}", file=sys.stderr)
         return 2
     args.debug = debug
+    # `--home` before the command: for commands whose own --home is unset (a plug-in's may default to None).
+    if getattr(args, "home", None) is None and args.global_home is not None:
+        args.home = args.global_home
     handler: Handler = args.handler
     try:
         return handler(args)

@@ -4,13 +4,16 @@ options that choose the store (`--home`). Every store command takes its options 
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .. import home as home_folder
 from ..host import ConnectorHost
 from ..integration import Integrations
-from ..store import SQLiteStore
+from ..store import DATABASE_URL_ENV, open_store, safe_location
+from ..store.opening import sqlite_path
 
 
 class StoreUnreadable(home_folder.HomeNotFound):
@@ -27,12 +30,19 @@ def store_options() -> argparse.ArgumentParser:
         help="the folder that holds the store (default: $CHANNEL_CONNECTORS_HOME, else the platform's "
         "user data folder, e.g. ~/.local/share/channel-connectors)",
     )
+    options.add_argument(
+        "--database-url",
+        default=argparse.SUPPRESS,
+        help=f"the store: sqlite:///path or postgresql://user@host:port/db (default ${DATABASE_URL_ENV}, "
+        "else SQLite in the home folder)",
+    )
     return options
 
 
-def store_path(args: argparse.Namespace, *, create: bool = False) -> Path:
-    folder = home_folder.resolve_home(getattr(args, "home", None), create=create)
-    return home_folder.private_store_file(folder)
+def describe_store(url: str | None, home: Path) -> str:
+    """Where the store is, for people: never the URL itself, which may hold a password."""
+    chosen = url or os.environ.get(DATABASE_URL_ENV)
+    return safe_location(chosen) if chosen else f"sqlite file {home / home_folder.STORE_FILE}"
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -73,14 +83,23 @@ def check_store_file(path: Path) -> None:
 
 
 def open_integrations(args: argparse.Namespace, *, create: bool = False) -> Integrations:
-    """The integrations of the store the arguments name. `create`: the command may create the home."""
-    path = store_path(args, create=create)
-    args.store_location = str(path)  # for messages about a broken store
-    check_store_file(path)
+    """The one place a command opens the store: `--database-url`, else `$CHANNEL_CONNECTORS_DATABASE_URL`,
+    else SQLite in the home folder. `create`: the command may create the home folder."""
+    folder = home_folder.resolve_home(getattr(args, "home", None), create=create)
+    url = (getattr(args, "database_url", None) or os.environ.get(DATABASE_URL_ENV) or "").strip()
+    if not url:
+        path: Path | None = home_folder.private_store_file(folder)
+    elif urlsplit(url).scheme.lower() == "sqlite":
+        path = sqlite_path(url)
+    else:
+        path = None
+    args.store_location = str(path) if path is not None else safe_location(url)  # for messages
+    if path is not None and path.exists():
+        check_store_file(path)
     try:
-        store = SQLiteStore(path)
+        store = open_store(url or None, home=folder)
     except sqlite3.Error as exc:
-        raise StoreUnreadable(store_problem(str(path), exc)) from None
+        raise StoreUnreadable(store_problem(args.store_location, exc)) from None
     return Integrations(ConnectorHost().load(), store)
 
 

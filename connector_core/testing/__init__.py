@@ -6,6 +6,8 @@
 - `vcr_config` / `ScrubPolicy` / `Scrubber`: vcrpy configured from a connector's manifest.
 - `lint_directory` / `unused_cassettes`: the cassette lint (the plugin runs it at the end of every run).
 - `block_network`, `FixedClock`: replay without a network, with time standing still.
+- `connector_core.testing.store_contract.StoreContract`: the reusable suite for a store backend; import it
+  from there (neither this package nor the plugin loads it).
 
 Nothing in vcrpy is imported until a cassette is opened. See docs/contract-testing.md.
 """

@@ -40,7 +40,7 @@ from jsonschema import Draft7Validator
 from pytest_channel_connectors import CALL_REPORT
 
 from .. import forms
-from ..errors import OAuthStateError, ReauthorizationRequired
+from ..errors import LabelVoidUnsupported, OAuthStateError, ReauthorizationRequired
 from ..hookspecs import ALWAYS_REQUIRED, CAPABILITY_HOOKS
 from ..host import Connector, ConnectorHost, missing_hooks
 from ..integration import Integration, WebhookRejected
@@ -161,6 +161,11 @@ class ConnectorContract:
     def shipment(self, channel: Any, integration: Integration) -> Shipment:
         """A shipment for an order of the selected account that is waiting to be shipped by the seller."""
         raise NotImplementedError(f"{type(self).__name__} must implement shipment(channel, integration)")
+
+    def label_boxes(self, channel: Any, integration: Integration) -> dict[str, Any]:
+        """An order of the selected account whose label the channel sells (awaiting shipment), and its boxes:
+        ``{"order_id": ..., "boxes": [[channel line ids], ...]}``, two boxes where the order has two lines."""
+        raise NotImplementedError(f"{type(self).__name__} must implement label_boxes(channel, integration)")
 
     def webhook_body(self, channel: Any, integration: Integration) -> bytes:
         """A webhook delivery's raw body about an order of the selected account (an order status change)."""
@@ -425,6 +430,37 @@ class ConnectorContract:
             order = integration.get_orders([shipment.order_id]).orders[0]
             tracking = {p.tracking_number for p in order.parcels}
             assert {p.tracking_number for p in shipment.parcels} <= tracking, order.parcels
+
+    # --- labels ------------------------------------------------------------------------------------------------
+
+    def test_label_flow(self, contract: ContractSession) -> None:
+        self._require(Capability.LABELS)
+        integration = contract.connected()
+        stored = contract.fact("label_boxes", lambda channel: self.label_boxes(channel, integration))
+        order_id, boxes = str(stored["order_id"]), [list(box) for box in stored["boxes"]]
+        report = integration.create_labels(order_id, boxes)
+        assert [r.outcome for r in report.results] == ["created"] * len(boxes), report
+        labels = [r.label for r in report.results if r.label is not None]
+        assert [sorted(label.channel_line_ids) for label in labels] == [sorted(box) for box in boxes]
+        assert len({label.package_id for label in labels}) == len(boxes)
+        for label in labels:
+            assert label.document, "the label document is kept as bytes"
+            if label.document_format == "pdf":
+                assert label.document.startswith(b"%PDF-"), label.document[:16]
+        before = contract.http.stats.requests
+        again = integration.create_labels(order_id, boxes)
+        assert [r.outcome for r in again.results] == ["already_created"] * len(boxes)
+        assert contract.http.stats.requests == before, "a repeated label request makes no call"
+        ledger = integration.labels(order_id)
+        assert sorted(label.package_id for label in ledger) == sorted(label.package_id for label in labels)
+        reprinted = integration.reprint(labels[0].package_id)
+        assert reprinted.package_id == labels[0].package_id and reprinted.document
+        try:
+            voided = integration.void_label(labels[0].package_id)
+        except LabelVoidUnsupported as exc:
+            assert str(exc), "a channel that cannot void says where to do it"
+        else:
+            assert voided is True
 
     # --- webhooks ----------------------------------------------------------------------------------------------
 

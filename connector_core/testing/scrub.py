@@ -167,6 +167,12 @@ class Scrubber:
             request.body = self._request_body(body, _content_type(request.headers))
         return request
 
+    def _alias_host(self, uri: str) -> str:
+        for real, alias in self.host_aliases.items():
+            if uri == real or uri.startswith(real + "/") or uri.startswith(real + "?"):
+                return alias + uri[len(real) :]
+        return uri
+
     def _uri(self, uri: str) -> str:
         for real, alias in self.host_aliases.items():
             if uri == real or uri.startswith(real + "/") or uri.startswith(real + "?"):
@@ -265,6 +271,8 @@ class Scrubber:
                     out[key] = self.fake(name, value)
                 elif isinstance(value, str) and name in self.policy.volatile_response_fields:
                     out[key] = self._stable(name, value)
+                elif isinstance(value, str) and "://" in value:
+                    out[key] = self._alias_host(value)  # a link the channel hands out (a document) follows it
                 else:
                     out[key] = self._fake_fields(value)
             return out

@@ -142,8 +142,8 @@ def _check_order_can_ship(order: Line) -> None:
     order_id = order.get("id")
     if order.get("shipping_type") == "TIKTOK":
         raise ShipmentNotAllowed(
-            f"order {order_id} uses TikTok Shipping: TikTok provides the label and tracking, nothing to confirm; "
-            "switch the shop to Seller Shipping to ship with your own carriers"
+            f"order {order_id} uses TikTok Shipping: buy its label from TikTok instead (Integration.create_labels, "
+            f"or `channel-connectors label <integration> --order {order_id}`); TikTok then has the tracking"
         )
     status = order.get("status")
     if status in {"UNPAID", "ON_HOLD", "CANCELLED"}:

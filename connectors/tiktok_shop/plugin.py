@@ -13,6 +13,7 @@ from connector_core import (
     ConnectionCheck,
     ConnectorContext,
     ConnectorError,
+    Label,
     Manifest,
     OrderPage,
     OrderStatus,
@@ -25,12 +26,20 @@ from connector_core import (
     WebhookEvent,
     hookimpl,
 )
+from connector_core.models import HandoverChoice, LabelParcel, ShippingService
 
-from . import CONNECTOR_ID, __version__, fulfillment, inventory, oauth, orders, statuses, webhooks
+from . import CONNECTOR_ID, __version__, fulfillment, inventory, labels, oauth, orders, statuses, webhooks
 from .schema_files import schema_file
 
 CAPABILITIES = frozenset(
-    {Capability.CONNECT, Capability.ORDERS, Capability.STOCK, Capability.SHIPMENTS, Capability.WEBHOOKS}
+    {
+        Capability.CONNECT,
+        Capability.ORDERS,
+        Capability.STOCK,
+        Capability.SHIPMENTS,
+        Capability.WEBHOOKS,
+        Capability.LABELS,
+    }
 )
 
 # Names whose values are secret or identifying on TikTok's wire; the cassette kit filters every one.
@@ -128,3 +137,35 @@ def verify_webhook(ctx: ConnectorContext, headers: Mapping[str, str], body: byte
 def parse_webhook(ctx: ConnectorContext, body: bytes) -> list[WebhookEvent]:
     mapper: Any = ctx.map_status
     return webhooks.parse(body, mapper)
+
+
+@hookimpl
+def shipping_services(ctx: ConnectorContext, parcel: LabelParcel) -> list[ShippingService]:
+    return labels.shipping_services(ctx, parcel)
+
+
+@hookimpl
+def split_parcels(ctx: ConnectorContext, order_id: str, parcels: Sequence[LabelParcel]) -> list[LabelParcel]:
+    return labels.split_parcels(ctx, order_id, parcels)
+
+
+@hookimpl
+def create_label(
+    ctx: ConnectorContext, parcel: LabelParcel, service_id: str | None, handover: HandoverChoice | None
+) -> Label:
+    return labels.create_label(ctx, parcel, service_id, handover)
+
+
+@hookimpl
+def fetch_label(ctx: ConnectorContext, package_id: str) -> Label:
+    return labels.fetch_label(ctx, package_id)
+
+
+@hookimpl
+def handover_choices(ctx: ConnectorContext, parcel: LabelParcel) -> list[HandoverChoice]:
+    return labels.handover_choices(ctx, parcel)
+
+
+@hookimpl
+def void_label(ctx: ConnectorContext, package_id: str) -> bool:
+    return labels.void_label(ctx, package_id)

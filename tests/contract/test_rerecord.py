@@ -27,6 +27,7 @@ FLOWS = (
     "stock_push",
     "shipment_confirmation",
     "webhooks",
+    "label_flow",
     "expired_access_token_is_refreshed",
     "revoked_authorization_requires_reauthorization",
 )

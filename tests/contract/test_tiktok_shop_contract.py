@@ -297,6 +297,17 @@ class TestTikTokShopContract(ConnectorContract):
             order_id=order_id, parcels=[ShipmentParcel(tracking_number=tracking, carrier=carrier)]
         )
 
+    def label_boxes(self, channel: Any, integration: Integration) -> dict[str, Any]:
+        if isinstance(channel, LiveTikTok):
+            pytest.skip(
+                "buying a TikTok Shipping label costs money: the label flow runs against the emulator only"
+            )
+        order_id = channel.order_ids(
+            status="AWAITING_SHIPMENT", shop_cipher=_cipher(integration), shipping_type="TIKTOK"
+        )[0]
+        ids = [line["id"] for line in channel.order(order_id)["line_items"]]
+        return {"order_id": order_id, "boxes": [ids[:1], ids[1:]] if len(ids) > 1 else [ids]}
+
     def webhook_body(self, channel: Any, integration: Integration) -> bytes:
         account = integration.context().account
         assert account is not None

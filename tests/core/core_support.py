@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from fake_labels import FakeLabelDesk, FakeLabelHooks
 from pydantic import SecretStr
 
 from connector_core import (
@@ -257,6 +258,7 @@ class FakeChannel:
     issued: int = 0
     refresh_revoked: bool = False
     valid_codes: set[str] = field(default_factory=lambda: {"good-code"})
+    labels: FakeLabelDesk = field(default_factory=FakeLabelDesk)
 
     def add_order(self, order_id: str, status: str, updated_at: datetime, quantity: int = 1) -> None:
         self.orders.append(
@@ -276,12 +278,13 @@ class FakeChannel:
         return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-class FakeConnector:
+class FakeConnector(FakeLabelHooks):
     """A connector double: every hook of every capability, against a `FakeChannel`."""
 
     def __init__(self, channel: FakeChannel, schema_dir: Path) -> None:
         self.channel = channel
         self.schema_dir = schema_dir
+        self.desk = channel.labels
 
     @hookimpl
     def connector_manifest(self) -> Manifest:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from core_support import tokens_expiring_in
-from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 from connector_core import (
@@ -28,6 +27,7 @@ from connector_core import (
 )
 from connector_core.auth import DEFAULT_MARGIN
 from connector_core.credentials import Credentials
+from connector_core.store import open_store
 
 
 class Refresher:
@@ -343,15 +343,13 @@ def test_eight_threads_sharing_a_store_cause_one_refresh(
 
 @pytest.mark.slow
 def test_eight_processes_cause_exactly_one_refresh_and_share_its_token(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_url: str
 ) -> None:
-    monkeypatch.setenv("CHANNEL_CONNECTORS_KEY", Fernet.generate_key().decode())
     monkeypatch.syspath_prepend(str(Path(__file__).parent))  # spawned children import token_workers
     import token_workers
 
-    db_path = tmp_path / "shared.sqlite3"
     counter_path = tmp_path / "refreshes.log"
-    parent_store = SQLiteStore(db_path)
+    parent_store = open_store(store_url)
     integration_id = parent_store.create_integration("fake", "Shared", Credentials({}, {}), {}).id
     parent_store.save_tokens(integration_id, tokens_expiring_in(timedelta(minutes=5)))
 
@@ -361,7 +359,7 @@ def test_eight_processes_cause_exactly_one_refresh_and_share_its_token(
     workers = [
         context.Process(
             target=token_workers.ask_for_token,
-            args=(str(db_path), integration_id, str(counter_path), barrier, results),
+            args=(store_url, integration_id, str(counter_path), barrier, results),
         )
         for _ in range(8)
     ]

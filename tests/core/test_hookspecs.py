@@ -68,6 +68,12 @@ def test_the_spec_module_defines_the_hooks_the_design_lists() -> None:
         "confirm_shipment",
         "verify_webhook",
         "parse_webhook",
+        "shipping_services",
+        "split_parcels",
+        "create_label",
+        "fetch_label",
+        "handover_choices",
+        "void_label",
     }
 
 

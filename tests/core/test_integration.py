@@ -389,8 +389,9 @@ def test_a_negative_quantity_is_invalid_and_never_sent(stocked: Integration, cha
 def test_only_updated_levels_go_into_the_ledger(stocked: Integration, channel: FakeChannel) -> None:
     stocked.push_stock([StockLevel(sku="A", quantity=5), StockLevel(sku="GHOST", quantity=1)])
 
-    ledger = stocked.store.stock_levels(stocked.id)
-    assert set(ledger) == {("A", None)}
+    ledger = stocked.store.stock_levels(stocked.id, "")
+    assert {key for key, row in ledger.items() if row.quantity is not None} == {("A", None)}
+    assert ledger[("GHOST", None)].pending is None  # refused: nothing uncertain, nothing confirmed
 
     channel.calls.clear()
     report = stocked.push_stock([StockLevel(sku="GHOST", quantity=1)])
@@ -430,7 +431,9 @@ def test_a_level_the_connector_gave_no_result_for_is_reported_not_dropped(
 
     assert outcomes(report) == {"A": "updated", "B": "rejected"}
     assert "returned no result for this level" in (report.results[1].message or "")
-    assert set(store.stock_levels(integration.id)) == {("A", None)}  # B is sent again next time
+    ledger = store.stock_levels(integration.id, "")
+    assert ledger[("A", None)].quantity is not None
+    assert (ledger[("B", None)].quantity, ledger[("B", None)].pending) == (None, 2)  # uncertain: sent again
 
 
 # --- confirm shipment -----------------------------------------------------------------------------------
@@ -519,7 +522,8 @@ def test_a_rejected_parcel_is_not_remembered(
     integration.confirm_shipment(shipment())
 
     assert channel.calls["confirm_shipment"] == 2
-    assert integration.store.shipments_for(integration.id, "o1") == []
+    intents = integration.store.list_intents(integration.id, kind="shipment", key_prefix="o1/")
+    assert [i.status for i in intents] == ["refused"]
 
 
 def test_a_connector_answering_for_the_wrong_number_of_parcels_is_an_error(
@@ -622,7 +626,7 @@ def test_a_parcel_listed_twice_in_one_shipment_is_sent_once(
 
     assert [p.outcome for p in report.parcels] == ["confirmed", "confirmed"]
     assert channel.calls["confirm_shipment"] == 1
-    assert len(connected.store.shipments_for(connected.id, "o1")) == 1
+    assert len(connected.store.list_intents(connected.id, kind="shipment", key_prefix="o1/")) == 1
 
 
 def test_blank_optional_settings_mean_not_set(integrations: Integrations, record: Any) -> None:

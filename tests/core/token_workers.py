@@ -14,7 +14,8 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from connector_core import SQLiteStore, TokenManager, TokenSet
+from connector_core import TokenManager, TokenSet
+from connector_core.store import open_store
 
 REFRESH_SECONDS = 0.3
 """How long the channel takes to refresh: long enough that every worker arrives while one is refreshing."""
@@ -47,10 +48,10 @@ def make_refresher(counter_path: str, label: str) -> Any:
     return refresher
 
 
-def ask_for_token(db_path: str, integration_id: str, counter_path: str, barrier: Any, results: Any) -> None:
+def ask_for_token(store_url: str, integration_id: str, counter_path: str, barrier: Any, results: Any) -> None:
     """One host process: wait for the others, then ask for the access token."""
     label = f"pid{os.getpid()}"
-    store = SQLiteStore(db_path)
+    store = open_store(store_url)
     try:
         manager = TokenManager(store, integration_id, make_refresher(counter_path, label))
         barrier.wait(timeout=60)

@@ -218,11 +218,20 @@ def test_line_items_are_one_per_unit(emu: TikTokShopEmulator) -> None:
 def test_packages_before_shipping_depend_on_the_market(
     emu: TikTokShopEmulator, ciphers: dict[str, str]
 ) -> None:
-    for region in ("US", "GB"):
-        for order_id in emu.order_ids(status="AWAITING_SHIPMENT", shop_cipher=ciphers[region]):
+    # US orders and UK seller-shipping orders get a package only when shipped; UK TikTok Shipping (4PL) orders
+    # have one from payment (reference §14.1, the UK/EU guide), like every order elsewhere.
+    unpackaged = [("US", None), ("GB", "SELLER")]
+    for region, shipping_type in unpackaged:
+        for order_id in emu.order_ids(
+            status="AWAITING_SHIPMENT", shop_cipher=ciphers[region], shipping_type=shipping_type
+        ):
             order = emu.order(order_id)
             assert order["packages"] == []
             assert all("package_id" not in li for li in order["line_items"])
+    for order_id in emu.order_ids(
+        status="AWAITING_SHIPMENT", shop_cipher=ciphers["GB"], shipping_type="TIKTOK"
+    ):
+        assert len(emu.order(order_id)["packages"]) == 1
     for order_id in emu.order_ids(status="AWAITING_SHIPMENT", shop_cipher=ciphers["DE"]):
         order = emu.order(order_id)
         assert len(order["packages"]) == 1

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from pathlib import Path
 
 from reliability_support import reopen
 
@@ -23,7 +22,7 @@ SINK_SCHEMA = (
 
 def main() -> int:
     store, integration_id, sink_path, run = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-    integration = reopen(Path(store), integration_id)
+    integration = reopen(store, integration_id)
     sink = sqlite3.connect(sink_path, isolation_level=None)
     sink.execute("PRAGMA journal_mode=WAL")
     for statement in SINK_SCHEMA:

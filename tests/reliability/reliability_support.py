@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from connector_core import ConnectorHost, Integration, Integrations, SQLiteStore
+from connector_core import ConnectorHost, Integration, Integrations, SQLiteStore, Store
+from connector_core.store import open_store
 from connectors.tiktok_shop.devtools import emulator_form
 from tiktok_shop_emulator import TikTokShopEmulator
 
@@ -30,9 +31,17 @@ def first_order_day(emu: TikTokShopEmulator) -> str:
     return datetime.fromtimestamp(oldest, tz=timezone.utc).date().isoformat()
 
 
-def connect(emu: TikTokShopEmulator, store_path: Path, region: str = "GB", **settings: Any) -> Integration:
+def open_location(location: Path | str) -> Store:
+    """A store URL (sqlite:///..., postgresql://...) or the path of an SQLite file."""
+    text = str(location)
+    return open_store(text) if "://" in text else SQLiteStore(Path(text))
+
+
+def connect(
+    emu: TikTokShopEmulator, location: Path | str, region: str = "GB", **settings: Any
+) -> Integration:
     """A new integration, authorized, with the `region` shop selected; it imports every seeded order."""
-    integrations = Integrations(ConnectorHost().load(), SQLiteStore(store_path))
+    integrations = Integrations(ConnectorHost().load(), open_location(location))
     record = integrations.create(
         "tiktok_shop",
         credentials(emu),
@@ -46,6 +55,6 @@ def connect(emu: TikTokShopEmulator, store_path: Path, region: str = "GB", **set
     return integration
 
 
-def reopen(store_path: Path, integration_id: str) -> Integration:
+def reopen(location: Path | str, integration_id: str) -> Integration:
     """The integration as another process (or a restarted host) sees it."""
-    return Integrations(ConnectorHost().load(), SQLiteStore(store_path)).open(integration_id)
+    return Integrations(ConnectorHost().load(), open_location(location)).open(integration_id)

@@ -4,7 +4,6 @@ arrives exactly once, and every cursor the import saves resumes exactly where th
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 from reliability_support import DAY, connect, shop_cipher
 
@@ -14,11 +13,11 @@ from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 ORDERS = 5_000
 
 
-def test_five_percent_failed_answers_lose_and_repeat_no_order(tmp_path: Path) -> None:
+def test_five_percent_failed_answers_lose_and_repeat_no_order(store_url: str) -> None:
     # Three shops share the orders; the GB shop gets every third one.
     config = EmulatorConfig(orders=3 * ORDERS, seed=21, history_seconds=20 * DAY)
     with TikTokShopEmulator(config) as emu:
-        integration = connect(emu, tmp_path / "store.sqlite3")
+        integration = connect(emu, store_url)
         store = integration.store
         expected = emu.order_ids(shop_cipher=shop_cipher(emu, "GB"))
         assert len(expected) == ORDERS

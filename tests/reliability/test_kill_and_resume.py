@@ -20,7 +20,7 @@ ORDERS = 3_000  # 30 pages in the GB shop
 PAGE = 100
 
 
-def start_import(store: Path, integration_id: str, sink: Path, run: int) -> subprocess.Popen[str]:
+def start_import(store: str, integration_id: str, sink: Path, run: int) -> subprocess.Popen[str]:
     with (sink.parent / f"run-{run}.stderr").open("w") as errors:  # a file: a full pipe would block the child
         return subprocess.Popen(
             [sys.executable, str(HERE / "import_child.py"), str(store), integration_id, str(sink), str(run)],
@@ -50,11 +50,11 @@ def kill_after(child: subprocess.Popen[str], pages: int, rng: random.Random) -> 
     return seen
 
 
-def test_killed_import_resumes_from_the_cursor_and_loses_nothing(tmp_path: Path) -> None:
+def test_killed_import_resumes_from_the_cursor_and_loses_nothing(tmp_path: Path, store_url: str) -> None:
     rng = random.Random(7)
     config = EmulatorConfig(orders=3 * ORDERS, seed=13, history_seconds=20 * DAY)
     with TikTokShopEmulator(config) as emu:
-        store, sink = tmp_path / "store.sqlite3", tmp_path / "sink.sqlite3"
+        store, sink = store_url, tmp_path / "sink.sqlite3"
         integration = connect(emu, store)
         expected = emu.order_ids(shop_cipher=shop_cipher(emu, "GB"))
         emu.faults.latency(0.02)  # slow pages a little, so each kill lands while the import is busy

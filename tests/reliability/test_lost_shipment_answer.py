@@ -3,8 +3,6 @@ answer came back) and then retried: TikTok holds one shipment, the ledger one co
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from reliability_support import connect, shop_cipher
 
@@ -31,9 +29,9 @@ def ship_calls(emu: TikTokShopEmulator) -> int:
 
 
 @pytest.mark.parametrize("region", ["GB", "DE"])
-def test_a_retried_confirmation_whose_answer_was_lost_ships_once(tmp_path: Path, region: str) -> None:
+def test_a_retried_confirmation_whose_answer_was_lost_ships_once(store_url: str, region: str) -> None:
     with TikTokShopEmulator(EmulatorConfig(orders=300, seed=9)) as emu:
-        integration = connect(emu, tmp_path / "store.sqlite3", region)
+        integration = connect(emu, store_url, region)
         order = seller_shipped_order(emu, region)
         packages_before = len(order["packages"])
         shipment = Shipment(
@@ -48,7 +46,10 @@ def test_a_retried_confirmation_whose_answer_was_lost_ships_once(tmp_path: Path,
             "TikTok did not apply it"
         )
         assert ship_calls(emu) == 1
-        assert integration.store.shipments_for(integration.id, order["id"]) == []  # the outcome was unknown
+        # the outcome was unknown: nothing is recorded as done
+        assert (
+            integration.store.list_intents(integration.id, key_prefix=f"{order['id']}/", status="done") == []
+        )
 
         retry = integration.confirm_shipment(shipment)
         assert [p.outcome for p in retry.parcels] in (["already_confirmed"], ["confirmed"])
@@ -59,11 +60,11 @@ def test_a_retried_confirmation_whose_answer_was_lost_ships_once(tmp_path: Path,
         assert len(shipped_in) == 1, f"the lines went into several packages: {shipped_in}"
         new_packages = len(after["packages"]) - packages_before
         assert new_packages == (1 if region == "GB" else 0)  # DE shipped its existing package
-        ledger = integration.store.shipments_for(integration.id, order["id"])
-        assert len(ledger) == 1 and ledger[0].tracking_number == TRACKING
+        ledger = integration.store.list_intents(integration.id, key_prefix=f"{order['id']}/", status="done")
+        assert len(ledger) == 1 and ledger[0].payload["tracking_number"] == TRACKING
 
         calls_before = emu.stats.calls()
         again = integration.confirm_shipment(shipment)
         assert [p.outcome for p in again.parcels] == ["already_confirmed"]
         assert emu.stats.calls() == calls_before, "a confirmation already in the ledger made a call"
-        assert len(integration.store.shipments_for(integration.id, order["id"])) == 1
+        assert len(integration.store.list_intents(integration.id, key_prefix=f"{order['id']}/")) == 1

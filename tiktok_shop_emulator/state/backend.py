@@ -8,6 +8,8 @@ from typing import Any
 from tiktok_shop_emulator.config import EmulatorConfig
 from tiktok_shop_emulator.state.faults import Faults
 from tiktok_shop_emulator.state.grants import AuthState
+from tiktok_shop_emulator.state.label_docs import DocumentUrls
+from tiktok_shop_emulator.state.labels import LabelState
 from tiktok_shop_emulator.state.notifications import Webhooks
 from tiktok_shop_emulator.state.orderbook import OrderBook
 from tiktok_shop_emulator.state.ordergen import OrderSpace
@@ -35,6 +37,8 @@ class Backend:
         self.faults = Faults(config.seed)
         self.stats = Stats()
         self.urls: dict[str, str] = {}
+        self.labels = LabelState()
+        self.label_docs = DocumentUrls(config.seed)
         self.book.add_status_listener(self._publish_status_change)
 
     def shop_by_cipher(self, cipher: str) -> Shop | None:

@@ -389,7 +389,10 @@ def _apply_fulfilment(
     rng: random.Random,
 ) -> None:
     lines = order["line_items"]
-    pending_packages = not shop.marks_packages_shipped  # reference §13: no package IDs before US/GB shipment
+    # Reference §13: no package IDs before US/GB seller shipment; §14.1: UK/EU TikTok Shipping orders have one.
+    pending_packages = not shop.marks_packages_shipped or (
+        sk.shipping_type == "TIKTOK" and shop.region != "US"
+    )
     if sk.status == "AWAITING_SHIPMENT" and pending_packages:
         _pending_package(order, lines, package_id(index, 0))
     if sk.status not in SHIPPED_STATUSES and sk.status != "PARTIALLY_SHIPPING":

@@ -146,7 +146,9 @@ def _platform_shipment(
         raise error_codes.handover_required()
     _, option = backend.world.options[order["delivery_option_id"]]
     provider = option.providers[0]
-    rng = seeded(backend.config.seed, index, len(order["packages"]), 0x534849)
+    # Seeded by how many lines have shipped: after a split, each package of the order gets its own number.
+    shipped = sum(1 for line in order["line_items"] if _shipped(line))
+    rng = seeded(backend.config.seed, index, len(order["packages"]) * 1000 + shipped, 0x534849)
     meta: dict[str, Any] = {"handover_method": method}
     if isinstance(spec.get("pickup_slot"), dict):
         meta["pickup_slot"] = spec["pickup_slot"]

@@ -100,6 +100,11 @@ def register(sub: Any) -> None:
         "--home",
         help="the folder for the demo's store, created if absent (default: a new folder under the data home)",
     )
+    demo.add_argument(
+        "--database-url",
+        help="the store: sqlite:///path or postgresql://user@host:port/db "
+        "(default $CHANNEL_CONNECTORS_DATABASE_URL, else SQLite in the store directory)",
+    )
     demo.set_defaults(handler=_run_demo)
 
     emulator = sub.add_parser(

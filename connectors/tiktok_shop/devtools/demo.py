@@ -1,18 +1,22 @@
-"""`channel-connectors demo`: every flow, end to end, against the local emulator and the SQLite store.
+"""`channel-connectors demo`: every flow, end to end, against the local emulator and the store
+(SQLite by default; --database-url or CHANNEL_CONNECTORS_DATABASE_URL picks another).
 
 What a host platform would do with a new TikTok Shop seller, narrated: validate the credential form,
 Connect through the consent page and a local callback, import orders with status mapping, push stock,
-confirm shipments (one in two parcels) and see them move on, survive an expired access token, and show
+confirm shipments (one in two parcels) and see them move on, buy TikTok Shipping labels for a two-box
+order (the PDFs written under the demo folder; a repeat buys nothing), survive an expired access token, and show
 when the seller must re-authorize. No credentials and no network beyond loopback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -26,12 +30,13 @@ from connector_core import (
     Shipment,
     ShipmentLine,
     ShipmentParcel,
-    SQLiteStore,
     StockLevel,
 )
 from connector_core.callback import CallbackServer, state_of
+from connector_core.cli.session import describe_store
 from connector_core.home import private_store_file, resolve_home
 from connector_core.progress import Progress
+from connector_core.store import DATABASE_URL_ENV, open_store
 from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
 from ..client import TikTokClient
@@ -65,7 +70,7 @@ class Demo:
         return self.integration
 
     def create(self) -> None:
-        heading("1. Credential form (JSON Schema draft-07) -> SQLite store, secrets encrypted")
+        heading("1. Credential form (JSON Schema draft-07) -> the store, secrets encrypted")
         form = emulator_form(self.emu)
         settings = {"stock_sync": True, "push_shipments": True, "carrier_aliases": {"RM": "Royal Mail"}}
         record = self.integrations.create("tiktok_shop", form, settings, name="Demo seller")
@@ -172,6 +177,65 @@ class Demo:
             f"confirmed {len(chosen)} shipments ({'one' if multi else 'no'} multi-parcel); repeat made 0 calls"
         )
 
+    def labels(self, orders: dict[str, Any], folder: Path) -> None:
+        heading("6. TikTok Shipping labels: a two-box label set, PDFs kept; repeating buys nothing")
+        served = self.live.record.account_id
+        found = self._label_order(orders)
+        if found is None:
+            print("  no TikTok Shipping order awaits shipment in this world; skipped")
+            return
+        order_id, units = found
+        boxes = [units[:1], units[1:]] if len(units) > 1 else [units]
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            report = self.live.create_labels(order_id, boxes)
+            for number, result in enumerate(report.results, start=1):
+                label = result.label
+                if label is None:
+                    print(f"  box {number}: refused: {result.message}")
+                    continue
+                path = folder / f"{order_id}-{number}.pdf"
+                path.write_bytes(label.document)
+                print(f"  order {order_id} box {number} ({len(label.channel_line_ids)} unit(s)): package "
+                      f"{label.package_id}, tracking {label.tracking_number} via {label.carrier} -> {path}")  # fmt: skip
+            calls_before = self.emu.stats.calls("/")
+            again = self.live.create_labels(order_id, boxes)
+            made = self.emu.stats.calls("/") - calls_before
+        finally:
+            if served and self.live.record.account_id != served:
+                self.live.select_account(served)
+        outcomes = Counter(r.outcome for r in again.results)
+        print(f"  repeating the step: nothing new - {outcomes['already_created']} already created, "
+              f"{outcomes['created']} bought, {made} call(s) to TikTok")  # fmt: skip
+        print(f"  TikTok now says the order is {self.emu.order(order_id)['status']}; a label cannot be voided "
+              "by API (Seller Center does it)")  # fmt: skip
+        self.summary.append(f"labels: {len(boxes)} box(es) of order {order_id} labelled, PDFs in {folder}; "
+                            f"the repeat bought nothing ({made} calls)")  # fmt: skip
+
+    def _label_order(self, orders: dict[str, Any]) -> tuple[str, list[str]] | None:
+        """A waiting TikTok Shipping order with two units or more: the served shop's, else another shop's
+        (the integration then serves that shop for this step)."""
+        waiting = [
+            o
+            for o in orders.values()
+            if o.status is OrderStatus.AWAITING_SHIPMENT and o.shipping_by == "channel"
+        ]
+        units = {o.id: [u for line in o.lines for u in line.channel_line_ids] for o in waiting}
+        best = max(units, key=lambda i: len(units[i]), default=None)
+        if best is not None and len(units[best]) > 1:
+            return best, units[best]
+        for shop in self.live.store.list_accounts(self.live.id):
+            for order_id in self.emu.order_ids(
+                status="AWAITING_SHIPMENT", shop_cipher=shop.selector, shipping_type="TIKTOK"
+            ):
+                lines = [line["id"] for line in self.emu.order(order_id)["line_items"]]
+                if len(lines) > 1:
+                    print(f"  the served shop has no multi-item TikTok Shipping order waiting; using shop "
+                          f"{shop.name} ({shop.region}) for this step")  # fmt: skip
+                    self.live.select_account(shop.id)
+                    return order_id, lines
+        return (best, units[best]) if best is not None else None
+
     def _carrier(self, delivery_option_id: str | None) -> str:
         ctx = self.live.context()
         providers = shipping_providers(ctx, TikTokClient(ctx), str(delivery_option_id))
@@ -192,7 +256,7 @@ class Demo:
         ]
 
     def expire_token(self) -> None:
-        heading("6. The access token expires: refreshed silently, nothing for the seller to do")
+        heading("7. The access token expires: refreshed silently, nothing for the seller to do")
         before = self.live.status().access_expires_at
         assert before is not None
         jump = before - self.clock.now() + timedelta(minutes=1)
@@ -209,7 +273,7 @@ class Demo:
         self.summary.append(f"access token refreshed silently ({refreshes} refresh call)")
 
     def reauthorization(self) -> None:
-        heading("7. Re-authorization deadline")
+        heading("8. Re-authorization deadline")
         state = self.live.reauthorization()
         if state.deadline is None:
             print("  TikTok gave no deadline")
@@ -230,8 +294,10 @@ def run(args: argparse.Namespace) -> int:
         home = resolve_home(
             str(resolve_home(None, create=True) / f"demo-{datetime.now():%Y%m%d-%H%M%S}"), create=True
         )
-    store_file = private_store_file(home)
-    print(f"TikTok Shop connector demo: emulator on 127.0.0.1, store in {store_file}")
+    url = getattr(args, "database_url", None)
+    if not (url or os.environ.get(DATABASE_URL_ENV)):
+        private_store_file(home)  # the embedded store: created owner-only before SQLite opens it
+    print(f"TikTok Shop connector demo: emulator on 127.0.0.1, store: {describe_store(url, home)}")
     clock = OffsetClock()
     with CallbackServer("/tiktok/auth/callback") as callback:
         config = EmulatorConfig(
@@ -239,9 +305,8 @@ def run(args: argparse.Namespace) -> int:
         )
         with TikTokShopEmulator(config) as emu:
             print(f"emulator: API {emu.api_base_url}, auth {emu.auth_base_url}, {args.orders} orders seeded")
-            integrations = Integrations(
-                ConnectorHost().load(), SQLiteStore(store_file, clock=clock), clock=clock
-            )
+            store = open_store(url, home=home, clock=clock)
+            integrations = Integrations(ConnectorHost().load(), store, clock=clock)
             demo = Demo(emu, integrations, clock)
             steps: list[Callable[[], Any]] = [demo.create, lambda: demo.connect(callback)]
             for step in steps:
@@ -249,6 +314,7 @@ def run(args: argparse.Namespace) -> int:
             orders = demo.import_orders()
             demo.push_stock()
             demo.ship(orders)
+            demo.labels(orders, home / "labels")
             demo.expire_token()
             demo.reauthorization()
     heading("Summary")
@@ -259,4 +325,4 @@ def run(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run(argparse.Namespace(orders=2000, seed=7, home=None)))
+    sys.exit(run(argparse.Namespace(orders=2000, seed=7, home=None, database_url=None)))

@@ -1,0 +1,195 @@
+"""PostgreSQL plumbing: a connection pool, the migration runner, and what a dropped connection means.
+
+- A read is idempotent: a dropped connection is retried once on a fresh one.
+- A write is one transaction (all or nothing). If the connection is found dead when the transaction
+  begins, nothing was sent and it is retried once; if it drops later, the server rolls the transaction back
+  (or, at the very commit, may have applied it whole) and the caller gets `StoreUnavailable`: never a half
+  write, and never a silent retry of something that may have been applied.
+Every message names the database as host:port, never the URL (it may hold a password).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from importlib import resources
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from ...clock import Clock, SystemClock
+from ..errors import StoreUnavailable
+from ..opening import safe_location
+
+T = TypeVar("T")
+Row = dict[str, Any]
+MIGRATION_LOCK = 7_406_431_121  # any constant: one process migrates a database at a time
+MIGRATION_FILE = re.compile(r"^(\d{4})_(\w+)\.sql$")
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+class _NotBegun(Exception):
+    """The connection was dead before the transaction began: nothing was sent."""
+
+
+def migration_files() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every migration shipped in connector_core/store/postgres/migrations."""
+    found = []
+    for entry in resources.files(__package__ + ".migrations").iterdir():
+        match = MIGRATION_FILE.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def _reason(exc: BaseException, url: str) -> str:
+    """The first line of a driver error, with the URL's password (if any) blotted out."""
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    password = psycopg.conninfo.conninfo_to_dict(url).get("password")
+    return text.replace(str(password), "***") if password else text
+
+
+class PostgresConnection:
+    """The pool and transactions every PostgreSQL role shares."""
+
+    def __init__(
+        self, url: str, clock: Clock | None = None, *, max_connections: int = 16, wait_seconds: float = 10.0
+    ) -> None:
+        self.url = url
+        self.where = safe_location(url)
+        self.clock = clock or SystemClock()
+        self._migrate()
+        self._pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=max_connections,
+            timeout=wait_seconds,
+            kwargs={"autocommit": True, "row_factory": dict_row, "connect_timeout": CONNECT_TIMEOUT_SECONDS},
+            configure=_configure,
+            open=False,
+            name=f"channel-connectors {self.where}",
+        )
+        try:
+            self._pool.open(wait=True, timeout=wait_seconds)
+        except PoolTimeout:
+            self._pool.close()
+            raise StoreUnavailable(self.where, "no connection could be opened in time") from None
+
+    def _unavailable(self, exc: BaseException, what: str) -> StoreUnavailable:
+        return StoreUnavailable(self.where, f"{what} ({_reason(exc, self.url)})")
+
+    def _migrate(self) -> None:
+        try:
+            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS)
+        except psycopg.OperationalError as exc:
+            raise self._unavailable(exc, "cannot connect") from None
+        with conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
+                "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
+            )
+            applied = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+            for version, name, sql in migration_files():
+                if version not in applied:
+                    conn.execute(sql.encode("utf-8"))
+                    conn.execute(
+                        "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)", (version, name)
+                    )
+
+    @property
+    def schema_version(self) -> int:
+        row = self._read(lambda c: c.execute("SELECT max(version) AS v FROM schema_migrations").fetchone())
+        return int(row["v"] or 0) if row else 0
+
+    @property
+    def latest_schema_version(self) -> int:
+        return max(version for version, _, _ in migration_files())
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def _now(self) -> datetime:
+        return self.clock.now()
+
+    # --- running work --------------------------------------------------------------------------------
+
+    def _read(self, work: Callable[[psycopg.Connection[Row]], T]) -> T:
+        """Run an idempotent read; a dropped connection is retried once."""
+        for attempt in (1, 2):
+            try:
+                with self._pool.connection() as conn:
+                    return work(conn)
+            except psycopg.OperationalError as exc:
+                if attempt == 2:
+                    raise self._unavailable(exc, "the connection dropped twice while reading") from None
+            except PoolTimeout as exc:
+                raise self._unavailable(exc, "no connection could be had") from None
+        raise AssertionError("unreachable")
+
+    def _write(self, work: Callable[[psycopg.Connection[Row]], T]) -> T:
+        """Run `work` in one transaction; retried once only if the connection was dead before it began."""
+        for attempt in (1, 2):
+            try:
+                with self._pool.connection() as conn, self._transaction(conn):
+                    return work(conn)
+            except _NotBegun as exc:
+                if attempt == 2:
+                    raise self._unavailable(exc.__cause__ or exc, "cannot begin a transaction") from None
+            except psycopg.OperationalError as exc:
+                raise self._unavailable(
+                    exc, "the connection dropped during a write, which was not confirmed: check it and retry"
+                ) from None
+            except PoolTimeout as exc:
+                raise self._unavailable(exc, "no connection could be had") from None
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def _transaction(self, conn: psycopg.Connection[Row]) -> Iterator[None]:
+        transaction = conn.transaction()
+        try:
+            transaction.__enter__()  # sends BEGIN: fails here if the server already dropped us
+        except psycopg.OperationalError as exc:
+            raise _NotBegun() from exc
+        try:
+            yield
+        except BaseException as exc:
+            transaction.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        transaction.__exit__(None, None, None)
+
+    def raw_dump(self) -> bytes:
+        """Every row of every table of the store's schema, as PostgreSQL prints it (bytea in hex)."""
+
+        def dump(conn: psycopg.Connection[Row]) -> bytes:
+            tables = conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                "ORDER BY table_name"
+            ).fetchall()
+            lines: list[str] = []
+            for table in tables:
+                name = psycopg.sql.Identifier(table["table_name"])
+                query = psycopg.sql.SQL("SELECT t::text AS row FROM {} t").format(name)
+                lines.extend(f"{table['table_name']}: {r['row']}" for r in conn.execute(query).fetchall())
+            return "\n".join(lines).encode("utf-8")
+
+        return self._read(dump)
+
+
+def _configure(conn: psycopg.Connection[Any]) -> None:
+    conn.execute("SET TIME ZONE 'UTC'")
+
+
+def returned(row: Row | None) -> Row:
+    """The row a RETURNING clause always yields (a statement that returned nothing is a bug, said loudly)."""
+    if row is None:
+        raise AssertionError("the statement returned no row")
+    return row
+
+
+def utc(value: datetime | None) -> datetime | None:
+    return None if value is None else value.astimezone(timezone.utc)

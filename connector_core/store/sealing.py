@@ -1,0 +1,200 @@
+"""The one place secrets cross into and out of a store.
+
+`SealedStore` wraps any `StoreBackend` and gives the flows a `Store`. Going in, credential secrets and
+tokens are encrypted with the `Vault`, and bearer tokens (OAuth states, connect links) are replaced by
+their SHA-256; coming out, decrypted secrets are registered for redaction before anyone can log them. A
+backend therefore never receives, stores or returns a secret in the clear, and a second backend needs no
+crypto of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from pydantic import SecretStr
+
+from ..clock import Clock
+from ..credentials import Credentials
+from ..errors import OAuthStateError
+from ..models import TokenSet
+from ..redaction import register_secret
+from ..vault import Vault
+from .delegation import SharedRolesDelegate
+from .errors import UnknownConnectLink
+from .records import (
+    ConnectLink,
+    IntegrationRecord,
+    OAuthState,
+    SealedIntegration,
+    SealedStoredTokens,
+    SealedTokens,
+    StoredTokens,
+)
+from .roles import StoreBackend
+
+CONNECT_TOKEN_BYTES = 32
+OAUTH_STATE_BYTES = 24
+
+_REFUSALS = {
+    "unknown": "the OAuth callback's state is unknown: start the connection again",
+    "used": "the OAuth callback's state was already used: start the connection again",
+    "expired": "the OAuth callback's state has expired: start the connection again",
+}
+
+
+def token_hash(token: str) -> str:
+    """What a store keeps of a bearer token: enough to find it, useless to an intruder."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class SealedStore(SharedRolesDelegate):
+    """A `Store` over a `StoreBackend`: seals on the way in, opens (and registers for redaction) on the way out."""
+
+    def __init__(self, backend: StoreBackend, vault: Vault, clock: Clock) -> None:
+        super().__init__(backend)
+        self.backend: StoreBackend = backend
+        self.vault = vault
+        self.clock = clock
+
+    def close(self) -> None:
+        self.backend.close()
+
+    # --- sealing ---------------------------------------------------------------------------------------
+
+    def _seal(self, value: str | None) -> bytes | None:
+        return None if value is None else self.vault.encrypt(value)
+
+    def _open(self, value: bytes | None) -> str | None:
+        if value is None:
+            return None
+        plain = self.vault.decrypt(value)
+        register_secret(plain)
+        return plain
+
+    def _seal_credentials(self, credentials: Credentials) -> tuple[dict[str, Any], bytes | None]:
+        return credentials.public, self._seal(json.dumps(credentials.plain_secrets()))
+
+    def _integration(self, sealed: SealedIntegration) -> IntegrationRecord:
+        secret_values: dict[str, str] = json.loads(self._open(sealed.sealed_secrets) or "{}")
+        return IntegrationRecord(
+            id=sealed.id,
+            connector=sealed.connector,
+            name=sealed.name,
+            credentials=Credentials(sealed.public, secret_values),  # registers each secret
+            settings=sealed.settings,
+            account_id=sealed.account_id,
+            created_at=sealed.created_at,
+        )
+
+    # --- integrations ----------------------------------------------------------------------------------
+
+    def create_integration(
+        self, connector: str, name: str, credentials: Credentials, settings: Mapping[str, Any]
+    ) -> IntegrationRecord:
+        public, sealed = self._seal_credentials(credentials)
+        return self._integration(self.backend.create_integration(connector, name, public, sealed, settings))
+
+    def get_integration(self, integration_id: str) -> IntegrationRecord:
+        return self._integration(self.backend.get_integration(integration_id))
+
+    def list_integrations(self) -> list[IntegrationRecord]:
+        return [self._integration(r) for r in self.backend.list_integrations()]
+
+    def update_integration(
+        self,
+        integration_id: str,
+        *,
+        name: str | None = None,
+        credentials: Credentials | None = None,
+        settings: Mapping[str, Any] | None = None,
+        account_id: str | None = None,
+    ) -> IntegrationRecord:
+        sealed = None if credentials is None else self._seal_credentials(credentials)
+        return self._integration(
+            self.backend.update_integration(
+                integration_id, name=name, credentials=sealed, settings=settings, account_id=account_id
+            )
+        )
+
+    def delete_integration(self, integration_id: str) -> None:
+        self.backend.delete_integration(integration_id)
+
+    # --- tokens ----------------------------------------------------------------------------------------
+
+    def load_tokens(self, integration_id: str) -> StoredTokens | None:
+        stored = self.backend.load_tokens(integration_id)
+        return None if stored is None else self._stored_tokens(stored)
+
+    def save_tokens(self, integration_id: str, tokens: TokenSet) -> StoredTokens:
+        access = tokens.access_token.get_secret_value()
+        refresh = tokens.refresh_token.get_secret_value() if tokens.refresh_token else None
+        sealed = SealedTokens(
+            access_token=self.vault.encrypt(access),
+            access_expires_at=tokens.access_expires_at,
+            refresh_token=self._seal(refresh),
+            refresh_expires_at=tokens.refresh_expires_at,
+            scopes=list(tokens.scopes),
+            extra=json.loads(json.dumps(tokens.extra, default=str)),
+        )
+        return self._stored_tokens(self.backend.save_tokens(integration_id, sealed))
+
+    def _stored_tokens(self, stored: SealedStoredTokens) -> StoredTokens:
+        sealed = stored.tokens
+        refresh = self._open(sealed.refresh_token)
+        tokens = TokenSet(
+            access_token=SecretStr(self._open(sealed.access_token) or ""),
+            access_expires_at=sealed.access_expires_at,
+            refresh_token=SecretStr(refresh) if refresh is not None else None,
+            refresh_expires_at=sealed.refresh_expires_at,
+            scopes=sealed.scopes,
+            extra=sealed.extra,
+        )
+        return StoredTokens(tokens=tokens, version=stored.version, updated_at=stored.updated_at)
+
+    # --- OAuth states ----------------------------------------------------------------------------------
+
+    def create_oauth_state(
+        self, integration_id: str, ttl: timedelta, data: Mapping[str, Any] | None = None
+    ) -> OAuthState:
+        state = secrets.token_urlsafe(OAUTH_STATE_BYTES)
+        expires = self.clock.now() + ttl
+        self.backend.create_oauth_state(token_hash(state), integration_id, expires, dict(data or {}))
+        return OAuthState(
+            state=state, integration_id=integration_id, expires_at=expires, data=dict(data or {})
+        )
+
+    def consume_oauth_state(self, state: str) -> OAuthState:
+        claim = self.backend.claim_oauth_state(token_hash(state))
+        if claim.refusal is not None or claim.integration_id is None or claim.expires_at is None:
+            raise OAuthStateError(_REFUSALS[claim.refusal or "unknown"])
+        return OAuthState(
+            state=state, integration_id=claim.integration_id, expires_at=claim.expires_at, data=claim.data
+        )
+
+    # --- connect links ---------------------------------------------------------------------------------
+
+    def create_connect_link(
+        self, integration_id: str, purpose: str, ttl: timedelta
+    ) -> tuple[str, ConnectLink]:
+        token = secrets.token_urlsafe(CONNECT_TOKEN_BYTES)
+        link = self.backend.create_connect_link(token_hash(token), integration_id, purpose, ttl, token[-4:])
+        return token, link
+
+    def find_connect_link(self, token: str) -> ConnectLink | None:
+        return self.backend.find_connect_link(token_hash(token))
+
+    def touch_connect_link(self, token: str) -> None:
+        self.backend.touch_connect_link(token_hash(token))
+
+    def renew_connect_link(self, token: str, ttl: timedelta) -> ConnectLink:
+        if self.backend.find_connect_link(token_hash(token)) is None:
+            raise UnknownConnectLink()
+        return self.backend.renew_connect_link(token_hash(token), ttl)
+
+    def list_connect_links(self, integration_id: str) -> list[ConnectLink]:
+        return self.backend.list_connect_links(integration_id)

@@ -1,0 +1,201 @@
+"""The SQLite schema, as versioned migrations (`PRAGMA user_version` counts the ones applied).
+
+Each entry moves the schema from version i to i+1; never edit one that has shipped, append a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+VERSION_1 = """
+CREATE TABLE integrations (
+    id TEXT PRIMARY KEY,
+    connector TEXT NOT NULL,
+    name TEXT NOT NULL,
+    settings TEXT NOT NULL DEFAULT '{}',
+    account_id TEXT,
+    created_at REAL NOT NULL
+);
+CREATE TABLE credentials (
+    integration_id TEXT PRIMARY KEY REFERENCES integrations(id) ON DELETE CASCADE,
+    public TEXT NOT NULL,
+    secret BLOB
+);
+CREATE TABLE tokens (
+    integration_id TEXT PRIMARY KEY REFERENCES integrations(id) ON DELETE CASCADE,
+    access_token BLOB NOT NULL,
+    access_expires_at REAL NOT NULL,
+    refresh_token BLOB,
+    refresh_expires_at REAL,
+    scopes TEXT NOT NULL DEFAULT '[]',
+    extra TEXT NOT NULL DEFAULT '{}',
+    version INTEGER NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE reauthorization (
+    integration_id TEXT PRIMARY KEY REFERENCES integrations(id) ON DELETE CASCADE,
+    deadline REAL,
+    needed INTEGER NOT NULL DEFAULT 0,
+    reason TEXT
+);
+CREATE TABLE accounts (
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    account_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (integration_id, account_id)
+);
+CREATE TABLE oauth_states (
+    state TEXT PRIMARY KEY,
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    data TEXT NOT NULL DEFAULT '{}',
+    expires_at REAL NOT NULL,
+    used_at REAL
+);
+CREATE TABLE cursors (
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    stream TEXT NOT NULL,
+    value TEXT,
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (integration_id, stream)
+);
+CREATE TABLE shipment_ledger (
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    order_id TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    tracking_number TEXT NOT NULL,
+    carrier TEXT NOT NULL,
+    line_ids TEXT NOT NULL,
+    package_id TEXT,
+    confirmed_at REAL NOT NULL,
+    PRIMARY KEY (integration_id, order_id, fingerprint)
+);
+CREATE TABLE stock_ledger (
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    sku TEXT NOT NULL,
+    warehouse TEXT NOT NULL DEFAULT '',
+    quantity INTEGER NOT NULL,
+    pushed_at REAL NOT NULL,
+    PRIMARY KEY (integration_id, sku, warehouse)
+);
+CREATE TABLE cache (
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    namespace TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (integration_id, namespace, key)
+);
+CREATE TABLE locks (
+    name TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    expires_at REAL NOT NULL
+);
+CREATE TABLE webhook_events (
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    event_id TEXT NOT NULL,
+    received_at REAL NOT NULL,
+    PRIMARY KEY (integration_id, event_id)
+)
+"""
+
+# Version 2: intents replace the shipment ledger (old rows become "done" shipment intents of shop ""), the
+# stock ledger gains the shop and an uncertain level, OAuth states are kept only as their SHA-256, leases
+# record when they were taken, and connect links, documents and runs get their tables.
+VERSION_2 = """
+CREATE TABLE intents (
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    account_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'refused')),
+    outcome TEXT,
+    attempts INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (integration_id, account_id, kind, key)
+);
+CREATE INDEX intents_by_creation ON intents (integration_id, created_at, key);
+INSERT INTO intents (integration_id, account_id, kind, key, payload, status, outcome, attempts, created_at,
+                     updated_at)
+    SELECT integration_id, '', 'shipment', order_id || '/' || fingerprint,
+           json_object('order_id', order_id, 'tracking_number', tracking_number, 'carrier', carrier,
+                       'line_ids', json(line_ids)),
+           'done', json_object('package_id', package_id, 'channel_line_ids', json(line_ids)),
+           1, confirmed_at, confirmed_at
+    FROM shipment_ledger;
+DROP TABLE shipment_ledger;
+CREATE TABLE stock_ledger_2 (
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    account_id TEXT NOT NULL,
+    sku TEXT NOT NULL,
+    warehouse TEXT NOT NULL DEFAULT '',
+    quantity INTEGER,
+    pending INTEGER,
+    pushed_at REAL NOT NULL,
+    PRIMARY KEY (integration_id, account_id, sku, warehouse)
+);
+INSERT INTO stock_ledger_2 (integration_id, account_id, sku, warehouse, quantity, pending, pushed_at)
+    SELECT integration_id, '', sku, warehouse, quantity, NULL, pushed_at FROM stock_ledger;
+DROP TABLE stock_ledger;
+ALTER TABLE stock_ledger_2 RENAME TO stock_ledger;
+CREATE TABLE oauth_states_2 (
+    state_hash TEXT PRIMARY KEY,
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    data TEXT NOT NULL DEFAULT '{}',
+    expires_at REAL NOT NULL,
+    used_at REAL
+);
+INSERT INTO oauth_states_2 (state_hash, integration_id, data, expires_at, used_at)
+    SELECT sha256_hex(state), integration_id, data, expires_at, used_at FROM oauth_states;
+DROP TABLE oauth_states;
+ALTER TABLE oauth_states_2 RENAME TO oauth_states;
+ALTER TABLE locks ADD COLUMN acquired_at REAL NOT NULL DEFAULT 0;
+CREATE TABLE connect_links (
+    token_hash TEXT PRIMARY KEY,
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    purpose TEXT NOT NULL,
+    token_hint TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    expires_at REAL NOT NULL,
+    last_used_at REAL
+);
+CREATE INDEX connect_links_by_integration ON connect_links (integration_id, created_at);
+CREATE TABLE documents (
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    content BLOB NOT NULL,
+    media_type TEXT NOT NULL,
+    stored_at REAL NOT NULL,
+    PRIMARY KEY (integration_id, key)
+);
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    account_id TEXT NOT NULL,
+    flow TEXT NOT NULL,
+    started_at REAL NOT NULL,
+    finished_at REAL NOT NULL,
+    ok INTEGER NOT NULL,
+    summary TEXT NOT NULL
+);
+CREATE INDEX runs_by_flow ON runs (integration_id, flow, finished_at)
+"""
+
+MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2)
+
+
+def _sha256_hex(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def migrate(conn: sqlite3.Connection, target: int | None = None) -> int:
+    """Apply the missing migrations up to `target` (default: all) inside the caller's transaction."""
+    conn.create_function("sha256_hex", 1, _sha256_hex, deterministic=True)
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    last = len(MIGRATIONS) if target is None else target
+    for number in range(version + 1, last + 1):
+        for statement in filter(str.strip, MIGRATIONS[number - 1].split(";")):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {number}")
+    return max(version, last)

@@ -1,0 +1,370 @@
+"""The SQLite rows of the roles that hold no secret: accounts, cursors, intents, ledgers, cache, leases,
+webhook events, documents and runs."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from ...models import Account, ReauthorizationState
+from ..errors import UnknownIntent
+from ..records import FinalIntentStatus, Intent, IntentStatus, Lease, RunRecord, StockRecord
+from ..roles import StockKey, StockLevelRow
+from .connection import SQLiteConnection, dt, ts, utc
+
+_INTENT_KEY = "integration_id = ? AND account_id = ? AND kind = ? AND key = ?"
+
+
+def _intent(row: sqlite3.Row) -> Intent:
+    return Intent(
+        integration_id=row["integration_id"],
+        account_id=row["account_id"],
+        kind=row["kind"],
+        key=row["key"],
+        payload=json.loads(row["payload"]),
+        status=cast(IntentStatus, row["status"]),
+        outcome=None if row["outcome"] is None else json.loads(row["outcome"]),
+        attempts=row["attempts"],
+        created_at=utc(row["created_at"]),
+        updated_at=utc(row["updated_at"]),
+    )
+
+
+class SharedRows(SQLiteConnection):
+    # --- reauthorization ---------------------------------------------------------------------------------
+
+    def get_reauthorization(self, integration_id: str) -> ReauthorizationState:
+        row = (
+            self._connection()
+            .execute("SELECT * FROM reauthorization WHERE integration_id = ?", (integration_id,))
+            .fetchone()
+        )
+        if row is None:
+            return ReauthorizationState(deadline=None)
+        return ReauthorizationState(
+            deadline=dt(row["deadline"]), needs_reauthorization=bool(row["needed"]), reason=row["reason"]
+        )
+
+    def set_reauthorization(self, integration_id: str, state: ReauthorizationState) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO reauthorization (integration_id, deadline, needed, reason) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(integration_id) DO UPDATE SET deadline = excluded.deadline, "
+                "needed = excluded.needed, reason = excluded.reason",
+                (integration_id, ts(state.deadline), int(state.needs_reauthorization), state.reason),
+            )
+
+    # --- accounts ----------------------------------------------------------------------------------------
+
+    def save_accounts(self, integration_id: str, accounts: Sequence[Account]) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM accounts WHERE integration_id = ?", (integration_id,))
+            conn.executemany(
+                "INSERT INTO accounts (integration_id, account_id, data) VALUES (?, ?, ?)",
+                [(integration_id, a.id, a.model_dump_json()) for a in accounts],
+            )
+
+    def list_accounts(self, integration_id: str) -> list[Account]:
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT data FROM accounts WHERE integration_id = ? ORDER BY account_id", (integration_id,)
+            )
+            .fetchall()
+        )
+        return [Account.model_validate_json(r["data"]) for r in rows]
+
+    # --- cursors -----------------------------------------------------------------------------------------
+
+    def get_cursor(self, integration_id: str, stream: str) -> str | None:
+        row = (
+            self._connection()
+            .execute(
+                "SELECT value FROM cursors WHERE integration_id = ? AND stream = ?", (integration_id, stream)
+            )
+            .fetchone()
+        )
+        return None if row is None else cast(str | None, row["value"])
+
+    def set_cursor(self, integration_id: str, stream: str, value: str | None) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO cursors (integration_id, stream, value, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(integration_id, stream) DO UPDATE SET value = excluded.value, "
+                "updated_at = excluded.updated_at",
+                (integration_id, stream, value, self._now()),
+            )
+
+    def cursor_updated_at(self, integration_id: str, stream: str) -> datetime | None:
+        row = (
+            self._connection()
+            .execute(
+                "SELECT updated_at FROM cursors WHERE integration_id = ? AND stream = ?",
+                (integration_id, stream),
+            )
+            .fetchone()
+        )
+        return None if row is None else utc(row["updated_at"])
+
+    # --- intents -----------------------------------------------------------------------------------------
+
+    def begin_intent(
+        self, integration_id: str, account_id: str, kind: str, key: str, payload: Mapping[str, Any]
+    ) -> Intent:
+        ids = (integration_id, account_id, kind, key)
+        now = self._now()
+        with self._write() as conn:
+            row = conn.execute(f"SELECT status FROM intents WHERE {_INTENT_KEY}", ids).fetchone()
+            if row is None:
+                conn.execute(
+                    "INSERT INTO intents (integration_id, account_id, kind, key, payload, status, outcome, "
+                    "attempts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', NULL, 1, ?, ?)",
+                    (*ids, json.dumps(dict(payload)), now, now),
+                )
+            elif row["status"] == "refused":
+                # A refusal applied nothing: the caller may choose again.
+                conn.execute(
+                    "UPDATE intents SET payload = ?, status = 'pending', outcome = NULL, "
+                    f"attempts = attempts + 1, updated_at = ? WHERE {_INTENT_KEY}",
+                    (json.dumps(dict(payload)), now, *ids),
+                )
+            else:
+                conn.execute(f"UPDATE intents SET attempts = attempts + 1 WHERE {_INTENT_KEY}", ids)
+            return _intent(conn.execute(f"SELECT * FROM intents WHERE {_INTENT_KEY}", ids).fetchone())
+
+    def finish_intent(
+        self,
+        integration_id: str,
+        account_id: str,
+        kind: str,
+        key: str,
+        status: FinalIntentStatus,
+        outcome: Mapping[str, Any],
+    ) -> Intent:
+        ids = (integration_id, account_id, kind, key)
+        with self._write() as conn:
+            # Done is final: a late or repeated answer must not reopen what the channel already applied.
+            conn.execute(
+                f"UPDATE intents SET status = ?, outcome = ?, updated_at = ? WHERE {_INTENT_KEY} "
+                "AND status != 'done'",
+                (status, json.dumps(dict(outcome)), self._now(), *ids),
+            )
+            row = conn.execute(f"SELECT * FROM intents WHERE {_INTENT_KEY}", ids).fetchone()
+            if row is None:
+                raise UnknownIntent(*ids)
+            return _intent(row)
+
+    def get_intent(self, integration_id: str, account_id: str, kind: str, key: str) -> Intent | None:
+        row = (
+            self._connection()
+            .execute(f"SELECT * FROM intents WHERE {_INTENT_KEY}", (integration_id, account_id, kind, key))
+            .fetchone()
+        )
+        return None if row is None else _intent(row)
+
+    def list_intents(
+        self,
+        integration_id: str,
+        *,
+        account_id: str | None = None,
+        kind: str | None = None,
+        key_prefix: str | None = None,
+        status: IntentStatus | None = None,
+    ) -> list[Intent]:
+        where: list[str] = ["integration_id = ?"]
+        params: list[Any] = [integration_id]
+        for column, value in (("account_id", account_id), ("kind", kind), ("status", status)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if key_prefix is not None:
+            # substr, not LIKE: a prefix holding % or _ must match only itself.
+            where.append("substr(key, 1, ?) = ?")
+            params.extend([len(key_prefix), key_prefix])
+        sql = f"SELECT * FROM intents WHERE {' AND '.join(where)} ORDER BY created_at, key"
+        return [_intent(r) for r in self._connection().execute(sql, params).fetchall()]
+
+    # --- stock ledger ------------------------------------------------------------------------------------
+
+    def stock_levels(self, integration_id: str, account_id: str) -> dict[StockKey, StockRecord]:
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT * FROM stock_ledger WHERE integration_id = ? AND account_id = ?",
+                (integration_id, account_id),
+            )
+            .fetchall()
+        )
+        levels: dict[StockKey, StockRecord] = {}
+        for r in rows:
+            warehouse = r["warehouse"] or None
+            levels[(r["sku"], warehouse)] = StockRecord(
+                r["sku"], warehouse, r["quantity"], r["pending"], utc(r["pushed_at"])
+            )
+        return levels
+
+    def begin_stock_push(self, integration_id: str, account_id: str, levels: Iterable[StockLevelRow]) -> None:
+        now = self._now()
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT INTO stock_ledger (integration_id, account_id, sku, warehouse, quantity, pending, "
+                "pushed_at) VALUES (?, ?, ?, ?, NULL, ?, ?) "
+                "ON CONFLICT(integration_id, account_id, sku, warehouse) DO UPDATE SET "
+                "pending = excluded.pending, pushed_at = excluded.pushed_at",
+                [(integration_id, account_id, sku, wh or "", q, now) for sku, wh, q in levels],
+            )
+
+    def finish_stock_push(
+        self,
+        integration_id: str,
+        account_id: str,
+        *,
+        confirmed: Iterable[StockLevelRow],
+        refused: Iterable[StockKey],
+    ) -> None:
+        now = self._now()
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT INTO stock_ledger (integration_id, account_id, sku, warehouse, quantity, pending, "
+                "pushed_at) VALUES (?, ?, ?, ?, ?, NULL, ?) "
+                "ON CONFLICT(integration_id, account_id, sku, warehouse) DO UPDATE SET "
+                "quantity = excluded.quantity, pending = NULL, pushed_at = excluded.pushed_at",
+                [(integration_id, account_id, sku, wh or "", q, now) for sku, wh, q in confirmed],
+            )
+            conn.executemany(
+                "UPDATE stock_ledger SET pending = NULL, pushed_at = ? WHERE integration_id = ? "
+                "AND account_id = ? AND sku = ? AND warehouse = ? AND pending IS NOT NULL",
+                [(now, integration_id, account_id, sku, wh or "") for sku, wh in refused],
+            )
+
+    # --- connector cache ---------------------------------------------------------------------------------
+
+    def cache_get(self, integration_id: str, namespace: str, key: str) -> Any | None:
+        row = (
+            self._connection()
+            .execute(
+                "SELECT value FROM cache WHERE integration_id = ? AND namespace = ? AND key = ?",
+                (integration_id, namespace, key),
+            )
+            .fetchone()
+        )
+        return None if row is None else json.loads(row["value"])
+
+    def cache_put(self, integration_id: str, namespace: str, items: Mapping[str, Any]) -> None:
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO cache (integration_id, namespace, key, value) VALUES (?, ?, ?, ?)",
+                [(integration_id, namespace, k, json.dumps(v)) for k, v in items.items()],
+            )
+
+    def cache_clear(self, integration_id: str, namespace: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "DELETE FROM cache WHERE integration_id = ? AND namespace = ?", (integration_id, namespace)
+            )
+
+    # --- leases ------------------------------------------------------------------------------------------
+
+    def try_lock(self, name: str, owner: str, ttl: timedelta) -> bool:
+        # Leases use the machine's real clock: a test clock that jumps ahead must not steal a live lease.
+        now = time.time()
+        with self._write() as conn:
+            row = conn.execute("SELECT * FROM locks WHERE name = ?", (name,)).fetchone()
+            live = row is not None and row["expires_at"] > now
+            if live and row["owner"] != owner:
+                return False
+            acquired = row["acquired_at"] if live else now
+            conn.execute(
+                "INSERT OR REPLACE INTO locks (name, owner, expires_at, acquired_at) VALUES (?, ?, ?, ?)",
+                (name, owner, now + ttl.total_seconds(), acquired),
+            )
+        return True
+
+    def unlock(self, name: str, owner: str) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM locks WHERE name = ? AND owner = ?", (name, owner))
+
+    def lease_holder(self, name: str) -> Lease | None:
+        row = (
+            self._connection()
+            .execute("SELECT * FROM locks WHERE name = ? AND expires_at > ?", (name, time.time()))
+            .fetchone()
+        )
+        if row is None:
+            return None
+        return Lease(row["name"], row["owner"], utc(row["acquired_at"]), utc(row["expires_at"]))
+
+    # --- webhook events ----------------------------------------------------------------------------------
+
+    def remember_event(self, integration_id: str, event_id: str) -> bool:
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO webhook_events (integration_id, event_id, received_at) "
+                "VALUES (?, ?, ?)",
+                (integration_id, event_id, self._now()),
+            )
+            return cursor.rowcount == 1
+
+    # --- documents ---------------------------------------------------------------------------------------
+
+    def put_document(self, integration_id: str, key: str, content: bytes, media_type: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO documents (integration_id, key, content, media_type, stored_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (integration_id, key, content, media_type, self._now()),
+            )
+
+    def get_document(self, integration_id: str, key: str) -> tuple[bytes, str] | None:
+        row = (
+            self._connection()
+            .execute(
+                "SELECT content, media_type FROM documents WHERE integration_id = ? AND key = ?",
+                (integration_id, key),
+            )
+            .fetchone()
+        )
+        return None if row is None else (bytes(row["content"]), row["media_type"])
+
+    # --- runs --------------------------------------------------------------------------------------------
+
+    def record_run(self, run: RunRecord) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO runs (integration_id, account_id, flow, started_at, finished_at, ok, summary) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run.integration_id,
+                    run.account_id,
+                    run.flow,
+                    run.started_at.timestamp(),
+                    run.finished_at.timestamp(),
+                    int(run.ok),
+                    json.dumps(run.summary),
+                ),
+            )
+
+    def last_runs(self, integration_id: str, *, flow: str | None = None, limit: int = 10) -> list[RunRecord]:
+        sql = "SELECT * FROM runs WHERE integration_id = ?" + (" AND flow = ?" if flow is not None else "")
+        params: list[Any] = [integration_id] + ([flow] if flow is not None else [])
+        rows = (
+            self._connection()
+            .execute(f"{sql} ORDER BY finished_at DESC, id DESC LIMIT ?", [*params, limit])
+            .fetchall()
+        )
+        return [
+            RunRecord(
+                integration_id=r["integration_id"],
+                account_id=r["account_id"],
+                flow=r["flow"],
+                started_at=utc(r["started_at"]),
+                finished_at=utc(r["finished_at"]),
+                ok=bool(r["ok"]),
+                summary=json.loads(r["summary"]),
+            )
+            for r in rows
+        ]

@@ -1,0 +1,125 @@
+"""`label` and `shipping-services`: real PDF files per box, one clear line for every bad input, no double buy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from connector_core import ConnectorHost, Integrations, SQLiteStore
+from tiktok_shop_emulator import TikTokShopEmulator
+
+
+def select(tmp_path: Path, integration_id: str, emulator: TikTokShopEmulator, region: str) -> None:
+    store = SQLiteStore(tmp_path / "home" / "store.sqlite3")
+    shop = next(s for s in emulator.shops if s["region"] == region)
+    Integrations(ConnectorHost().load(), store).open(integration_id).select_account(shop["id"])
+
+
+def tiktok_order(emulator: TikTokShopEmulator, region: str, min_lines: int) -> dict[str, Any]:
+    cipher = next(s for s in emulator.shops if s["region"] == region)["cipher"]
+    for order_id in emulator.order_ids(
+        status="AWAITING_SHIPMENT", shop_cipher=cipher, shipping_type="TIKTOK"
+    ):
+        if len(emulator.order(order_id)["line_items"]) >= min_lines:
+            return emulator.order(order_id)
+    raise AssertionError("no such order in the seeded world")
+
+
+def assert_real_pdf(path: Path, tracking: str) -> None:
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-")
+    reader = PdfReader(path)
+    assert len(reader.pages) == 1
+    assert tracking in reader.pages[0].extract_text()
+
+
+@pytest.fixture
+def us(connected: str, tmp_path: Path, emulator: TikTokShopEmulator) -> str:
+    select(tmp_path, connected, emulator, "US")
+    return connected
+
+
+def test_label_writes_one_pdf_per_box_and_a_repeat_buys_nothing(
+    run: Any, us: str, emulator: TikTokShopEmulator, tmp_path: Path
+) -> None:
+    order = tiktok_order(emulator, "US", 2)
+    ids = [line["id"] for line in order["line_items"]]
+    out = tmp_path / "labels" / "label.pdf"
+    out.parent.mkdir()
+    args = ["label", us, "--order", order["id"], "--box", ids[0], "--box", ",".join(ids[1:])]
+    first = run(*args, "--weight", "0.5kg", "--size", "20x15x5cm", "--output", str(out))
+    assert first.code == 0, first.err
+    assert "2 label(s) bought" in first.out
+    lines = [line for line in first.out.splitlines() if line.startswith("box ")]
+    assert len(lines) == 2 and all(
+        "package" in line and "tracking" in line and "carrier" in line for line in lines
+    )
+    for number, line in enumerate(lines, start=1):
+        tracking = line.split("tracking ")[1].split(",")[0]
+        assert_real_pdf(out.parent / f"label-{number}.pdf", tracking)
+
+    again = run(*args, "--output", str(out))
+    assert again.code == 0 and "0 label(s) bought" in again.out and "already created" in again.out
+
+    package = lines[0].split("package ")[1].split(",")[0]
+    reprint = run("label", us, "--reprint", package, "--output", str(tmp_path / "again.pdf"))
+    assert reprint.code == 0, reprint.err
+    assert (tmp_path / "again.pdf").read_bytes().startswith(b"%PDF-")
+    void = run("label", us, "--void", package)
+    assert void.code == 1 and "Seller Center" in void.err and len(void.err.strip().splitlines()) == 1
+
+
+def test_shipping_services_lists_prices_and_the_default(
+    run: Any, us: str, emulator: TikTokShopEmulator
+) -> None:
+    order = tiktok_order(emulator, "US", 1)
+    result = run("shipping-services", us, "--order", order["id"], "--weight", "2lb")
+    assert result.code == 0, result.err
+    assert "USPS" in result.out and "UPS" in result.out and result.out.count("(default)") == 1
+
+
+def test_one_box_by_default_for_a_uk_order(
+    run: Any, connected: str, emulator: TikTokShopEmulator, tmp_path: Path
+) -> None:
+    order = tiktok_order(emulator, "GB", 1)
+    out = tmp_path / "uk.pdf"
+    result = run("label", connected, "--order", order["id"], "--output", str(out))
+    assert result.code == 0, result.err
+    assert out.read_bytes().startswith(b"%PDF-")
+    services = run("shipping-services", connected, "--order", order["id"])
+    assert services.code == 1 and "AWAITING_COLLECTION" in services.err  # labelled: nothing left to choose
+
+
+@pytest.mark.parametrize(
+    ("extra", "complaint"),
+    [
+        (["--weight", "heavy"], "--weight"),
+        (["--weight", "0kg"], "--weight"),
+        (["--size", "20x15cm"], "--size"),
+        (["--box", ","], "--box"),
+        (["--output", "/nonexistent-folder/x.pdf"], "--output"),
+    ],
+)
+def test_bad_input_is_one_clear_line(
+    run: Any, us: str, emulator: TikTokShopEmulator, extra: list[str], complaint: str
+) -> None:
+    order = tiktok_order(emulator, "US", 1)
+    result = run("label", us, "--order", order["id"], *extra)
+    assert result.code == 1
+    assert complaint in result.err and len(result.err.strip().splitlines()) == 1
+    assert "Traceback" not in result.err
+    assert emulator.order(order["id"])["status"] == "AWAITING_SHIPMENT"
+
+
+def test_a_seller_shipping_order_is_refused_with_what_to_do(
+    run: Any, us: str, emulator: TikTokShopEmulator
+) -> None:
+    cipher = next(s for s in emulator.shops if s["region"] == "US")["cipher"]
+    order_id = emulator.order_ids(status="AWAITING_SHIPMENT", shop_cipher=cipher, shipping_type="SELLER")[0]
+    result = run("label", us, "--order", order_id)
+    assert result.code == 1 and "Seller Shipping" in result.err and len(result.err.strip().splitlines()) == 1
+    missing = run("label", us)
+    assert missing.code == 1 and "--order" in missing.err

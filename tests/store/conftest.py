@@ -1,0 +1,14 @@
+"""Fixtures for the store tests: an environment that reads no developer key, store or database URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("CHANNEL_CONNECTORS_KEY", "CHANNEL_CONNECTORS_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CHANNEL_CONNECTORS_HOME", str(tmp_path / "home"))

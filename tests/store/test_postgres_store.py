@@ -1,0 +1,132 @@
+"""What only the PostgreSQL store does: clear errors naming host:port (never the password), migrations that
+run once even when many workers start together, and dropped connections that are retried only when safe."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from postgres_support import fresh_schema, postgres_url
+
+from connector_core.credentials import Credentials
+from connector_core.store import StoreUnavailable, open_store
+from connector_core.store.postgres import PostgresStore, migration_files
+
+
+@pytest.fixture
+def schema_url() -> Iterator[str]:
+    with fresh_schema(postgres_url()) as url:
+        yield url
+
+
+@pytest.fixture
+def store(schema_url: str, tmp_path: Path) -> Iterator[PostgresStore]:
+    opened = open_store(schema_url, home=tmp_path)
+    assert isinstance(opened, PostgresStore)
+    yield opened
+    opened.close()
+
+
+def kill_connections_of(store: PostgresStore) -> int:
+    """Terminate the server side of every connection the store's pool holds (a restart, a failover)."""
+    pids = store.postgres._read(lambda c: [r["pid"] for r in c.execute("SELECT pg_backend_pid() AS pid")])
+    with psycopg.connect(postgres_url(), autocommit=True) as admin:
+        for pid in pids:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    return len(pids)
+
+
+def test_an_unreachable_server_is_one_line_naming_host_and_port_without_the_password(tmp_path: Path) -> None:
+    with pytest.raises(StoreUnavailable) as raised:
+        open_store("postgresql://shop:hunter2-pw@127.0.0.1:1/shop", home=tmp_path)
+
+    message = str(raised.value)
+    assert "127.0.0.1:1" in message and "cannot connect" in message
+    assert "hunter2" not in message and "\n" not in message
+
+
+def test_a_wrong_password_is_refused_without_being_shown(tmp_path: Path) -> None:
+    parts = urlsplit(postgres_url())
+    wrong = parts._replace(netloc=f"{parts.username}:wrong-pass-4411@{parts.hostname}:{parts.port}")
+
+    with pytest.raises(StoreUnavailable) as raised:
+        open_store(urlunsplit(wrong), home=tmp_path)
+
+    assert f"{parts.hostname}:{parts.port}" in str(raised.value)
+    assert "wrong-pass-4411" not in str(raised.value)
+    assert str(parts.password) not in str(raised.value)
+
+
+def test_workers_starting_together_migrate_the_database_once(schema_url: str, tmp_path: Path) -> None:
+    opened: list[PostgresStore] = []
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            store = open_store(schema_url, home=tmp_path)
+            assert isinstance(store, PostgresStore)
+            opened.append(store)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    assert {s.schema_version for s in opened} == {max(v for v, _, _ in migration_files())}
+    rows = opened[0].postgres._read(
+        lambda c: c.execute("SELECT count(*) AS n FROM schema_migrations").fetchone()
+    )
+    assert rows is not None and rows["n"] == len(migration_files())
+    for store in opened:
+        store.close()
+
+
+def test_the_migrations_are_plain_numbered_sql_files() -> None:
+    files = migration_files()
+
+    assert [v for v, _, _ in files] == list(range(1, len(files) + 1))
+    assert all("CREATE TABLE" in sql for v, _, sql in files if v == 1)
+
+
+def test_a_read_on_a_dropped_connection_is_retried(store: PostgresStore) -> None:
+    iid = store.create_integration("pg", "Shop", Credentials({}, {}), {}).id
+    store.set_cursor(iid, "orders", "page-2")
+
+    assert kill_connections_of(store) >= 1
+
+    assert store.get_cursor(iid, "orders") == "page-2"
+
+
+def test_a_write_on_a_connection_found_dead_before_it_began_is_retried_once(store: PostgresStore) -> None:
+    iid = store.create_integration("pg", "Shop", Credentials({}, {}), {}).id
+    kill_connections_of(store)
+
+    store.begin_intent(iid, "shop", "shipment", "o1/fp", {"n": 1})
+
+    intent = store.get_intent(iid, "shop", "shipment", "o1/fp")
+    assert intent is not None and intent.attempts == 1  # applied exactly once
+
+
+def test_a_write_whose_connection_drops_midway_is_never_half_written(store: PostgresStore) -> None:
+    iid = store.create_integration("pg", "Shop", Credentials({}, {}), {}).id
+
+    def half_then_dropped(conn: psycopg.Connection[dict[str, object]]) -> None:
+        conn.execute(
+            "INSERT INTO cursors (integration_id, stream, value, updated_at) VALUES (%s, 'orders', 'x', now())",
+            (iid,),
+        )
+        conn.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+
+    with pytest.raises(StoreUnavailable, match="dropped during a write, which was not confirmed") as raised:
+        store.postgres._write(half_then_dropped)
+
+    assert "\n" not in str(raised.value)
+    assert store.get_cursor(iid, "orders") is None  # the transaction was rolled back whole
