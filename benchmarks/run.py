@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench_emulator import emulator_speed
 from bench_memory import memory
 from bench_orders import mapping_cost, order_import, rate_limited_import
 from bench_stock import stock_sync
@@ -38,6 +39,7 @@ class Sizes:
     stock_products: int
     stock_skus_per_product: int
     stock_changed: int
+    emulator_orders: int
     token_processes: int
     token_threads: int
     rate_orders: int
@@ -49,8 +51,8 @@ class Sizes:
     store_orders: int
 
 
-FULL = Sizes(10_000, 1_000, 100_000, 1_000, 5, 250, 8, 4, 2_000, 10, 3, 16, 4, 8, 5_000)
-QUICK = Sizes(2_000, 1_000, 20_000, 200, 5, 50, 8, 4, 2_000, 10, 1, 16, 4, 8, 1_000)
+FULL = Sizes(10_000, 1_000, 100_000, 1_000, 5, 250, 100_000, 8, 4, 2_000, 10, 3, 16, 4, 8, 5_000)
+QUICK = Sizes(2_000, 1_000, 20_000, 200, 5, 50, 100_000, 8, 4, 2_000, 10, 1, 16, 4, 8, 1_000)
 
 
 def plan(sizes: Sizes, workdir: Path) -> list[tuple[str, Callable[[], list[Result]]]]:
@@ -67,6 +69,7 @@ def plan(sizes: Sizes, workdir: Path) -> list[tuple[str, Callable[[], list[Resul
                 stock_sync(sizes.stock_products, sizes.stock_skus_per_product, sizes.stock_changed, workdir)
             ],
         ),
+        ("emulator", lambda: [emulator_speed(sizes.emulator_orders)]),
         ("tokens", lambda: [token_refresh(sizes.token_processes, sizes.token_threads, workdir)]),
         ("rate", lambda: [rate_limited_import(sizes.rate_orders, sizes.rate_rps, sizes.rate_runs, workdir)]),
         (
@@ -107,7 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         "--json", type=Path, default=HERE / "results" / "latest.json", help="where to write JSON"
     )
     parser.add_argument(
-        "--only", nargs="+", metavar="NAME", help="run only these: import memory stock tokens rate store"
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        help="run only these: import memory stock emulator tokens rate store",
     )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL

@@ -122,6 +122,13 @@ class Order(_Model):
     created_at: UtcDatetime
     updated_at: UtcDatetime
     paid_at: UtcDatetime | None = None
+    ship_by: UtcDatetime | None = Field(
+        default=None, description="the latest time the seller may ship without a late-shipment penalty"
+    )
+    collected_at: UtcDatetime | None = Field(
+        default=None, description="when the carrier took the order over (in transit from then on)"
+    )
+    delivered_at: UtcDatetime | None = Field(default=None, description="when the order reached the buyer")
     account_id: str | None = Field(default=None, description="the shop or account the order belongs to")
     currency: str
     subtotal: Money

@@ -48,7 +48,9 @@ def _process(backend: Backend, request: HttpRequest) -> dict[str, Any]:
     _check_credentials(backend, request)
     backend.auth.check_access(request.header("x-tts-access-token"))
     shop = _check_shop(backend, route, request.query)
-    return route.handler(Call(backend, shop, request.query, _json_body(request.body), params))
+    return route.handler(
+        Call(backend, shop, request.query, _json_body(request.body, route.filter_body), params)
+    )
 
 
 def _check_content_type(request: HttpRequest) -> None:
@@ -96,13 +98,17 @@ def _check_shop(backend: Backend, route: Route, query: dict[str, str]) -> Shop |
     return shop
 
 
-def _json_body(body: bytes) -> dict[str, Any]:
+def _json_body(body: bytes, filter_body: bool) -> dict[str, Any]:
     if not body.strip():
         return {}
     try:
         parsed = json.loads(body)
     except ValueError as exc:
         raise error_codes.invalid_param("The request body is not valid JSON.") from exc
+    if filter_body and parsed == []:
+        # PHP's json_encode of an empty filter array; TikTok reads it as "no filter" (the signature still
+        # covers the exact bytes sent, checked before this point).
+        return {}
     if not isinstance(parsed, dict):
         raise error_codes.invalid_param("The request body must be a JSON object.")
     return parsed

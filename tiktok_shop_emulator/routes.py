@@ -31,6 +31,8 @@ class Route:
     pattern: re.Pattern[str]
     handler: Handler
     shop_scoped: bool
+    # The body is a search filter: JSON `[]` (PHP's encoding of an empty filter) means "no filter".
+    filter_body: bool = False
 
 
 def _compile(template: str) -> re.Pattern[str]:
@@ -38,7 +40,14 @@ def _compile(template: str) -> re.Pattern[str]:
 
 
 ROUTES: tuple[Route, ...] = tuple(
-    Route(method, template, _compile(template), handler, scoped)
+    Route(
+        method,
+        template,
+        _compile(template),
+        handler,
+        scoped,
+        template in getattr(module, "FILTER_BODIES", ()),
+    )
     for module in (
         api_shops,
         api_orders,

@@ -32,6 +32,7 @@ from connector_core.errors import (
 )
 from connector_core.http import RATE_LIMIT_WAIT_SPENT, CallBudget, parse_retry_after
 
+from .api_versions import BASE_VERSION, check_version, version_for
 from .signing import sign
 
 log = logging.getLogger("connectors.tiktok_shop.client")
@@ -43,7 +44,7 @@ SANDBOX_API = "https://open-api-sandbox.tiktokglobalshop.com"
 SANDBOX_AUTH = "https://auth-sandbox.tiktok-shops.com"
 CONSENT_NON_US = "https://services.tiktokshop.com/open/authorize"
 CONSENT_US = "https://services.us.tiktokshop.com/open/authorize"
-DEFAULT_VERSION = "202309"
+DEFAULT_VERSION = BASE_VERSION
 JSON = "application/json"
 
 # Paths where TikTok answers 36009004 "unexpected identifier" if shop_cipher is sent.
@@ -97,7 +98,7 @@ class Endpoints:
                 "/"
             ),
             consent_url=creds.text("authorize_url") or (CONSENT_US if region == "us" else CONSENT_NON_US),
-            version=creds.text("version") or DEFAULT_VERSION,
+            version=check_version(creds.text("version") or DEFAULT_VERSION),
         )
 
 
@@ -208,8 +209,9 @@ class TikTokClient:
         self._app_secret = app_secret
 
     def path(self, module: str, resource: str) -> str:
-        """`/{module}/{version}/{resource}`, honouring the version override."""
-        return f"/{module}/{self.endpoints.version}/{resource.lstrip('/')}"
+        """`/{module}/{version}/{resource}` at the endpoint's newest version within the pinned one."""
+        resource = resource.lstrip("/")
+        return f"/{module}/{version_for(self.endpoints.version, module, resource)}/{resource}"
 
     @property
     def shop_cipher(self) -> str:

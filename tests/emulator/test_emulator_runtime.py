@@ -21,10 +21,10 @@ from tiktok_shop_emulator.cli import build_parser
 REPO = Path(__file__).parents[2]
 
 
-def test_100k_orders_start_in_well_under_a_second() -> None:
-    started = time.perf_counter()
+def test_a_100k_order_world_serves_its_last_order_and_a_deep_page() -> None:
+    # How fast it starts and serves is measured by `python benchmarks/run.py --only emulator`, not asserted here:
+    # a shared, loaded runner must not fail the suite over a timing.
     with TikTokShopEmulator(EmulatorConfig(orders=100_000, seed=3)) as emu:
-        assert time.perf_counter() - started < 0.5
         last = emu.order(str(576461413038000000 + 99_999))
         assert last["id"].endswith("99999")
         with requests.Session() as session:
@@ -40,8 +40,7 @@ def test_100k_orders_start_in_well_under_a_second() -> None:
                 shop=cipher,
             )
             assert len(first["orders"]) == 100 and first["total_count"] > 3000
-            started = time.perf_counter()
-            api.ok(
+            deep = api.ok(
                 "POST",
                 "/order/202309/orders/search",
                 {
@@ -53,7 +52,8 @@ def test_100k_orders_start_in_well_under_a_second() -> None:
                 body,
                 shop=cipher,
             )
-            assert time.perf_counter() - started < 0.25
+            assert len(deep["orders"]) == 100
+            assert deep["orders"][0]["update_time"] >= first["orders"][-1]["update_time"]
 
 
 def test_zero_orders_is_a_valid_world() -> None:

@@ -96,11 +96,12 @@ class World:
 
 @pytest.fixture
 def make_world(tmp_path: Path) -> Iterator[Any]:
-    """`make_world(orders=..., settings=..., margin=..., **emulator_config)` -> a connected `World` (GB shop)."""
+    """`make_world(orders=..., settings=..., margin=..., form=..., **emulator_config)` -> a connected `World` (GB
+    shop); `form` holds credential-form overrides (e.g. `{"version": "202507"}`)."""
     started: list[TikTokShopEmulator] = []
 
     def make(orders: int = 400, settings: dict[str, Any] | None = None, margin: timedelta | None = None,
-             **config: Any) -> World:  # fmt: skip
+             form: dict[str, Any] | None = None, **config: Any) -> World:  # fmt: skip
         emu = TikTokShopEmulator(
             EmulatorConfig(orders=orders, seed=config.pop("seed", 7), **config)
         ).__enter__()
@@ -110,7 +111,7 @@ def make_world(tmp_path: Path) -> Iterator[Any]:
         extra = {} if margin is None else {"token_margin": margin}
         integrations = Integrations(ConnectorHost().load(), store, clock=clock, **extra)
         all_settings = {"stock_sync": True, "import_unpaid_orders": True, **(settings or {})}
-        record = integrations.create("tiktok_shop", emulator_form(emu), all_settings)
+        record = integrations.create("tiktok_shop", emulator_form(emu, **(form or {})), all_settings)
         integration = integrations.open(record.id)
         integration.finish_connect({"code": emu.authorize(), "locale": "en", "shop_region": "GB"})
         world = World(emu, integrations, integration, clock)

@@ -113,3 +113,28 @@ def test_malformed_order_names_its_id_and_field(seller_order, mutate, field):
 
 def test_not_an_object_is_reported():
     assert isinstance(map_or_report(["nope"], default_mapper), OrderProblem)
+
+
+def test_deadline_and_milestone_times_map_to_ship_by_collected_at_and_delivered_at(tiktok_order):
+    raw = copy.deepcopy(tiktok_order) | {
+        "status": "DELIVERED",
+        "collection_time": 1735700000,
+        "delivery_time": 1735900000,
+    }
+    order = map_order(raw, default_mapper)
+    assert order.ship_by is not None and order.ship_by.timestamp() == tiktok_order["rts_sla_time"]
+    assert order.collected_at is not None and order.collected_at.timestamp() == 1735700000
+    assert order.delivered_at is not None and order.delivered_at.timestamp() == 1735900000
+    assert order.delivered_at.tzinfo == timezone.utc
+
+
+def test_an_order_not_yet_collected_has_no_collection_or_delivery_time(seller_order):
+    order = map_order(seller_order, default_mapper)
+    assert order.collected_at is None and order.delivered_at is None
+
+
+def test_a_damaged_milestone_time_is_a_problem_naming_the_field(tiktok_order):
+    raw = copy.deepcopy(tiktok_order) | {"delivery_time": "yesterday"}
+    problem = map_or_report(raw, default_mapper)
+    assert isinstance(problem, OrderProblem)
+    assert "delivery_time" in problem.message and tiktok_order["id"] in problem.message

@@ -1,4 +1,6 @@
-"""Order search and order detail (reference §5)."""
+"""Order search and detail (docs/tiktok_shop/reference.md#orders-search), and order detail 202507: the 202309 order plus a few
+fields (docs/tiktok_shop/reference.md#newer-versions).
+"""
 
 from __future__ import annotations
 
@@ -63,6 +65,15 @@ def search_orders(call: Call) -> dict[str, Any]:
 
 def order_detail(call: Call) -> dict[str, Any]:
     """GET /order/202309/orders?ids=a,b,c (at most 50); IDs of other shops or unknown IDs are left out."""
+    return {"orders": _detail_orders(call)}
+
+
+def order_detail_202507(call: Call) -> dict[str, Any]:
+    """GET /order/202507/orders: the same request and order object, with the fields 202507 added."""
+    return {"orders": [_with_202507_fields(order) for order in _detail_orders(call)]}
+
+
+def _detail_orders(call: Call) -> list[dict[str, Any]]:
     ids = [part.strip() for part in call.query.get("ids", "").split(",") if part.strip()]
     if not ids:
         raise error_codes.invalid_param("`ids` is required.")
@@ -74,10 +85,38 @@ def order_detail(call: Call) -> dict[str, Any]:
         index = book.space.index_of(order_id)
         if index is not None and index % book.space.n_shops == shop.index:
             orders.append(book.order(index))
-    return {"orders": orders}
+    return orders
+
+
+# 202507 payment method codes for the display names the generator uses.
+PAYMENT_METHOD_CODES = {"Card": "CARD", "PayPal": "PAYPAL", "Apple Pay": "APPLE_PAY"}
+
+
+def _with_202507_fields(order: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a 202309 order with the 202507 additions; the stored order is shared and stays untouched."""
+    method = order["payment_method_name"]
+    address = order["recipient_address"]
+    post_town = next(
+        (d["address_name"] for d in address["district_info"] if d["address_level_name"] == "Post town"), ""
+    )
+    return {
+        **order,
+        "channel_entity_national_registry_id": "",
+        "payment_auth_code": "",
+        "payment_card_type": "VISA" if method == "Card" else "",
+        "payment_method_code": PAYMENT_METHOD_CODES.get(method, "OTHER"),
+        "payment": {**order["payment"], "item_insurance_tax": "0"},
+        "recipient_address": {**address, "post_town": post_town},
+        "line_items": [
+            {**line, "gift_retail_price": line["sale_price"] if line["is_gift"] else "0", "pfand_fee": "0"}
+            for line in order["line_items"]
+        ],
+    }
 
 
 ROUTES = (
     ("POST", "/order/202309/orders/search", search_orders, True),
     ("GET", "/order/202309/orders", order_detail, True),
+    ("GET", "/order/202507/orders", order_detail_202507, True),
 )
+FILTER_BODIES = frozenset({"/order/202309/orders/search"})

@@ -7,8 +7,8 @@ import hashlib
 import json
 from typing import Any
 
-from tiktok_shop_emulator.state.ordergen import money
-from tiktok_shop_emulator.state.world import Product, Shop
+from tiktok_shop_emulator.handlers import product_views
+from tiktok_shop_emulator.state.world import Product
 from tiktok_shop_emulator.wire import error_codes
 from tiktok_shop_emulator.wire.call import Call
 
@@ -24,36 +24,17 @@ PRODUCT_STATUSES = (
     "DELETED",
 )
 MAX_SELLER_SKUS = 10
+MAX_FILTER_SKU_IDS = 10  # the 202312+ `sku_ids` search filter
 MAX_PRODUCT_IDS = 100
 MAX_SKU_IDS = 600
 MAX_QUANTITY = 99999
 
 
-def _price(shop: Shop, amount: Any) -> dict[str, str]:
-    return {"currency": shop.currency, "tax_exclusive_price": money(amount), "sale_price": money(amount)}
-
-
-def _stock(call: Call, sku_id: str) -> list[dict[str, Any]]:
-    return [{"warehouse_id": w, "quantity": q} for w, q in call.backend.inventory.available(sku_id).items()]
-
-
-def _summary(call: Call, shop: Shop, product: Product) -> dict[str, Any]:
+def _stock(call: Call, product: Product) -> dict[str, list[dict[str, Any]]]:
+    inventory = call.backend.inventory
     return {
-        "id": product.id,
-        "title": product.title,
-        "status": product.status,
-        "create_time": product.create_time,
-        "update_time": product.update_time,
-        "sales_regions": [shop.region],
-        "skus": [
-            {
-                "id": s.id,
-                "seller_sku": s.seller_sku,
-                "price": _price(shop, s.price),
-                "inventory": _stock(call, s.id),
-            }
-            for s in product.skus
-        ],
+        s.id: [{"warehouse_id": w, "quantity": q} for w, q in inventory.available(s.id).items()]
+        for s in product.skus
     }
 
 
@@ -66,19 +47,24 @@ def _own_product(call: Call, product_id: str) -> Product:
     return found[1]
 
 
-def _search_filter(call: Call) -> tuple[str, set[str] | None, list[tuple[str, str, int]]]:
+def _search_filter(
+    call: Call, version: str
+) -> tuple[str, set[str] | None, set[str] | None, list[tuple[str, str, int]]]:
     status = call.body.get("status", "ALL")
     if status not in PRODUCT_STATUSES:
         raise error_codes.invalid_param(f"`status` must be one of {', '.join(PRODUCT_STATUSES)}.")
     skus = call.body_str_list("seller_skus")
     if skus is not None and len(skus) > MAX_SELLER_SKUS:
         raise error_codes.too_many_seller_skus()
+    sku_ids = call.body_str_list("sku_ids") if version >= "202312" else None
+    if sku_ids is not None and len(sku_ids) > MAX_FILTER_SKU_IDS:
+        raise error_codes.invalid_param(f"`sku_ids` accepts at most {MAX_FILTER_SKU_IDS} SKU IDs.")
     bounds = [
         (key[:11], key[12:], value)
         for key in ("create_time_ge", "create_time_le", "update_time_ge", "update_time_le")
         if (value := call.body_int(key)) is not None
     ]
-    return status, None if skus is None else set(skus), bounds
+    return status, None if skus is None else set(skus), None if sku_ids is None else set(sku_ids), bounds
 
 
 def _within(product: Product, bounds: list[tuple[str, str, int]]) -> bool:
@@ -89,16 +75,17 @@ def _within(product: Product, bounds: list[tuple[str, str, int]]) -> bool:
     return True
 
 
-def search_products(call: Call) -> dict[str, Any]:
-    """POST /product/202309/products/search (also served at 202502)."""
+def _search_products(call: Call, version: str) -> dict[str, Any]:
+    """POST /product/{version}/products/search: one filter and paging, the entries shaped per version."""
     page_size = call.page_size(100)
-    status, seller_skus, bounds = _search_filter(call)
+    status, seller_skus, sku_ids, bounds = _search_filter(call, version)
     matches = [
         p
         for p in call.shop.products
         if (status == "ALL" or p.status == status)
         and _within(p, bounds)
         and (seller_skus is None or any(s.seller_sku in seller_skus for s in p.skus))
+        and (sku_ids is None or any(s.id in sku_ids for s in p.skus))
     ]
     fingerprint = hashlib.sha256(json.dumps(call.body, sort_keys=True).encode()).hexdigest()[:12]
     offset = _offset(call.query.get("page_token"), fingerprint)
@@ -106,10 +93,25 @@ def search_products(call: Call) -> dict[str, Any]:
     more = offset + page_size < len(matches)
     token = base64.urlsafe_b64encode(f"{fingerprint}:{offset + page_size}".encode()).decode() if more else ""
     return {
-        "products": [_summary(call, call.shop, p) for p in chunk],
+        "products": [product_views.summary(call.shop, p, _stock(call, p), version) for p in chunk],
         "next_page_token": token,
         "total_count": len(matches),
     }
+
+
+def search_products(call: Call) -> dict[str, Any]:
+    """POST /product/202309/products/search."""
+    return _search_products(call, "202309")
+
+
+def search_products_202312(call: Call) -> dict[str, Any]:
+    """POST /product/202312/products/search: adds audit, listing tier and list prices; `sku_ids` filter."""
+    return _search_products(call, "202312")
+
+
+def search_products_202502(call: Call) -> dict[str, Any]:
+    """POST /product/202502/products/search: 202312 plus `product_families`."""
+    return _search_products(call, "202502")
 
 
 def _offset(token: str | None, fingerprint: str) -> int:
@@ -127,28 +129,7 @@ def _offset(token: str | None, fingerprint: str) -> int:
 def product_detail(call: Call) -> dict[str, Any]:
     """GET /product/202309/products/{product_id}."""
     product = _own_product(call, call.params["product_id"])
-    skus = [
-        {
-            "id": s.id,
-            "seller_sku": s.seller_sku,
-            "price": _price(call.shop, s.price),
-            "inventory": _stock(call, s.id),
-            "sales_attributes": [
-                {"id": "100000", "name": "Variant", "value_id": s.id[-6:], "value_name": s.name}
-            ],
-        }
-        for s in product.skus
-    ]
-    return {
-        "id": product.id,
-        "title": product.title,
-        "description": f"<p>{product.title}</p>",
-        "status": product.status,
-        "create_time": product.create_time,
-        "update_time": product.update_time,
-        "is_cod_allowed": False,
-        "skus": skus,
-    }
+    return product_views.detail(call.shop, product, _stock(call, product))
 
 
 def inventory_search(call: Call) -> dict[str, Any]:
@@ -169,7 +150,8 @@ def inventory_search(call: Call) -> dict[str, Any]:
             for s in world.products[p][1].skus
         }
     else:
-        raise error_codes.invalid_param("Either `product_ids` or `sku_ids` is required.")
+        # An empty filter (`{}`, or PHP's `[]`): the shop's first products, as many as `product_ids` allows.
+        wanted = {s.id for p in call.shop.products[:MAX_PRODUCT_IDS] for s in p.skus}
     grouped: dict[str, list[dict[str, Any]]] = {}
     for product in call.shop.products:
         for sku in product.skus:
@@ -181,15 +163,22 @@ def inventory_search(call: Call) -> dict[str, Any]:
 def _sku_inventory(call: Call, sku_id: str, seller_sku: str) -> dict[str, Any]:
     available = call.backend.inventory.available(sku_id)
     committed = call.backend.inventory.committed(sku_id)
+    total = sum(available.values())
     return {
         "id": sku_id,
         "seller_sku": seller_sku,
-        "total_available_quantity": sum(available.values()),
+        "total_available_quantity": total,
         "total_committed_quantity": sum(committed.values()),
         "warehouse_inventory": [
             {"warehouse_id": w, "available_quantity": available[w], "committed_quantity": committed[w]}
             for w in available
         ],
+        # No campaign or creator holds stock aside in the emulated world: all of it is the shop's own.
+        "total_available_inventory_distribution": {
+            "in_shop_inventory": {"quantity": total},
+            "campaign_inventory": [],
+            "creator_inventory": [],
+        },
     }
 
 
@@ -236,8 +225,17 @@ def _sku_updates(call: Call, product: Product, entry: Any) -> list[tuple[str, st
 
 ROUTES = (
     ("POST", "/product/202309/products/search", search_products, True),
-    ("POST", "/product/202502/products/search", search_products, True),
+    ("POST", "/product/202312/products/search", search_products_202312, True),
+    ("POST", "/product/202502/products/search", search_products_202502, True),
     ("GET", "/product/202309/products/{product_id}", product_detail, True),
     ("POST", "/product/202309/inventory/search", inventory_search, True),
     ("POST", "/product/202309/products/{product_id}/inventory/update", inventory_update, True),
+)
+FILTER_BODIES = frozenset(
+    {
+        "/product/202309/products/search",
+        "/product/202312/products/search",
+        "/product/202502/products/search",
+        "/product/202309/inventory/search",
+    }
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from tiktok_shop_emulator.state.mixing import random_text
+
 DIGITS = "0123456789"
 ALNUM = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
 
@@ -26,4 +28,4 @@ FORMATS: dict[str, tuple[str, str, int, str]] = {
 def tracking_number(carrier: str, rng: random.Random) -> str:
     """A plausible tracking number for ``carrier`` (unknown carriers get 14 alphanumerics)."""
     prefix, alphabet, length, suffix = FORMATS.get(carrier, ("TT", ALNUM, 14, ""))
-    return prefix + "".join(rng.choice(alphabet) for _ in range(length)) + suffix
+    return prefix + random_text(rng, alphabet, length) + suffix

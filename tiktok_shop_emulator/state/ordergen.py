@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import bisect
 import random
-from decimal import Decimal
 from typing import Any, NamedTuple
 
-from tiktok_shop_emulator.state import people
+from tiktok_shop_emulator.state import ordermodel, people
 from tiktok_shop_emulator.state.carriers import tracking_number
 from tiktok_shop_emulator.state.mixing import mix64
+from tiktok_shop_emulator.state.orderlines import lines, payment
 from tiktok_shop_emulator.state.world import DeliveryOption, Shop, Sku, World
 
 STATUSES = (
@@ -66,20 +66,15 @@ _AGE = {
 }
 
 ORDER_ID_BASE = 576461413038000000
-LINE_ID_BASE = 5770865121237000000
 PACKAGE_ID_BASE = 1153132168000000000
 PACKAGE_SLOTS = 32  # per order: slots 0-3 for generated packages, the rest for packages created by calls
 GENERATED_SLOTS = 4
 USER_ID_BASE = 7021436810468230000
-SKU_IMAGE = "https://p16-oec-eu-common-no.tiktokcdn.com/emulator/{}.jpeg"
 CANCEL_REASONS = {
     "BUYER": ("No longer needed", "Changed my mind", "Found a better price"),
     "SELLER": ("Out of stock",),
     "SYSTEM": ("Payment timeout",),
 }
-SHIPPING_FEE = {"USD": Decimal("5.99"), "GBP": Decimal("3.99"), "EUR": Decimal("4.49")}
-US_TAX_RATE = Decimal("0.0725")
-CENT = Decimal("0.01")
 FORCED_ROUNDS = 2  # the newest 2 x 9 x shops orders cover every status in both shipping types in every shop
 
 
@@ -96,21 +91,12 @@ class Sketch(NamedTuple):
     user_id: str
 
 
-def money(value: Decimal) -> str:
-    """Money as TikTok writes it: ``"0"`` for zero, else two decimals."""
-    return "0" if value == 0 else str(value.quantize(CENT))
-
-
 def order_id(index: int) -> str:
     return str(ORDER_ID_BASE + index)
 
 
 def package_id(index: int, slot: int) -> str:
     return str(PACKAGE_ID_BASE + index * PACKAGE_SLOTS + slot)
-
-
-def line_id(index: int, k: int) -> str:
-    return str(LINE_ID_BASE + index * 16 + k)
 
 
 class OrderSpace:
@@ -194,12 +180,16 @@ class OrderSpace:
         cancel = _cancellation(sk, rng) if sk.status == "CANCELLED" else None
         if cancel and cancel[0] == "SYSTEM":
             paid = None
-        lines = _lines(index, shop, skus, sk.status, rng)
-        order = _order_head(sk, shop, option, warehouse.id, paid, rng)
-        order["payment"] = _payment(shop, lines, rng)
+        order_lines = lines(index, shop, skus, LINE_STATUS_FOR.get(sk.status, sk.status), rng)
+        relations = ordermodel.relations(
+            index, self.n_shops, shop.region, mix64(self._seed_hash ^ ~index), order_id
+        )
+        order = _order_head(sk, shop, option, warehouse.id, paid, relations, rng)
+        order["payment"] = payment(shop, order_lines, rng)
         order["recipient_address"] = people.address(rng, shop.region, masked=sk.shipping_type == "TIKTOK")
-        order["line_items"] = lines
+        order["line_items"] = order_lines
         _apply_fulfilment(order, index, shop, option, sk, paid, rng)
+        ordermodel.generated_milestones(order)
         if cancel:
             _apply_cancel(order, cancel, sk.update_time)
         return order
@@ -226,9 +216,14 @@ def _cancellation(sk: Sketch, rng: random.Random) -> tuple[str, str]:
 
 
 def _order_head(
-    sk: Sketch, shop: Shop, option: DeliveryOption, warehouse_id: str, paid: int | None, rng: random.Random
+    sk: Sketch,
+    shop: Shop,
+    option: DeliveryOption,
+    warehouse_id: str,
+    paid: int | None,
+    relations: dict[str, Any],
+    rng: random.Random,
 ) -> dict[str, Any]:
-    sla_base = (paid or sk.create_time) + 2 * DAY
     order: dict[str, Any] = {"id": order_id(sk.number), "status": sk.status, "create_time": sk.create_time}
     if paid is not None:
         order["paid_time"] = paid
@@ -243,7 +238,6 @@ def _order_head(
             "order_type": "",
             "is_cod": False,
             "is_sample_order": False,
-            "is_replacement_order": False,
             "is_on_hold_order": sk.status == "ON_HOLD" or rng.random() < 0.3,
             "is_buyer_request_cancel": False,
             "has_updated_recipient_address": False,
@@ -258,89 +252,14 @@ def _order_head(
             "tracking_number": "",
             "split_or_combine_tag": "",
             "payment_method_name": rng.choice(("Card", "Card", "PayPal", "Apple Pay")),
-            "rts_sla_time": sla_base,
-            "tts_sla_time": sla_base + DAY,
-            "shipping_due_time": sla_base,
-            "collection_due_time": sla_base + 2 * DAY,
-            "delivery_due_time": sla_base + 9 * DAY,
-            "cancel_order_sla_time": sla_base,
             "cancel_reason": "",
             "cancellation_initiator": "",
             "packages": [],
         }
     )
+    order.update(ordermodel.deadlines(paid or sk.create_time))
+    order.update(relations)
     return order
-
-
-def _lines(
-    index: int, shop: Shop, skus: list[tuple[Sku, int]], status: str, rng: random.Random
-) -> list[dict[str, Any]]:
-    lines: list[dict[str, Any]] = []
-    product_names = {p.id: p.title for p in shop.products}
-    for sku, quantity in skus:
-        for _ in range(quantity):  # 202309 line items are one per unit
-            lines.append(
-                {
-                    "id": line_id(index, len(lines)),
-                    "sku_id": sku.id,
-                    "product_id": sku.product_id,
-                    "seller_sku": sku.seller_sku,
-                    "product_name": product_names[sku.product_id],
-                    "sku_name": sku.name,
-                    "sku_image": SKU_IMAGE.format(sku.id),
-                    "sku_type": "NORMAL",
-                    "currency": shop.currency,
-                    "original_price": money(sku.price),
-                    "sale_price": money(sku.price),
-                    "seller_discount": "0",
-                    "platform_discount": "0",
-                    "display_status": LINE_STATUS_FOR.get(status, status),
-                    "is_gift": False,
-                    "is_dangerous_good": False,
-                    "item_tax": _item_tax(shop, sku),
-                    "combined_listing_skus": [],
-                    "rts_time": 0,
-                    "cancel_reason": "",
-                    "cancel_user": "",
-                    "shipping_provider_id": "",
-                    "shipping_provider_name": "",
-                    "tracking_number": "",
-                }
-            )
-    return lines
-
-
-def _item_tax(shop: Shop, sku: Sku) -> list[dict[str, str]]:
-    if shop.region != "US":
-        return []
-    return [
-        {"tax_type": "SALES_TAX", "tax_amount": money(sku.price * US_TAX_RATE), "tax_rate": str(US_TAX_RATE)}
-    ]
-
-
-def _payment(shop: Shop, lines: list[dict[str, Any]], rng: random.Random) -> dict[str, str]:
-    original = sum((Decimal(line["original_price"]) for line in lines), Decimal(0))
-    seller_discount = (original * Decimal("0.10")).quantize(CENT) if rng.random() < 0.1 else Decimal(0)
-    sub_total = original - seller_discount
-    shipping_original = SHIPPING_FEE[shop.currency]
-    shipping_discount = shipping_original if sub_total >= 50 else Decimal(0)
-    shipping_fee = shipping_original - shipping_discount
-    product_tax = sum((Decimal(t["tax_amount"]) for line in lines for t in line["item_tax"]), Decimal(0))
-    return {
-        "currency": shop.currency,
-        "original_total_product_price": money(original),
-        "seller_discount": money(seller_discount),
-        "platform_discount": "0",
-        "sub_total": money(sub_total),
-        "original_shipping_fee": money(shipping_original),
-        "shipping_fee_seller_discount": "0",
-        "shipping_fee_platform_discount": money(shipping_discount),
-        "shipping_fee": money(shipping_fee),
-        "tax": money(product_tax),
-        "product_tax": money(product_tax),
-        "shipping_fee_tax": "0",
-        "total_amount": money(sub_total + shipping_fee + product_tax),
-    }
 
 
 def ship_lines(

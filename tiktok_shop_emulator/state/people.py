@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from tiktok_shop_emulator.state.mixing import random_text
+
 FIRST = {
     "US": ("Emma", "Liam", "Olivia", "Noah", "Ava", "Mason", "Sophia", "Ethan"),
     "GB": ("Jane", "Oliver", "Amelia", "George", "Isla", "Harry", "Freya", "Jack"),
@@ -70,7 +72,7 @@ def mask_street(full_address: str) -> str:
 
 def buyer_email(rng: random.Random, region: str) -> str:
     """An anonymised relay address like the sample's ``…@scs.tiktokw.eu``."""
-    local = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(12))
+    local = random_text(rng, "abcdefghijklmnopqrstuvwxyz0123456789", 12)
     return f"{local}@{EMAIL_DOMAIN[region]}"
 
 
@@ -88,7 +90,7 @@ def address(rng: random.Random, region: str, masked: bool) -> dict[str, Any]:
     else:
         full = f"{line1}, {city}, {postal}"
     dial, lead, digits = PHONE[region]
-    phone = dial + lead + "".join(rng.choice("0123456789") for _ in range(digits))
+    phone = dial + lead + random_text(rng, "0123456789", digits)
     name = f"{first} {last}"
     if masked:
         name, first, last = " ".join(mask_word(w) for w in name.split()), mask_word(first), mask_word(last)
@@ -97,6 +99,9 @@ def address(rng: random.Random, region: str, masked: bool) -> dict[str, Any]:
         "name": name,
         "first_name": first,
         "last_name": last,
+        # The katakana name fields (JP); other markets send them empty.
+        "first_name_local_script": "",
+        "last_name_local_script": "",
         "phone_number": phone,
         "full_address": full,
         "address_detail": flat,

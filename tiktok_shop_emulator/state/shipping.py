@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tiktok_shop_emulator.state import ordermodel
 from tiktok_shop_emulator.state.backend import Backend
 from tiktok_shop_emulator.state.carriers import tracking_number
 from tiktok_shop_emulator.state.mixing import seeded
@@ -304,6 +305,7 @@ def set_status(backend: Backend, order_id: str, status: str) -> dict[str, Any]:
                     line["display_status"] = LINE_STATUS_FOR[status]
             order["is_on_hold_order"] = order["is_on_hold_order"] or status == "ON_HOLD"
         order["status"] = status
+        ordermodel.record_milestone(order, status, backend.clock.unix())
     return backend.book.order(index)
 
 
