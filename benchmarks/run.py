@@ -29,6 +29,7 @@ from bench_stock import stock_sync
 from bench_store import store_benchmarks
 from bench_support import HERE, Result, machine
 from bench_tokens import token_refresh
+from bench_web import webhook_receiver
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def plan(sizes: Sizes, workdir: Path) -> list[tuple[str, Callable[[], list[Resul
                 workdir,
             ),
         ),
+        ("web", lambda: [webhook_receiver(2_000, 1, workdir), webhook_receiver(1_000, 10, workdir)]),
     ]
 
 
@@ -113,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         nargs="+",
         metavar="NAME",
-        help="run only these: import memory stock emulator tokens rate store",
+        help="run only these: import memory stock emulator tokens rate store web",
     )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL

@@ -80,7 +80,7 @@ from .models import (
     Weight,
 )
 from .plugins import HookMetrics, StatusOverride
-from .store import SQLiteStore, Store
+from .store import SQLiteStore, Store, open_store
 
 __version__ = _distribution_version("channel-connectors")
 
@@ -168,4 +168,5 @@ __all__ = [
     "__version__",
     "hookimpl",
     "hookspec",
+    "open_store",
 ]

@@ -26,7 +26,7 @@ from pydantic import SecretStr, ValidationError
 from . import hookspecs
 from .context import ConnectorContext
 from .errors import CapabilityNotSupported, ConnectorError, ConnectorLoadError, UnknownConnector
-from .forms import load_schema
+from .forms import edit_schema, load_schema
 from .models import (
     Account,
     Capability,
@@ -84,8 +84,11 @@ class Connector:
     def supports(self, capability: Capability) -> bool:
         return capability in self.manifest.capabilities
 
-    def credentials_schema(self) -> dict[str, Any]:
-        return load_schema(self.manifest.credentials_schema)
+    def credentials_schema(self, *, edit: bool = False) -> dict[str, Any]:
+        """The credential form; `edit=True` gives the form for changing a stored integration, where a secret
+        left blank keeps its stored value (`forms.edit_schema`)."""
+        schema = load_schema(self.manifest.credentials_schema)
+        return edit_schema(schema) if edit else schema
 
     def settings_schema(self) -> dict[str, Any]:
         if self.manifest.settings_schema is None:
@@ -96,6 +99,13 @@ class Connector:
         if self.manifest.ui_schema is None:
             return {}
         ui: dict[str, Any] = load_json(self.manifest.ui_schema)
+        return ui
+
+    def settings_ui_schema(self) -> dict[str, Any]:
+        """The RJSF uiSchema of the settings form ({} when the connector has none)."""
+        if self.manifest.settings_ui_schema is None:
+            return {}
+        ui: dict[str, Any] = load_json(self.manifest.settings_ui_schema)
         return ui
 
     def implemented_hooks(self) -> frozenset[str]:

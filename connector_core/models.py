@@ -405,7 +405,8 @@ class Manifest(_Model):
     capabilities: frozenset[Capability]
     credentials_schema: str
     settings_schema: str | None = None
-    ui_schema: str | None = None
+    ui_schema: str | None = Field(default=None, description="the credential form's RJSF uiSchema")
+    settings_ui_schema: str | None = Field(default=None, description="the settings form's RJSF uiSchema")
     secret_parameters: tuple[str, ...] = Field(
         default=(), description="query/header/body names whose values are secret on the wire"
     )

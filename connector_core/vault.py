@@ -8,6 +8,7 @@ created once with mode 0600.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -62,9 +63,10 @@ def _read_or_create_key(path: Path) -> bytes:
         return path.read_bytes().strip()
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write to a private temp file, then link: two processes starting at once end up with one key.
-    temp = path.with_name(f".{path.name}.{os.getpid()}")
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # Write to a private temp file, then link: two processes (or two threads of one: hence the random
+    # part of the name) starting at once end up with one key.
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.write(fd, Fernet.generate_key())

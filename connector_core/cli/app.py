@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import ConnectorError
 from ..redaction import install_secret_filter
-from . import catalog, connect, integrations, labels, orders, shipments, status, stock, webhook
+from . import catalog, connect, integrations, labels, orders, serving, shipments, status, stock, webhook
 from .parsing import EXIT_CODES, PROG, HelpFormatter, Parser, UsageError
 from .prompts import PromptAbandoned
 from .session import store_problem
@@ -38,6 +38,7 @@ COMMAND_MODULES: tuple[Any, ...] = (
     labels,
     status,
     webhook,
+    serving,
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from .. import forms
+from ..errors import ConnectorError
 from ..host import ConnectorHost
 from .inputs import read_json_object
 from .output import print_json, print_table
@@ -38,29 +39,26 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    if args.edit and args.settings:
+        raise ConnectorError("--edit applies to the credential form only (settings have no secrets to keep)")
     connector = ConnectorHost().get(args.connector)
     if args.settings:
-        print_json(connector.settings_schema())
+        print_json(connector.settings_ui_schema() if args.ui else connector.settings_schema())
     elif args.ui:
         print_json(connector.ui_schema())
     else:
-        print_json(connector.credentials_schema())
+        print_json(connector.credentials_schema(edit=args.edit))
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     connector = ConnectorHost().get(args.connector)
     values = read_json_object(args.file)
-    # Prepare the values exactly as `Integrations.create` does, so "valid" here means create accepts them:
-    # blank credential fields dropped, then every absent field with a default filled in.
+    # Prepared exactly as `Integrations.create` does (the blank rule, then defaults), so "valid" here means
+    # create accepts them.
     kind = "settings" if args.settings else "credentials"
-    if args.settings:
-        schema = connector.settings_schema()
-        values = forms.apply_defaults(values, schema)
-    else:
-        schema = connector.credentials_schema()
-        values = forms.apply_defaults(forms.drop_blank(values), schema)
-    errors = forms.validate(values, schema)
+    schema = connector.settings_schema() if args.settings else connector.credentials_schema()
+    errors = forms.validate(forms.prepare(values, schema), schema)
     if args.json:
         print_json(
             {
@@ -96,13 +94,18 @@ def register(sub: Any) -> None:
         "print a connector's credential form schema (JSON Schema draft-07)",
         examples=[
             "channel-connectors schema tiktok_shop",
-            "channel-connectors schema tiktok_shop --settings",
+            "channel-connectors schema tiktok_shop --edit        # secrets may be left blank",
+            "channel-connectors schema tiktok_shop --settings --ui",
         ],
     )
     p.add_argument("connector", help="the connector's id, as `channel-connectors list` shows it")
-    which = p.add_mutually_exclusive_group()
-    which.add_argument("--settings", action="store_true", help="the settings form instead")
-    which.add_argument("--ui", action="store_true", help="the UI schema (react-jsonschema-form uiSchema)")
+    p.add_argument("--settings", action="store_true", help="the settings form instead")
+    p.add_argument("--ui", action="store_true", help="the form's UI schema (react-jsonschema-form uiSchema)")
+    p.add_argument(
+        "--edit",
+        action="store_true",
+        help="the form for editing a stored integration: secrets may be left blank",
+    )
     p.set_defaults(handler=cmd_schema)
 
     p = add_command(

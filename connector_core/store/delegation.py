@@ -24,11 +24,32 @@ from .records import (
 from .roles import SharedRoles, StockKey, StockLevelRow
 
 
+def text(value: str, what: str) -> str:
+    """Refuse a NUL character: PostgreSQL text cannot hold one, and SQLite must not accept what it refuses."""
+    if "\x00" in value:
+        raise ValueError(
+            f"{what} {value[:60]!r} holds a NUL character, which the store cannot keep: remove it"
+        )
+    return value
+
+
 def _checked_levels(levels: Iterable[StockLevelRow]) -> list[StockLevelRow]:
-    return [(sku, warehouse, check_int64(q, f"stock level of SKU {sku!r}")) for sku, warehouse, q in levels]
+    return [
+        (
+            text(sku, "SKU"),
+            None if warehouse is None else text(warehouse, "warehouse"),
+            check_int64(q, f"stock level of SKU {sku!r}"),
+        )
+        for sku, warehouse, q in levels
+    ]
+
+
+def _checked_keys(keys: Iterable[StockKey]) -> list[StockKey]:
+    return [(text(sku, "SKU"), None if wh is None else text(wh, "warehouse")) for sku, wh in keys]
 
 
 def _checked_kind(kind: str) -> str:
+    text(kind, "intent kind")
     if not kind or len(kind) > MAX_KIND_LENGTH:
         raise ValueError(f"intent kind {kind[:60]!r} must be 1 to {MAX_KIND_LENGTH} characters")
     return kind
@@ -54,19 +75,22 @@ class SharedRolesDelegate:
 
     # cursors
     def get_cursor(self, integration_id: str, stream: str) -> str | None:
-        return self._shared.get_cursor(integration_id, stream)
+        return self._shared.get_cursor(integration_id, text(stream, "cursor stream"))
 
     def set_cursor(self, integration_id: str, stream: str, value: str | None) -> None:
-        self._shared.set_cursor(integration_id, stream, value)
+        checked = None if value is None else text(value, f"cursor of stream {stream!r}")
+        self._shared.set_cursor(integration_id, text(stream, "cursor stream"), checked)
 
     def cursor_updated_at(self, integration_id: str, stream: str) -> datetime | None:
-        return self._shared.cursor_updated_at(integration_id, stream)
+        return self._shared.cursor_updated_at(integration_id, text(stream, "cursor stream"))
 
     # intents
     def begin_intent(
         self, integration_id: str, account_id: str, kind: str, key: str, payload: Mapping[str, Any]
     ) -> Intent:
-        return self._shared.begin_intent(integration_id, account_id, _checked_kind(kind), key, payload)
+        return self._shared.begin_intent(
+            integration_id, text(account_id, "shop"), _checked_kind(kind), text(key, "intent key"), payload
+        )
 
     def finish_intent(
         self,
@@ -79,10 +103,19 @@ class SharedRolesDelegate:
     ) -> Intent:
         if status not in ("done", "refused"):
             raise ValueError(f"an intent finishes 'done' or 'refused', not {status!r}")
-        return self._shared.finish_intent(integration_id, account_id, kind, key, status, outcome)
+        return self._shared.finish_intent(
+            integration_id,
+            text(account_id, "shop"),
+            text(kind, "intent kind"),
+            text(key, "intent key"),
+            status,
+            outcome,
+        )
 
     def get_intent(self, integration_id: str, account_id: str, kind: str, key: str) -> Intent | None:
-        return self._shared.get_intent(integration_id, account_id, kind, key)
+        return self._shared.get_intent(
+            integration_id, text(account_id, "shop"), text(kind, "intent kind"), text(key, "intent key")
+        )
 
     def list_intents(
         self,
@@ -93,16 +126,18 @@ class SharedRolesDelegate:
         key_prefix: str | None = None,
         status: IntentStatus | None = None,
     ) -> list[Intent]:
+        if key_prefix is not None:
+            text(key_prefix, "intent key prefix")
         return self._shared.list_intents(
             integration_id, account_id=account_id, kind=kind, key_prefix=key_prefix, status=status
         )
 
     # stock ledger
     def stock_levels(self, integration_id: str, account_id: str) -> dict[StockKey, StockRecord]:
-        return self._shared.stock_levels(integration_id, account_id)
+        return self._shared.stock_levels(integration_id, text(account_id, "shop"))
 
     def begin_stock_push(self, integration_id: str, account_id: str, levels: Iterable[StockLevelRow]) -> None:
-        self._shared.begin_stock_push(integration_id, account_id, _checked_levels(levels))
+        self._shared.begin_stock_push(integration_id, text(account_id, "shop"), _checked_levels(levels))
 
     def finish_stock_push(
         self,
@@ -113,42 +148,52 @@ class SharedRolesDelegate:
         refused: Iterable[StockKey],
     ) -> None:
         self._shared.finish_stock_push(
-            integration_id, account_id, confirmed=_checked_levels(confirmed), refused=list(refused)
+            integration_id,
+            text(account_id, "shop"),
+            confirmed=_checked_levels(confirmed),
+            refused=_checked_keys(refused),
         )
 
     # cache
     def cache_get(self, integration_id: str, namespace: str, key: str) -> Any | None:
-        return self._shared.cache_get(integration_id, namespace, key)
+        return self._shared.cache_get(
+            integration_id, text(namespace, "cache namespace"), text(key, "cache key")
+        )
 
     def cache_put(self, integration_id: str, namespace: str, items: Mapping[str, Any]) -> None:
-        self._shared.cache_put(integration_id, namespace, items)
+        checked = {text(key, "cache key"): value for key, value in items.items()}
+        self._shared.cache_put(integration_id, text(namespace, "cache namespace"), checked)
 
     def cache_clear(self, integration_id: str, namespace: str) -> None:
-        self._shared.cache_clear(integration_id, namespace)
+        self._shared.cache_clear(integration_id, text(namespace, "cache namespace"))
 
     # leases
     def try_lock(self, name: str, owner: str, ttl: timedelta) -> bool:
-        return self._shared.try_lock(name, owner, ttl)
+        return self._shared.try_lock(text(name, "lease"), text(owner, "lease owner"), ttl)
 
     def unlock(self, name: str, owner: str) -> None:
-        self._shared.unlock(name, owner)
+        self._shared.unlock(text(name, "lease"), text(owner, "lease owner"))
 
     def lease_holder(self, name: str) -> Lease | None:
-        return self._shared.lease_holder(name)
+        return self._shared.lease_holder(text(name, "lease"))
 
     # webhooks
     def remember_event(self, integration_id: str, event_id: str) -> bool:
-        return self._shared.remember_event(integration_id, event_id)
+        return self._shared.remember_event(integration_id, text(event_id, "webhook event id"))
 
     # documents
     def put_document(self, integration_id: str, key: str, content: bytes, media_type: str) -> None:
-        self._shared.put_document(integration_id, key, bytes(content), media_type)
+        self._shared.put_document(
+            integration_id, text(key, "document key"), bytes(content), text(media_type, "media type")
+        )
 
     def get_document(self, integration_id: str, key: str) -> tuple[bytes, str] | None:
-        return self._shared.get_document(integration_id, key)
+        return self._shared.get_document(integration_id, text(key, "document key"))
 
     # runs
     def record_run(self, run: RunRecord) -> None:
+        text(run.flow, "run flow")
+        text(run.account_id, "shop")
         self._shared.record_run(run)
 
     def last_runs(self, integration_id: str, *, flow: str | None = None, limit: int = 10) -> list[RunRecord]:

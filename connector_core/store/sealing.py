@@ -24,8 +24,7 @@ from ..errors import OAuthStateError
 from ..models import TokenSet
 from ..redaction import register_secret
 from ..vault import Vault
-from .delegation import SharedRolesDelegate
-from .errors import UnknownConnectLink
+from .delegation import SharedRolesDelegate, text
 from .records import (
     ConnectLink,
     IntegrationRecord,
@@ -97,7 +96,10 @@ class SealedStore(SharedRolesDelegate):
         self, connector: str, name: str, credentials: Credentials, settings: Mapping[str, Any]
     ) -> IntegrationRecord:
         public, sealed = self._seal_credentials(credentials)
-        return self._integration(self.backend.create_integration(connector, name, public, sealed, settings))
+        created = self.backend.create_integration(
+            text(connector, "connector"), text(name, "integration name"), public, sealed, settings
+        )
+        return self._integration(created)
 
     def get_integration(self, integration_id: str) -> IntegrationRecord:
         return self._integration(self.backend.get_integration(integration_id))
@@ -115,6 +117,10 @@ class SealedStore(SharedRolesDelegate):
         account_id: str | None = None,
     ) -> IntegrationRecord:
         sealed = None if credentials is None else self._seal_credentials(credentials)
+        if name is not None:
+            text(name, "integration name")
+        if account_id is not None:
+            text(account_id, "shop")
         return self._integration(
             self.backend.update_integration(
                 integration_id, name=name, credentials=sealed, settings=settings, account_id=account_id
@@ -182,7 +188,9 @@ class SealedStore(SharedRolesDelegate):
         self, integration_id: str, purpose: str, ttl: timedelta
     ) -> tuple[str, ConnectLink]:
         token = secrets.token_urlsafe(CONNECT_TOKEN_BYTES)
-        link = self.backend.create_connect_link(token_hash(token), integration_id, purpose, ttl, token[-4:])
+        link = self.backend.create_connect_link(
+            token_hash(token), integration_id, text(purpose, "connect link purpose"), ttl, token[-4:]
+        )
         return token, link
 
     def find_connect_link(self, token: str) -> ConnectLink | None:
@@ -192,8 +200,7 @@ class SealedStore(SharedRolesDelegate):
         self.backend.touch_connect_link(token_hash(token))
 
     def renew_connect_link(self, token: str, ttl: timedelta) -> ConnectLink:
-        if self.backend.find_connect_link(token_hash(token)) is None:
-            raise UnknownConnectLink()
+        """Raises `UnknownConnectLink` for a token no link has."""
         return self.backend.renew_connect_link(token_hash(token), ttl)
 
     def list_connect_links(self, integration_id: str) -> list[ConnectLink]:

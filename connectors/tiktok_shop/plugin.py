@@ -68,6 +68,7 @@ def connector_manifest() -> Manifest:
         credentials_schema=str(schema_file("credentials.schema.json")),
         settings_schema=str(schema_file("settings.schema.json")),
         ui_schema=str(schema_file("credentials.ui.json")),
+        settings_ui_schema=str(schema_file("settings.ui.json")),
         secret_parameters=SECRET_PARAMETERS,
         docs_url="https://partner.tiktokshop.com/docv2",
         callback_path="/tiktok/auth/callback",

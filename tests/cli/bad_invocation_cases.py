@@ -10,7 +10,12 @@ CORPUS: list[tuple[str, list[str], int, str]] = [
     ("unknown option", ["list", "--bogus"], 2, "--bogus"),
     ("schema without connector", ["schema"], 2, "connector"),
     ("schema of an unknown connector", ["schema", "nope"], 1, "nope"),
-    ("schema: two forms at once", ["schema", "tiktok_shop", "--settings", "--ui"], 2, "--ui"),
+    (
+        "schema: --edit of the settings",
+        ["schema", "tiktok_shop", "--settings", "--edit"],
+        1,
+        "--edit applies",
+    ),
     ("validate: missing file", ["validate", "tiktok_shop", "{f}/missing.json"], 1, "missing.json"),
     (
         "validate: not UTF-8",

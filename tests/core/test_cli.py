@@ -80,13 +80,6 @@ def test_schema_ui(capsys: pytest.CaptureFixture[str]) -> None:
     assert "ui:order" in json.loads(capsys.readouterr().out)
 
 
-def test_settings_and_ui_are_exclusive(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["schema", "tiktok_shop", "--settings", "--ui"]) == 2
-
-    err = capsys.readouterr().err
-    assert "not allowed with argument" in err and len(err.splitlines()) == 1
-
-
 def test_an_unknown_connector_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", "nope"]) == 1
 
@@ -245,13 +238,3 @@ def test_validate_accepts_what_create_accepts_relying_on_defaults(
     assert main(["validate", "tiktok_shop", path]) == 0  # environment and region have defaults
 
     assert "valid tiktok_shop credentials" in capsys.readouterr().out
-
-
-def test_validate_settings_keeps_blank_values_as_create_does(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = write_json(tmp_path / "settings.json", {"import_orders_since": ""})
-
-    assert main(["validate", "tiktok_shop", path, "--settings"]) == 1
-
-    assert "import_orders_since" in capsys.readouterr().err

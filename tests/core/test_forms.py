@@ -52,8 +52,8 @@ def test_every_bad_field_gets_one_error_at_its_own_path(tiktok_credentials: dict
     assert [e.field for e in errors] == ["app_key", "environment", "favourite_colour", "nickname", "version"]
     by_field = {e.field: e.message for e in errors}
     assert by_field["app_key"] == "App Key is required"
-    assert by_field["environment"] == "Environment must be one of 'production', 'sandbox'"
-    assert "'2023' does not match '^(202309|202312|202502|202507)$'" in by_field["version"]
+    assert by_field["environment"] == "Environment must be one of: production, sandbox"
+    assert by_field["version"] == "API version must be one of 202309, 202312, 202502 or 202507"
     assert by_field["favourite_colour"] == "unknown field"
 
 
@@ -111,7 +111,7 @@ def test_a_bad_secret_is_named_but_its_value_never_echoed(
 
     assert [e.field for e in errors] == ["app_secret"]
     assert str(bad) not in errors[0].message
-    assert errors[0].message.startswith("App Secret does not satisfy")
+    assert errors[0].message.startswith("App Secret ")
 
 
 def test_an_object_level_error_does_not_quote_the_values() -> None:

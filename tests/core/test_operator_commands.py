@@ -90,8 +90,8 @@ def test_adding_with_bad_values_lists_each_field(run: Run, tmp_path: Path) -> No
 
     assert code == 1
     assert err.splitlines() == [
-        "error: invalid fake integration: app_key: App Key: 'UPPER' does not match '^[a-z0-9]+$'; "
-        "app_secret: App Secret does not satisfy 'minLength'"
+        "error: invalid fake integration: app_key: App Key is not in the expected form; "
+        "app_secret: App Secret must be at least 8 characters long"
     ]
 
 

@@ -159,8 +159,8 @@ def test_the_operations_really_happened_and_were_logged(trail: Trail) -> None:
     assert "/api/orders/search?" in trail.texts["log"]
     assert "HTTP 503, retry in" in trail.texts["log"]
     assert "sign=***" in trail.texts["log"]
-    assert "App Secret does not satisfy 'minLength'" in trail.texts["create error (5 chars)"]
-    assert "App Secret does not satisfy 'maxLength'" in trail.texts["create error (138 chars)"]
+    assert "App Secret is at least 8 characters long" in trail.texts["create error (5 chars)"]
+    assert "App Secret is at most 128 characters long" in trail.texts["create error (138 chars)"]
 
 
 @pytest.mark.parametrize("secret", SECRETS)

@@ -68,3 +68,32 @@ def test_a_key_file_is_created_once_with_mode_0600(tmp_path: Path) -> None:
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
     assert second.decrypt(first.encrypt("s")) == "s"
     assert [p.name for p in key_file.parent.iterdir()] == ["store.key"]  # no temp file left behind
+
+
+def test_threads_creating_the_key_file_at_once_all_get_the_one_key(tmp_path: Path) -> None:
+    import threading
+
+    key_file = tmp_path / "new-home" / "store.key"
+    barrier = threading.Barrier(8)
+    made: list[bytes] = []
+    errors: list[BaseException] = []
+
+    def open_vault() -> None:
+        try:
+            barrier.wait(timeout=30)
+            vault = Vault.from_environment(key_file)
+            made.append(vault.encrypt("probe"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_vault) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    one = Vault.from_environment(key_file)
+    assert [one.decrypt(token) for token in made] == ["probe"] * 8
+    assert sorted(p.name for p in key_file.parent.iterdir()) == ["store.key"]  # no temp file left behind
+    assert stat.S_IMODE(os.stat(key_file.parent).st_mode) == 0o700

@@ -3,6 +3,7 @@ run once even when many workers start together, and dropped connections that are
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -130,3 +131,61 @@ def test_a_write_whose_connection_drops_midway_is_never_half_written(store: Post
 
     assert "\n" not in str(raised.value)
     assert store.get_cursor(iid, "orders") is None  # the transaction was rolled back whole
+
+
+def test_a_store_survives_a_fork_and_the_child_leaves_the_parents_connections_alone(
+    store: PostgresStore,
+) -> None:
+    iid = store.create_integration("pg", "Shop", Credentials({}, {}), {}).id
+    store.set_cursor(iid, "orders", "parent")
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        try:
+            store.set_cursor(iid, "orders", "child")
+            os.write(write, (store.get_cursor(iid, "orders") or "").encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    answer = os.read(read, 100).decode()
+    os.close(read)
+    os.waitpid(pid, 0)
+
+    assert answer == "child"
+    assert store.get_cursor(iid, "orders") == "child"
+    store.set_cursor(iid, "orders", "parent again")  # the parent's own connection is intact
+    assert store.get_cursor(iid, "orders") == "parent again"
+
+
+def test_a_deadlocked_write_is_run_again_and_both_writes_land(store: PostgresStore) -> None:
+    iid = store.create_integration("pg", "Shop", Credentials({}, {}), {}).id
+    store.begin_stock_push(iid, "shop", [("A", None, 1), ("B", None, 1)])
+    first_round = threading.Barrier(2)
+    runs = {"AB": 0, "BA": 0}
+    errors: list[BaseException] = []
+
+    def crossing(order: str) -> None:
+        def work(conn: psycopg.Connection[dict[str, object]]) -> None:
+            runs[order] += 1
+            for number, sku in enumerate(order):
+                conn.execute(
+                    "UPDATE stock_ledger SET quantity = coalesce(quantity, 0) + 1 WHERE sku = %s", (sku,)
+                )
+                if number == 0 and runs[order] == 1:
+                    first_round.wait(timeout=30)  # each holds one row and reaches for the other's
+
+        try:
+            store.postgres._write(work)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=crossing, args=(order,)) for order in ("AB", "BA")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert sum(runs.values()) >= 3  # PostgreSQL aborted one (or, detecting it at once, both); it ran again
+    levels = store.stock_levels(iid, "shop")
+    assert (levels[("A", None)].quantity, levels[("B", None)].quantity) == (2, 2)  # each applied once

@@ -209,3 +209,23 @@ def test_an_unusable_url_gets_one_clear_line_without_its_password(url: str, mess
 
     assert "hunter2" not in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("sqlite:///srv/cc/store.sqlite3", "/srv/cc/store.sqlite3"),
+        ("sqlite:////srv/cc/store.sqlite3", "/srv/cc/store.sqlite3"),  # SQLAlchemy's spelling
+        ("sqlite:relative/store.sqlite3", "relative/store.sqlite3"),
+    ],
+)
+def test_sqlite_urls_name_absolute_and_relative_files(url: str, path: str) -> None:
+    from connector_core.store.opening import sqlite_path
+
+    assert sqlite_path(url) == Path(path)
+
+
+def test_open_store_is_part_of_the_public_api() -> None:
+    import connector_core
+
+    assert connector_core.open_store is open_store

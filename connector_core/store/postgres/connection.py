@@ -4,12 +4,15 @@
 - A write is one transaction (all or nothing). If the connection is found dead when the transaction
   begins, nothing was sent and it is retried once; if it drops later, the server rolls the transaction back
   (or, at the very commit, may have applied it whole) and the caller gets `StoreUnavailable`: never a half
-  write, and never a silent retry of something that may have been applied.
+  write, and never a silent retry of something that may have been applied. A deadlock or serialization
+  failure rolled the transaction back whole, so it is run again (a few times).
+- A pool must not cross a fork: a child process that inherited the store opens a pool of its own.
 Every message names the database as host:port, never the URL (it may hold a password).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,6 +33,9 @@ Row = dict[str, Any]
 MIGRATION_LOCK = 7_406_431_121  # any constant: one process migrates a database at a time
 MIGRATION_FILE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 CONNECT_TIMEOUT_SECONDS = 10
+WRITE_ATTEMPTS = 5
+"""Runs of a transaction that PostgreSQL rolled back for a deadlock or serialization failure."""
+RETRYABLE = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
 
 
 class _NotBegun(Exception):
@@ -62,22 +68,39 @@ class PostgresConnection:
         self.url = url
         self.where = safe_location(url)
         self.clock = clock or SystemClock()
+        self._max_connections = max_connections
+        self._wait_seconds = wait_seconds
         self._migrate()
-        self._pool = ConnectionPool(
-            url,
+        self._inherited: list[ConnectionPool[Any]] = []
+        self._pool = self._open_pool()
+        self._pid = os.getpid()
+
+    def _open_pool(self) -> ConnectionPool[Any]:
+        pool: ConnectionPool[Any] = ConnectionPool(
+            self.url,
             min_size=1,
-            max_size=max_connections,
-            timeout=wait_seconds,
+            max_size=self._max_connections,
+            timeout=self._wait_seconds,
             kwargs={"autocommit": True, "row_factory": dict_row, "connect_timeout": CONNECT_TIMEOUT_SECONDS},
             configure=_configure,
             open=False,
             name=f"channel-connectors {self.where}",
         )
         try:
-            self._pool.open(wait=True, timeout=wait_seconds)
+            pool.open(wait=True, timeout=self._wait_seconds)
         except PoolTimeout:
-            self._pool.close()
+            pool.close()
             raise StoreUnavailable(self.where, "no connection could be opened in time") from None
+        return pool
+
+    def _pool_here(self) -> ConnectionPool[Any]:
+        if self._pid != os.getpid():
+            # Forked: the inherited connections are the parent's. Closing them would end the parent's
+            # sessions, so they are set aside untouched and this process opens its own.
+            self._inherited.append(self._pool)
+            self._pool = self._open_pool()
+            self._pid = os.getpid()
+        return self._pool
 
     def _unavailable(self, exc: BaseException, what: str) -> StoreUnavailable:
         return StoreUnavailable(self.where, f"{what} ({_reason(exc, self.url)})")
@@ -111,7 +134,8 @@ class PostgresConnection:
         return max(version for version, _, _ in migration_files())
 
     def close(self) -> None:
-        self._pool.close()
+        if self._pid == os.getpid():
+            self._pool.close()
 
     def _now(self) -> datetime:
         return self.clock.now()
@@ -122,7 +146,7 @@ class PostgresConnection:
         """Run an idempotent read; a dropped connection is retried once."""
         for attempt in (1, 2):
             try:
-                with self._pool.connection() as conn:
+                with self._pool_here().connection() as conn:
                     return work(conn)
             except psycopg.OperationalError as exc:
                 if attempt == 2:
@@ -132,21 +156,37 @@ class PostgresConnection:
         raise AssertionError("unreachable")
 
     def _write(self, work: Callable[[psycopg.Connection[Row]], T]) -> T:
-        """Run `work` in one transaction; retried once only if the connection was dead before it began."""
-        for attempt in (1, 2):
+        """Run `work` in one transaction: again if it was rolled back whole (a dead connection before it
+        began, a deadlock), never if it may have been applied."""
+        dead_before_begin = conflicts = 0
+        while True:
             try:
-                with self._pool.connection() as conn, self._transaction(conn):
-                    return work(conn)
+                with self._pool_here().connection() as conn:
+                    try:
+                        with self._transaction(conn):
+                            return work(conn)
+                    except RETRYABLE as exc:
+                        conflicts += 1
+                        if conflicts >= WRITE_ATTEMPTS:
+                            raise self._unavailable(
+                                exc, "the write kept conflicting; nothing was applied"
+                            ) from None
+                        continue
+                    except psycopg.OperationalError as exc:
+                        if conn.broken:
+                            raise self._unavailable(
+                                exc,
+                                "the connection dropped during a write, which was not confirmed: check and retry",
+                            ) from None
+                        raise self._unavailable(
+                            exc, "the database refused the write; nothing was applied"
+                        ) from None
             except _NotBegun as exc:
-                if attempt == 2:
+                dead_before_begin += 1
+                if dead_before_begin >= 2:
                     raise self._unavailable(exc.__cause__ or exc, "cannot begin a transaction") from None
-            except psycopg.OperationalError as exc:
-                raise self._unavailable(
-                    exc, "the connection dropped during a write, which was not confirmed: check it and retry"
-                ) from None
             except PoolTimeout as exc:
                 raise self._unavailable(exc, "no connection could be had") from None
-        raise AssertionError("unreachable")
 
     @contextmanager
     def _transaction(self, conn: psycopg.Connection[Row]) -> Iterator[None]:

@@ -214,7 +214,8 @@ class PostgresSharedRows(PostgresConnection):
 
     def begin_stock_push(self, integration_id: str, account_id: str, levels: Iterable[StockLevelRow]) -> None:
         now = self._now()
-        rows = [(integration_id, account_id, sku, wh or "", q, now) for sku, wh, q in levels]
+        # Sorted: two pushes over the same SKUs lock their rows in one order, so they cannot deadlock.
+        rows = sorted((integration_id, account_id, sku, wh or "", q, now) for sku, wh, q in levels)
 
         def begin(conn: Any) -> None:
             with conn.cursor() as cur:
@@ -238,8 +239,10 @@ class PostgresSharedRows(PostgresConnection):
         refused: Iterable[StockKey],
     ) -> None:
         now = self._now()
-        confirmed_rows = [(integration_id, account_id, sku, wh or "", q, now) for sku, wh, q in confirmed]
-        refused_rows = [(now, integration_id, account_id, sku, wh or "") for sku, wh in refused]
+        confirmed_rows = sorted(
+            (integration_id, account_id, sku, wh or "", q, now) for sku, wh, q in confirmed
+        )
+        refused_rows = sorted((now, integration_id, account_id, sku, wh or "") for sku, wh in refused)
 
         def finish(conn: Any) -> None:
             with conn.cursor() as cur:
@@ -273,7 +276,7 @@ class PostgresSharedRows(PostgresConnection):
         return None if row is None else row["value"]
 
     def cache_put(self, integration_id: str, namespace: str, items: Mapping[str, Any]) -> None:
-        rows = [(integration_id, namespace, k, Json(v)) for k, v in items.items()]
+        rows = [(integration_id, namespace, k, Json(items[k])) for k in sorted(items)]
 
         def put(conn: Any) -> None:
             with conn.cursor() as cur:

@@ -278,3 +278,50 @@ class LedgerContract(ContractBase):
         assert runs[0].finished_at == start + timedelta(minutes=3)
         assert [r.summary["orders"] for r in store.last_runs(iid, flow="pull_orders", limit=1)] == [3]
         assert store.last_runs(iid, limit=0) == []
+
+
+HOSTILE = ("o'1; DROP TABLE intents; --", 'sku "quoted" \\ back', "ö🎉\u202eRTL", "%_*?[]", "x" * 2000)
+
+
+class HostileInputContract(ContractBase):
+    """Keys come from hosts and channels: any text round-trips exactly, and what no backend can keep is
+    refused with a clear ValueError before anything is written."""
+
+    @pytest.mark.parametrize("value", HOSTILE, ids=["sql", "quotes", "unicode", "wildcards", "long"])
+    def test_any_text_round_trips_as_a_key(self, store: Store, iid: str, value: str) -> None:
+        store.begin_intent(iid, value, "shipment", value, {value: value})
+        store.begin_stock_push(iid, value, [(value, value, 1)])
+        store.cache_put(iid, value, {value: [value]})
+        store.set_cursor(iid, value, value)
+        store.put_document(iid, value, value.encode(), "text/plain")
+
+        intent = store.get_intent(iid, value, "shipment", value)
+        assert intent is not None and intent.payload == {value: value}
+        assert [i.key for i in store.list_intents(iid, key_prefix=value[:5])] == [value]
+        assert set(store.stock_levels(iid, value)) == {(value, value)}
+        assert store.cache_get(iid, value, value) == [value]
+        assert store.get_cursor(iid, value) == value
+        assert store.get_document(iid, value) == (value.encode(), "text/plain")
+        assert store.remember_event(iid, value) and not store.remember_event(iid, value)
+
+    def test_a_nul_character_is_refused_naming_the_field_and_nothing_is_written(
+        self, store: Store, iid: str
+    ) -> None:
+        calls: list[tuple[str, Callable[[], object]]] = [
+            ("SKU", lambda: store.begin_stock_push(iid, SHOP_A, [("A", None, 1), ("B\x00", None, 2)])),
+            ("intent key", lambda: store.begin_intent(iid, SHOP_A, "shipment", "o1\x00", {})),
+            ("cache key", lambda: store.cache_put(iid, "skus", {"ok": 1, "bad\x00": 2})),
+            ("cursor", lambda: store.set_cursor(iid, "orders", "page\x00")),
+            ("webhook event id", lambda: store.remember_event(iid, "evt\x00")),
+            ("document key", lambda: store.put_document(iid, "label\x00", b"x", "application/pdf")),
+            ("integration name", lambda: store.update_integration(iid, name="shop\x00")),
+        ]
+        for field, call in calls:
+            with pytest.raises(ValueError, match=f"{field}.*NUL character"):
+                call()
+
+        assert store.stock_levels(iid, SHOP_A) == {}
+        assert store.cache_get(iid, "skus", "ok") is None
+        assert store.list_intents(iid) == []
+        assert store.get_cursor(iid, "orders") is None
+        assert store.get_integration(iid).name == "My shop"

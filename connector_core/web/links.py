@@ -1,0 +1,155 @@
+"""Connect links: a URL a seller opens without logging in to the host, to authorize (or renew) an integration.
+
+`/connect/<token>` mints a fresh OAuth state on every visit and redirects to the channel's consent page,
+so the same link can be retried after a failed attempt while it is valid. The token is a bearer value:
+only its hash is stored, it never appears in a log line, and the pages tell a seller what to do when the
+link is unknown or has expired (ask for it to be renewed).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from ..errors import ConnectorError, FieldError, InvalidInput, UnknownIntegration
+from ..integration import Integrations
+from ..models import Capability
+from ..store import ConnectLink
+from .pages import PRIVATE_HEADERS, page, when
+
+log = logging.getLogger("connector_core.web.links")
+
+BASE_URL_ENV = "CHANNEL_CONNECTORS_BASE_URL"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_DAYS = 30
+MAX_DAYS = 365
+PURPOSES = ("connect", "renew")
+CONNECT_PREFIX = "/connect/"
+
+
+def resolve_base_url(base_url: str | None) -> str:
+    """The public address of this app (`--base-url`, else CHANNEL_CONNECTORS_BASE_URL), checked, no trailing /."""
+    chosen = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).strip().rstrip("/")
+    parts = urlsplit(chosen)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise InvalidInput(
+            "base URL",
+            [
+                FieldError(
+                    "base_url", f"{chosen!r} is not an http(s) address like https://host.example/prefix"
+                )
+            ],
+        )
+    return chosen
+
+
+def _ttl(days: int) -> timedelta:
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+        raise InvalidInput(
+            "connect link", [FieldError("days", f"must be a whole number from 1 to {MAX_DAYS}")]
+        )
+    return timedelta(days=days)
+
+
+def create_connect_link(
+    integrations: Integrations,
+    integration_id: str,
+    days: int = DEFAULT_DAYS,
+    *,
+    base_url: str | None = None,
+    purpose: str = "connect",
+) -> str:
+    """A new link for this integration, valid `days` days; purpose "renew" for a re-authorization."""
+    if purpose not in PURPOSES:
+        raise InvalidInput("connect link", [FieldError("purpose", f"must be one of {', '.join(PURPOSES)}")])
+    ttl = _ttl(days)
+    root = resolve_base_url(base_url)
+    record = integrations.store.get_integration(integration_id)
+    connector = integrations.host.get(record.connector)
+    if not connector.supports(Capability.CONNECT):
+        raise InvalidInput(
+            "connect link",
+            [FieldError("integration_id", f"connector {connector.id!r} has no Connect (OAuth) to link to")],
+        )
+    token, link = integrations.store.create_connect_link(integration_id, purpose, ttl)
+    log.info("integration %s: %s link …%s created, valid until %s", integration_id, purpose, link.token_hint,
+             when(link.expires_at))  # fmt: skip
+    return f"{root}{CONNECT_PREFIX}{token}"
+
+
+def token_of(link: str) -> str:
+    """The token of a link given as its URL or as the bare token."""
+    path = urlsplit(link.strip()).path
+    return path.rsplit(CONNECT_PREFIX, 1)[-1].strip("/") if CONNECT_PREFIX in path else link.strip()
+
+
+def extend_connect_link(integrations: Integrations, link: str, days: int = DEFAULT_DAYS) -> ConnectLink:
+    """Renew an existing link (URL or token) so it is valid for `days` days from now, expired or not."""
+    return integrations.store.renew_connect_link(token_of(link), _ttl(days))
+
+
+def connect_link_route(integrations: Integrations, base_url: str) -> Route:
+    async def endpoint(request: Request) -> Response:
+        token = request.path_params["token"]
+        return await run_in_threadpool(open_link, integrations, base_url, token)
+
+    return Route(CONNECT_PREFIX + "{token}", endpoint, methods=["GET"], name="connect_link")
+
+
+def _unknown() -> Response:
+    return page(
+        "This connect link is not valid",
+        [
+            "The address may be incomplete (check that it was copied whole) or the link was withdrawn.",
+            "Ask the person who sent it for a new link.",
+        ],
+        ok=False,
+        status=404,
+    )
+
+
+def open_link(integrations: Integrations, base_url: str, token: str) -> Response:
+    """Check the link, mint a fresh state, send the seller to the consent page."""
+    link = integrations.store.find_connect_link(token) if 16 <= len(token) <= 256 else None
+    if link is None:
+        return _unknown()
+    if integrations.clock.now() >= link.expires_at:
+        log.info("integration %s: expired link …%s opened", link.integration_id, link.token_hint)
+        return page(
+            "This connect link has expired",
+            [
+                f"It was valid until {when(link.expires_at)}.",
+                "Ask the person who sent it to renew it; the same address works again once renewed.",
+            ],
+            ok=False,
+            status=410,
+        )
+    try:
+        integration = integrations.open(link.integration_id)
+        callback = integration.connector.manifest.callback_path
+        consent_url = integration.begin_connect(f"{base_url}{callback}")
+    except UnknownIntegration:
+        return _unknown()
+    except ConnectorError as exc:
+        log.warning(
+            "integration %s: link …%s cannot start Connect: %s", link.integration_id, link.token_hint, exc
+        )
+        return page(
+            "The authorization cannot start right now",
+            [
+                "The integration this link belongs to is not ready for authorization.",
+                "Nothing was changed. Tell the person who sent the link; the link stays valid.",
+            ],
+            ok=False,
+            status=503,
+        )
+    integrations.store.touch_connect_link(token)
+    log.info("integration %s: %s link …%s opened", link.integration_id, link.purpose, link.token_hint)
+    return RedirectResponse(consent_url, status_code=302, headers=PRIVATE_HEADERS)

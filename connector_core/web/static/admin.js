@@ -1,0 +1,77 @@
+// The admin page's glue (an ES module): draws the credential and settings forms with the RJSF bundle
+// (forms.js, renderForm) from the JSON the server embedded, and saves both as JSON with the page's CSRF
+// token. Each form validates itself in the browser; the server validates everything again and names the
+// fields to fix. Nothing is fetched from outside this app.
+import { renderForm } from "./forms.js";
+
+const dataNode = document.getElementById("form-data");
+if (dataNode) {
+  const payload = JSON.parse(dataNode.textContent);
+  const csrfNode = document.querySelector('meta[name="csrf-token"]');
+  const csrf = csrfNode ? csrfNode.getAttribute("content") : "";
+  const messages = document.getElementById("form-messages");
+  const nameInput = document.getElementById("integration-name");
+  const latest = {
+    credentials: payload.credentials.formData || {},
+    settings: payload.settings.formData || {},
+  };
+  nameInput.value = payload.name || "";
+
+  const show = (lines, ok) => {
+    messages.textContent = "";
+    messages.className = ok ? "notice" : "problem";
+    for (const line of lines) {
+      const item = document.createElement("p");
+      item.textContent = line;
+      messages.appendChild(item);
+    }
+  };
+
+  const save = async () => {
+    const body = {
+      connector: payload.connector,
+      name: nameInput.value,
+      credentials: latest.credentials,
+      settings: latest.settings,
+    };
+    let response;
+    try {
+      response = await fetch(payload.save_url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify(body),
+      });
+    } catch (error) {
+      show(["Not saved: the server could not be reached. Try again."], false);
+      return;
+    }
+    const answer = await response.json().catch(() => ({}));
+    if (response.ok) {
+      window.location.assign(answer.url + (payload.editing ? "?notice=saved" : "?notice=created"));
+      return;
+    }
+    const lines = (answer.errors || []).map((e) => (e.field ? `${e.field}: ` : "") + e.message);
+    show(lines.length ? lines : [answer.message || "Not saved."], false);
+  };
+
+  const draw = (section, element, submitLabel) =>
+    renderForm(element, {
+      schema: payload[section].schema,
+      uiSchema: payload[section].uiSchema,
+      formData: payload[section].formData,
+      submitLabel,
+      onChange: (data) => {
+        latest[section] = data || {};
+      },
+      onSubmit: (data) => {
+        latest[section] = data || {};
+        return save();
+      },
+      onError: () => show(["Not saved: correct the fields marked in the form."], false),
+    });
+
+  draw("credentials", document.getElementById("credentials-form"), payload.editing ? "Save" : "Create");
+  draw("settings", document.getElementById("settings-form"), payload.editing ? "Save settings" : "Create");
+  document.body.dataset.formsReady = "true";
+}
