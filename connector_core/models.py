@@ -249,12 +249,22 @@ class Weight(_Model):
     value: Decimal = Field(gt=0)
     unit: Literal["g", "kg", "lb", "oz"]
 
+    @field_serializer("value")
+    def _value_as_string(self, value: Decimal) -> str:
+        # As Money: a string keeps every digit, and it pins the published schema to "string" (pydantic
+        # describes a bare Decimal differently from one pydantic-core release to the next).
+        return str(value)
+
 
 class Dimensions(_Model):
     length: Decimal = Field(gt=0)
     width: Decimal = Field(gt=0)
     height: Decimal = Field(gt=0)
     unit: Literal["cm", "in"]
+
+    @field_serializer("length", "width", "height")
+    def _lengths_as_strings(self, value: Decimal) -> str:
+        return str(value)
 
 
 class LabelParcel(_Model):
