@@ -163,6 +163,11 @@ class OrderPage(_Model):
     total: int | None = Field(
         default=None, description="how many orders the whole window holds, if the channel says"
     )
+    left_out: dict[str, int] = Field(
+        default_factory=dict,
+        description="orders of this page not imported on purpose, counted by reason (e.g. unpaid ones the "
+        "settings leave out); with orders and problems they add up to the page's share of total",
+    )
 
 
 class OrderWindow(_Model):
@@ -244,12 +249,22 @@ class Weight(_Model):
     value: Decimal = Field(gt=0)
     unit: Literal["g", "kg", "lb", "oz"]
 
+    @field_serializer("value")
+    def _value_as_string(self, value: Decimal) -> str:
+        # As Money: a string keeps every digit, and it pins the published schema to "string" (pydantic
+        # describes a bare Decimal differently from one pydantic-core release to the next).
+        return str(value)
+
 
 class Dimensions(_Model):
     length: Decimal = Field(gt=0)
     width: Decimal = Field(gt=0)
     height: Decimal = Field(gt=0)
     unit: Literal["cm", "in"]
+
+    @field_serializer("length", "width", "height")
+    def _lengths_as_strings(self, value: Decimal) -> str:
+        return str(value)
 
 
 class LabelParcel(_Model):

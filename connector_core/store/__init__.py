@@ -16,7 +16,6 @@ from __future__ import annotations
 from .errors import StoreConfigurationError, StoreUnavailable, UnknownConnectLink, UnknownIntent
 from .opening import (
     DATABASE_URL_ENV,
-    DEFAULT_HOME,
     HOME_ENV,
     default_home,
     lease_owner,
@@ -63,7 +62,6 @@ from .sqlite import MIGRATIONS, SQLiteBackend, SQLiteStore
 
 __all__ = [
     "DATABASE_URL_ENV",
-    "DEFAULT_HOME",
     "HOME_ENV",
     "MIGRATIONS",
     "AccountRole",

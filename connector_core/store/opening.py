@@ -1,7 +1,7 @@
 """Choosing the store: `open_store()` reads `CHANNEL_CONNECTORS_DATABASE_URL` (or the URL given).
 
-- unset: the embedded SQLite store in the home folder (`$CHANNEL_CONNECTORS_HOME`, default
-  `./.channel-connectors`);
+- unset: the embedded SQLite store in the home folder (`$CHANNEL_CONNECTORS_HOME`, else the platform's
+  per-user data folder: see `connector_core.home`);
 - `sqlite:///path/store.sqlite3`: that SQLite file;
 - `postgresql://user@host:port/db`: PostgreSQL (the `[postgres]` extra).
 
@@ -17,19 +17,20 @@ import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .. import home
 from ..clock import Clock, SystemClock
 from ..vault import Vault
 from .errors import StoreConfigurationError
 from .roles import Store
 
 HOME_ENV = "CHANNEL_CONNECTORS_HOME"
-DEFAULT_HOME = ".channel-connectors"
 DATABASE_URL_ENV = "CHANNEL_CONNECTORS_DATABASE_URL"
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
 def default_home() -> Path:
-    return Path(os.environ.get(HOME_ENV) or DEFAULT_HOME)
+    """Where a store opened without a path lives: the same folder the command line uses."""
+    return home.default_home()
 
 
 def lease_owner() -> str:

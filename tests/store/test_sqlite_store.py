@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from connector_core import OffsetClock, SQLiteStore
+from connector_core import OffsetClock, SQLiteStore, home
 from connector_core.credentials import Credentials
 from connector_core.store import MIGRATIONS, StoreConfigurationError, default_home, open_store
 from connector_core.vault import VaultError
@@ -66,11 +66,13 @@ def test_the_default_location_follows_channel_connectors_home(
     db.close()
 
 
-def test_without_channel_connectors_home_the_store_lives_in_the_working_directory(
-    monkeypatch: pytest.MonkeyPatch,
+def test_without_channel_connectors_home_the_store_lives_in_the_user_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("CHANNEL_CONNECTORS_HOME")
-    assert default_home() == Path(".channel-connectors")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    # The same folder the command line uses, never the current folder.
+    assert default_home() == home.default_home() != Path(".channel-connectors")
 
 
 def test_the_generated_key_file_is_private(store: SQLiteStore) -> None:
