@@ -163,6 +163,11 @@ class OrderPage(_Model):
     total: int | None = Field(
         default=None, description="how many orders the whole window holds, if the channel says"
     )
+    left_out: dict[str, int] = Field(
+        default_factory=dict,
+        description="orders of this page not imported on purpose, counted by reason (e.g. unpaid ones the "
+        "settings leave out); with orders and problems they add up to the page's share of total",
+    )
 
 
 class OrderWindow(_Model):

@@ -7,12 +7,18 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from typing import TextIO
 
 from tiktok_shop_emulator.config import EmulatorConfig
 from tiktok_shop_emulator.emulator import TikTokShopEmulator
 
 DEFAULT_PORT = 8770
+# Where an OAuth client on this machine most likely waits (a loopback callback server on port 8765, TikTok's
+# conventional path), so the consent page redirects there out of the box.
+DEFAULT_REDIRECT_URI = "http://127.0.0.1:8765/tiktok/auth/callback"
+
+ReadyHook = Callable[["TikTokShopEmulator", TextIO], None]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,7 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--rotate-refresh-tokens", action="store_true", help="issue a new refresh token on refresh"
     )
     parser.add_argument("--auto-approve", action="store_true", help="consent page redirects without a click")
-    parser.add_argument("--redirect-uri", default=None, help="the app's registered redirect URL")
+    parser.add_argument(
+        "--redirect-uri",
+        default=DEFAULT_REDIRECT_URI,
+        help=f'the app\'s registered redirect URL (default {DEFAULT_REDIRECT_URI}; "" for none: the consent '
+        "page then shows the code)",
+    )
     parser.add_argument(
         "--start-time", type=int, default=None, help="emulator clock start (Unix s; default now)"
     )
@@ -50,18 +61,19 @@ def describe(emu: TikTokShopEmulator, out: TextIO) -> None:
         f"  service_id = {emu.config.service_id}",
         "Shops:",
         *(f"  {s['region']}  {s['name']:<24} cipher={s['cipher']}" for s in emu.shops),
-        "Press Ctrl-C to stop.",
+        f"  Consent redirects to: {emu.config.redirect_uri or '(none: the page shows the code)'}",
     ]
     out.write("\n".join(lines) + "\n")
     out.flush()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Parse arguments, serve until interrupted, return the exit status."""
-    return serve(build_parser().parse_args(argv))
+def main(argv: list[str] | None = None, on_ready: ReadyHook | None = None) -> int:
+    """Parse arguments, serve until interrupted, return the exit status. `on_ready(emulator, stdout)` may
+    print more once it listens (a client's own next steps)."""
+    return serve(build_parser().parse_args(argv), on_ready)
 
 
-def serve(args: argparse.Namespace) -> int:
+def serve(args: argparse.Namespace, on_ready: ReadyHook | None = None) -> int:
     """Serve with already-parsed options (`channel-connectors emulator` parses them with this module's parser)."""
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -72,7 +84,7 @@ def serve(args: argparse.Namespace) -> int:
         seed=args.seed,
         rotate_refresh_tokens=args.rotate_refresh_tokens,
         auto_approve=args.auto_approve,
-        redirect_uri=args.redirect_uri,
+        redirect_uri=args.redirect_uri or None,
         start_time=args.start_time,
     )
     auth_port = args.auth_port if args.auth_port is not None else (args.port + 1 if args.port else 0)
@@ -81,6 +93,10 @@ def serve(args: argparse.Namespace) -> int:
     try:
         with TikTokShopEmulator(config, port=args.port, auth_port=auth_port) as emu:
             describe(emu, sys.stdout)
+            if on_ready is not None:
+                on_ready(emu, sys.stdout)
+            sys.stdout.write("Press Ctrl-C to stop.\n")
+            sys.stdout.flush()
             while not stop.wait(0.5):
                 pass
     except KeyboardInterrupt:

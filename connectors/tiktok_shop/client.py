@@ -216,13 +216,23 @@ class TikTokClient:
     @property
     def shop_cipher(self) -> str:
         account = self.ctx.account
-        cipher = (account.selector if account else None) or self.ctx.credentials.text("shop_cipher")
+        cipher = (account.selector if account else None) or self._typed_shop()
         if not cipher:
             raise ConnectorError(
                 f"integration {self.ctx.integration_id}: no TikTok shop selected; run Connect, or pick one of "
-                f"the authorized shops ({', '.join(a.id for a in self.ctx.accounts) or 'none discovered'})"
+                f"the authorized shops ({', '.join(a.id for a in self.ctx.accounts) or 'none discovered'}) with "
+                f"`channel-connectors integrations update {self.ctx.integration_id} --shop SHOP_ID`"
             )
         return cipher
+
+    def _typed_shop(self) -> str | None:
+        """The form's "Shop cipher / shop ID" field: a shop id (what the error below lists) is turned into the
+        cipher Connect discovered for it; anything else is taken as the cipher itself."""
+        typed = (self.ctx.credentials.text("shop_cipher") or "").strip()
+        for known in self.ctx.accounts:
+            if typed and typed == known.id and known.selector:
+                return known.selector
+        return typed or None
 
     def get(self, path: str, query: Mapping[str, Any] | None = None) -> dict[str, Any]:
         return self.call("GET", path, query=query, safe_to_repeat=True)

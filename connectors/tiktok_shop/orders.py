@@ -49,8 +49,10 @@ def map_page(
     mapper = _mapper(ctx)
     orders: list[Order] = []
     problems: list[OrderProblem] = []
+    unpaid = 0
     for raw in raw_orders:
         if not keep_unpaid and isinstance(raw, Mapping) and raw.get("status") == "UNPAID":
+            unpaid += 1
             continue
         result = map_or_report(raw, mapper, account_id)
         if isinstance(result, OrderProblem):
@@ -58,7 +60,8 @@ def map_page(
             problems.append(result)
         else:
             orders.append(result)
-    return OrderPage(orders=orders, problems=problems, resume=resume, total=total)
+    left_out = {"unpaid (settings: import_unpaid_orders is off)": unpaid} if unpaid else {}
+    return OrderPage(orders=orders, problems=problems, resume=resume, total=total, left_out=left_out)
 
 
 @dataclass

@@ -32,6 +32,8 @@ def emulator() -> Iterator[TikTokShopEmulator]:
 def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Any:
     """`run("integrations", "list")` -> Result; every call uses the same store home in tmp_path."""
 
+    (tmp_path / "home").mkdir()
+
     def invoke(*argv: str) -> Result:
         command = [argv[0], *argv[1:]]
         if argv[0] in {"integrations", "webhook"}:

@@ -25,7 +25,7 @@ def test_add_list_show_remove(run, creds_file, emulator):
     shown = run("integrations", "show", integration_id)
     assert json.loads(shown.out)["credentials"]["app_secret"] == "********"
     assert emulator.credentials["app_secret"] not in shown.out
-    assert run("integrations", "remove", integration_id).code == 0
+    assert run("integrations", "remove", integration_id, "--yes").code == 0
     assert run("integrations", "show", integration_id).code == 1
 
 
@@ -55,7 +55,7 @@ def test_push_stock_reports_every_sku_and_bad_rows_by_line(run, connected, tmp_p
     bad = tmp_path / "bad.csv"
     bad.write_text(f"sku,quantity\n{sku},five\n,3\n")
     result = run("push-stock", connected, str(bad))
-    assert result.code == 1 and "line 2.quantity" in result.err and "line 3.sku" in result.err
+    assert result.code == 1 and "line 2: SKU" in result.err and "line 3: sku is empty" in result.err
     assert len(result.err.strip().splitlines()) == 1
 
 

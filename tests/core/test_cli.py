@@ -21,10 +21,10 @@ def test_list_shows_each_connector_with_version_and_capabilities(capsys: pytest.
     assert main(["list"]) == 0
 
     out = capsys.readouterr().out
+    assert out.splitlines()[0].split() == ["CONNECTOR", "VERSION", "NAME", "CAPABILITIES"]
     line = next(line for line in out.splitlines() if line.startswith("tiktok_shop"))
     assert "TikTok Shop" in line
-    assert "[" in line
-    assert "]" in line
+    assert "orders" in line and "stock" in line
 
 
 def test_list_as_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -44,7 +44,8 @@ def test_list_shows_load_failures(
 
     assert main(["list"]) == 0
 
-    assert "not_installed    FAILED     not installed" in capsys.readouterr().out
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("not_installed"))
+    assert line.split()[:3] == ["not_installed", "FAILED", "not"]
 
 
 def test_list_with_nothing_loaded(
@@ -193,12 +194,12 @@ def test_a_broken_command_plugin_does_not_take_the_cli_down(
 ) -> None:
     from importlib.metadata import EntryPoint
 
-    import connector_core.cli
+    import connector_core.cli.app
 
     broken = EntryPoint(
         name="broken", value="no_such_module_anywhere:register", group="channel_connectors.commands"
     )
-    monkeypatch.setattr(connector_core.cli, "entry_points", lambda group: [broken])
+    monkeypatch.setattr(connector_core.cli.app, "entry_points", lambda group: [broken])
 
     assert main(["list"]) == 0
 
@@ -208,7 +209,7 @@ def test_two_providers_of_one_command_name_fail_loudly(
 ) -> None:
     from importlib.metadata import EntryPoint
 
-    import connector_core.cli
+    import connector_core.cli.app
 
     first = EntryPoint(
         name="tiktok_shop",
@@ -220,7 +221,7 @@ def test_two_providers_of_one_command_name_fail_loudly(
         value="connectors.tiktok_shop.devtools.commands:register",
         group="channel_connectors.commands",
     )
-    monkeypatch.setattr(connector_core.cli, "entry_points", lambda group: [first, second])
+    monkeypatch.setattr(connector_core.cli.app, "entry_points", lambda group: [first, second])
 
     assert main(["list"]) == 2
 

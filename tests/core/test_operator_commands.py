@@ -4,6 +4,7 @@ OAuth callback server they use."""
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import re
@@ -16,10 +17,12 @@ from pathlib import Path
 import pytest
 from core_support import FAKE_APP_SECRET, FakeChannel
 
-from connector_core import ConnectorError, ConnectorHost, InvalidInput, OffsetClock, operator_cli
+from connector_core import ConnectorError, ConnectorHost, InvalidInput, OffsetClock
 from connector_core.callback import CallbackServer
-from connector_core.cli import main
-from connector_core.operator_cli import _parse_time, parse_lines, read_stock_csv
+from connector_core.cli import main, session
+from connector_core.cli.inputs import InputError, read_stock_csv
+from connector_core.cli.parsing import moment
+from connector_core.cli.shipments import parse_lines
 from connector_core.progress import Progress
 
 Run = Callable[..., tuple[int, str, str]]
@@ -33,8 +36,9 @@ def run(
     capsys: pytest.CaptureFixture[str],
 ) -> Run:
     """`run("integrations", "list")` -> (exit code, stdout, stderr), with the fake connector and a private home."""
-    monkeypatch.setattr(operator_cli, "ConnectorHost", lambda: fake_host)
+    monkeypatch.setattr(session, "ConnectorHost", lambda: fake_host)
     home = str(tmp_path / "cli-home")
+    (tmp_path / "cli-home").mkdir()
 
     def invoke(*args: str) -> tuple[int, str, str]:
         code = main([*args, "--home", home])
@@ -86,9 +90,8 @@ def test_adding_with_bad_values_lists_each_field(run: Run, tmp_path: Path) -> No
 
     assert code == 1
     assert err.splitlines() == [
-        "error: 2 field(s) need fixing:",
-        "  app_key: App Key is not in the expected form",
-        "  app_secret: App Secret must be at least 8 characters long",
+        "error: invalid fake integration: app_key: App Key is not in the expected form; "
+        "app_secret: App Secret must be at least 8 characters long"
     ]
 
 
@@ -118,7 +121,7 @@ def test_an_empty_store_says_how_to_add_one(run: Run) -> None:
 
 
 def test_removing_an_integration(run: Run, integration_id: str) -> None:
-    assert run("integrations", "remove", integration_id)[0] == 0
+    assert run("integrations", "remove", integration_id, "--yes")[0] == 0
 
     code, _, err = run("status", integration_id)
     assert code == 1
@@ -133,7 +136,11 @@ def test_connect_with_a_code_lists_the_authorized_shops(run: Run, integration_id
 
     assert code == 0
     assert f"connected {integration_id}: 1 shop(s) authorized" in out
-    assert "shop-1  Fake Shop" in out
+    assert "* shop-1" in out and "Fake Shop" in out
+    assert (
+        f"to serve another shop: channel-connectors integrations update {integration_id} --shop SHOP_ID"
+        in out
+    )
 
 
 def test_status_shows_tokens_by_expiry_only(run: Run, connected_id: str) -> None:
@@ -173,7 +180,7 @@ def test_pull_orders_appends_to_a_file_and_fails_when_orders_were_skipped(
     assert code == 1
     assert out == ""
     assert [json.loads(line)["id"] for line in output.read_text().splitlines()] == ["fine"]
-    assert "skipped:" in err
+    assert "1 problem(s), skipped" in err and "broken" in err
 
 
 def test_push_stock_from_csv(run: Run, connected_id: str, channel: FakeChannel, tmp_path: Path) -> None:
@@ -205,17 +212,19 @@ def test_a_stock_csv_names_every_bad_row(tmp_path: Path) -> None:
     csv_file = tmp_path / "stock.csv"
     csv_file.write_text("sku,quantity,warehouse\nA,5,W1\n,3,\nB,lots,\n")
 
-    with pytest.raises(InvalidInput) as raised:
+    with pytest.raises(InputError) as raised:
         read_stock_csv(str(csv_file))
 
-    assert [e.field for e in raised.value.errors] == ["line 3.sku", "line 4.quantity"]
+    message = str(raised.value)
+    assert "2 bad line(s), nothing pushed" in message
+    assert "line 3: sku is empty" in message and "line 4: SKU B: quantity 'lots'" in message
 
 
 def test_a_stock_csv_needs_its_columns(tmp_path: Path) -> None:
     csv_file = tmp_path / "stock.csv"
     csv_file.write_text("item,count\nA,5\n")
 
-    with pytest.raises(InvalidInput, match="missing column"):
+    with pytest.raises(InputError, match="missing column"):
         read_stock_csv(str(csv_file))
 
 
@@ -240,18 +249,17 @@ def test_shipment_lines_parse_and_refuse_nonsense() -> None:
     assert parse_lines(None) == []
     with pytest.raises(InvalidInput, match="has no SKU"):
         parse_lines(":3")
-    with pytest.raises(InvalidInput, match="is not a number"):
+    with pytest.raises(InvalidInput, match="is not a whole number"):
         parse_lines("A:two")
+    with pytest.raises(InvalidInput, match="SKU A: quantity 0 must be from 1"):
+        parse_lines("A:0")
 
 
 def test_times_are_iso_and_default_to_utc() -> None:
-    moment = _parse_time("2026-01-02", "--since")
-
-    assert moment is not None
-    assert moment.isoformat() == "2026-01-02T00:00:00+00:00"
-    assert _parse_time(None, "--since") is None
-    with pytest.raises(InvalidInput, match="--since"):
-        _parse_time("last week", "--since")
+    assert moment("2026-01-02").isoformat() == "2026-01-02T00:00:00+00:00"
+    assert moment("2026-01-02T10:00:00+02:00").isoformat() == "2026-01-02T10:00:00+02:00"
+    with pytest.raises(argparse.ArgumentTypeError, match="not an ISO date"):
+        moment("last week")
 
 
 # --- webhooks -------------------------------------------------------------------------------------------

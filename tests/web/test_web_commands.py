@@ -65,7 +65,6 @@ def test_connect_link_prints_a_url_and_can_renew_it(home_with_integration: Any, 
         (["connect-link", "{id}", "--days", "0"], "days"),
         (["connect-link", "{id}", "--base-url", "ftp://x"], "base_url"),
         (["connect-link", "{id}", "--extend", "https://x/connect/unknown-token-0000000"], "unknown"),
-        (["serve", "--port", "70000"], "not a TCP port"),
         (["serve", "--admin", "--port", "8123"], "CHANNEL_CONNECTORS_ADMIN_TOKEN"),
     ],
 )
@@ -82,6 +81,12 @@ def test_bad_invocations_fail_with_one_clear_line(
     code, _, err = _run(capsys, *[a.replace("{id}", integration_id) for a in argv], "--home", str(home))
     assert code == 1
     assert len(err.splitlines()) == 1 and says in err and "Traceback" not in err
+
+
+def test_a_port_out_of_range_is_a_usage_error(capsys: Any) -> None:
+    code, _, err = _run(capsys, "serve", "--port", "70000")
+    assert code == 2
+    assert len(err.splitlines()) == 1 and "--port" in err and "out of range" in err
 
 
 def _free_port() -> int:

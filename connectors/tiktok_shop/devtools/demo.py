@@ -11,6 +11,7 @@ when the seller must re-authorize. No credentials and no network beyond loopback
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -32,9 +33,10 @@ from connector_core import (
     StockLevel,
 )
 from connector_core.callback import CallbackServer, state_of
-from connector_core.operator_cli import describe_store
+from connector_core.cli.session import describe_store
+from connector_core.home import private_store_file, resolve_home
 from connector_core.progress import Progress
-from connector_core.store import default_home, open_store
+from connector_core.store import DATABASE_URL_ENV, open_store
 from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
 from ..client import TikTokClient
@@ -285,9 +287,16 @@ class Demo:
 
 
 def run(args: argparse.Namespace) -> int:
-    home = Path(args.home) if args.home else default_home() / f"demo-{datetime.now():%Y%m%d-%H%M%S}"
-    home.mkdir(parents=True, exist_ok=True)
+    # The demo creates its store: a --home that does not exist yet is made (owner-only), never refused.
+    if args.home:
+        home = resolve_home(args.home, create=True)
+    else:  # the data home first, so it too is created owner-only, then this run's folder inside it
+        home = resolve_home(
+            str(resolve_home(None, create=True) / f"demo-{datetime.now():%Y%m%d-%H%M%S}"), create=True
+        )
     url = getattr(args, "database_url", None)
+    if not (url or os.environ.get(DATABASE_URL_ENV)):
+        private_store_file(home)  # the embedded store: created owner-only before SQLite opens it
     print(f"TikTok Shop connector demo: emulator on 127.0.0.1, store: {describe_store(url, home)}")
     clock = OffsetClock()
     with CallbackServer("/tiktok/auth/callback") as callback:

@@ -16,10 +16,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import FieldError, InvalidInput
-from .integration import Integration
-from .models import Dimensions, Label, LabelParcel, Weight
-from .operator_cli import open_integrations
+from ..errors import FieldError, InvalidInput
+from ..integration import Integration
+from ..models import Dimensions, Label, LabelParcel, Weight
+from .parsing import add_command
+from .session import open_integrations, store_options
 
 WEIGHT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(g|kg|lb|oz)\s*$", re.IGNORECASE)
 SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)\s*(cm|in)\s*$", re.IGNORECASE)
@@ -166,9 +167,21 @@ def _box_arguments(parser: argparse.ArgumentParser) -> None:
 
 def register(sub: Any) -> None:
     """Add `label` and `shipping-services` to the CLI."""
-    home_help = "store directory (default $CHANNEL_CONNECTORS_HOME or ./.channel-connectors)"
-    label = sub.add_parser("label", help="buy shipping labels from the channel, reprint them, or void them")
-    label.add_argument("integration")
+    label = add_command(
+        sub,
+        "label",
+        "buy shipping labels from the channel, reprint them, or void them",
+        description="Buy one label per box for an order (every line in one box without --box) and write "
+        "each document; repeating it buys nothing (the ledger answers). --reprint fetches a label again, "
+        "--void says where to void it when the channel cannot.",
+        examples=[
+            "channel-connectors label ID --order 5770001 --weight 0.5kg --size 20x15x5cm",
+            "channel-connectors label ID --order 5770001 --box 111,112 --box 113 --output parcel.pdf",
+            "channel-connectors label ID --reprint PACKAGE --output again.pdf",
+        ],
+        parents=[store_options()],
+    )
+    label.add_argument("integration", help="the integration's id, as `integrations list` shows it")
     label.add_argument("--order", help="the channel's order id")
     _box_arguments(label)
     label.add_argument(
@@ -181,12 +194,16 @@ def register(sub: Any) -> None:
     label.add_argument(
         "--void", metavar="PACKAGE", help="void the label of this package (where the channel can)"
     )
-    label.add_argument("--home", help=home_help)
     label.set_defaults(handler=cmd_label)
 
-    services = sub.add_parser("shipping-services", help="list the shipping services the channel offers a box")
-    services.add_argument("integration")
+    services = add_command(
+        sub,
+        "shipping-services",
+        "list the shipping services the channel offers a box",
+        examples=["channel-connectors shipping-services ID --order 5770001 --weight 0.5kg --size 20x15x5cm"],
+        parents=[store_options()],
+    )
+    services.add_argument("integration", help="the integration's id, as `integrations list` shows it")
     services.add_argument("--order", required=True, help="the channel's order id")
     _box_arguments(services)
-    services.add_argument("--home", help=home_help)
     services.set_defaults(handler=cmd_shipping_services)

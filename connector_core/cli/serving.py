@@ -11,12 +11,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from .errors import ConnectorError
-from .host import ConnectorHost
-from .integration import Integrations
-from .store import open_store
+from ..errors import ConnectorError
+from ..integration import Integrations
+from .parsing import add_command, port
+from .session import open_integrations, store_options
 
-log = logging.getLogger("connector_core.web_commands")
+log = logging.getLogger("connector_core.cli.serving")
 
 WEB_EXTRA = "pip install 'channel-connectors[web]'"
 
@@ -32,17 +32,17 @@ def _require_web() -> None:
 
 
 def _integrations(args: argparse.Namespace) -> Integrations:
-    return Integrations(ConnectorHost().load(), open_store(home=args.home))
+    return open_integrations(args)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _require_web()
     import uvicorn
 
-    from .web import AdminConfig, InProcessSink, JsonLinesOrders, create_app
+    from ..web import AdminConfig, InProcessSink, JsonLinesOrders, create_app
 
-    if not 0 < args.port < 65536:
-        raise ConnectorError(f"--port {args.port} is not a TCP port (1-65535)")
+    if args.port == 0:
+        raise ConnectorError("--port 0: give the port sellers' browsers and the channel will reach (1-65535)")
     integrations = _integrations(args)
     admin = AdminConfig.from_env() if args.admin else None
     if args.admin and admin is None:
@@ -64,7 +64,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_connect_link(args: argparse.Namespace) -> int:
     _require_web()
-    from .web import create_connect_link, extend_connect_link
+    from ..web import create_connect_link, extend_connect_link
 
     integrations = _integrations(args)
     if args.extend:
@@ -85,31 +85,43 @@ def cmd_connect_link(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add `serve` and `connect-link` to the CLI's subcommands."""
-    home_help = "store directory (default $CHANNEL_CONNECTORS_HOME or ./.channel-connectors)"
     base_help = "the public address sellers reach (default $CHANNEL_CONNECTORS_BASE_URL or http://HOST:PORT)"
 
-    p = sub.add_parser(
-        "serve", help="run the web endpoints (callbacks, webhooks, connect links, admin) under uvicorn"
+    p = add_command(
+        sub,
+        "serve",
+        "run the web endpoints (callbacks, webhooks, connect links, admin) under uvicorn",
+        examples=[
+            "channel-connectors serve --port 8000 --base-url https://connect.example.com",
+            "channel-connectors serve --admin --orders-to ./orders   # admin credentials from the environment",
+        ],
+        parents=[store_options()],
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    p.add_argument("--port", type=port, default=8000, help="port to listen on")
     p.add_argument("--base-url", help=base_help)
     p.add_argument("--admin", action="store_true", help="serve /admin (credentials from the environment)")
     p.add_argument(
         "--orders-to", metavar="DIR", help="append imported orders as JSON Lines per integration here"
     )
-    p.add_argument("--home", help=home_help)
     p.set_defaults(handler=cmd_serve)
 
-    p = sub.add_parser("connect-link", help="create a link a seller opens to authorize an integration")
-    p.add_argument("integration")
-    p.add_argument(
-        "--days", type=int, default=30, help="how long the link stays valid (default 30, at most 365)"
+    p = add_command(
+        sub,
+        "connect-link",
+        "create a link a seller opens to authorize an integration",
+        examples=[
+            "channel-connectors connect-link ID --days 14",
+            "channel-connectors connect-link ID --renew",
+            "channel-connectors connect-link ID --extend https://connect.example.com/connect/TOKEN",
+        ],
+        parents=[store_options()],
     )
+    p.add_argument("integration", help="the integration's id, as `integrations list` shows it")
+    p.add_argument("--days", type=int, default=30, help="how long the link stays valid (at most 365 days)")
     p.add_argument("--renew", action="store_true", help="a renewal link, for an authorization about to end")
     p.add_argument(
         "--extend", metavar="LINK", help="renew this existing link (URL or token) instead of a new one"
     )
     p.add_argument("--base-url", help="the public address of `serve` (default $CHANNEL_CONNECTORS_BASE_URL)")
-    p.add_argument("--home", help=home_help)
     p.set_defaults(handler=cmd_connect_link)

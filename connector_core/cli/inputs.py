@@ -1,0 +1,182 @@
+"""The one reader of operator files for every command: JSON objects, stock CSVs, raw bodies; `-` is standard
+input. Every failure is one `InputError` naming the file (and line) and what to do, never a traceback.
+
+Stock CSV rule for bad rows: every bad line is reported and nothing is pushed. Pushing the good rows of a
+half-bad file would leave the channel in a state no file describes; fixing the file and re-running is safe
+because unchanged levels make no call.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConnectorError
+from ..models import StockLevel
+
+STDIN = "-"
+MAX_QUANTITY = 2**31 - 1
+MAX_REPORTED = 50  # bad lines listed in full; beyond this the count is given
+_ASCII_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+_DELIMITERS = (",", ";", "\t")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+class InputError(ConnectorError):
+    """A file (or standard input) the operator gave cannot be used as it is."""
+
+
+def _label(path: str) -> str:
+    return "standard input" if path == STDIN else path
+
+
+def read_bytes(path: str, what: str = "file") -> bytes:
+    """The raw bytes of `path` (or standard input)."""
+    if path == STDIN:
+        stream = getattr(sys.stdin, "buffer", None)
+        return stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"cannot read {path}: no such {what}: check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"cannot read {path}: a folder, not a {what}: name the file inside it") from None
+    except PermissionError:
+        raise InputError(f"cannot read {path}: permission denied: make the {what} readable by you") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def read_text(path: str, what: str = "file") -> str:
+    """`path` decoded as UTF-8 (a leading byte-order mark, as Excel writes, is dropped)."""
+    data = read_bytes(path, what)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{_label(path)}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}): "
+            "save the file as UTF-8 (Excel: 'CSV UTF-8')"
+        ) from None
+
+
+def read_json_object(path: str, what: str = "JSON file") -> dict[str, Any]:
+    """A JSON object of field values."""
+    text = read_text(path, what)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{_label(path)} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+    except RecursionError:
+        raise InputError(f"{_label(path)}: JSON nested too deeply: a form is a flat object") from None
+    if not isinstance(data, dict):
+        raise InputError(f'{_label(path)}: must hold a JSON object of field values ({{"field": value}})')
+    return data
+
+
+# --- stock CSV -------------------------------------------------------------------------------------------
+
+
+def _delimiter(header_line: str, path: str) -> str:
+    counts = {d: header_line.count(d) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best] == 0:
+        raise InputError(
+            f"{_label(path)}: line 1: the header needs the columns sku and quantity, separated by "
+            "commas, semicolons or tabs"
+        )
+    return best
+
+
+def _header(row: list[str], path: str) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, raw in enumerate(row):
+        name = raw.strip().lower()
+        if name in columns and name in {"sku", "quantity", "warehouse"}:
+            raise InputError(f"{_label(path)}: line 1: column {name!r} appears twice: keep one")
+        columns.setdefault(name, index)
+    missing = [c for c in ("sku", "quantity") if c not in columns]
+    if missing:
+        raise InputError(
+            f"{_label(path)}: line 1: missing column(s) {', '.join(missing)} "
+            f"(found: {', '.join(c for c in columns if c) or 'none'}): the header must name sku and quantity"
+        )
+    return columns
+
+
+def _quantity(raw: str) -> tuple[int | None, str | None]:
+    text = raw.strip()
+    if not text:
+        return None, "quantity is empty"
+    if text.startswith("-") and _ASCII_DIGITS.fullmatch(text[1:]):
+        return None, f"quantity {text} is negative: stock is 0 or more"
+    if not _ASCII_DIGITS.fullmatch(text):
+        return None, f"quantity {text!r} is not a whole number written with the digits 0-9"
+    value = int(text)
+    if value > MAX_QUANTITY:
+        return None, f"quantity {text} is too large (at most {MAX_QUANTITY})"
+    return value, None
+
+
+def read_stock_csv(path: str) -> list[StockLevel]:
+    """Stock levels from a CSV with columns sku, quantity and optionally warehouse (any case, any order,
+    spaces trimmed; comma, semicolon or tab). All bad lines are reported together and nothing is returned."""
+    text = read_text(path, "CSV file")
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), None)
+    if first is None:
+        raise InputError(f"{_label(path)}: empty: give a header line `sku,quantity` and one line per SKU")
+    delimiter = _delimiter(first, path)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise InputError(f"{_label(path)}: line {reader.line_num}: {exc}: fix the quoting") from None
+    rows = [(number, row) for number, row in rows if any(cell.strip() for cell in row)]
+    _header_number, header_row = rows[0]
+    columns = _header(header_row, path)
+    problems: list[str] = []
+    seen: dict[tuple[str, str | None], int] = {}
+    levels: list[StockLevel] = []
+
+    def cell(row: list[str], name: str) -> str:
+        index = columns.get(name)
+        return row[index] if index is not None and index < len(row) else ""
+
+    for number, row in rows[1:]:
+        sku = cell(row, "sku").strip()
+        warehouse = cell(row, "warehouse").strip() or None
+        if not sku:
+            problems.append(f"line {number}: sku is empty")
+            continue
+        if any(ord(ch) < 32 for ch in sku):
+            problems.append(f"line {number}: SKU {sku!r} holds control characters")
+            continue
+        quantity, problem = _quantity(cell(row, "quantity"))
+        if problem is not None or quantity is None:
+            problems.append(f"line {number}: SKU {sku}: {problem}")
+            continue
+        key = (sku, warehouse)
+        if key in seen:
+            where = f" in warehouse {warehouse}" if warehouse else ""
+            problems.append(f"line {number}: SKU {sku}{where} also on line {seen[key]}: keep one of the two")
+            continue
+        seen[key] = number
+        levels.append(StockLevel(sku=sku, quantity=quantity, warehouse=warehouse))
+    if problems:
+        shown = "; ".join(problems[:MAX_REPORTED])
+        more = f"; and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
+        raise InputError(
+            f"{_label(path)}: {len(problems)} bad line(s), nothing pushed: {shown}{more}; "
+            "fix them and run again (unchanged levels make no call)"
+        )
+    if not levels:
+        raise InputError(f"{_label(path)}: no stock lines after the header: nothing to push")
+    return levels

@@ -1,0 +1,298 @@
+"""`integrations add | list | show | update | remove`: the integrations in the store."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import ConnectorError, InvalidInput
+from ..integration import Integration, Integrations
+from ..models import Account
+from ..store import IntegrationRecord
+from .inputs import read_json_object
+from .output import print_json, print_table
+from .parsing import add_command, add_group
+from .prompts import ask_form
+from .session import open_integrations, store_options
+
+PROG = "channel-connectors"
+
+
+# --- shops -----------------------------------------------------------------------------------------------
+
+
+def find_account(accounts: Sequence[Account], wanted: str) -> Account:
+    """The shop `wanted` names: its id, its selector (TikTok: the cipher) or its name (case-insensitive)."""
+    text = wanted.strip()
+    for match in (
+        [a for a in accounts if a.id == text],
+        [a for a in accounts if a.selector and a.selector == text],
+        [a for a in accounts if a.name and a.name.casefold() == text.casefold()],
+    ):
+        if len(match) == 1:
+            return match[0]
+        if len(match) > 1:
+            raise ConnectorError(f"--shop {text!r} names {len(match)} shops: give the shop id instead")
+    known = ", ".join(f"{a.id} ({a.name})" if a.name else a.id for a in accounts) or "none: run connect first"
+    raise ConnectorError(f"--shop {text!r} is none of the authorized shops: {known}")
+
+
+def shop_lines(integration: Integration) -> list[str]:
+    """The shops, which one is served, and the exact command to change it."""
+    accounts = integration.store.list_accounts(integration.id)
+    served = integration.context().account
+    lines = []
+    for account in accounts:
+        mark = "*" if served is not None and account.id == served.id else " "
+        lines.append(f"  {mark} {account.id:<20} {account.name or '':<28} {account.region or ''}".rstrip())
+    change = f"{PROG} integrations update {integration.id} --shop SHOP_ID"
+    if served is not None:
+        lines.append(f"serving {served.name or served.id} ({served.id}); to serve another shop: {change}")
+    elif accounts:
+        lines.append(f"no shop served yet: pick one with `{change}`")
+    return lines
+
+
+# --- commands --------------------------------------------------------------------------------------------
+
+
+def _invalid(exc: InvalidInput) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    return 1
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    integrations = open_integrations(args, create=True)
+    connector = integrations.host.get(args.connector)
+    settings = read_json_object(args.settings, "settings file") if args.settings else None
+    if args.file:
+        values = read_json_object(args.file, "credentials file")
+        try:
+            record = integrations.create(args.connector, values, settings or {}, name=args.name)
+        except InvalidInput as exc:
+            return _invalid(exc)
+    elif sys.stdin.isatty():
+        record = _create_interactively(integrations, args.connector, settings, args.name)
+    else:
+        raise ConnectorError(
+            "integrations add: give the credential values with --file FILE.json (no terminal to prompt on)"
+        )
+    if args.json:
+        print_json({"id": record.id, "connector": record.connector, "name": record.name})
+        return 0
+    print(f"created integration {record.id} ({connector.manifest.name})")
+    print(f"next: {PROG} connect {record.id}")
+    return 0
+
+
+def _create_interactively(
+    integrations: Integrations, connector_id: str, settings: dict[str, Any] | None, name: str | None
+) -> IntegrationRecord:
+    """Ask for the credentials, then the settings (unless a file gave them); when the forms together are
+    still refused (a rule across fields), re-ask only the fields named, a bounded number of times."""
+    connector = integrations.host.get(connector_id)
+    cred_schema, settings_schema = connector.credentials_schema(), connector.settings_schema()
+    print(f"{connector.manifest.name} credentials (Enter leaves an optional field blank):")
+    values = ask_form(cred_schema)
+    if settings is None:
+        print(
+            "Settings (maps such as the warehouse map are set later with `integrations update --settings`):"
+        )
+        settings = ask_form(settings_schema)
+    for attempt in range(3):
+        try:
+            return integrations.create(connector_id, values, settings, name=name)
+        except InvalidInput as exc:
+            if attempt == 2:
+                raise
+            print(f"  {exc}")
+            fields = [e.field for e in exc.errors]
+            values.update(ask_form(cred_schema, only={f.split(".")[0] for f in fields}))
+            settings.update(
+                ask_form(settings_schema, only={f.split(".")[1] for f in fields if f.startswith("settings.")})
+            )
+    raise AssertionError("unreachable: the loop returns or raises")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    integrations = open_integrations(args)
+    rows = []
+    for record in integrations.list():
+        status = integrations.open(record.id).status()
+        state = (
+            "needs re-authorization"
+            if status.reauthorization.needs_reauthorization
+            else ("connected" if status.connected else "not connected")
+        )
+        shop = status.account.name or status.account.id if status.account else None
+        rows.append(
+            {
+                "id": record.id,
+                "connector": record.connector,
+                "name": record.name,
+                "shop": shop,
+                "state": state,
+            }
+        )
+    if args.json:
+        print_json({"integrations": rows})
+        return 0
+    if not rows:
+        print(f"no integrations yet: add one with `{PROG} integrations add CONNECTOR`")
+        return 0
+    print_table(["ID", "CONNECTOR", "NAME", "SHOP", "STATE"], [list(r.values()) for r in rows])
+    return 0
+
+
+def describe(integrations: Integrations, integration_id: str) -> dict[str, Any]:
+    record = integrations.store.get_integration(integration_id)
+    redacted = integrations.redacted(integration_id)
+    accounts = integrations.store.list_accounts(integration_id)
+    return {
+        "id": record.id,
+        "connector": record.connector,
+        "name": record.name,
+        "credentials": redacted.values,
+        "secrets_set": redacted.is_set,
+        "settings": record.settings,
+        "accounts": [a.model_dump(mode="json", exclude={"selector"}) for a in accounts],
+        "selected_account": record.account_id,
+    }
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    # Always JSON: it is the form a host shows again; --json is accepted for uniformity.
+    print_json(describe(open_integrations(args), args.integration))
+    return 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    integrations = open_integrations(args)
+    record = integrations.store.get_integration(args.integration)
+    account = None
+    if args.shop is not None:
+        account = find_account(integrations.store.list_accounts(record.id), args.shop)
+    credentials = read_json_object(args.file, "credentials file") if args.file else None
+    settings = read_json_object(args.settings, "settings file") if args.settings else None
+    if credentials is None and settings is None and args.name is None and account is None:
+        raise ConnectorError(
+            "integrations update: nothing to change: give --shop, --file, --settings or --name"
+        )
+    if credentials is not None or settings is not None or args.name is not None:
+        try:
+            integrations.update(record.id, credentials, settings, name=args.name)
+        except InvalidInput as exc:
+            return _invalid(exc)
+    if account is not None:
+        integrations.open(record.id).select_account(account.id)
+    if args.json:
+        print_json(describe(integrations, record.id))
+        return 0
+    print(f"updated integration {record.id}")
+    if account is not None:
+        print(f"serving shop {account.name or account.id} ({account.id})")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    integrations = open_integrations(args)
+    record = integrations.store.get_integration(args.integration)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise ConnectorError(
+                f"integrations remove {record.id}: confirm with --yes (no terminal to ask on)"
+            )
+        try:
+            answer = input(f"Delete {record.id} ({record.name}) and everything stored for it? [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in {"y", "yes"}:
+            print("kept: nothing deleted")
+            return 1
+    integrations.remove(record.id)
+    print(f"removed integration {record.id}")
+    return 0
+
+
+# --- wiring ----------------------------------------------------------------------------------------------
+
+
+def register(sub: Any) -> None:
+    store = store_options()
+    actions = add_group(sub, "integrations", "add, list, show, update or remove integrations")
+
+    p = add_command(
+        actions,
+        "add",
+        "create an integration from a JSON file, or by answering prompts",
+        description="Create an integration. With --file the credential values come from a JSON file; "
+        "without it (at a terminal) each field is asked with its help text, secrets without echo.",
+        examples=[
+            f"{PROG} integrations add tiktok_shop --file creds.json --settings settings.json",
+            f"{PROG} integrations add tiktok_shop            # prompts",
+        ],
+        parents=[store],
+    )
+    p.add_argument("connector", help="the connector's id, as `channel-connectors list` shows it")
+    p.add_argument(
+        "--file", help="JSON file of credential values, or - for standard input (default: prompts)"
+    )
+    p.add_argument("--settings", help="JSON file of settings values (default: prompts, or the defaults)")
+    p.add_argument("--name", help="a name for people (default: the connector's name)")
+    p.add_argument("--json", action="store_true", help="print the new integration as JSON")
+    p.set_defaults(handler=cmd_add)
+
+    p = add_command(
+        actions,
+        "list",
+        "list integrations, their shop and state",
+        examples=[f"{PROG} integrations list", f"{PROG} integrations list --json"],
+        parents=[store],
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON document (shape: docs/cli.md)")
+    p.set_defaults(handler=cmd_list)
+
+    p = add_command(
+        actions,
+        "show",
+        "show one integration as JSON (every secret redacted)",
+        examples=[f"{PROG} integrations show ID"],
+        parents=[store],
+    )
+    p.add_argument("integration", help="the integration's id, as `integrations list` shows it")
+    p.add_argument("--json", action="store_true", help="accepted for uniformity: show always prints JSON")
+    p.set_defaults(handler=cmd_show)
+
+    p = add_command(
+        actions,
+        "update",
+        "change an integration: the shop it serves, credentials, settings or name",
+        description="Change an integration. Credentials are merged into the stored ones: a secret left "
+        "blank or sent back as ******** keeps its stored value. Settings are merged field by field.",
+        examples=[
+            f"{PROG} integrations update ID --shop 7000123456789",
+            f'{PROG} integrations update ID --shop "My UK Shop"',
+            f"{PROG} integrations update ID --settings settings.json",
+        ],
+        parents=[store],
+    )
+    p.add_argument("integration", help="the integration's id, as `integrations list` shows it")
+    p.add_argument("--shop", help="the shop to serve: its id, name or cipher (see `connect`'s list)")
+    p.add_argument("--file", help="JSON file of credential values to change")
+    p.add_argument("--settings", help="JSON file of settings values to change")
+    p.add_argument("--name", help="a new name for people")
+    p.add_argument("--json", action="store_true", help="print the updated integration as JSON")
+    p.set_defaults(handler=cmd_update)
+
+    p = add_command(
+        actions,
+        "remove",
+        "delete an integration and everything stored for it (asks first)",
+        examples=[f"{PROG} integrations remove ID", f"{PROG} integrations remove ID --yes"],
+        parents=[store],
+    )
+    p.add_argument("integration", help="the integration's id, as `integrations list` shows it")
+    p.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
+    p.set_defaults(handler=cmd_remove)

@@ -1,0 +1,81 @@
+"""`status ID`: token expiry, re-authorization deadline, last sync, the shop served."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from ..integration import IntegrationStatus
+from .output import print_json, style
+from .parsing import add_command
+from .session import open_integrations, store_options
+
+PROG = "channel-connectors"
+
+
+def _when(moment: datetime | None) -> str:
+    return "-" if moment is None else f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def status_document(status: IntegrationStatus) -> dict[str, Any]:
+    reauth = status.reauthorization
+    account = status.account
+    return {
+        "integration": status.integration_id,
+        "connector": status.connector,
+        "name": status.name,
+        "shop": {"id": account.id, "name": account.name, "region": account.region} if account else None,
+        "connected": status.connected,
+        "access_token_expires_at": _iso(status.access_expires_at),
+        "refresh_token_expires_at": _iso(status.refresh_expires_at),
+        "reauthorize_by": _iso(reauth.deadline),
+        "needs_reauthorization": reauth.needs_reauthorization,
+        "reauthorization_reason": reauth.reason,
+        "last_order_sync": _iso(status.last_order_sync),
+        "order_cursor": status.order_cursor,
+    }
+
+
+def status_lines(status: IntegrationStatus) -> Iterator[str]:
+    reauth = status.reauthorization
+    yield f"integration        {status.integration_id} ({status.connector}, {status.name})"
+    account = status.account
+    shop = f"{account.name or ''} {account.id}".strip() if account else "-"
+    yield f"shop               {shop}"
+    yield f"connected          {'yes' if status.connected else 'no'}"
+    yield f"access token until {_when(status.access_expires_at)}"
+    yield f"re-authorize by    {_when(reauth.deadline)}"
+    if reauth.needs_reauthorization:
+        yield style(f"RE-AUTHORIZATION NEEDED: {reauth.reason}", "red")
+        yield f"  run `{PROG} connect {status.integration_id}`"
+    yield f"last order sync    {_when(status.last_order_sync)}"
+    yield f"order cursor       {status.order_cursor or '-'}"
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    status = open_integrations(args).open(args.integration).status()
+    if args.json:
+        print_json(status_document(status))
+        return 0
+    for line in status_lines(status):
+        print(line)
+    return 0
+
+
+def register(sub: Any) -> None:
+    p = add_command(
+        sub,
+        "status",
+        "token expiry, re-authorization deadline, last sync",
+        examples=[f"{PROG} status ID", f"{PROG} status ID --json"],
+        parents=[store_options()],
+    )
+    p.add_argument("integration", help="the integration's id, as `integrations list` shows it")
+    p.add_argument("--json", action="store_true", help="print the status as JSON (shape: docs/cli.md)")
+    p.set_defaults(handler=cmd_status)

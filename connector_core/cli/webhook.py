@@ -1,0 +1,78 @@
+"""`webhook verify ID --body FILE --signature SIG`: check a delivery's signature and show its events."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from .inputs import read_bytes
+from .output import print_json
+from .parsing import add_command, add_group, non_blank
+from .session import open_integrations, store_options
+
+PROG = "channel-connectors"
+
+
+def signature_argument(text: str) -> str:
+    """A header value as received: printable ASCII only (HTTP header values are; anything else was mangled
+    by a copy and paste, and would only fail later, less clearly)."""
+    value = non_blank(text)
+    if not value.isascii() or not value.isprintable():
+        raise argparse.ArgumentTypeError(
+            "holds characters a signature never has (only printable ASCII): copy the header value again"
+        )
+    return value
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    body = read_bytes(args.body, "body file")
+    if args.strip_newline:
+        body = body.rstrip(b"\r\n")
+    integration = open_integrations(args).open(args.integration)
+    ctx = integration.context()
+    headers = {"authorization": args.signature}
+    valid = integration.connector.verify_webhook(ctx, headers, body)
+    events = list(integration.connector.parse_webhook(ctx, headers, body)) if valid else []
+    if args.json:
+        print_json(
+            {
+                "integration": integration.id,
+                "valid": valid,
+                "events": [e.model_dump(mode="json") for e in events],
+            }
+        )
+        return 0 if valid else 1
+    if not valid:
+        print(
+            f"invalid: the signature does not match this body and the app secret of {integration.id} "
+            "(an editor's trailing newline? try --strip-newline)",
+            file=sys.stderr,
+        )
+        return 1
+    print("valid signature")
+    for event in events:
+        print(
+            f"  {event.kind.value}: {event.channel_type} order={event.order_id or '-'} "
+            f"status={event.channel_status or '-'}"
+        )
+    return 0
+
+
+def register(sub: Any) -> None:
+    actions = add_group(sub, "webhook", "webhook tools")
+    p = add_command(
+        actions,
+        "verify",
+        "verify a webhook body's signature and show its events",
+        examples=[f"{PROG} webhook verify ID --body body.json --signature 3f9a...e1"],
+        parents=[store_options()],
+    )
+    p.add_argument("integration", help="the integration's id, as `integrations list` shows it")
+    p.add_argument("--body", required=True, help="file with the raw body bytes as received, or - for stdin")
+    p.add_argument(
+        "--signature", required=True, type=signature_argument, help="the Authorization header value"
+    )
+    p.add_argument("--strip-newline", action="store_true", help="drop a trailing newline an editor added")
+    p.add_argument("--json", action="store_true", help="print the result as JSON (shape: docs/cli.md)")
+    p.set_defaults(handler=cmd_verify)

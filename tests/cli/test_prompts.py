@@ -1,0 +1,143 @@
+"""`integrations add` at a terminal, driven through a pseudo-terminal like a person: each field's help text
+shown, a bad answer re-asked for that field only, settings asked too, the secret never echoed; Ctrl-D and
+Ctrl-C at a prompt end cleanly with nothing stored."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import sqlite3
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
+
+CONSOLE_SCRIPT = str(Path(sys.executable).with_name("channel-connectors"))
+pytestmark = pytest.mark.skipif(not hasattr(pty, "fork"), reason="needs a Unix pseudo-terminal")
+
+
+class Terminal:
+    """The console script running on a pseudo-terminal; `expect` reads until a text shows up."""
+
+    def __init__(self, *argv: str) -> None:
+        env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb"}
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: becomes the command, the pty its controlling terminal
+            os.execve(CONSOLE_SCRIPT, [CONSOLE_SCRIPT, *argv], env)  # noqa: S606 - our own console script
+        self.pid, self.fd, self.seen = pid, fd, ""
+
+    def expect(self, text: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while text not in self.seen:
+            remaining = deadline - time.monotonic()
+            assert remaining > 0, f"{text!r} never came; the terminal shows:\n{self.seen[-2000:]}"
+            ready, _, _ = select.select([self.fd], [], [], remaining)
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 4096)
+                except OSError:
+                    chunk = b""
+                assert chunk, f"the command ended before {text!r}:\n{self.seen[-2000:]}"
+                self.seen += chunk.decode("utf-8", "replace")
+        return self.seen
+
+    def answer(self, prompt: str, text: str) -> None:
+        self.expect(prompt)
+        self.seen = self.seen[self.seen.index(prompt) + len(prompt) :]  # later expectations look further on
+        os.write(self.fd, text.encode() + b"\r")
+
+    def finish(self, timeout: float = 30) -> tuple[int, str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            try:
+                ready, _, _ = select.select([self.fd], [], [], 0.1)
+                if ready:
+                    self.seen += os.read(self.fd, 4096).decode("utf-8", "replace")
+            except OSError:
+                pass
+            if done:
+                os.close(self.fd)
+                return os.waitstatus_to_exitcode(status), self.seen
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        raise AssertionError(f"the command did not end:\n{self.seen[-2000:]}")
+
+
+@pytest.fixture
+def emulator() -> Iterator[TikTokShopEmulator]:
+    with TikTokShopEmulator(EmulatorConfig(orders=10, seed=4)) as emu:
+        yield emu
+
+
+def _rows(home: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(home / "store.sqlite3") as conn:
+        return list(conn.execute(sql))
+
+
+def test_add_asks_each_field_reasks_only_the_bad_one_and_never_echoes_the_secret(tmp_path, emulator):
+    home = tmp_path / "home"
+    secret = emulator.credentials["app_secret"]
+    term = Terminal("integrations", "add", "tiktok_shop", "--home", str(home))
+
+    term.answer("Environment", "")
+    term.answer("Service region", "")
+    term.expect("Partner Center")  # the field's help text says where to find the value
+    term.answer("App Key (required)", "not a key!")
+    term.answer("App Key (required)", emulator.credentials["app_key"])  # asked again, and only it
+    term.answer("App Secret (required)", secret)
+    term.answer("Service ID", emulator.credentials["service_id"])
+    term.answer("Shop cipher", "")
+    term.answer("API base URL", emulator.api_base_url)
+    term.answer("Token host override", emulator.auth_base_url)
+    term.answer("Consent page URL override", emulator.consent_base_url + "/open/authorize")
+    term.answer("API version", "")
+    term.answer("Enable stock sync", "maybe")
+    term.expect("answer yes or no")
+    term.answer("Enable stock sync", "yes")
+    for _ in range(3):
+        term.expect(": ")
+        os.write(term.fd, b"\r")
+    code, screen = term.finish()
+
+    assert code == 0, screen
+    assert "created integration tiktok_shop-" in screen
+    assert secret not in screen
+    assert "Environment" not in screen.split("App Key (required)")[-1], "a good field was asked again"
+    (settings,) = _rows(home, "SELECT settings FROM integrations")
+    assert '"stock_sync": true' in str(settings[0]).replace("True", "true")
+
+
+@pytest.mark.parametrize(("key", "exit_code", "says"), [(b"\x04", 1, "Ctrl-D"), (b"\x03", 130, "Ctrl-C")])
+def test_ending_input_at_a_prompt_stores_nothing(tmp_path, key, exit_code, says):
+    home = tmp_path / "home"
+    term = Terminal("integrations", "add", "tiktok_shop", "--home", str(home))
+    term.expect("Environment")
+    os.write(term.fd, key)
+
+    code, screen = term.finish()
+
+    assert code == exit_code, screen
+    assert says in screen and "Traceback" not in screen
+    assert _rows(home, "SELECT COUNT(*) FROM integrations") == [(0,)]
+
+
+def test_ctrl_d_at_the_secret_prompt_too(tmp_path, emulator):
+    home = tmp_path / "home"
+    term = Terminal("integrations", "add", "tiktok_shop", "--home", str(home))
+    term.answer("Environment", "")
+    term.answer("Service region", "")
+    term.answer("App Key (required)", emulator.credentials["app_key"])
+    term.expect("App Secret")
+    os.write(term.fd, b"\x04")
+
+    code, screen = term.finish()
+
+    assert code == 1 and "input ended (Ctrl-D) at App Secret: nothing was stored" in screen
+    assert _rows(home, "SELECT COUNT(*) FROM integrations") == [(0,)]
