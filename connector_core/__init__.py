@@ -34,15 +34,23 @@ from .errors import (
     RefreshTokenRejected,
     ResponseTooLarge,
     ShipmentNotAllowed,
+    ShipmentRejected,
     SignatureInvalid,
     UnknownConnector,
     UnknownIntegration,
     UnsafeHeader,
 )
+from .flows import (
+    STOCK_OUTCOME_UNKNOWN,
+    Integration,
+    Integrations,
+    IntegrationStatus,
+    LeaseBusy,
+    WebhookRejected,
+)
 from .hookspecs import hookimpl, hookspec
 from .host import Connector, ConnectorHost, LoadFailure
 from .http import CallBudget, HttpClient, RetryPolicy
-from .integration import Integration, Integrations, IntegrationStatus, WebhookRejected
 from .models import (
     Account,
     Address,
@@ -85,6 +93,7 @@ from .store import SQLiteStore, Store, open_store
 __version__ = _distribution_version("channel-connectors")
 
 __all__ = [
+    "STOCK_OUTCOME_UNKNOWN",
     "AccessTokenExpired",
     "Account",
     "Address",
@@ -122,6 +131,7 @@ __all__ = [
     "LabelReport",
     "LabelResult",
     "LabelVoidUnsupported",
+    "LeaseBusy",
     "LoadFailure",
     "Manifest",
     "Money",
@@ -147,6 +157,7 @@ __all__ = [
     "ShipmentLine",
     "ShipmentNotAllowed",
     "ShipmentParcel",
+    "ShipmentRejected",
     "ShipmentReport",
     "ShippingService",
     "SignatureInvalid",

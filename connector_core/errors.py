@@ -224,6 +224,13 @@ class ShipmentNotAllowed(ConnectorError):
     """A shipment confirmation the channel will not take for this order (e.g. channel-arranged shipping)."""
 
 
+class ShipmentRejected(ConnectorError):
+    """The parcels of a shipment cannot be matched to the order's lines as described (`plan_shipment`).
+
+    Nothing was sent and nothing recorded; the message names the order and the parcel or SKU to fix.
+    """
+
+
 class LabelNotAllowed(ConnectorError):
     """The channel will not label this order or these boxes as asked; the text names the rule and what to do."""
 

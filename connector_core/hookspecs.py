@@ -168,10 +168,13 @@ def map_order_status(
 def push_stock(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockReport:  # type: ignore[empty-body]
     """Set the channel's available quantity for each SKU (the host is the stock master).
 
-    Called with the levels that changed since the last successful push (the core filters unchanged ones
-    out with its stock ledger and rejects negative quantities). Returns a `StockReport` with one result
-    per level: updated, unknown_sku, rejected (with the channel's code and message) or invalid.
-    ``firstresult``.
+    Called with the levels that changed since the channel last confirmed them, or whose last push had no
+    known outcome (the core filters unchanged ones out with its per-shop stock ledger and refuses
+    quantities outside 0..2**31-1). Levels are absolute, so sending one twice is harmless. Returns a
+    `StockReport` with one result per level: updated, unknown_sku, rejected (the channel said no, with its
+    code and message) or invalid. A level whose outcome is unknown (the answer was lost, the channel
+    failed) is ``rejected`` with code ``"uncertain"`` (`STOCK_OUTCOME_UNKNOWN`), or left without a
+    result: the core keeps it pending and sends it again next time. ``firstresult``.
     """
 
 
@@ -179,14 +182,33 @@ def push_stock(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockRepo
 
 
 @hookspec(firstresult=True)
+def plan_shipment(ctx: ConnectorContext, shipment: Shipment, held_line_ids: Sequence[str]) -> Shipment:  # type: ignore[empty-body]
+    """Resolve every parcel to the exact channel line ids it covers, reading the order; change nothing.
+
+    Called once per parcel the core has not recorded yet, before anything is sent: the core records the
+    ids this returns and confirms with exactly those ids on every attempt, so a retry after a lost answer
+    never picks other units. Resolve parcels in order (two "SKU x 1" parcels of an order holding two
+    units get one unit each); a parcel without lines means every line not shipped yet. `held_line_ids`
+    are lines an earlier, still uncertain parcel of this order holds: never choose them.
+    Returns a `Shipment` with the same parcels in the same order, each with `lines` carrying
+    `channel_line_ids`. Raises `ShipmentRejected` naming the parcel or SKU when a parcel cannot be
+    matched (nothing is recorded), `ShipmentNotAllowed` when the channel ships the order itself.
+    Optional: without it the core records the line ids the host gave. ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
 def confirm_shipment(ctx: ConnectorContext, shipment: Shipment) -> ShipmentReport:  # type: ignore[empty-body]
     """Tell the channel an order (or part of it) shipped, with tracking, one call per parcel as needed.
 
-    Called with the parcels not yet in the core's shipment ledger (a repeated confirmation never reaches
-    the connector). `ctx.previous_shipments(order_id)` lists what was confirmed before, so a changed
-    tracking number can update the earlier confirmation instead of creating a second one. Returns a
-    `ShipmentReport` with one result per parcel. Raises `ShipmentNotAllowed` when the channel ships the
-    order itself. ``firstresult``.
+    Called with one parcel at a time, with the line ids `plan_shipment` chose and the core recorded
+    (a parcel already confirmed never reaches the connector). The same parcel may come again after a
+    lost answer, an exception or a kill: read the order back first and report lines that already carry
+    this tracking number as ``already_confirmed`` without a call. A changed tracking number on shipped
+    lines updates the earlier confirmation (``tracking_updated``). Returns a `ShipmentReport` with one
+    result per parcel; ``rejected`` only when the channel said no (nothing applied). Raise (do not
+    report ``rejected``) when the outcome is unknown: an outage or a lost answer; the core retries.
+    Raises `ShipmentNotAllowed` when the channel ships the order itself. ``firstresult``.
     """
 
 
@@ -303,5 +325,10 @@ CAPABILITY_HOOKS: dict[Capability, tuple[str, ...]] = {
     ),
 }
 """The hooks a connector must implement for each capability it declares."""
+
+OPTIONAL_HOOKS: dict[Capability, tuple[str, ...]] = {
+    Capability.SHIPMENTS: ("plan_shipment",),
+}
+"""Hooks a capability uses when the connector has them; the core has a documented fallback otherwise."""
 
 ALWAYS_REQUIRED: tuple[str, ...] = ("connector_manifest",)

@@ -178,6 +178,19 @@ class Connector:
         result: StockReport = self._first("push_stock", ctx=ctx, levels=list(levels))
         return result
 
+    def implements(self, hook: str) -> bool:
+        """True when the connector (or a host-wide plugin) implements this optional hook."""
+        return bool(getattr(self.pm.hook, hook).get_hookimpls())
+
+    def plan_shipment(
+        self, ctx: ConnectorContext, shipment: Shipment, held_line_ids: Sequence[str] = ()
+    ) -> Shipment:
+        self._require(Capability.SHIPMENTS)
+        result: Shipment = self._first(
+            "plan_shipment", ctx=ctx, shipment=shipment, held_line_ids=list(held_line_ids)
+        )
+        return result
+
     def confirm_shipment(self, ctx: ConnectorContext, shipment: Shipment) -> ShipmentReport:
         self._require(Capability.SHIPMENTS)
         result: ShipmentReport = self._first("confirm_shipment", ctx=ctx, shipment=shipment)

@@ -20,8 +20,10 @@ from connector_core import (
     ConnectorContext,
     ParcelResult,
     Shipment,
+    ShipmentLine,
     ShipmentNotAllowed,
     ShipmentParcel,
+    ShipmentRejected,
     ShipmentReport,
 )
 from connector_core.clock import from_unix
@@ -100,6 +102,12 @@ def select_lines(order: Line, parcel: ShipmentParcel, taken: set[str]) -> list[L
     for wanted in parcel.lines:
         if wanted.channel_line_ids:
             ids = set(wanted.channel_line_ids)
+            if ids & taken:
+                raise ParcelRejected(
+                    f"line items {sorted(ids & taken)} belong to another parcel of this order "
+                    "(confirmed in this shipment, or an earlier confirmation whose outcome is not known yet: "
+                    "confirm that one again first)"
+                )
             picked = [li for li in lines if str(li.get("id")) in ids]
             if len(picked) != len(ids):
                 raise ParcelRejected(
@@ -116,16 +124,42 @@ def select_lines(order: Line, parcel: ShipmentParcel, taken: set[str]) -> list[L
     return chosen
 
 
+def plan_shipment(ctx: ConnectorContext, shipment: Shipment, held_line_ids: Sequence[str]) -> Shipment:
+    """Each parcel resolved to the exact line item ids it covers, reading the order once; nothing sent.
+
+    Parcels are resolved in order, each taking lines the ones before it did not (two "SKU x 1" parcels of
+    an order with two units get one unit each), and never a line an uncertain earlier parcel holds.
+    """
+    order = _read_order(ctx, shipment.order_id)
+    _check_order_can_ship(order)
+    taken = {str(i) for i in held_line_ids}
+    planned = []
+    for parcel in shipment.parcels:
+        try:
+            ids = [str(li["id"]) for li in select_lines(order, parcel, taken)]
+        except ParcelRejected as exc:
+            raise ShipmentRejected(
+                f"order {shipment.order_id}, parcel {parcel.tracking_number}: {exc}"
+            ) from None
+        taken.update(ids)
+        planned.append(parcel.model_copy(update={"lines": [ShipmentLine(channel_line_ids=ids)]}))
+    return shipment.model_copy(update={"parcels": planned})
+
+
+def _read_order(ctx: ConnectorContext, order_id: str) -> Line:
+    found = raw_orders(ctx, [order_id])
+    if not found:
+        raise ConnectorError(f"order {order_id}: TikTok returned no such order for this shop")
+    return found[0]
+
+
 def confirm_shipment(ctx: ConnectorContext, shipment: Shipment) -> ShipmentReport:
     if ctx.settings.get("push_shipments") is False:
         raise ShipmentNotAllowed(
             "pushing shipment confirmations is switched off in this integration's settings"
         )
     client = TikTokClient(ctx)
-    found = raw_orders(ctx, [shipment.order_id])
-    if not found:
-        raise ConnectorError(f"order {shipment.order_id}: TikTok returned no such order for this shop")
-    order = found[0]
+    order = _read_order(ctx, shipment.order_id)
     _check_order_can_ship(order)
     taken: set[str] = set()
     results: list[ParcelResult] = []
@@ -230,16 +264,21 @@ def _ship(
         raise ParcelRejected(
             "these lines are not one TikTok package: split the order in Seller Center (or confirm whole packages)"
         )
+    _require_whole_package(order, lines, package_id, "confirm")
+    path = client.path("fulfillment", f"packages/{package_id}/ship")
+    client.post(path, {"self_shipment": {"tracking_number": tracking, "shipping_provider_id": provider_id}})
+    return package_id, []
+
+
+def _require_whole_package(order: Line, lines: Sequence[Line], package_id: str, action: str) -> None:
+    """A package call acts on every line in the package: refuse it for a parcel holding only some of them."""
     in_package = {
         str(li["id"]) for li in order.get("line_items") or [] if str(li.get("package_id")) == package_id
     }
     if in_package != {str(li["id"]) for li in lines}:
         raise ParcelRejected(
-            f"package {package_id} holds other lines too: confirm the whole package in one parcel"
+            f"package {package_id} holds other lines too: {action} the whole package in one parcel"
         )
-    path = client.path("fulfillment", f"packages/{package_id}/ship")
-    client.post(path, {"self_shipment": {"tracking_number": tracking, "shipping_provider_id": provider_id}})
-    return package_id, []
 
 
 def _update_tracking(
@@ -257,6 +296,8 @@ def _update_tracking(
             "72 hours of shipping; change it in Seller Center"
         )
     package_id = _single_package(lines)
+    if package_id is not None:
+        _require_whole_package(order, lines, package_id, "change the tracking of")
     body = {"tracking_number": tracking, "shipping_provider_id": provider_id}
     if package_id is not None:
         client.post(client.path("fulfillment", f"packages/{package_id}/shipping_info/update"), body)

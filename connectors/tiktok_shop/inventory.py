@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from connector_core import ConnectorContext, StockLevel, StockReport, StockResult
+from connector_core import STOCK_OUTCOME_UNKNOWN, ConnectorContext, StockLevel, StockReport, StockResult
 from connector_core.clock import to_unix
-from connector_core.errors import ChannelError
+from connector_core.errors import ChannelError, ItemRejected
 
 from .client import TikTokClient
 
@@ -138,12 +138,16 @@ def _describe(warehouses: list[dict[str, Any]]) -> str:
     return ", ".join(f"{w['id']} {w['name']}" for w in warehouses) or "none"
 
 
+Entry = tuple[StockLevel, SkuRef, str | None, int]
+Results = dict[tuple[str, str | None], StockResult]
+
+
 def push_stock(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockReport:
     client = TikTokClient(ctx)
-    results: dict[tuple[str, str | None], StockResult] = {}
+    results: Results = {}
     refs = resolve_skus(ctx, client, list(dict.fromkeys(level.sku for level in levels)))
     warehouses = sales_warehouses(ctx, client)
-    by_product: dict[str, list[tuple[StockLevel, SkuRef, str | None, int]]] = defaultdict(list)
+    by_product: dict[str, list[Entry]] = defaultdict(list)
     for level in levels:
         key = (level.sku, level.warehouse)
         ref = refs.get(level.sku)
@@ -164,11 +168,42 @@ def push_stock(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockRepo
             continue
         by_product[ref.product_id].append((level, ref, warehouse_id, _clamped(level)))
     calls = 0
+    stale: list[Entry] = []
     for product_id, entries in by_product.items():
         calls += 1
-        results.update(_update_product(ctx, client, product_id, entries))
+        outcome, refused = _update_product(ctx, client, product_id, entries)
+        results.update(outcome)
+        stale.extend(refused)
+    if stale:
+        calls += _retry_with_fresh_ids(ctx, client, stale, results)
     ordered = [results[(lv.sku, lv.warehouse)] for lv in levels if (lv.sku, lv.warehouse) in results]
     return StockReport(results=ordered, calls=calls)
+
+
+def _retry_with_fresh_ids(
+    ctx: ConnectorContext, client: TikTokClient, stale: list[Entry], results: Results
+) -> int:
+    """TikTok refused a whole product: the cached ids may be gone (product re-created). Look the SKUs up
+    again, once, and send those whose ids changed; the others keep the refusal."""
+    skus = list(dict.fromkeys(level.sku for level, *_ in stale))
+    ctx.cache.put(SKU_MAP, dict.fromkeys(skus))
+    fresh = resolve_skus(ctx, client, skus)
+    again: dict[str, list[Entry]] = defaultdict(list)
+    for level, old, warehouse_id, quantity in stale:
+        new = fresh.get(level.sku)
+        if new is None:
+            results[(level.sku, level.warehouse)] = StockResult(
+                sku=level.sku,
+                warehouse=level.warehouse,
+                outcome="unknown_sku",
+                message=f"seller SKU {level.sku!r} is no longer on any TikTok product of this shop",
+            )
+        elif new != old:
+            again[new.product_id].append((level, new, warehouse_id, quantity))
+    for product_id, entries in again.items():
+        outcome, _ = _update_product(ctx, client, product_id, entries)
+        results.update(outcome)
+    return len(again)
 
 
 def _clamped(level: StockLevel) -> int:
@@ -181,11 +216,9 @@ def _clamped(level: StockLevel) -> int:
 
 
 def _update_product(
-    ctx: ConnectorContext,
-    client: TikTokClient,
-    product_id: str,
-    entries: list[tuple[StockLevel, SkuRef, str | None, int]],
-) -> dict[tuple[str, str | None], StockResult]:
+    ctx: ConnectorContext, client: TikTokClient, product_id: str, entries: list[Entry]
+) -> tuple[Results, list[Entry]]:
+    """One inventory update; returns each level's result and the entries TikTok refused as a whole."""
     skus: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for _, ref, warehouse_id, quantity in entries:
         entry: dict[str, Any] = {"quantity": quantity}
@@ -198,21 +231,27 @@ def _update_product(
         # Setting an absolute quantity twice leaves the same quantity: safe to repeat.
         data = client.post(path, body, safe_to_repeat=True)
     except ChannelError as exc:
-        return {
+        refused = type(exc) in (ChannelError, ItemRejected)  # TikTok answered no; anything else: unknown
+        results = {
             (level.sku, level.warehouse): StockResult(
                 sku=level.sku,
                 warehouse=level.warehouse,
                 outcome="rejected",
                 quantity=quantity,
-                code=str(exc.code),
-                message=exc.channel_message,
+                code=str(exc.code) if refused else STOCK_OUTCOME_UNKNOWN,
+                message=exc.channel_message
+                if refused
+                else f"TikTok's answer did not arrive ({exc.channel_message}); the level is sent again next push",
             )
             for level, _, _, quantity in entries
         }
+        return results, (entries if refused else [])
     errors = _item_errors(data)
+    unattributed = errors.pop("", None)
     results = {}
     for level, ref, _, quantity in entries:
-        error = errors.get(ref.sku_id)
+        # An error TikTok did not attribute to a SKU may concern any of them: none counts as updated.
+        error = errors.get(ref.sku_id) or unattributed
         clamp_note = (
             f"clamped from {level.quantity} to {MAX_QUANTITY}" if quantity != level.quantity else None
         )
@@ -235,21 +274,27 @@ def _update_product(
                 code=error[0],
                 message=error[1],
             )
-    return results
+    return results, []
 
 
 def _item_errors(data: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
-    """SKU id -> (code, message) for the failures TikTok reports inside a successful answer."""
-    errors = {}
-    for error in data.get("errors") or []:
-        detail = error.get("detail") or {}
-        sku_id = detail.get("sku_id")
-        if not sku_id:
+    """SKU id -> (code, message) for the failures TikTok reports inside a successful answer ("" for one
+    that names no SKU)."""
+    errors: dict[str, tuple[str, str]] = {}
+    listed = data.get("errors") or []
+    for error in listed if isinstance(listed, list) else [listed]:
+        if not isinstance(error, Mapping):
+            errors[""] = ("", f"TikTok reported an error it did not describe: {str(error)[:200]}")
             continue
+        found = error.get("detail")
+        detail: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+        sku_id = detail.get("sku_id")
         messages = [str(error.get("message", ""))]
         codes = [str(error.get("code", ""))]
-        for extra in detail.get("extra_errors") or []:
-            codes.append(str(extra.get("code", "")))
-            messages.append(str(extra.get("message", "")))
-        errors[str(sku_id)] = ("/".join(c for c in codes if c), "; ".join(m for m in messages if m))
+        extras = detail.get("extra_errors")
+        for extra in extras if isinstance(extras, list) else []:
+            if isinstance(extra, Mapping):
+                codes.append(str(extra.get("code", "")))
+                messages.append(str(extra.get("message", "")))
+        errors[str(sku_id or "")] = ("/".join(c for c in codes if c), "; ".join(m for m in messages if m))
     return errors

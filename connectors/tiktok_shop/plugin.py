@@ -125,6 +125,11 @@ def push_stock(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockRepo
 
 
 @hookimpl
+def plan_shipment(ctx: ConnectorContext, shipment: Shipment, held_line_ids: Sequence[str]) -> Shipment:
+    return fulfillment.plan_shipment(ctx, shipment, held_line_ids)
+
+
+@hookimpl
 def confirm_shipment(ctx: ConnectorContext, shipment: Shipment) -> ShipmentReport:
     return fulfillment.confirm_shipment(ctx, shipment)
 

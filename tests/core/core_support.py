@@ -244,6 +244,9 @@ class ScriptedServer:
 # --- the fake channel and its connector -----------------------------------------------------------------
 
 
+FAKE_SHOP_ID = "shop-1"
+
+
 @dataclass
 class FakeChannel:
     """An in-memory channel: orders, stock, shipments, tokens and a call log."""
@@ -322,7 +325,7 @@ class FakeConnector(FakeLabelHooks):
     @hookimpl
     def discover_accounts(self) -> list[Account]:
         self.channel.calls["discover_accounts"] += 1
-        return [Account(id="shop-1", name="Fake Shop", selector="cipher-1")]
+        return [Account(id=FAKE_SHOP_ID, name="Fake Shop", selector="cipher-1")]
 
     @hookimpl
     def check_connection(self, ctx: ConnectorContext) -> ConnectionCheck:
@@ -447,6 +450,8 @@ class FakeConnector(FakeLabelHooks):
                 kind=kinds.get(data["type"], WebhookKind.OTHER),
                 channel_type=data["type"],
                 order_id=data.get("order_id"),
+                account_id=data.get("shop", FAKE_SHOP_ID),
+                occurred_at=data.get("at"),
                 reauthorize_by=data.get("reauthorize_by"),
             )
         ]

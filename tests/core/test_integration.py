@@ -30,8 +30,8 @@ from connector_core import (
     WebhookRejected,
     hookimpl,
 )
+from connector_core.flows import INCREMENTAL_OVERLAP, parcel_fingerprint, stream_name
 from connector_core.forms import SECRET_SENTINEL
-from connector_core.integration import INCREMENTAL_OVERLAP, ORDERS_STREAM, parcel_fingerprint
 
 # --- create and edit ------------------------------------------------------------------------------------
 
@@ -217,7 +217,7 @@ def five_orders(channel: FakeChannel, clock: OffsetClock) -> list[str]:
 
 
 def saved_cursor(integration: Integration) -> dict[str, Any]:
-    raw = integration.store.get_cursor(integration.id, ORDERS_STREAM)
+    raw = integration.store.get_cursor(integration.id, stream_name(integration.session, None, None, None))
     return {} if raw is None else json.loads(raw)
 
 
@@ -381,7 +381,10 @@ def test_a_negative_quantity_is_invalid_and_never_sent(stocked: Integration, cha
 
     [result] = report.results
     assert result.outcome == "invalid"
-    assert result.message == "quantity -2 is negative"
+    assert (
+        result.message
+        == "SKU 'A': quantity -2 is outside 0..2147483647; send the available count (0 when out of stock)"
+    )
     assert channel.calls["push_stock"] == 0
     assert channel.stock["A"] == 0
 
@@ -389,7 +392,7 @@ def test_a_negative_quantity_is_invalid_and_never_sent(stocked: Integration, cha
 def test_only_updated_levels_go_into_the_ledger(stocked: Integration, channel: FakeChannel) -> None:
     stocked.push_stock([StockLevel(sku="A", quantity=5), StockLevel(sku="GHOST", quantity=1)])
 
-    ledger = stocked.store.stock_levels(stocked.id, "")
+    ledger = stocked.store.stock_levels(stocked.id, stocked.account_id)
     assert {key for key, row in ledger.items() if row.quantity is not None} == {("A", None)}
     assert ledger[("GHOST", None)].pending is None  # refused: nothing uncertain, nothing confirmed
 
@@ -431,7 +434,7 @@ def test_a_level_the_connector_gave_no_result_for_is_reported_not_dropped(
 
     assert outcomes(report) == {"A": "updated", "B": "rejected"}
     assert "returned no result for this level" in (report.results[1].message or "")
-    ledger = store.stock_levels(integration.id, "")
+    ledger = store.stock_levels(integration.id, integration.account_id)
     assert ledger[("A", None)].quantity is not None
     assert (ledger[("B", None)].quantity, ledger[("B", None)].pending) == (None, 2)  # uncertain: sent again
 
@@ -538,7 +541,7 @@ def test_a_connector_answering_for_the_wrong_number_of_parcels_is_an_error(
 
     integration = open_with(Forgetful(channel, fake_schema_dir), store, clock)
 
-    with pytest.raises(ConnectorError, match="0 parcel results for 1 parcels"):
+    with pytest.raises(ConnectorError, match="0 parcel results for 1 parcel"):
         integration.confirm_shipment(shipment())
 
 

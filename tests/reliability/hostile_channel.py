@@ -93,6 +93,7 @@ class HostileChannel:
         trickle_interval: float = 0.2,
         max_seconds: float = 30.0,
         huge_bytes: int = 400 * MB,
+        answers: dict[str, Any] | None = None,
     ) -> None:
         if shape not in SHAPES:
             raise ValueError(f"unknown shape {shape!r}; one of {', '.join(SHAPES)}")
@@ -102,6 +103,8 @@ class HostileChannel:
         self.trickle_interval = trickle_interval
         self.max_seconds = max_seconds
         self.huge_bytes = huge_bytes
+        self.answers = answers or {}
+        """Path suffix -> the `data` of a successful answer, for paths other than the order search."""
         self.departed = 0
         """Orders numbered below this left the window (updated since): no longer listed nor counted."""
         self.seen: list[tuple[str, str]] = []
@@ -228,6 +231,9 @@ class HostileChannel:
                         self._json(200, {"code": 0, "message": "Success", "data": {"shops": [shop]}})
                     elif parts.path.endswith("/orders/search"):
                         self._search(query)
+                    elif any(parts.path.endswith(suffix) for suffix in channel.answers):
+                        suffix = next(suffix for suffix in channel.answers if parts.path.endswith(suffix))
+                        self._json(200, {"code": 0, "message": "Success", "data": channel.answers[suffix]})
                     else:
                         self._json(404, {"code": 36009009, "message": f"no route {parts.path}"})
                 except (BrokenPipeError, ConnectionResetError):

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from connector_core import ConnectorHost, Integration, Integrations, SQLiteStore, Store
+from connector_core import ConnectorHost, HttpClient, Integration, Integrations, SQLiteStore, Store
 from connector_core.store import open_store
 from connectors.tiktok_shop.devtools import emulator_form
 from tiktok_shop_emulator import TikTokShopEmulator
@@ -38,10 +38,15 @@ def open_location(location: Path | str) -> Store:
 
 
 def connect(
-    emu: TikTokShopEmulator, location: Path | str, region: str = "GB", **settings: Any
+    emu: TikTokShopEmulator,
+    location: Path | str,
+    region: str = "GB",
+    *,
+    http_clients: dict[str, HttpClient] | None = None,
+    **settings: Any,
 ) -> Integration:
     """A new integration, authorized, with the `region` shop selected; it imports every seeded order."""
-    integrations = Integrations(ConnectorHost().load(), open_location(location))
+    integrations = Integrations(ConnectorHost().load(), open_location(location), http_clients=http_clients)
     record = integrations.create(
         "tiktok_shop",
         credentials(emu),

@@ -7,7 +7,7 @@ from collections import Counter
 
 from reliability_support import DAY, connect, shop_cipher
 
-from connector_core.integration import ORDERS_STREAM
+from connector_core.flows import stream_name
 from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
 ORDERS = 5_000
@@ -19,6 +19,7 @@ def test_five_percent_failed_answers_lose_and_repeat_no_order(store_url: str) ->
     with TikTokShopEmulator(config) as emu:
         integration = connect(emu, store_url)
         store = integration.store
+        stream = stream_name(integration.session, None, None, None)
         expected = emu.order_ids(shop_cipher=shop_cipher(emu, "GB"))
         assert len(expected) == ORDERS
 
@@ -26,7 +27,7 @@ def test_five_percent_failed_answers_lose_and_repeat_no_order(store_url: str) ->
         pages: list[list[str]] = []
         cursors: list[str | None] = []  # the cursor stored when each page arrived: where a restart resumes
         for page in integration.pull_orders():
-            cursors.append(store.get_cursor(integration.id, ORDERS_STREAM))
+            cursors.append(store.get_cursor(integration.id, stream))
             pages.append([order.id for order in page.orders])
             assert not page.problems
         emu.faults.error_rate(None)
@@ -43,6 +44,6 @@ def test_five_percent_failed_answers_lose_and_repeat_no_order(store_url: str) ->
         # A host restarted at any point resumes from the stored cursor: the next page is exactly the page
         # it had not taken yet, never one further on (a skip) and never an earlier one.
         for number, (cursor, ids) in enumerate(zip(cursors, pages, strict=True)):
-            store.set_cursor(integration.id, ORDERS_STREAM, cursor)
+            store.set_cursor(integration.id, stream, cursor)
             resumed = next(iter(integration.pull_orders()))
             assert [order.id for order in resumed.orders] == ids, f"resuming before page {number + 1}"

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
-from connector_core import ChannelUnavailable, ConnectorError, ReauthorizationRequired, WebhookKind
+from connector_core import (
+    ChannelUnavailable,
+    ConnectorError,
+    ReauthorizationRequired,
+    WebhookKind,
+    WebhookRejected,
+)
 from connector_core.callback import CallbackServer, state_of
 from connectors.tiktok_shop.client import CONSENT_US
 from connectors.tiktok_shop.devtools import emulator_form
@@ -123,19 +130,57 @@ def test_deauthorization_and_expiry_webhooks_update_the_reauthorization_state(ma
     world = make_world(orders=5)
     creds = world.emu.credentials
 
-    def deliver(body: bytes) -> list:
+    def deliver(name: str, **changes: object) -> list:
+        served = {"shop_id": world.integration.account_id}
+        body = restamped(sample_bytes(name), world.integration.clock.now().timestamp(), **served, **changes)
         return world.integration.receive_webhook(
             {"Authorization": signature(creds["app_key"], creds["app_secret"], body)}, body
         )
 
-    (expiring,) = deliver(sample_bytes("webhook_upcoming_authorization_expiration.json"))
+    (expiring,) = deliver("webhook_upcoming_authorization_expiration.json")
     assert expiring.kind is WebhookKind.AUTHORIZATION_EXPIRING
     assert world.integration.reauthorization().deadline == expiring.reauthorize_by
-    assert deliver(sample_bytes("webhook_upcoming_authorization_expiration.json")) == []  # a redelivery
-    deliver(sample_bytes("webhook_seller_deauthorization.json"))
+    assert deliver("webhook_upcoming_authorization_expiration.json") == []  # a redelivery
+    deliver("webhook_seller_deauthorization.json")
     assert world.integration.reauthorization().needs_reauthorization
     with pytest.raises(ReauthorizationRequired):
         world.integration.access_token()
+
+
+def restamped(body: bytes, timestamp: float, **changes: object) -> bytes:
+    """A sample delivery sent now (samples carry the date they were captured on)."""
+    return json.dumps({**json.loads(body), "timestamp": int(timestamp), **changes}).encode()
+
+
+def test_a_signed_deauthorization_for_another_shop_or_an_old_one_changes_nothing(make_world, sample_bytes):
+    world = make_world(orders=5)
+    creds = world.emu.credentials
+    now = world.integration.clock.now().timestamp()
+
+    def deliver(body: bytes) -> list:
+        headers = {"Authorization": signature(creds["app_key"], creds["app_secret"], body)}
+        return world.integration.receive_webhook(headers, body)
+
+    deauthorization = restamped(
+        sample_bytes("webhook_seller_deauthorization.json"), now, shop_id=world.integration.account_id
+    )
+    with pytest.raises(WebhookRejected, match="names shop 999, not one of this integration's shops"):
+        deliver(restamped(deauthorization, now, shop_id="999"))
+    with pytest.raises(WebhookRejected, match="older than 7 days: a replay"):
+        deliver(restamped(deauthorization, now - 400 * 86400))
+    # A deauthorization of another of the seller's shops leaves the shop served alone.
+    other = next(
+        a.id
+        for a in world.integration.store.list_accounts(world.integration.id)
+        if a.id != world.integration.account_id
+    )
+    deliver(restamped(deauthorization, now, shop_id=other))
+    assert not world.integration.reauthorization().needs_reauthorization
+    world.integration.access_token()  # still serving
+
+    # Neither refusal was remembered: the genuine, fresh delivery still applies.
+    deliver(restamped(deauthorization, now))
+    assert world.integration.reauthorization().needs_reauthorization
 
 
 def test_check_connection_says_when_the_seller_must_reauthorize(make_world):

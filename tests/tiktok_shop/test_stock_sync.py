@@ -85,3 +85,30 @@ def test_stock_sync_switched_off_refuses_clearly(make_world):
     world = make_world(orders=10, settings={"stock_sync": False})
     with pytest.raises(ConnectorError, match="stock_sync"):
         world.integration.push_stock([StockLevel(sku="A", quantity=1)])
+
+
+def test_a_cached_product_id_tiktok_no_longer_has_is_looked_up_again_once(make_world):
+    world = make_world(orders=10)
+    sku = active_sku(world)
+    world.integration.push_stock([StockLevel(sku=sku, quantity=4)])
+    real = world.integration.cache.get("sku_map", sku)
+    # The product was deleted and re-created in Seller Center: the cached product id is gone on TikTok.
+    world.integration.cache.put("sku_map", {sku: {**real, "product_id": "1729999999999999999"}})
+
+    report = world.integration.push_stock([StockLevel(sku=sku, quantity=9)])
+
+    assert [r.outcome for r in report.results] == ["updated"], report
+    assert report.calls == 2  # the refused call with the stale id, then one with the fresh id
+    assert world.integration.cache.get("sku_map", sku) == real
+    sku_id = real["sku_id"]
+    assert sum(world.emu.inventory(sku_id).values()) == 9
+
+
+def test_the_sku_cache_belongs_to_the_shop_served(make_world):
+    world = make_world(orders=10)
+    sku = active_sku(world)
+    world.integration.push_stock([StockLevel(sku=sku, quantity=4)])
+    assert world.integration.cache.get("sku_map", sku) is not None
+
+    world.use_shop("US")
+    assert world.integration.cache.get("sku_map", sku) is None, "the GB shop's product ids served the US shop"

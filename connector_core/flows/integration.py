@@ -1,0 +1,170 @@
+"""`Integration`: one opened integration, a thin facade whose every flow lives in its own module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
+
+from pydantic import SecretStr
+
+from ..auth import DEFAULT_MARGIN, TokenManager
+from ..clock import Clock
+from ..context import ConnectorContext, IntegrationCache
+from ..host import Connector
+from ..http import HttpClient
+from ..models import (
+    Account,
+    ConnectionCheck,
+    HandoverChoice,
+    Label,
+    LabelParcel,
+    LabelReport,
+    OrderPage,
+    ReauthorizationState,
+    Shipment,
+    ShipmentReport,
+    ShippingService,
+    StockLevel,
+    StockReport,
+    TokenSet,
+    WebhookEvent,
+)
+from ..store import IntegrationRecord, Store
+from . import connect, labels, orders, shipments, stock, webhooks
+from .session import Session
+from .status import IntegrationStatus, status
+
+
+class Integration:
+    """One integration, opened: the flows, each one call."""
+
+    def __init__(
+        self,
+        record: IntegrationRecord,
+        connector: Connector,
+        store: Store,
+        http: HttpClient,
+        clock: Clock,
+        token_margin: timedelta = DEFAULT_MARGIN,
+        *,
+        webhook_max_age: timedelta = webhooks.DEFAULT_WEBHOOK_MAX_AGE,
+    ) -> None:
+        self.tokens = TokenManager(store, record.id, self._refresh, margin=token_margin, clock=clock)
+        self.session = Session(record, connector, store, http, clock, self.tokens)
+        self.webhook_max_age = webhook_max_age
+
+    def _refresh(self, refresh_token: SecretStr) -> TokenSet:
+        return self.session.refresh(refresh_token)
+
+    # --- what the integration is ----------------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        return self.session.id
+
+    @property
+    def record(self) -> IntegrationRecord:
+        return self.session.record
+
+    @property
+    def connector(self) -> Connector:
+        return self.session.connector
+
+    @property
+    def store(self) -> Store:
+        return self.session.store
+
+    @property
+    def http(self) -> HttpClient:
+        return self.session.http
+
+    @property
+    def clock(self) -> Clock:
+        return self.session.clock
+
+    @property
+    def cache(self) -> IntegrationCache:
+        return self.session.cache
+
+    @property
+    def account_id(self) -> str:
+        """The shop served now ("" for a channel without accounts)."""
+        return self.session.account_id
+
+    def context(self) -> ConnectorContext:
+        return self.session.context()
+
+    # --- connect --------------------------------------------------------------------------------------
+
+    def begin_connect(self, redirect_uri: str | None = None) -> str:
+        return connect.begin_connect(self.session, redirect_uri)
+
+    def finish_connect(self, callback_params: Mapping[str, str]) -> list[Account]:
+        return connect.finish_connect(self.session, callback_params)
+
+    def discover_accounts(self) -> list[Account]:
+        return connect.discover_accounts(self.session)
+
+    def select_account(self, account_id: str) -> None:
+        connect.select_account(self.session, account_id)
+
+    def check_connection(self) -> ConnectionCheck:
+        return connect.check_connection(self.session)
+
+    def access_token(self) -> str:
+        return self.tokens.access_token()
+
+    def reauthorization(self) -> ReauthorizationState:
+        return self.tokens.reauthorization()
+
+    # --- orders, stock, shipments, webhooks -----------------------------------------------------------
+
+    def pull_orders(
+        self, since: datetime | None = None, until: datetime | None = None, *, stream: str | None = None
+    ) -> Iterator[OrderPage]:
+        return orders.pull_orders(self.session, since, until, stream=stream)
+
+    def get_orders(self, order_ids: Sequence[str]) -> OrderPage:
+        return orders.get_orders(self.session, order_ids)
+
+    def push_stock(self, levels: Sequence[StockLevel], *, force: bool = False) -> StockReport:
+        return stock.push_stock(self.session, levels, force=force)
+
+    def confirm_shipment(self, shipment: Shipment) -> ShipmentReport:
+        return shipments.confirm_shipment(self.session, shipment)
+
+    # --- labels ---------------------------------------------------------------------------------------
+
+    def create_labels(
+        self,
+        order_id: str,
+        boxes: Sequence[labels.Box],
+        service_id: str | None = None,
+        handover: HandoverChoice | None = None,
+    ) -> LabelReport:
+        """Buy one label per box of the order, exactly once (a retry finds the first purchase)."""
+        return labels.create_labels(self.session, order_id, boxes, service_id, handover)
+
+    def labels(self, order_id: str) -> list[Label]:
+        """The label ledger of an order: every label bought, with its kept document."""
+        return labels.labels(self.session, order_id)
+
+    def reprint(self, package_id: str) -> Label:
+        return labels.reprint(self.session, package_id)
+
+    def shipping_services(self, box: LabelParcel) -> list[ShippingService]:
+        return labels.shipping_services(self.session, box)
+
+    def handover_choices(self, box: LabelParcel) -> list[HandoverChoice]:
+        return labels.handover_choices(self.session, box)
+
+    def void_label(self, package_id: str) -> bool:
+        return labels.void_label(self.session, package_id)
+
+    # --- webhooks, status -----------------------------------------------------------------------------
+
+    def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> list[WebhookEvent]:
+        return webhooks.receive_webhook(self.session, headers, body, max_age=self.webhook_max_age)
+
+    def status(self) -> IntegrationStatus:
+        return status(self.session)

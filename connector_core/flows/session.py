@@ -1,0 +1,163 @@
+"""What every flow of one opened integration shares: the record, the connector, the store, the clock,
+the tokens, the served shop, and the contexts handed to the connector's hooks.
+
+Everything a flow keeps is keyed by (integration, shop): `account_id` is the shop the integration serves
+now ("" for a channel without accounts), so switching the shop switches cursors, ledgers, caches and
+leases with it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from pydantic import SecretStr
+
+from ..auth import TokenManager
+from ..clock import Clock
+from ..context import ConnectorContext, IntegrationCache, ShipmentHistory, StatusMapper
+from ..host import Connector
+from ..http import HttpClient
+from ..models import Account, OrderStatus, TokenSet
+from ..redaction import scrub
+from ..store import IntegrationRecord, RunRecord, Store
+
+NO_ACCOUNT = ""
+"""The shop key of a channel without accounts (and of rows written before ledgers were kept per shop)."""
+
+
+class ShopCache(IntegrationCache):
+    """The integration's cache with the served shop in every namespace: one shop's SKU map is not another's."""
+
+    def __init__(self, store: Store, integration_id: str, account_id: str) -> None:
+        super().__init__(store, integration_id)
+        self._prefix = f"{account_id}:" if account_id else ""
+
+    def get(self, namespace: str, key: str) -> Any | None:
+        return super().get(self._prefix + namespace, key)
+
+    def put(self, namespace: str, items: Mapping[str, Any]) -> None:
+        super().put(self._prefix + namespace, items)
+
+    def clear(self, namespace: str) -> None:
+        super().clear(self._prefix + namespace)
+
+
+class Session:
+    """One opened integration's shared state; the flows read it, only `select_account` changes it."""
+
+    def __init__(
+        self,
+        record: IntegrationRecord,
+        connector: Connector,
+        store: Store,
+        http: HttpClient,
+        clock: Clock,
+        tokens: TokenManager,
+    ) -> None:
+        self.record = record
+        self.connector = connector
+        self.store = store
+        self.http = http
+        self.clock = clock
+        self.tokens = tokens
+        self.log = logging.getLogger(f"connectors.{connector.id}")
+        self.cache: IntegrationCache = ShopCache(store, record.id, self.account_id)
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def account_id(self) -> str:
+        """The shop the integration serves ("" when the channel has none or none is selected yet)."""
+        return self.record.account_id or NO_ACCOUNT
+
+    def switch_record(self, record: IntegrationRecord) -> None:
+        """Take an updated record (a new shop selected): caches follow the shop."""
+        self.record = record
+        self.cache = ShopCache(self.store, record.id, self.account_id)
+
+    # --- contexts for the connector's hooks -----------------------------------------------------------
+
+    def bare_context(self) -> ConnectorContext:
+        """For hooks that must not recurse into the token lifecycle (refresh) or need no account."""
+        return ConnectorContext(
+            connector_id=self.connector.id,
+            integration_id=self.id,
+            credentials=self.record.credentials,
+            settings=self.record.settings,
+            http=self.http,
+            clock=self.clock,
+            log=self.log,
+            cache=self.cache,
+            shipments=ShipmentHistory(self.store, self.id, self.account_id),
+        )
+
+    def context(self) -> ConnectorContext:
+        """The full context: the bare one plus the served shop, the tokens and the status mapping."""
+        accounts = self.store.list_accounts(self.id)
+        return dataclasses.replace(
+            self.bare_context(),
+            account=self.pick_account(accounts),
+            accounts=accounts,
+            tokens=self.tokens,
+            status_mapper=self.status_mapper(),
+        )
+
+    def pick_account(self, accounts: list[Account]) -> Account | None:
+        if self.record.account_id:
+            for account in accounts:
+                if account.id == self.record.account_id:
+                    return account
+        return accounts[0] if len(accounts) == 1 else None
+
+    def status_mapper(self) -> StatusMapper:
+        # The hook runs once per order: build its context once per flow, not once per order.
+        bare = self.bare_context()
+
+        def map_status(channel_status: str, channel_order: Mapping[str, Any]) -> OrderStatus | None:
+            return self.connector.map_order_status(bare, channel_status, channel_order)
+
+        if self.connector.status_depends_on_order():
+            return map_status
+        # No implementation reads the order itself: the answer depends on the status alone, so each
+        # distinct status goes through the hook once per flow instead of once per order.
+        memo: dict[str, OrderStatus | None] = {}
+
+        def memoized(channel_status: str, channel_order: Mapping[str, Any]) -> OrderStatus | None:
+            if channel_status not in memo:
+                memo[channel_status] = map_status(channel_status, channel_order)
+            return memo[channel_status]
+
+        return memoized
+
+    def refresh(self, refresh_token: SecretStr) -> TokenSet:
+        return self.connector.refresh_token(self.bare_context(), refresh_token)
+
+    # --- run records ----------------------------------------------------------------------------------
+
+    def record_run(
+        self, flow: str, started_at: datetime, summary: Mapping[str, Any], error: BaseException | None = None
+    ) -> None:
+        """Keep one finished (or failed) run for status pages; the error text is scrubbed of secrets."""
+        details = dict(summary)
+        if error is not None:
+            details["error"] = scrub(f"{type(error).__name__}: {error}")[:500]
+        try:
+            self.store.record_run(
+                RunRecord(
+                    integration_id=self.id,
+                    account_id=self.account_id,
+                    flow=flow,
+                    started_at=started_at,
+                    finished_at=self.clock.now(),
+                    ok=error is None,
+                    summary=details,
+                )
+            )
+        except Exception as exc:  # a status page must never turn a finished flow into a failed one
+            self.log.warning("could not record the %s run: %s", flow, scrub(str(exc))[:200])
