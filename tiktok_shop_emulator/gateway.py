@@ -1,7 +1,7 @@
-"""The Open API host: every check TikTok's gateway makes before a handler runs (reference §2, §9, §13).
+"""The Open API host: every check TikTok's gateway makes before a handler runs (reference.md#signing, #envelope).
 
 Order of checks: path/method, content type, app_key, sign present, timestamp window, signature, access token,
-shop_cipher, body. Every answer, success or not, carries a §9 request_id (also in the ``X-Tt-Logid`` header).
+shop_cipher, body. Every answer, success or not, carries a reference.md#envelope request_id (also in the ``X-Tt-Logid`` header).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Open API routing table: path templates to handlers, with the shop-scope flag of reference §11."""
+"""The Open API routing table: path templates to handlers, with the shop-scope flag of reference.md#hosts"""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ from .client import TikTokClient
 
 DOC_URL_LIFETIME = timedelta(hours=24)
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-# Refusals of Get Package Shipping Document and what the operator should do (reference §15.5).
+# Refusals of Get Package Shipping Document and what the operator should do (reference.md#label-document).
 DOCUMENT_REFUSALS: Mapping[int, str] = {
     21023035: "TikTok has not arranged shipment for this package yet: create the label first",
     21042104: "TikTok prints no document before the package is shipped: create the label first",

@@ -1,6 +1,6 @@
 """TikTok Shipping labels: for orders TikTok ships (`shipping_type` TIKTOK), the seller buys the label here.
 
-Two flows by market (reference §14.3, §14.5): US shops buy a label per box with Create Packages, the box's
+Two flows by market (reference.md#labels-us, #labels-outside-us): US shops buy a label per box with Create Packages, the box's
 line ids in the call (an in-shipping split). Elsewhere the package exists from payment: several boxes are
 split first (Split Orders, after Get Order Split Attributes), and each package is shipped with a handover
 method (drop-off, or pickup in an offered slot). Then the shipping document is downloaded.
@@ -31,7 +31,7 @@ from .label_documents import fetch_document
 from .orders import raw_orders
 
 BUY_LABEL_MARKETS = frozenset({"US"})
-# Split Orders keeps all units of a SKU together in these markets (reference §15.8); elsewhere any line goes.
+# Split Orders keeps all units of a SKU together in these markets (reference.md#split); elsewhere any line goes.
 ALL_UNITS_SPLIT_MARKETS = frozenset({"BR", "MX", "ID", "TH", "SG", "MY", "VN", "PH"})
 LABEL_STATUSES = frozenset({"AWAITING_SHIPMENT", "PARTIALLY_SHIPPING"})
 SELLER_CENTER_VOID = (
@@ -83,7 +83,7 @@ def read_order(ctx: ConnectorContext, order_id: str) -> dict[str, Any]:
 
 
 def check_qualifies(order: Order) -> None:
-    """TikTok sells a label only for TikTok Shipping orders awaiting shipment (reference §14.2)."""
+    """TikTok sells a label only for TikTok Shipping orders awaiting shipment (reference.md#labels-eligibility)."""
     order_id = order.get("id")
     if order.get("fulfillment_type") == "FULFILLMENT_BY_TIKTOK":
         raise LabelNotAllowed(f"order {order_id} is fulfilled by TikTok: there is no seller label to buy")
@@ -177,7 +177,7 @@ def _plain(value: Decimal) -> str:
 
 
 def check_split_rules(order: Order, parcels: Sequence[LabelParcel], region: str) -> None:
-    """Refuse, before any call, a box set TikTok's split rules for this market refuse (reference §15.8)."""
+    """Refuse, before any call, a box set TikTok's split rules for this market refuse (reference.md#split)."""
     if region not in ALL_UNITS_SPLIT_MARKETS or len(parcels) < 2:
         return
     sku_box: dict[str, int] = {}

@@ -1,4 +1,4 @@
-"""Request signing for the TikTok Shop Open API, 202309 and later (reference §2.2).
+"""Request signing for the TikTok Shop Open API, 202309 and later (reference.md#signing).
 
 sign = lower-hex HMAC-SHA256(key=secret, msg=secret + path + sorted(key+value) + body + secret), where
 the query excludes `sign` and `access_token`, values are raw (not URL-encoded), and the body is the exact

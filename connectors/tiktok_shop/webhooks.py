@@ -1,4 +1,4 @@
-"""TikTok Shop webhooks (reference §8): signature check and typed events.
+"""TikTok Shop webhooks (reference.md#webhooks): signature check and typed events.
 
 The `Authorization` header is the bare lower-hex HMAC-SHA256 of app_key + raw body, keyed with the app
 secret. Only the raw bytes as received verify: never re-serialise the JSON before checking.
@@ -20,7 +20,7 @@ from connector_core.errors import FieldError, InvalidInput
 from .client import TikTokClient
 from .statuses import DEFAULT_STATUS_MAP, normalise
 
-# TikTok's numeric event types (reference §8.2) -> (name, canonical kind)
+# TikTok's numeric event types (reference.md#webhooks) -> (name, canonical kind)
 EVENT_TYPES: dict[int, tuple[str, WebhookKind]] = {
     1: ("ORDER_STATUS_CHANGE", WebhookKind.ORDER_STATUS_CHANGED),
     2: ("REVERSE_ORDER_STATUS_UPDATE", WebhookKind.OTHER),

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,6 +108,24 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             yield World(home, files, integration, busy.getsockname()[1], env)
 
 
+def _copy_home(source: Path, target: Path) -> None:
+    """A consistent copy of a home whose store may still be open in this process: the database through
+    SQLite's backup (its -wal and -shm files come and go as connections close, so a file copy can race them),
+    everything else as files, modes kept."""
+    target.mkdir(mode=0o700, parents=True)
+    for path in source.iterdir():
+        if path.name.endswith(("-wal", "-shm")):
+            continue
+        if path.name == "store.sqlite3":
+            with closing(sqlite3.connect(path)) as live, closing(sqlite3.connect(target / path.name)) as copy:
+                live.backup(copy)
+            (target / path.name).chmod(path.stat().st_mode & 0o777)
+        elif path.is_dir():
+            shutil.copytree(path, target / path.name)
+        else:
+            shutil.copy2(path, target / path.name)
+
+
 def _integration_ids(home: Path) -> list[str]:
     with sqlite3.connect(home / "store.sqlite3") as conn:
         return [row[0] for row in conn.execute("SELECT id FROM integrations")]
@@ -143,7 +162,7 @@ def _run_case(world: World, name: str, argv: list[str], scratch: Path) -> Outcom
     """One case in its own copy of the home and the files, so cases run side by side and a change to the
     store or a file is traced to the case that made it."""
     case = scratch / name.replace(" ", "_").replace(":", "").replace("/", "_")
-    shutil.copytree(world.home, case / "home")
+    _copy_home(world.home, case / "home")
     shutil.copytree(world.files, case / "files")
     mine = World(case / "home", case / "files", world.integration, world.busy_port, world.env)
     values = {"id": world.integration, "f": str(mine.files), "port": str(world.busy_port)}
@@ -191,7 +210,7 @@ def test_a_read_only_store_is_one_clear_line(world: World, tmp_path: Path) -> No
     if os.geteuid() == 0:
         pytest.skip("root writes through read-only modes")
     home = tmp_path / "ro"
-    shutil.copytree(world.home, home)
+    _copy_home(world.home, home)
     for path in home.iterdir():
         path.chmod(0o400)
     home.chmod(0o500)

@@ -99,7 +99,7 @@ def stop_clock(emu: TikTokShopEmulator) -> None:
 
 
 def tiktok_webhook_signature(app_key: str, app_secret: str, body: bytes) -> str:
-    """Reference §8.4, written again for the test: hex HMAC-SHA256(app_secret, app_key + raw body)."""
+    """reference.md#webhook-signature, written again for the test: hex HMAC-SHA256(app_secret, app_key + raw body)."""
     return hmac.new(app_secret.encode(), app_key.encode() + body, hashlib.sha256).hexdigest()
 
 
@@ -320,7 +320,7 @@ class TestTikTokShopContract(ConnectorContract):
             order_id = self._awaiting_seller_shipment(channel, integration)
             order = channel.order(order_id)
             status, updated, sent = order["status"], order["update_time"], channel.clock.unix()
-        payload = {  # reference §8.3: what TikTok POSTs for an order status change
+        payload = {  # reference.md#webhooks: what TikTok POSTs for an order status change
             "type": 1,
             "tts_notification_id": "7327112393057371001",
             "shop_id": account.id,

@@ -22,7 +22,7 @@ DEFAULT = object()
 
 
 def tiktok_sign(secret: str, path: str, params: dict[str, str], body: bytes = b"") -> str:
-    """Reference §2.2, written for the tests: path + sorted key+value (sign/access_token left out) + body,
+    """reference.md#signing, written for the tests: path + sorted key+value (sign/access_token left out) + body,
     wrapped in the secret on both sides, HMAC-SHA256 keyed with the secret, lower-case hex."""
     pairs = "".join(key + str(params[key]) for key in sorted(params) if key not in ("sign", "access_token"))
     wrapped = secret.encode() + path.encode() + pairs.encode() + body + secret.encode()

@@ -1,4 +1,4 @@
-"""Products and stock: seller_sku lookup, inventory update rules and per-SKU errors (reference §6)."""
+"""Products and stock: seller_sku lookup, inventory update rules and per-SKU errors (reference.md#inventory-update)."""
 
 from __future__ import annotations
 

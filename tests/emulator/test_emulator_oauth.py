@@ -1,4 +1,4 @@
-"""Consent pages, token get/refresh, single-use codes, rotation, revocation and expiry (reference §3)."""
+"""Consent pages, token get/refresh, single-use codes, rotation, revocation and expiry (reference.md#oauth-consent)."""
 
 from __future__ import annotations
 

@@ -219,7 +219,7 @@ def test_packages_before_shipping_depend_on_the_market(
     emu: TikTokShopEmulator, ciphers: dict[str, str]
 ) -> None:
     # US orders and UK seller-shipping orders get a package only when shipped; UK TikTok Shipping (4PL) orders
-    # have one from payment (reference §14.1, the UK/EU guide), like every order elsewhere.
+    # have one from payment (reference.md#labels, the UK/EU guide), like every order elsewhere.
     unpackaged = [("US", None), ("GB", "SELLER")]
     for region, shipping_type in unpackaged:
         for order_id in emu.order_ids(

@@ -1,4 +1,4 @@
-"""The tests' signing helper and the emulator's verifier both reproduce the reference §2.3 vectors."""
+"""The tests' signing helper and the emulator's verifier both reproduce the reference.md#signing-vectors vectors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Webhook subscriptions and signed, retried, non-blocking delivery (reference §8)."""
+"""Webhook subscriptions and signed, retried, non-blocking delivery (reference.md#webhooks)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A client written from the wire reference alone, doing what the PHP and Node.js SDKs do, against the emulator.
 
-It shares nothing with the connector or the other emulator tests: standard-library HTTP, its own signing (§2.2),
+It shares nothing with the connector or the other emulator tests: standard-library HTTP, its own signing (reference.md#signing),
 PHP's `json_encode([])` body for an empty filter, the Node SDK's `grant_type=authorized_code` on refresh, and
 newer version paths. If the emulator agrees only with this project's own connector, these calls find out.
 """
@@ -22,7 +22,7 @@ from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
 
 class ReferenceClient:
-    """The smallest client §2 and §3 describe: query-signed calls, token in a header, JSON envelopes."""
+    """The smallest client reference.md#signing and #oauth-consent describe: signed queries, token header, JSON envelopes."""
 
     def __init__(self, api_host: str, auth_host: str, app_key: str, app_secret: str) -> None:
         self.api_host, self.auth_host = api_host, auth_host

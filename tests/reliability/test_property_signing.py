@@ -1,5 +1,5 @@
 """Request signing, property-based: `signing.sign` against an independent re-implementation of reference
-§2.2, and the invariants a signature must keep whatever the request."""
+reference.md#signing, and the invariants a signature must keep whatever the request."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 def reference_string(path: str, query: Mapping[str, str], body: bytes, content_type: str | None) -> bytes:
-    """Reference §2.2 steps 1-5, written from the text: every query parameter but sign and access_token,
+    """reference.md#signing steps 1-5, written from the text: every query parameter but sign and access_token,
     keys in ascending byte order, key+value with no separator and no URL encoding, the path first, then the
     exact body bytes unless the media type is multipart/form-data."""
     kept = {k: v for k, v in query.items() if k not in ("sign", "access_token")}

@@ -1,4 +1,4 @@
-"""Request signing matches the reference's §2.3 vectors byte for byte."""
+"""Request signing matches the reference's reference.md#signing-vectors vectors byte for byte."""
 
 from __future__ import annotations
 

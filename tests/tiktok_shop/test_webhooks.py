@@ -1,4 +1,4 @@
-"""Webhook signatures (reference §8.4 vector) and typed events."""
+"""Webhook signatures (reference.md#webhook-signature vector) and typed events."""
 
 from __future__ import annotations
 

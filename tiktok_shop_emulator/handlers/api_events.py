@@ -1,4 +1,4 @@
-"""Webhook subscription endpoints (reference §8.1): GET, PUT and DELETE /event/202309/webhooks."""
+"""Webhook subscription endpoints (reference.md#webhooks): GET, PUT and DELETE /event/202309/webhooks."""
 
 from __future__ import annotations
 

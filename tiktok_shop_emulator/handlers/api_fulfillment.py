@@ -1,4 +1,4 @@
-"""Fulfillment endpoints (reference §7): thin adapters over ``fulfillment``."""
+"""Fulfillment endpoints (reference.md#ship-package): thin adapters over ``fulfillment``."""
 
 from __future__ import annotations
 

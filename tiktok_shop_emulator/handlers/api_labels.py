@@ -1,4 +1,4 @@
-"""TikTok Shipping label endpoints (reference §15.1-§15.5, §15.8): thin adapters over ``labels``/``label_docs``."""
+"""TikTok Shipping label endpoints (reference.md#labels, #split): thin adapters over ``labels`` and ``label_docs``."""
 
 from __future__ import annotations
 

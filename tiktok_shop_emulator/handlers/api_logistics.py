@@ -1,4 +1,4 @@
-"""Warehouses, delivery options and shipping providers (reference §6.4, §7.1)."""
+"""Warehouses, delivery options and shipping providers (reference.md#warehouses, reference.md#carriers)."""
 
 from __future__ import annotations
 

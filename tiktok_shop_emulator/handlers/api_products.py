@@ -1,4 +1,4 @@
-"""Products and inventory (reference §6): search, detail, inventory search, inventory update."""
+"""Products and inventory (reference.md#inventory-update): search, detail, inventory search, inventory update."""
 
 from __future__ import annotations
 

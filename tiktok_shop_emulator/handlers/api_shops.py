@@ -1,4 +1,4 @@
-"""Authorization and seller endpoints (reference §4): no ``shop_cipher`` allowed on these paths."""
+"""Authorization and seller endpoints (reference.md#shops): no ``shop_cipher`` allowed on these paths."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The auth host: seller consent pages and the unsigned token get/refresh calls (reference §3).
+"""The auth host: seller consent pages and the unsigned token get/refresh calls (reference.md#oauth-consent).
 
 Consent: ``/open/authorize?service_id=&state=`` (202309 style) and ``/oauth/authorize?app_key=&state=`` (legacy).
 A GET shows a small page whose form POSTs the approval; with ``auto_approve`` the GET redirects at once. The

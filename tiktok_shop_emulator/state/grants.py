@@ -1,8 +1,8 @@
 """OAuth state of the emulated seller: auth codes, access and refresh tokens, rotation, revocation, expiry.
 
-Codes are single-use and live ``auth_code_ttl`` seconds. Expiries are absolute Unix seconds (reference §3.5).
+Codes are single-use and live ``auth_code_ttl`` seconds. Expiries are absolute Unix seconds (reference.md#oauth-tokens).
 With rotation on, each refresh returns a new refresh token with a new expiry and the old one stops working;
-with it off, the same refresh token comes back with its expiry unchanged (reference §12.2 leaves both open).
+with it off, the same refresh token comes back with its expiry unchanged (reference.md#open-questions leaves both open).
 """
 
 from __future__ import annotations

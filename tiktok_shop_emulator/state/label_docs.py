@@ -1,4 +1,4 @@
-"""Shipping documents and handover slots (reference §15.3, §15.5, §21).
+"""Shipping documents and handover slots (reference.md#handover, reference.md#label-document, reference.md#open-questions).
 
 Get Package Shipping Document answers a ``doc_url`` on the emulator's own API host that lives 24 hours of
 emulated time and needs no credentials (like TikTok's pre-signed object URL); every call mints a new one.

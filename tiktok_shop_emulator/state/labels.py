@@ -1,4 +1,4 @@
-"""TikTok Shipping labels (reference §14-§15, §21): eligible services, Create Packages, split, handover slots.
+"""TikTok Shipping labels (reference.md#labels): eligible services, Create Packages, split, handover slots.
 
 US shops buy a label per parcel with Create Packages (an in-shipping split: each call carries its parcel's
 lines). Elsewhere the package exists from payment; several parcels come from Split Orders, and each package is
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from tiktok_shop_emulator.state.backend import Backend
 
 BUY_LABEL_REGIONS = frozenset({"US"})
-# Split Orders keeps every unit of one SKU together in these markets (reference §15.8).
+# Split Orders keeps every unit of one SKU together in these markets (reference.md#split).
 ALL_UNITS_SPLIT_REGIONS = frozenset({"BR", "MX", "ID", "TH", "SG", "MY", "VN", "PH"})
 LABEL_STATUSES = ("AWAITING_SHIPMENT", "PARTIALLY_SHIPPING")
 GRAMS_PER_POUND = Decimal("453.59237")

@@ -1,7 +1,7 @@
 """Webhook subscriptions (GET/PUT/DELETE /event/202309/webhooks) and signed delivery in a background thread.
 
-Payloads use the envelope of reference §8.3; the ``Authorization`` header is
-hex(HMAC-SHA256(key=app_secret, msg=app_key + raw_body)) (§8.4). Only loopback addresses may subscribe, so the
+Payloads use the envelope of reference.md#webhooks; the ``Authorization`` header is
+hex(HMAC-SHA256(key=app_secret, msg=app_key + raw_body)) (reference.md#webhook-signature). Only loopback may subscribe, so the
 emulator never calls out of the machine. Failed deliveries are retried on the configured schedule, then given up.
 """
 

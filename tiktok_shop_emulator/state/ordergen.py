@@ -308,7 +308,7 @@ def _apply_fulfilment(
     rng: random.Random,
 ) -> None:
     lines = order["line_items"]
-    # Reference §13: no package IDs before US/GB seller shipment; §14.1: UK/EU TikTok Shipping orders have one.
+    # reference.md#masking: no package ids before US/GB seller shipment; #labels-outside-us: UK/EU TikTok Shipping has one.
     pending_packages = not shop.marks_packages_shipped or (
         sk.shipping_type == "TIKTOK" and shop.region != "US"
     )

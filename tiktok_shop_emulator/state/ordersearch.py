@@ -2,7 +2,7 @@
 
 The cursor is the sort key of the last order served, so a page after a change neither repeats nor skips the
 orders that did not change. When a search has a lower time bound and no upper one, the upper bound defaults to
-"now" (reference §5.1); the first page pins that instant into the page token so every page sees one window.
+"now" (reference.md#orders-search); the first page pins that instant into the page token so every page sees one window.
 """
 
 from __future__ import annotations

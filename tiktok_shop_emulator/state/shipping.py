@@ -1,4 +1,4 @@
-"""Shipping rules (reference §7): mark package shipped (US/GB/ES/IE), ship by package, fix tracking, status moves.
+"""Shipping rules (reference.md#ship-package): mark package shipped (US/GB/ES/IE), ship by package, fix tracking, status moves.
 
 A line counts as shipped once it has a tracking number. The order status follows its lines: some shipped ->
 PARTIALLY_SHIPPING, all shipped -> AWAITING_COLLECTION. Every change goes through ``OrderBook.change`` so a

@@ -96,7 +96,7 @@ class Shop:
 
     @property
     def marks_packages_shipped(self) -> bool:
-        """US/GB/ES/IE shops confirm seller shipments with POST /orders/{id}/packages (reference §7.3)."""
+        """US/GB/ES/IE shops confirm seller shipments with POST /orders/{id}/packages (reference.md#mark-shipped)."""
         return self.region in MARK_SHIPPED_REGIONS
 
     def summary(self) -> dict[str, object]:

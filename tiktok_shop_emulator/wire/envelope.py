@@ -1,4 +1,4 @@
-"""TikTok's response envelope: ``{code, message, data, request_id}`` with a request_id in the §9 format."""
+"""TikTok's response envelope: ``{code, message, data, request_id}`` with a request_id in the reference.md#envelope format."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """TikTok's error codes and messages as the emulator answers them, with the HTTP status paired to each.
 
-Codes and message wording come from the reference (§9) and its error samples. Where the reference has no code
+Codes and message wording come from the reference (reference.md#envelope) and its error samples. Where the reference has no code
 for a business rule (mostly fulfillment), the emulator uses its own codes in the 21004xxx block; they are
 marked EMULATOR-CHOSEN and listed in the README. A connector should key on "non-zero code" plus the few
 documented codes, never on the emulator-chosen ones.
@@ -33,7 +33,7 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-# --- gateway (common errors page, reference §9) ---------------------------------------------------------------
+# --- gateway (common errors page, reference.md#envelope) ---------------------------------------------------------------
 
 
 def invalid_path() -> ApiError:
@@ -150,7 +150,7 @@ def invalid_param(detail: str) -> ApiError:
     return ApiError(36009004, f"Invalid param. {detail}")
 
 
-# --- token host (reference §3) --------------------------------------------------------------------------------
+# --- token host (reference.md#oauth-consent) --------------------------------------------------------------------------------
 
 
 def invalid_auth_code() -> ApiError:
@@ -170,7 +170,7 @@ def invalid_app_secret() -> ApiError:
     return ApiError(36009004, "Invalid credentials. Invalid `app_secret` query parameter.")
 
 
-# --- products and inventory (reference §6, S6 transcription) -----------------------------------------------
+# --- products and inventory (reference.md#inventory-update, S6 transcription) -----------------------------------------------
 
 
 def product_not_found() -> ApiError:
@@ -239,7 +239,7 @@ def inventory_item_error(sku_id: str, warehouse_id: str) -> dict[str, Any]:
     }
 
 
-# --- fulfillment (reference §7; codes other than 21008111 are EMULATOR-CHOSEN) ------------------------------
+# --- fulfillment (reference.md#ship-package; codes other than 21008111 are EMULATOR-CHOSEN) ------------------------------
 
 
 def not_seller_resource() -> ApiError:

@@ -1,8 +1,8 @@
-"""Verifies the Open API ``sign`` parameter as reference §2.2 defines it (written independently of the client).
+"""Verifies the Open API ``sign`` parameter as reference.md#signing defines it (written independently of the client).
 
 sign = hex(HMAC-SHA256(key=app_secret, msg=app_secret + path + sorted(k+v) + body + app_secret)), lower case,
 over every query parameter except ``sign`` and ``access_token``, the raw (decoded) values, and the exact body
-bytes unless the request is multipart. Reference §12.5 leaves open whether a ``{}`` body is appended; the
+bytes unless the request is multipart. reference.md#open-questions leaves open whether a ``{}`` body is appended; the
 emulator accepts both answers.
 """
 
