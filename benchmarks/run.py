@@ -30,6 +30,7 @@ from bench_store import store_benchmarks
 from bench_support import HERE, Result, machine
 from bench_tokens import token_refresh
 from bench_web import webhook_receiver
+from bench_workers import worker_benchmarks
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,18 @@ class Sizes:
     store_token_threads: int
     store_lease_processes: int
     store_orders: int
+    workers_integrations: int
+    workers_rate_integrations: int
+    workers_deliveries: int
+    workers_orders: int
 
 
-FULL = Sizes(10_000, 1_000, 100_000, 1_000, 5, 250, 100_000, 8, 4, 2_000, 10, 3, 16, 4, 8, 5_000)
-QUICK = Sizes(2_000, 1_000, 20_000, 200, 5, 50, 100_000, 8, 4, 2_000, 10, 1, 16, 4, 8, 1_000)
+FULL = Sizes(
+    10_000, 1_000, 100_000, 1_000, 5, 250, 100_000, 8, 4, 2_000, 10, 3, 16, 4, 8, 5_000, 200, 400, 1_000, 600
+)
+QUICK = Sizes(
+    2_000, 1_000, 20_000, 200, 5, 50, 100_000, 8, 4, 2_000, 10, 1, 16, 4, 8, 1_000, 20, 100, 200, 150
+)
 
 
 def plan(sizes: Sizes, workdir: Path) -> list[tuple[str, Callable[[], list[Result]]]]:
@@ -84,6 +93,17 @@ def plan(sizes: Sizes, workdir: Path) -> list[tuple[str, Callable[[], list[Resul
             ),
         ),
         ("web", lambda: [webhook_receiver(2_000, 1, workdir), webhook_receiver(1_000, 10, workdir)]),
+        (
+            "workers",
+            lambda: worker_benchmarks(
+                sizes.workers_integrations,
+                [1, 2, 4],
+                sizes.workers_rate_integrations,
+                sizes.workers_deliveries,
+                sizes.workers_orders,
+                workdir,
+            ),
+        ),
     ]
 
 
@@ -115,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         nargs="+",
         metavar="NAME",
-        help="run only these: import memory stock emulator tokens rate store web",
+        help="run only these: import memory stock emulator tokens rate store web workers",
     )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL

@@ -88,6 +88,7 @@ from .models import (
     Weight,
 )
 from .plugins import HookMetrics, StatusOverride
+from .rate_gate import RateGate
 from .store import SQLiteStore, Store, open_store
 
 __version__ = _distribution_version("channel-connectors")
@@ -146,6 +147,7 @@ __all__ = [
     "Parcel",
     "ParcelResult",
     "PermissionDenied",
+    "RateGate",
     "RateLimited",
     "ReauthorizationRequired",
     "ReauthorizationState",

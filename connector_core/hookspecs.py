@@ -303,6 +303,26 @@ def parse_webhook(ctx: ConnectorContext, headers: Mapping[str, str], body: bytes
     """
 
 
+# --- the host's side: where imported orders go ----------------------------------------------------------
+
+
+@hookspec
+def order_pages_ready(integration_id: str, account_id: str, page: OrderPage, delivery_id: str) -> None:
+    """Receive imported orders: a hook for the host, not for connectors (register it with
+    ``ConnectorHost(plugins=[...])``; the workers read ``CHANNEL_CONNECTORS_HOST_PLUGINS``).
+
+    Called by the workers (`connector_core.worker`) with each page of orders read for shop `account_id`
+    of integration `integration_id`, by a scheduled import, a Pull now or a re-read after a webhook.
+    Each order version (order id and `updated_at`) is handed over once: a page holds only versions
+    not handed over before, so overlapping windows, duplicate tasks and two schedulers never repeat one.
+    Problems (orders the connector could not read) come once per order and message. The one case a page
+    comes again is a worker killed after this hook returned and before it recorded the delivery: the
+    repeat carries the same `delivery_id` (a digest of the versions in it), so a host that keeps the ids
+    it has committed can drop it. Raise to refuse the page: it is not recorded and the import stops
+    there, to be retried. Returns nothing; every implementation runs: not ``firstresult``.
+    """
+
+
 CAPABILITY_HOOKS: dict[Capability, tuple[str, ...]] = {
     Capability.CONNECT: (
         "authorization_url",
@@ -332,3 +352,6 @@ OPTIONAL_HOOKS: dict[Capability, tuple[str, ...]] = {
 """Hooks a capability uses when the connector has them; the core has a documented fallback otherwise."""
 
 ALWAYS_REQUIRED: tuple[str, ...] = ("connector_manifest",)
+
+HOST_HOOKS: tuple[str, ...] = ("order_pages_ready",)
+"""Hooks a host implements (in a plugin registered into every connector's manager), never a connector."""

@@ -242,6 +242,14 @@ class Connector:
         self._require(Capability.WEBHOOKS)
         return list(self._first("parse_webhook", ctx=ctx, headers=headers, body=body))
 
+    def order_pages_ready(
+        self, integration_id: str, account_id: str, page: OrderPage, delivery_id: str
+    ) -> None:
+        """Hand a page of orders to the host's `order_pages_ready` implementations (every one of them)."""
+        self.pm.hook.order_pages_ready(
+            integration_id=integration_id, account_id=account_id, page=page, delivery_id=delivery_id
+        )
+
 
 def implemented_by(pm: pluggy.PluginManager, plugin_name: str) -> frozenset[str]:
     names = set()

@@ -51,6 +51,7 @@ from .http_limits import (
     limit_read_wait,
     watching,
 )
+from .rate_gate import RateGate
 from .redaction import protect_loggers, redact_url, register_secret_names
 
 __all__ = [
@@ -156,6 +157,7 @@ class HttpClient:
         deadline: float = DEFAULT_DEADLINE,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_rate_limit_wait: float = DEFAULT_MAX_RATE_LIMIT_WAIT,
+        rate_gate: RateGate | None = None,
     ) -> None:
         if deadline <= 0 or max_response_bytes <= 0 or max_rate_limit_wait < 0:
             raise ValueError("deadline and max_response_bytes must be positive, max_rate_limit_wait >= 0")
@@ -169,6 +171,7 @@ class HttpClient:
         register_secret_names(self.secret_parameters)
         protect_loggers()  # urllib3 logs each request's full URL, signature and token included, at DEBUG
         self.stats = HttpStats()
+        self.rate_gate = rate_gate
         self._sleep = sleep
         self._rng = rng or random.Random()
         self.session = session or self._new_session(pool_size)
@@ -193,6 +196,7 @@ class HttpClient:
         *,
         safe_to_repeat: bool,
         budget: CallBudget | None = None,
+        rate_key: str | None = None,
     ) -> requests.Response:
         """Send the request `prepare()` builds, retrying where that is safe; returns the last response,
         its body already read (within the size cap).
@@ -200,11 +204,14 @@ class HttpClient:
         A retryable status that persists past the last attempt is returned, not raised: the connector
         turns the channel's error body into the right error. A connection failure that persists raises
         `ChannelUnavailable`; the deadline, the size cap and the rate-limit bound raise their own errors.
+        `rate_key` names the bucket the call counts against in the shared `rate_gate`, if one is set.
         """
         budget = budget or self.budget()
         attempt = 0
         while True:
             request = self._prepare(prepare())
+            if self.rate_gate is not None and rate_key is not None:
+                self._pass_gate(self.rate_gate, rate_key, budget, f"{request.method} {self._safe(request)}")
             retried = attempt > 0
             may_repeat = safe_to_repeat
             try:
@@ -284,6 +291,12 @@ class HttpClient:
             hint=f"retry after {when:%Y-%m-%d %H:%M:%S} UTC ({after:.0f}s); nothing was applied",
             retry_after=after,
         )
+
+    def _pass_gate(self, gate: RateGate, key: str, budget: CallBudget, what: str) -> None:
+        """Wait (within the call's rate-limit bound) until the shared bucket admits this attempt."""
+        while (delay := gate.admit(key)) > 0:
+            self.spend_rate_limit_wait(budget, delay, delay, what)
+            self._sleep(delay)
 
     def _prepare(self, request: requests.Request) -> requests.PreparedRequest:
         for name, value in (request.headers or {}).items():

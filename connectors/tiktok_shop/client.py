@@ -8,6 +8,7 @@ shop-scoped paths only (TikTok refuses it on /authorization and /seller). Succes
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import random
@@ -327,8 +328,20 @@ class TikTokClient:
             headers = {"Content-Type": JSON, "x-tts-access-token": token, "Accept": JSON}
             return requests.Request(method, url, params=params, data=body or None, headers=headers)
 
-        response = self.ctx.http.send(prepare, safe_to_repeat=safe_to_repeat, budget=budget)
+        response = self.ctx.http.send(
+            prepare, safe_to_repeat=safe_to_repeat, budget=budget, rate_key=self.rate_key(scoped)
+        )
         return parse_envelope(response, path)
+
+    def rate_key(self, scoped: bool) -> str:
+        """The bucket TikTok counts this call against: the app, and the shop on shop-scoped paths. The app
+        key is hashed so a shared limiter's key names carry no credential."""
+        app = hashlib.sha256(self._app_key.encode()).hexdigest()[:16]
+        if not scoped:
+            return f"tiktok_shop:{app}:app"
+        account = self.ctx.account
+        shop = account.id if account is not None and account.id else self.shop_cipher
+        return f"tiktok_shop:{app}:{shop}"
 
     # --- token host (unsigned; the app secret travels in the query) ---------------------------------------
 

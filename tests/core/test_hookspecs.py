@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from connector_core import hookspecs
-from connector_core.hookspecs import ALWAYS_REQUIRED, CAPABILITY_HOOKS, OPTIONAL_HOOKS, hookspec
+from connector_core.hookspecs import ALWAYS_REQUIRED, CAPABILITY_HOOKS, HOST_HOOKS, OPTIONAL_HOOKS, hookspec
 from connector_core.models import Capability
 
 SPEC_MARKER = "connector_core_spec"
@@ -69,6 +69,7 @@ def test_the_spec_module_defines_the_hooks_the_design_lists() -> None:
         "confirm_shipment",
         "verify_webhook",
         "parse_webhook",
+        "order_pages_ready",
         "shipping_services",
         "split_parcels",
         "create_label",
@@ -83,12 +84,13 @@ def test_every_hook_is_documented(name: str) -> None:
     assert documentation_problems(all_hookspecs()[name]) == []
 
 
-def test_every_hook_but_the_manifest_belongs_to_a_capability() -> None:
+def test_every_hook_but_the_manifest_and_the_host_hooks_belongs_to_a_capability() -> None:
     by_capability = [hook for hooks in CAPABILITY_HOOKS.values() for hook in hooks]
     by_capability += [hook for hooks in OPTIONAL_HOOKS.values() for hook in hooks]
 
     assert len(by_capability) == len(set(by_capability)), "a hook is listed under two capabilities"
-    assert set(by_capability) == set(all_hookspecs()) - {"connector_manifest"}
+    assert set(by_capability) == set(all_hookspecs()) - {"connector_manifest", *HOST_HOOKS}
+    assert not set(HOST_HOOKS) & set(by_capability)
     assert set(ALWAYS_REQUIRED) == {"connector_manifest"}
     assert set(CAPABILITY_HOOKS) == set(Capability)
 

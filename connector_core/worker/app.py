@@ -1,0 +1,71 @@
+"""The Celery app: `create_app()` for hosts, and `app` for the command line.
+
+    celery -A connector_core.worker.app worker      # as many as wanted, on as many machines
+    celery -A connector_core.worker.app beat        # one is enough; a second only adds harmless duplicates
+
+Broker and results: `CHANNEL_CONNECTORS_BROKER_URL` (default redis://127.0.0.1:6379/0). The store:
+`CHANNEL_CONNECTORS_DATABASE_URL`. See `settings.py` for the rest and docs/scaling.md for the picture.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from celery import Celery
+
+from .settings import WorkerSettings
+from .tasks import PREFIX, TASKS
+
+REFRESH_EVERY = timedelta(minutes=5)
+"""Tokens are refreshed a margin (15 minutes) ahead of expiry; checking every 5 minutes never misses one."""
+REAUTHORIZATION_CHECK_EVERY = timedelta(hours=6)
+VISIBILITY_TIMEOUT = 3600
+"""Seconds Redis waits for a task's acknowledgement before handing it to another worker: longer than any
+task runs, or a slow import would be started twice (harmless, but wasted)."""
+
+
+def create_app(settings: WorkerSettings | None = None, *, name: str = "channel_connectors") -> Celery:
+    """A Celery app with every task registered and the schedule a `beat` process runs."""
+    settings = settings or WorkerSettings.from_environ()
+    app = Celery(name, broker=settings.broker_url, backend=settings.broker_url)
+    app.conf.update(
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        # Acknowledge after the task ran, and give a task back when its worker dies: a kill repeats the
+        # task (its effects are idempotent) rather than losing it.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+        result_expires=3600,
+        broker_connection_retry_on_startup=True,
+        beat_schedule=beat_schedule(settings),
+        timezone="UTC",
+    )
+    for short, function in TASKS.items():
+        app.task(name=f"{PREFIX}{short}", bind=True)(function)
+    return app
+
+
+def beat_schedule(settings: WorkerSettings) -> dict[str, dict[str, Any]]:
+    return {
+        "pull-every-connected-integration": {
+            "task": f"{PREFIX}pull_all",
+            "schedule": settings.pull_interval,
+            "options": {"expires": settings.pull_interval},  # a tick nobody ran in time is dropped
+        },
+        "refresh-tokens-ahead-of-expiry": {
+            "task": f"{PREFIX}refresh_tokens",
+            "schedule": REFRESH_EVERY.total_seconds(),
+            "options": {"expires": REFRESH_EVERY.total_seconds()},
+        },
+        "warn-before-reauthorization-deadlines": {
+            "task": f"{PREFIX}warn_reauthorization",
+            "schedule": REAUTHORIZATION_CHECK_EVERY.total_seconds(),
+        },
+    }
+
+
+app = create_app()

@@ -1,0 +1,78 @@
+"""What a worker process reads from its environment, in one place, checked once with readable errors."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from ..errors import ConnectorError
+from .rate_limit import parse_rates
+
+BROKER_URL_ENV = "CHANNEL_CONNECTORS_BROKER_URL"
+DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
+RATE_LIMIT_ENV = "CHANNEL_CONNECTORS_RATE_LIMIT"
+DEFAULT_RATE_LIMIT = "tiktok_shop=10/second"
+"""TikTok publishes no figure (the reference lists it as unconfirmed): a conservative rate per app and
+shop, to be set from what the app's console shows. "off" disables the shared limit."""
+RATE_LIMIT_URL_ENV = "CHANNEL_CONNECTORS_RATE_LIMIT_URL"
+PULL_INTERVAL_ENV = "CHANNEL_CONNECTORS_PULL_INTERVAL"
+DEFAULT_PULL_INTERVAL = 300.0
+HOST_PLUGINS_ENV = "CHANNEL_CONNECTORS_HOST_PLUGINS"
+REAUTH_WARNING_ENV = "CHANNEL_CONNECTORS_REAUTHORIZATION_WARNING_DAYS"
+DEFAULT_REAUTH_WARNING_DAYS = 7.0
+
+
+class WorkerConfigurationError(ConnectorError):
+    """A worker setting is unreadable; the message names the variable and what to write."""
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    broker_url: str = DEFAULT_BROKER_URL
+    rate_limit_url: str | None = DEFAULT_BROKER_URL
+    """Redis holding the shared rate limit (default: the broker, when it is Redis); None: no shared limit."""
+    rates: Mapping[str, str] = field(default_factory=lambda: parse_rates(DEFAULT_RATE_LIMIT))
+    pull_interval: float = DEFAULT_PULL_INTERVAL
+    """Seconds between two scheduled imports of every connected integration."""
+    host_plugins: tuple[str, ...] = ()
+    """Modules holding the host's hookimpls (`order_pages_ready`), imported in every worker."""
+    reauthorization_warning: timedelta = timedelta(days=DEFAULT_REAUTH_WARNING_DAYS)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> WorkerSettings:
+        env = os.environ if environ is None else environ
+        broker = env.get(BROKER_URL_ENV, "").strip() or DEFAULT_BROKER_URL
+        rate_text = env.get(RATE_LIMIT_ENV, DEFAULT_RATE_LIMIT).strip()
+        try:
+            rates = {} if rate_text.lower() in {"off", ""} else parse_rates(rate_text)
+        except ValueError as exc:
+            raise WorkerConfigurationError(f"{RATE_LIMIT_ENV}: {exc}") from None
+        limit_url = env.get(RATE_LIMIT_URL_ENV, "").strip() or (
+            broker if broker.startswith("redis") else None
+        )
+        plugins = tuple(p.strip() for p in env.get(HOST_PLUGINS_ENV, "").split(",") if p.strip())
+        return cls(
+            broker_url=broker,
+            rate_limit_url=limit_url if rates else None,
+            rates=rates,
+            pull_interval=_positive(env, PULL_INTERVAL_ENV, DEFAULT_PULL_INTERVAL),
+            host_plugins=plugins,
+            reauthorization_warning=timedelta(
+                days=_positive(env, REAUTH_WARNING_ENV, DEFAULT_REAUTH_WARNING_DAYS)
+            ),
+        )
+
+
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise WorkerConfigurationError(f"{name}: {text!r} is not a positive number; write e.g. {default:g}")
+    return value

@@ -1,0 +1,246 @@
+"""The worker's tasks, each idempotent and guarded by the store's leases (the flows take them).
+
+Duplicates from the broker (a task delivered twice after a lost acknowledgement), two schedulers firing
+together, a retry after a kill: each repeats work whose effect is recorded in the store (cursors, intents,
+the stock ledger, the delivery ledger), so the repeat finds it done. A task that finds its lease taken
+retries later (Celery's retry with a countdown) instead of failing. A channel outage, a spent rate-limit
+wait or a store that cannot be reached retries later too; a re-authorization stops the integration's work
+with one warning; bad input is one line naming what to fix, never a traceback.
+
+Tasks take and return JSON-able values only (ids, dicts), so any broker serializer carries them.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import random
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NoReturn
+
+from pydantic import ValidationError
+
+from ..errors import ChannelUnavailable, ConnectorError, RateLimited, ReauthorizationRequired
+from ..flows import Integration, LeaseBusy
+from ..models import Shipment, StockLevel, WebhookEvent, WebhookKind
+from ..store import StoreUnavailable
+from .delivery import deliver, require_receiver
+from .runtime import current_runtime
+
+log = logging.getLogger("connector_core.worker.tasks")
+
+PREFIX = "channel_connectors."
+LEASE_RETRY_SECONDS = (5.0, 20.0)
+"""A task whose lease is taken comes back after a random delay in this range (spread, so twins part)."""
+MAX_LEASE_RETRIES = 30
+OUTAGE_RETRY_SECONDS = 60.0
+MAX_OUTAGE_RETRIES = 10
+Result = dict[str, Any]
+
+
+def _later(task: Any, exc: BaseException, seconds: float, max_retries: int) -> NoReturn:
+    raise task.retry(exc=exc, countdown=seconds, max_retries=max_retries)
+
+
+def _guarded(task: Any, what: str, work: Callable[[], Result]) -> Result:
+    """Run `work`; the outcomes that are not a result become a retry or a one-line report."""
+    try:
+        return work()
+    except LeaseBusy as exc:
+        log.info("%s: %s; trying again later", what, exc)
+        _later(task, exc, random.uniform(*LEASE_RETRY_SECONDS), MAX_LEASE_RETRIES)
+    except (ChannelUnavailable, RateLimited, StoreUnavailable) as exc:
+        wait = max(getattr(exc, "retry_after", None) or 0.0, OUTAGE_RETRY_SECONDS * random.uniform(0.5, 1.0))
+        log.warning("%s: %s; trying again in %.0fs", what, exc, wait)
+        _later(task, exc, wait, MAX_OUTAGE_RETRIES)
+    except ReauthorizationRequired as exc:
+        log.warning("%s: %s", what, exc)
+        return {"ok": False, "reauthorization_required": True, "error": str(exc)}
+    except (ConnectorError, ValidationError, ValueError) as exc:
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        log.warning("%s: %s", what, text)
+        return {"ok": False, "error": text}
+
+
+def _open(integration_id: str) -> Integration:
+    return current_runtime().integrations.open(integration_id)
+
+
+# --- orders -------------------------------------------------------------------------------------------------
+
+
+def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -> Result:
+    """Import new and changed orders of the integration's shop and hand them to the host."""
+
+    def work() -> Result:
+        integration = _open(integration_id)
+        if account_id is not None and account_id != integration.account_id:
+            return {"ok": True, "skipped": f"shop {account_id} is no longer the integration's shop"}
+        require_receiver(integration)  # before the import, so no cursor moves past orders nobody took
+        stats = integration.http.stats
+        calls_before, refused_before = stats.requests, stats.by_status.get(429, 0)
+        pages = delivered = 0
+        for page in integration.pull_orders():
+            pages += 1
+            delivered += deliver(integration, page)
+        return {
+            "ok": True,
+            "pages": pages,
+            "orders_delivered": delivered,
+            # this process's HTTP answers during the task (exact with one task at a time per process)
+            "http_calls": stats.requests - calls_before,
+            "http_429": stats.by_status.get(429, 0) - refused_before,
+        }
+
+    return _guarded(task, f"import for integration {integration_id}", work)
+
+
+def pull_all(task: Any) -> Result:
+    """The schedule's tick: one `pull_orders` task per connected integration."""
+    runtime = current_runtime()
+    sent = 0
+    for record in runtime.integrations.list():
+        if record.account_id and _connected(runtime.integrations.open(record.id)):
+            task.app.send_task(
+                f"{PREFIX}pull_orders", args=[record.id, record.account_id], ignore_result=True
+            )
+            sent += 1
+    return {"ok": True, "queued": sent}
+
+
+def _connected(integration: Integration) -> bool:
+    return integration.tokens.tokens() is not None and not integration.reauthorization().needs_reauthorization
+
+
+# --- stock and shipments ------------------------------------------------------------------------------------
+
+
+def push_stock(
+    task: Any, integration_id: str, levels: Sequence[Mapping[str, Any]], force: bool = False
+) -> Result:
+    """Push absolute stock levels (`[{"sku", "quantity", "warehouse"?}]`); the ledger skips unchanged ones."""
+
+    def work() -> Result:
+        parsed = [StockLevel.model_validate(level) for level in levels]
+        report = _open(integration_id).push_stock(parsed, force=force)
+        return {"ok": True, "report": report.model_dump(mode="json")}
+
+    return _guarded(task, f"stock push for integration {integration_id}", work)
+
+
+def confirm_shipment(task: Any, integration_id: str, shipment: Mapping[str, Any]) -> Result:
+    """Confirm a shipment; a repeat (or a retry after a lost answer) never ships twice (intents)."""
+
+    def work() -> Result:
+        report = _open(integration_id).confirm_shipment(Shipment.model_validate(shipment))
+        return {"ok": True, "report": report.model_dump(mode="json")}
+
+    return _guarded(task, f"shipment confirmation for integration {integration_id}", work)
+
+
+# --- webhooks -----------------------------------------------------------------------------------------------
+
+ORDER_EVENTS = frozenset(
+    {WebhookKind.ORDER_STATUS_CHANGED, WebhookKind.ORDER_CANCELLATION, WebhookKind.PACKAGE_UPDATED}
+)
+
+
+def process_webhook_events(task: Any, integration_id: str, events: Sequence[Mapping[str, Any]]) -> Result:
+    """Events already verified and applied by the receiver (the web app): re-read the orders they name."""
+
+    def work() -> Result:
+        parsed = [WebhookEvent.model_validate(event) for event in events]
+        return _act_on(_open(integration_id), parsed)
+
+    return _guarded(task, f"webhook events for integration {integration_id}", work)
+
+
+def receive_webhook(task: Any, integration_id: str, headers: Mapping[str, str], body_base64: str) -> Result:
+    """A raw delivery, for hosts without the web app: verify it, apply de-authorization and expiry (marks
+    re-authorization), drop duplicates, then re-read the orders it names."""
+
+    def work() -> Result:
+        integration = _open(integration_id)
+        fresh = integration.receive_webhook(headers, base64.b64decode(body_base64, validate=True))
+        return _act_on(integration, fresh)
+
+    return _guarded(task, f"webhook delivery for integration {integration_id}", work)
+
+
+def _act_on(integration: Integration, events: Sequence[WebhookEvent]) -> Result:
+    shop = integration.account_id
+    order_ids = sorted(
+        {e.order_id for e in events if e.order_id and e.kind in ORDER_EVENTS and e.account_id in (None, shop)}
+    )
+    state = integration.reauthorization()
+    result: Result = {"ok": True, "reread": 0, "reauthorization_required": state.needs_reauthorization}
+    if order_ids and not state.needs_reauthorization:
+        result["reread"] = deliver(integration, integration.get_orders(order_ids))
+    return result
+
+
+# --- tokens and authorization -------------------------------------------------------------------------------
+
+
+def refresh_tokens(task: Any) -> Result:
+    """The schedule's tick: one `refresh_token` task per connected integration."""
+    runtime = current_runtime()
+    sent = 0
+    for record in runtime.integrations.list():
+        if _connected(runtime.integrations.open(record.id)):
+            task.app.send_task(f"{PREFIX}refresh_token", args=[record.id], ignore_result=True)
+            sent += 1
+    return {"ok": True, "queued": sent}
+
+
+def refresh_token(task: Any, integration_id: str) -> Result:
+    """Refresh the access token if it expires within the margin (one refresh at a time across processes)."""
+
+    def work() -> Result:
+        integration = _open(integration_id)
+        integration.access_token()
+        tokens = integration.tokens.tokens()
+        return {"ok": True, "access_expires_at": tokens.access_expires_at.isoformat() if tokens else None}
+
+    return _guarded(task, f"token refresh for integration {integration_id}", work)
+
+
+def warn_reauthorization(task: Any) -> Result:
+    """Warn (log and a run record the status page shows) for each integration whose seller must
+    re-authorize soon, or already must."""
+    runtime = current_runtime()
+    horizon = runtime.integrations.clock.now() + runtime.settings.reauthorization_warning
+    warned = []
+    for record in runtime.integrations.list():
+        integration = runtime.integrations.open(record.id)
+        if integration.tokens.tokens() is None:
+            continue
+        state = integration.reauthorization()
+        due = state.deadline is not None and state.deadline <= horizon
+        if not (state.needs_reauthorization or due):
+            continue
+        when = f"by {state.deadline:%Y-%m-%d %H:%M} UTC" if state.deadline else "now"
+        text = (
+            f"integration {record.id} ({record.name}): the seller must re-authorize {when}"
+            f"{': ' + state.reason if state.reason else ''}; send them a renewal link "
+            f"(channel-connectors connect-link {record.id})"
+        )
+        log.warning("%s", text)
+        started = runtime.integrations.clock.now()
+        integration.session.record_run("reauthorization_warning", started, {"warning": text})
+        warned.append(record.id)
+    return {"ok": True, "warned": warned}
+
+
+TASKS: dict[str, Callable[..., Result]] = {
+    "pull_orders": pull_orders,
+    "pull_all": pull_all,
+    "push_stock": push_stock,
+    "confirm_shipment": confirm_shipment,
+    "process_webhook_events": process_webhook_events,
+    "receive_webhook": receive_webhook,
+    "refresh_tokens": refresh_tokens,
+    "refresh_token": refresh_token,
+    "warn_reauthorization": warn_reauthorization,
+}
+"""Every task by its short name; registered as `channel_connectors.<name>` by `create_app`."""

@@ -1,0 +1,48 @@
+"""A host's `order_pages_ready` as the worker tests run it: every page appended, as one JSON line, to
+`$WORKER_TEST_ORDERS_DIR/<pid>.jsonl` (one file per worker process, so processes never interleave a line).
+`WORKER_TEST_REFUSE_ORDER` names an order whose page is refused (the host raises), to test that a refused
+page is not recorded."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from connector_core import OrderPage, hookimpl
+
+ORDERS_DIR_ENV = "WORKER_TEST_ORDERS_DIR"
+REFUSE_ENV = "WORKER_TEST_REFUSE_ORDER"
+
+
+class HostRefused(Exception):
+    pass
+
+
+@hookimpl
+def order_pages_ready(integration_id: str, account_id: str, page: OrderPage, delivery_id: str) -> None:
+    refused = os.environ.get(REFUSE_ENV)
+    if refused and any(order.id == refused for order in page.orders):
+        raise HostRefused(f"order {refused} refused by the test host")
+    line = {
+        "integration_id": integration_id,
+        "account_id": account_id,
+        "delivery_id": delivery_id,
+        "orders": [[order.id, order.updated_at.isoformat()] for order in page.orders],
+        "problems": [[p.order_id, p.message] for p in page.problems],
+    }
+    with (Path(os.environ[ORDERS_DIR_ENV]) / f"{os.getpid()}.jsonl").open("a", encoding="utf-8") as out:
+        out.write(json.dumps(line) + "\n")
+
+
+def received(folder: Path) -> list[dict[str, object]]:
+    """Every page the host received, from every process."""
+    lines = []
+    for path in sorted(folder.glob("*.jsonl")):
+        lines += [json.loads(text) for text in path.read_text(encoding="utf-8").splitlines() if text]
+    return lines
+
+
+def order_versions(folder: Path) -> list[tuple[str, str]]:
+    """(order id, updated_at) of every order received, repeats included."""
+    return [(str(o[0]), str(o[1])) for page in received(folder) for o in page["orders"]]  # type: ignore[union-attr]
