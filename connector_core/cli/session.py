@@ -85,9 +85,17 @@ def check_store_file(path: Path) -> None:
 def open_integrations(args: argparse.Namespace, *, create: bool = False) -> Integrations:
     """The one place a command opens the store: `--database-url`, else `$CHANNEL_CONNECTORS_DATABASE_URL`,
     else SQLite in the home folder. `create`: the command may create the home folder."""
-    folder = home_folder.resolve_home(getattr(args, "home", None), create=create)
     url = (getattr(args, "database_url", None) or os.environ.get(DATABASE_URL_ENV) or "").strip()
+    named_home = getattr(args, "home", None)
+    try:
+        folder: Path | None = home_folder.resolve_home(named_home, create=create)
+    except home_folder.HomeNotFound:
+        # With a database URL the data lives behind the URL: only a home named with --home must exist.
+        if not url or named_home:
+            raise
+        folder = None
     if not url:
+        assert folder is not None  # without a URL a missing home was raised above
         path: Path | None = home_folder.private_store_file(folder)
     elif urlsplit(url).scheme.lower() == "sqlite":
         path = sqlite_path(url)

@@ -81,3 +81,17 @@ def test_every_store_command_takes_a_database_url(tmp_path: Path, capsys: pytest
     assert code != 0
     assert "127.0.0.1:1" in err and "s3cr3t-pw" not in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_database_url_needs_no_home_folder_unless_one_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A host that keeps its data in a database may point CHANNEL_CONNECTORS_HOME anywhere, or nowhere.
+    monkeypatch.setenv("CHANNEL_CONNECTORS_HOME", str(tmp_path / "never-created"))
+    url = f"sqlite://{tmp_path / 'elsewhere.sqlite3'}"
+
+    assert main(["integrations", "list", "--database-url", url]) == 0
+
+    # A home the operator names on the command line must still exist.
+    assert main(["integrations", "list", "--database-url", url, "--home", str(tmp_path / "typo")]) != 0
+    assert "typo" in capsys.readouterr().err
