@@ -181,6 +181,9 @@ class SharedRolesDelegate:
     def remember_event(self, integration_id: str, event_id: str) -> bool:
         return self._shared.remember_event(integration_id, text(event_id, "webhook event id"))
 
+    def forget_event(self, integration_id: str, event_id: str) -> None:
+        self._shared.forget_event(integration_id, text(event_id, "webhook event id"))
+
     # documents
     def put_document(self, integration_id: str, key: str, content: bytes, media_type: str) -> None:
         self._shared.put_document(

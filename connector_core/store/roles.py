@@ -128,6 +128,11 @@ class WebhookEventRole(Protocol):
         """True the first time an event id is seen for the integration, False for a redelivery."""
         ...
 
+    def forget_event(self, integration_id: str, event_id: str) -> None:
+        """Undo `remember_event` when the event could not be handed on (the work queue was full), so the
+        channel's redelivery is taken as new instead of being dropped as a duplicate."""
+        ...
+
 
 class DocumentRole(Protocol):
     def put_document(self, integration_id: str, key: str, content: bytes, media_type: str) -> None: ...

@@ -4,7 +4,8 @@ Order of checks, each answering before anything is stored: the connector exists 
 the body fits the cap (413), the signature verifies for some integration of that connector (401), the body
 parses (400), some integration verified above is authorized for the shop the delivery names (404). Only
 then is each event remembered (de-duplication is per integration), applied to the authorization state and
-handed to the `WorkSink`; the answer goes out without waiting for that work.
+handed to the `WorkSink`; the answer goes out without waiting for that work. Events the sink cannot take
+(503) are forgotten again, so the channel's redelivery counts as new.
 """
 
 from __future__ import annotations
@@ -104,6 +105,10 @@ def receive(integrations: Integrations, sink: WorkSink, delivery: Delivery) -> R
             try:
                 sink.webhook_events(integration.id, fresh)
             except SinkFull as exc:
+                # Not handed on: forget these events, or TikTok's redelivery would be dropped as a duplicate
+                # and the work they ask for never done.
+                for event in fresh:
+                    integrations.store.forget_event(integration.id, event.id)
                 log.warning("integration %s: %s", integration.id, exc)
                 return _answer(503, "busy: deliver again later")
     return _answer(200, "received", integrations=len(targets), new_events=fresh_total)

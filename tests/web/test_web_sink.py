@@ -96,6 +96,14 @@ def test_a_full_sink_makes_the_webhook_answer_503_so_the_channel_retries(make_we
     finally:
         release.set()
         assert holder["sink"].join(timeout=30)
+    try:
+        # The refused delivery was not handed on, so TikTok's retry is new work, not a duplicate.
+        again = web.client.post("/webhooks/tiktok_shop", content=second, headers=second_headers)
+        assert again.status_code == 200
+        assert again.json()["new_events"] == 1
+    finally:
+        release.set()
+        assert holder["sink"].join(timeout=30)
         holder["sink"].close()
 
 

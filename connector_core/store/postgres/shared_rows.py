@@ -341,6 +341,14 @@ class PostgresSharedRows(PostgresConnection):
         )
         return row is not None
 
+    def forget_event(self, integration_id: str, event_id: str) -> None:
+        self._write(
+            lambda c: c.execute(
+                "DELETE FROM webhook_events WHERE integration_id = %s AND event_id = %s",
+                (integration_id, event_id),
+            )
+        )
+
     # --- documents ---------------------------------------------------------------------------------------
 
     def put_document(self, integration_id: str, key: str, content: bytes, media_type: str) -> None:

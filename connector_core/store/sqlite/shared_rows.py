@@ -309,6 +309,13 @@ class SharedRows(SQLiteConnection):
             )
             return cursor.rowcount == 1
 
+    def forget_event(self, integration_id: str, event_id: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "DELETE FROM webhook_events WHERE integration_id = ? AND event_id = ?",
+                (integration_id, event_id),
+            )
+
     # --- documents ---------------------------------------------------------------------------------------
 
     def put_document(self, integration_id: str, key: str, content: bytes, media_type: str) -> None:

@@ -238,6 +238,18 @@ class LedgerContract(ContractBase):
         assert store.remember_event(iid, "evt-2")
         assert store.remember_event(other, "evt-1")  # de-duplication is per integration
 
+    def test_a_forgotten_webhook_event_is_new_again_for_that_integration_only(
+        self, store: Store, iid: str
+    ) -> None:
+        other = store.create_integration("contract", "Other", Credentials({}, {}), {}).id
+        assert store.remember_event(iid, "evt-1") and store.remember_event(other, "evt-1")
+
+        store.forget_event(iid, "evt-1")
+        store.forget_event(iid, "never-seen")  # forgetting what was never remembered is harmless
+
+        assert store.remember_event(iid, "evt-1")
+        assert not store.remember_event(other, "evt-1")
+
     # --- documents and runs ----------------------------------------------------------------------------
 
     def test_documents_keep_their_bytes_exactly(self, store: Store, iid: str) -> None:
