@@ -4,6 +4,12 @@ The store's lease works across processes and machines and expires on its own, so
 blocks the work for longer than the lease's time to live. A loser does not queue: it waits briefly (a
 twin started a moment later usually finds the work done) and then reports who holds the lease and since
 when, so an operator can tell a running job from a stuck one.
+
+A holder on this machine whose process is gone is not waited out to the lease's expiry, but neither is its
+lease taken at once where the work changes the channel: the request it had on the wire when it died may
+still be applied by the channel after the next holder's call (a stock level set late overwrites a newer
+one). Such a lease is taken over only once `settle` has passed since the holder was seen dead: the call
+deadline bounds how long any call of the dead holder can take, so nothing of it can land after that.
 """
 
 from __future__ import annotations
@@ -56,18 +62,17 @@ class HeldLease:
             raise LeaseBusy(f"the work guarded by {self.name!r}", self.store.lease_holder(self.name))
 
 
-def _release_if_holder_died(store: LeaseRole, name: str) -> bool:
-    """A holder on this machine whose process is gone (SIGKILL, crash) cannot renew or release its lease:
-    release it for it instead of waiting out the expiry. Holders on other machines are waited for."""
+def _dead_holder(store: LeaseRole, name: str) -> Lease | None:
+    """The lease's holder if it is a process on this machine that is gone (SIGKILL, crash): it can neither
+    renew nor release its lease. Holders on other machines are never judged dead: their leases expire."""
     holder = store.lease_holder(name)
     if holder is None:
-        return True  # released meanwhile: try again at once
+        return None
     host, _, rest = holder.owner.partition(":")
     pid_text = rest.partition(":")[0]
     if host != socket.gethostname() or not pid_text.isdigit() or _alive(int(pid_text)):
-        return False
-    store.unlock(name, holder.owner)
-    return True
+        return None
+    return holder
 
 
 def _alive(pid: int) -> bool:
@@ -83,16 +88,35 @@ def _alive(pid: int) -> bool:
 
 
 @contextmanager
-def hold(store: LeaseRole, name: str, *, what: str, ttl: timedelta, wait: timedelta) -> Iterator[HeldLease]:
-    """Take lease `name` (waiting at most `wait`), yield it, release it; raise `LeaseBusy` when taken."""
+def hold(
+    store: LeaseRole,
+    name: str,
+    *,
+    what: str,
+    ttl: timedelta,
+    wait: timedelta,
+    settle: timedelta = timedelta(0),
+) -> Iterator[HeldLease]:
+    """Take lease `name` (waiting at most `wait`), yield it, release it; raise `LeaseBusy` when taken.
+
+    `settle`: for work that changes the channel, how long a dead holder's last call may still take to land
+    (the HTTP call deadline); its lease is taken over only once that much time has passed since it was
+    seen dead, and the wait is stretched to allow for it. Read-only work passes 0."""
     owner = lease_owner()
     deadline = time.monotonic() + wait.total_seconds()
     pause = POLL_SECONDS
-    quick_retries = 3  # after a dead holder's lease was released: try again at once, a few times
+    dead: tuple[str, float] | None = None  # (the dead holder's owner name, when it was first seen dead)
+    takeovers = 3  # dead holders taken over in one call, at most (a few processes may have died)
     while not store.try_lock(name, owner, ttl):
-        if quick_retries and _release_if_holder_died(store, name):
-            quick_retries -= 1
-            continue
+        holder = _dead_holder(store, name) if takeovers else None
+        if holder is not None:
+            if dead is None or dead[0] != holder.owner:
+                dead = (holder.owner, time.monotonic())
+                deadline = max(deadline, dead[1] + settle.total_seconds() + wait.total_seconds())
+            if time.monotonic() - dead[1] >= settle.total_seconds():
+                store.unlock(name, holder.owner)
+                takeovers -= 1
+                continue
         if time.monotonic() >= deadline:
             raise LeaseBusy(what, store.lease_holder(name))
         time.sleep(pause)

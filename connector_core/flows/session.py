@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import SecretStr
@@ -70,6 +70,12 @@ class Session:
     @property
     def id(self) -> str:
         return self.record.id
+
+    @property
+    def late_call_bound(self) -> timedelta:
+        """How long a call of a process that died mid-call may still take to land at the channel: the HTTP
+        call deadline. Leases of work that changes the channel wait this long before a dead holder's is taken."""
+        return timedelta(seconds=self.http.deadline)
 
     @property
     def account_id(self) -> str:

@@ -57,6 +57,7 @@ def confirm_shipment(session: Session, shipment: Shipment) -> ShipmentReport:
                 what=what,
                 ttl=SHIPMENT_LEASE_TTL,
                 wait=SHIPMENT_LEASE_WAIT,
+                settle=session.late_call_bound,
             ):
                 by_fingerprint, calls = _confirm_under_lease(session, shipment.order_id, unique)
         except LeaseBusy as busy:

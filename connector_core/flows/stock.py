@@ -51,6 +51,7 @@ def push_stock(session: Session, levels: Sequence[StockLevel], *, force: bool = 
                 what=f"a stock push for integration {session.id}",
                 ttl=STOCK_LEASE_TTL,
                 wait=STOCK_LEASE_WAIT,
+                settle=session.late_call_bound,
             ):
                 calls = _push_under_lease(session, valid, results, force)
     except BaseException as exc:

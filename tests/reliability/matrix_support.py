@@ -27,10 +27,19 @@ CARRIERS = {"US": "UPS"}  # a carrier each market's delivery options offer
 DEFAULT_CARRIER = "DPD"
 
 
+QUICK_DEADLINE = 5.0
+
+
 def quick_http() -> dict[str, HttpClient]:
-    """Retries as the product makes them, with short pauses: an outage costs a test milliseconds."""
+    """Retries as the product makes them, with short pauses: an outage costs a test milliseconds. The call
+    deadline (5 s, far above the emulator's injected latencies) is also how long a killed holder's lease is
+    left to settle before another process takes it over."""
     policy = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05, max_retry_after=0.1)
-    return {"tiktok_shop": HttpClient("TikTok Shop", policy=policy, secret_parameters=SECRET_PARAMETERS)}
+    return {
+        "tiktok_shop": HttpClient(
+            "TikTok Shop", policy=policy, secret_parameters=SECRET_PARAMETERS, deadline=QUICK_DEADLINE
+        )
+    }
 
 
 def calls_to(emu: TikTokShopEmulator, pattern: str) -> int:
