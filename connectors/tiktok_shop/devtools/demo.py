@@ -104,18 +104,17 @@ class Demo:
         progress = Progress(f"  {label}")
         orders: dict[str, Any] = {}
         problems = 0
-        total = 0
+        left_out = 0
         until = self.clock.now() + timedelta(minutes=1)
         for page in self.live.pull_orders(EPOCH, until):
             orders.update({o.id: o for o in page.orders})
             problems += len(page.problems)
-            progress.update(len(page.orders) + len(page.problems), page.total)
-            total = page.total or total
+            left_out += sum(page.left_out.values())
+            # Count what was left out too, so the bar ends at the total TikTok gave.
+            progress.update(len(page.orders) + len(page.problems) + sum(page.left_out.values()), page.total)
         progress.finish()
-        if total > len(orders) + problems:
-            print(
-                f"  {total - len(orders) - problems} unpaid order(s) left out (setting import_unpaid_orders is off)"
-            )
+        if left_out:
+            print(f"  {left_out} unpaid order(s) left out (setting import_unpaid_orders is off)")
         if problems:
             print(f"  {problems} order(s) reported and skipped (see warnings above)")
         return orders
