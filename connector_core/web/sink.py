@@ -20,7 +20,7 @@ from typing import Protocol, runtime_checkable
 from ..errors import ConnectorError
 from ..integration import Integrations
 from ..leases import LeaseBusy, hold
-from ..models import OrderPage, WebhookEvent, WebhookKind
+from ..models import OrderPage, Shipment, StockLevel, WebhookEvent, WebhookKind
 
 log = logging.getLogger("connector_core.web.sink")
 
@@ -130,6 +130,30 @@ class InProcessSink:
                 "orders; serve with --orders-to DIR, or give InProcessSink an on_orders handler"
             )
         self._submit(f"integration {integration_id}: import", lambda: self._pull(integration_id))
+
+    def push_stock(self, integration_id: str, levels: Sequence[StockLevel], force: bool = False) -> None:
+        """Queue a stock push (the JSON API's); the stock ledger and its intents make a repeat harmless."""
+        self.integrations.store.get_integration(integration_id)
+        self._submit(
+            f"integration {integration_id}: stock push of {len(levels)} levels",
+            lambda: self._log_report(
+                integration_id, self.integrations.open(integration_id).push_stock(levels, force=force)
+            ),
+        )
+
+    def confirm_shipment(self, integration_id: str, shipment: Shipment) -> None:
+        """Queue a shipment confirmation (the JSON API's); its intents never ship an order twice."""
+        self.integrations.store.get_integration(integration_id)
+        self._submit(
+            f"integration {integration_id}: shipment of order {shipment.order_id}",
+            lambda: self._log_report(
+                integration_id, self.integrations.open(integration_id).confirm_shipment(shipment)
+            ),
+        )
+
+    @staticmethod
+    def _log_report(integration_id: str, report: object) -> None:
+        log.info("integration %s: %s done", integration_id, type(report).__name__)
 
     def _reread(self, integration_id: str, events: list[WebhookEvent]) -> None:
         integration = self.integrations.open(integration_id)
