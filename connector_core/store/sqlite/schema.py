@@ -182,7 +182,14 @@ CREATE TABLE runs (
 CREATE INDEX runs_by_flow ON runs (integration_id, flow, finished_at)
 """
 
-MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2)
+# Version 3: the stock ledger remembers how new (the host's `as_of`) its confirmed and uncertain levels are,
+# so an older level is refused; rows written before have none (any level may replace them once).
+VERSION_3 = """
+ALTER TABLE stock_ledger ADD COLUMN as_of INTEGER;
+ALTER TABLE stock_ledger ADD COLUMN pending_as_of INTEGER
+"""
+
+MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2, VERSION_3)
 
 
 def _sha256_hex(value: str) -> str:
