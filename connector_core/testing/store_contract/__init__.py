@@ -25,6 +25,7 @@ from .base import StoreFactory
 from .freshness import FreshnessContract
 from .ledgers import HostileInputContract, LedgerContract
 from .migrations import LegacyRows, MigrationContract
+from .platform import PlatformContract
 from .processes import ProcessContract
 from .records import RecordContract
 
@@ -36,6 +37,7 @@ class StoreContract(
     HostileInputContract,
     ProcessContract,
     MigrationContract,
+    PlatformContract,
 ):
     """The whole store contract; subclass it with a ``store_factory`` fixture."""
 
