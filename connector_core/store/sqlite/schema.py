@@ -257,7 +257,14 @@ UPDATE cursors SET stream = stream || '@' || (
 DROP TABLE legacy_shop
 """
 
-MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2, VERSION_3)
+# Version 4: the stock ledger remembers how new (the host's `as_of`) its confirmed and uncertain levels are,
+# so an older level is refused; rows written before have none (any level may replace them once).
+VERSION_4 = """
+ALTER TABLE stock_ledger ADD COLUMN as_of INTEGER;
+ALTER TABLE stock_ledger ADD COLUMN pending_as_of INTEGER
+"""
+
+MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2, VERSION_3, VERSION_4)
 
 
 def _sha256_hex(value: str) -> str:

@@ -22,6 +22,7 @@ This module is not imported by the pytest plugin: it loads only when a test modu
 from __future__ import annotations
 
 from .base import StoreFactory
+from .freshness import FreshnessContract
 from .ledgers import HostileInputContract, LedgerContract
 from .migrations import LegacyRows, MigrationContract
 from .platform import PlatformContract
@@ -30,7 +31,13 @@ from .records import RecordContract
 
 
 class StoreContract(
-    RecordContract, LedgerContract, HostileInputContract, ProcessContract, MigrationContract, PlatformContract
+    RecordContract,
+    LedgerContract,
+    FreshnessContract,
+    HostileInputContract,
+    ProcessContract,
+    MigrationContract,
+    PlatformContract,
 ):
     """The whole store contract; subclass it with a ``store_factory`` fixture."""
 
