@@ -54,8 +54,8 @@ def shop_lines(integration: Integration) -> list[str]:
         )
     if selected:
         lines.append(
-            f"only shop {selected} is served (chosen with --shop); to serve every shop: "
-            f"{PROG} integrations update {integration.id} --all-shops"
+            f"serving only shop {selected}; to serve another shop: {PROG} integrations update "
+            f"{integration.id} --shop SHOP_ID (every shop: --all-shops)"
         )
     elif any(s.active for s in shops):
         lines.append("every active shop is served (*): pulls cover each, shipments go to the order's shop")

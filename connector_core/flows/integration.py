@@ -142,7 +142,8 @@ class Integration:
         if self.session.account_id:
             return [self]
         active = shops.active_shop_ids(self.session)
-        return [self.shop(s) for s in active] if len(active) > 1 else [self]
+        # Views even for a single shop: its state is keyed by its real id, never by "no shop".
+        return [self.shop(s) for s in active] if active else [self]
 
     def _for_order(self, order_id: str, shop: str | None) -> Integration:
         if shop is not None:
@@ -256,6 +257,11 @@ class Integration:
 
     def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> list[WebhookEvent]:
         return webhooks.receive_webhook(self.session, headers, body, max_age=self.webhook_max_age)
+
+    def accept_webhook_events(self, events: list[WebhookEvent]) -> list[WebhookEvent]:
+        """Events of a delivery already verified with this connection's app and parsed once (the router):
+        checked for shop and age, de-duplicated, authorization events applied; returns the fresh ones."""
+        return webhooks.accept_events(self.session, events, max_age=self.webhook_max_age)
 
     def status(self) -> IntegrationStatus:
         return status(self.session)

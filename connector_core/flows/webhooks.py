@@ -36,6 +36,14 @@ def receive_webhook(
             f"integration {session.id}: webhook signature does not verify; delivery ignored"
         )
     events = session.connector.parse_webhook(ctx, lowered, body)
+    return accept_events(session, events, max_age=max_age)
+
+
+def accept_events(
+    session: Session, events: list[WebhookEvent], *, max_age: timedelta = DEFAULT_WEBHOOK_MAX_AGE
+) -> list[WebhookEvent]:
+    """The part after verification and parsing (done once per delivery by the router, see
+    webhook_routing.py): check each event's shop and age, de-duplicate, apply authorization events."""
     shops = {a.id for a in session.store.list_accounts(session.id)}
     accepted: list[WebhookEvent] = []
     refusals: list[str] = []
@@ -70,14 +78,17 @@ def _refusal(session: Session, event: WebhookEvent, shops: set[str], max_age: ti
 
 def _apply_authorization_event(session: Session, event: WebhookEvent) -> None:
     if event.kind is WebhookKind.DEAUTHORIZED:
-        if session.record.account_id and event.account_id not in (None, session.record.account_id):
-            session.log.warning(
-                "integration %s: shop %s withdrew the authorization; the served shop %s is not affected",
-                session.id,
-                event.account_id,
-                session.record.account_id,
-            )
-            return
+        shop = event.account_id
+        if shop and session.store.get_shop(session.id, shop) is not None:
+            # The shop leaves: no longer pulled, pushed to or routed, and nothing for it is retried.
+            session.store.set_shop_status(session.id, shop, "left", "the seller deauthorized it")
+            if session.store.list_accounts(session.id) and shop != session.record.account_id:
+                session.log.warning(
+                    "integration %s: shop %s withdrew the authorization; its other shops are still served",
+                    session.id,
+                    shop,
+                )
+                return
         session.tokens.mark_reauthorization_needed("the seller withdrew the authorization")
     elif event.kind is WebhookKind.AUTHORIZATION_EXPIRING and event.reauthorize_by is not None:
         session.tokens.set_deadline(event.reauthorize_by)
