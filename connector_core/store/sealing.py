@@ -25,6 +25,7 @@ from ..models import TokenSet
 from ..redaction import register_secret
 from ..vault import Vault
 from .delegation import SharedRolesDelegate, text
+from .outbox import OutboxDelegate
 from .records import (
     ConnectLink,
     IntegrationRecord,
@@ -51,11 +52,12 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class SealedStore(SharedRolesDelegate):
+class SealedStore(OutboxDelegate, SharedRolesDelegate):
     """A `Store` over a `StoreBackend`: seals on the way in, opens (and registers for redaction) on the way out."""
 
     def __init__(self, backend: StoreBackend, vault: Vault, clock: Clock) -> None:
         super().__init__(backend)
+        self._outbox = backend
         self.backend: StoreBackend = backend
         self.vault = vault
         self.clock = clock

@@ -20,9 +20,9 @@ from .tasks import PREFIX, TASKS
 REFRESH_EVERY = timedelta(minutes=5)
 """Tokens are refreshed a margin (15 minutes) ahead of expiry; checking every 5 minutes never misses one."""
 REAUTHORIZATION_CHECK_EVERY = timedelta(hours=6)
-VISIBILITY_TIMEOUT = 3600
-"""Seconds Redis waits for a task's acknowledgement before handing it to another worker: longer than any
-task runs, or a slow import would be started twice (harmless, but wasted)."""
+BROKER_SOCKET_TIMEOUT = 5.0
+"""Seconds a send to the broker may hang (a stalled Redis) before it fails: the web app answers a webhook
+without waiting on a broker that does not answer (its events are recorded; the sweep sends them later)."""
 
 
 def create_app(settings: WorkerSettings | None = None, *, name: str = "channel_connectors") -> Celery:
@@ -38,7 +38,14 @@ def create_app(settings: WorkerSettings | None = None, *, name: str = "channel_c
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+        # Bounded: a worker killed outright gets its started task back after this, not an hour later.
+        broker_transport_options={
+            "visibility_timeout": settings.visibility_timeout,
+            "socket_timeout": BROKER_SOCKET_TIMEOUT,
+            "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
+        },
+        redis_socket_timeout=BROKER_SOCKET_TIMEOUT,
+        redis_socket_connect_timeout=BROKER_SOCKET_TIMEOUT,
         result_expires=3600,
         broker_connection_retry_on_startup=True,
         beat_schedule=beat_schedule(settings),
@@ -60,6 +67,11 @@ def beat_schedule(settings: WorkerSettings) -> dict[str, dict[str, Any]]:
             "task": f"{PREFIX}refresh_tokens",
             "schedule": REFRESH_EVERY.total_seconds(),
             "options": {"expires": REFRESH_EVERY.total_seconds()},
+        },
+        "send-again-recorded-work-nobody-finished": {
+            "task": f"{PREFIX}sweep_outbox",
+            "schedule": settings.sweep_interval,
+            "options": {"expires": settings.sweep_interval},
         },
         "warn-before-reauthorization-deadlines": {
             "task": f"{PREFIX}warn_reauthorization",

@@ -9,13 +9,15 @@ from kombu.exceptions import OperationalError
 
 from ..models import WebhookEvent
 from ..store import Store
-from ..web.sink import SinkFull
+from ..work.outbox import WEBHOOK
+from ..work.sink import SinkFull
 from .tasks import PREFIX
 
 
 class CelerySink:
-    """Queues the work as tasks; when the broker cannot take it, `SinkFull` makes the endpoint answer 503
-    so the channel delivers again later (nothing is lost)."""
+    """Queues the work as tasks. Webhook events are recorded in the outbox before they reach here, so a
+    broker that cannot take them only delays them (the beat's sweep sends them again); a refused Pull now
+    raises `SinkFull` and the operator clicks again."""
 
     def __init__(self, app: Any, store: Store) -> None:
         self.app = app
@@ -31,9 +33,12 @@ class CelerySink:
             ) from None
 
     def webhook_events(self, integration_id: str, events: Sequence[WebhookEvent]) -> None:
-        payload = [event.model_dump(mode="json") for event in events]
+        self.run_recorded(integration_id, WEBHOOK, [event.id for event in events])
+
+    def run_recorded(self, integration_id: str, kind: str, keys: Sequence[str]) -> None:
+        """Start recorded outbox work on a worker; `SinkFull` when the broker cannot take the hint."""
         self._send(
-            f"integration {integration_id}: webhook work", "process_webhook_events", [integration_id, payload]
+            f"integration {integration_id}: {kind} work", "run_work", [integration_id, kind, list(keys)]
         )
 
     def pull_now(self, integration_id: str) -> None:

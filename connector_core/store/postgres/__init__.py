@@ -12,11 +12,12 @@ from ...clock import Clock, SystemClock
 from ...vault import Vault
 from ..sealing import SealedStore
 from .connection import PostgresConnection, migration_files
+from .outbox_rows import PostgresOutboxRows
 from .secrets_rows import PostgresSecretRows
 from .shared_rows import PostgresSharedRows
 
 
-class PostgresBackend(PostgresSecretRows, PostgresSharedRows):
+class PostgresBackend(PostgresSecretRows, PostgresSharedRows, PostgresOutboxRows):
     """Every role of `StoreBackend` on PostgreSQL."""
 
 

@@ -24,11 +24,14 @@ from __future__ import annotations
 from .base import StoreFactory
 from .ledgers import HostileInputContract, LedgerContract
 from .migrations import LegacyRows, MigrationContract
+from .outbox import OutboxContract
 from .processes import ProcessContract
 from .records import RecordContract
 
 
-class StoreContract(RecordContract, LedgerContract, HostileInputContract, ProcessContract, MigrationContract):
+class StoreContract(
+    RecordContract, LedgerContract, HostileInputContract, ProcessContract, MigrationContract, OutboxContract
+):
     """The whole store contract; subclass it with a ``store_factory`` fixture."""
 
 
