@@ -96,4 +96,3 @@ def test_a_store_that_cannot_record_answers_503_so_the_channel_retries(web: Web)
     assert answer.status_code == 200
     assert answer.json()["new_events"] == 1
     assert web.sink.events and web.sink.events[0][0] == web.integration_id
-
