@@ -96,6 +96,8 @@ class ConnectLink:
     expires_at: datetime
     last_used_at: datetime | None
     token_hint: str
+    link_id: str = ""
+    """The SHA-256 the store keeps of the token: names the link (to renew or revoke it), cannot open it."""
 
 
 @dataclass(frozen=True)

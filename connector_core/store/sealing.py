@@ -25,6 +25,7 @@ from ..models import TokenSet
 from ..redaction import register_secret
 from ..vault import Vault
 from .delegation import SharedRolesDelegate, text
+from .errors import UnknownConnectLink
 from .outbox import OutboxDelegate
 from .records import (
     ConnectLink,
@@ -207,3 +208,11 @@ class SealedStore(OutboxDelegate, SharedRolesDelegate):
 
     def list_connect_links(self, integration_id: str) -> list[ConnectLink]:
         return self.backend.list_connect_links(integration_id)
+
+    def set_connect_link_ttl(self, integration_id: str, link_id: str, ttl: timedelta) -> ConnectLink:
+        """Renew (or, with a zero ttl, revoke) a link of this integration named by its `link_id`, for an
+        operator who no longer has the address; raises `UnknownConnectLink` for a link of another one."""
+        found = self.backend.find_connect_link(link_id) if len(link_id) == 64 else None
+        if found is None or found.integration_id != integration_id:
+            raise UnknownConnectLink()
+        return self.backend.renew_connect_link(link_id, ttl)

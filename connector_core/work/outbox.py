@@ -15,18 +15,16 @@ from __future__ import annotations
 
 import logging
 import secrets
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
 from pydantic import ValidationError
 
 from ..errors import ChannelUnavailable, ConnectorError, RateLimited, ReauthorizationRequired
-from ..flows import Integration, Integrations, LeaseBusy
-from ..flows.leases import HeldLease, hold
+from ..flows import Integration, Integrations
 from ..flows.webhooks import apply_authorization_event, check_events
+from ..leases import LeaseBusy, hold
 from ..models import HandoverChoice, LabelParcel, Shipment, StockLevel, WebhookEvent, WebhookKind
 from ..store import Store, StoreUnavailable
 from ..store.outbox import WorkStatus
@@ -43,7 +41,8 @@ MAX_ATTEMPTS = 25
 DEFAULT_GRACE = timedelta(seconds=30)
 """Pending work not started again within this long is handed out again by the sweeper."""
 WORK_LEASE_TTL = timedelta(seconds=30)
-"""A request's lease, renewed every third of this while it runs: a dead holder's lapses within it."""
+"""A request's lease, renewed in the background every third of this while it runs (the core's lease): a
+killed holder's lapses within it, on any machine."""
 WEBHOOK_BATCH = 50
 KEEP_FINISHED = timedelta(days=8)
 """Finished work is kept this long: longer than a webhook may be replayed (7 days), so its row still
@@ -194,10 +193,9 @@ def _run_request(integration: Integration, kind: str, key: str) -> Result:
     name = f"outbox:{integration.id}:{kind}:{key}"
     held = False
     try:
-        with hold(integration.store, name, what=what, ttl=WORK_LEASE_TTL, wait=timedelta(0)) as lease:
+        with hold(integration.store, name, what=what, ttl=WORK_LEASE_TTL, wait=timedelta(0)):
             held = True
-            with _kept_renewed(lease):
-                return _run_held(integration, kind, key, what)
+            return _run_held(integration, kind, key, what)
     except LeaseBusy:
         if held:
             raise  # a lease the flow itself takes (the shop's stock lease): transient
@@ -229,28 +227,6 @@ def _run_held(integration: Integration, kind: str, key: str, what: str) -> Resul
     log.warning("%s failed: %s", what, failed["error"])
     store.finish_work(integration.id, kind, key, "failed", failed)
     return {"ok": False, **failed}
-
-
-@contextmanager
-def _kept_renewed(lease: HeldLease) -> Iterator[None]:
-    """Renew the lease every third of its time to live while the body runs (a long label purchase, a stock
-    push waiting out a rate limit): alive, the holder keeps it; killed, it lapses within one TTL."""
-    stop = threading.Event()
-
-    def renew() -> None:
-        while not stop.wait(lease.ttl.total_seconds() / 3):
-            try:
-                lease.renew()
-            except Exception as exc:  # a store hiccup: the next beat tries again; the TTL covers two misses
-                log.warning("renewing lease %s: %s", lease.name, type(exc).__name__)
-
-    beat = threading.Thread(target=renew, name=f"renew {lease.name}", daemon=True)
-    beat.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        beat.join(timeout=5)
 
 
 def _gave_up(attempts: int) -> str:

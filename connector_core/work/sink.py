@@ -21,17 +21,27 @@ from typing import Protocol, runtime_checkable
 
 from ..errors import ConnectorError
 from ..flows import Integrations
-from ..models import OrderPage, WebhookEvent
-from ..store import lease_owner
+from ..leases import LeaseBusy, hold
+from ..models import OrderPage, Shipment, StockLevel, WebhookEvent
 from .delivery import OrderReceiver, deliver
-from .outbox import DEFAULT_GRACE, TRANSIENT, WEBHOOK, due_work, run_work
+from .outbox import (
+    CONFIRM_SHIPMENT,
+    DEFAULT_GRACE,
+    PUSH_STOCK,
+    TRANSIENT,
+    WEBHOOK,
+    due_work,
+    record_request,
+    run_work,
+)
 
 log = logging.getLogger("connector_core.work.sink")
 
 OrdersHandler = Callable[[str, OrderPage], None]
 """`(integration_id, page)`: where the in-process sink hands the orders it read."""
 
-PULL_LEASE_TTL = timedelta(minutes=10)
+PULL_LEASE_TTL = timedelta(minutes=2)
+"""Renewed while the pull runs (the core's lease), so it only bounds how long a killed pull blocks the next."""
 DEFAULT_MAX_PENDING = 1000
 DEFAULT_SWEEP_EVERY = timedelta(seconds=15)
 
@@ -177,18 +187,45 @@ class InProcessSink:
             )
         self._submit(f"integration {integration_id}: import", lambda: self._pull(integration_id))
 
-    def _pull(self, integration_id: str) -> None:
-        store = self.integrations.store
-        lease, owner = f"web-pull:{integration_id}", lease_owner()
-        if not store.try_lock(lease, owner, PULL_LEASE_TTL):
-            log.info("integration %s: an import is already running; this one is skipped", integration_id)
-            return
+    def push_stock(self, integration_id: str, levels: Sequence[StockLevel], force: bool = False) -> str:
+        """Record a stock push (the JSON API's) in the outbox, then run it; returns its outbox key."""
+        payload = {
+            "levels": [level.model_dump(mode="json", exclude_none=True) for level in levels],
+            "force": force,
+        }
+        return self._request(integration_id, PUSH_STOCK, payload)
+
+    def confirm_shipment(self, integration_id: str, shipment: Shipment) -> str:
+        """Record a shipment confirmation (the JSON API's) in the outbox, then run it; returns its key."""
+        return self._request(
+            integration_id,
+            CONFIRM_SHIPMENT,
+            {"shipment": shipment.model_dump(mode="json", exclude_none=True)},
+        )
+
+    def _request(self, integration_id: str, kind: str, payload: dict[str, object]) -> str:
+        key = record_request(self.integrations.store, integration_id, kind, payload)
         try:
-            integration = self.integrations.open(integration_id)
-            for page in integration.pull_orders():
-                deliver(integration, page, self.receiver)
-        finally:
-            store.unlock(lease, owner)
+            self.run_recorded(integration_id, kind, [key])
+        except SinkFull as exc:  # recorded: the sweeper runs it
+            log.warning("integration %s: %s", integration_id, exc)
+        return key
+
+    def _pull(self, integration_id: str) -> None:
+        try:
+            # A Pull now while one runs is skipped, not queued: the running one reads the same orders.
+            with hold(
+                self.integrations.store,
+                f"web-pull:{integration_id}",
+                what=f"an import for integration {integration_id}",
+                ttl=PULL_LEASE_TTL,
+                wait=timedelta(0),
+            ):
+                integration = self.integrations.open(integration_id)
+                for page in integration.pull_orders():
+                    deliver(integration, page, self.receiver)
+        except LeaseBusy:
+            log.info("integration %s: an import is already running; this one is skipped", integration_id)
 
     def join(self, timeout: float) -> bool:
         """Wait (bounded) until no work is pending; True when all of it finished."""

@@ -7,10 +7,11 @@ from typing import Any
 
 from kombu.exceptions import OperationalError
 
-from ..models import WebhookEvent
+from ..models import Shipment, StockLevel, WebhookEvent
 from ..store import Store
-from ..work.outbox import WEBHOOK
+from ..work.outbox import CONFIRM_SHIPMENT, PUSH_STOCK, WEBHOOK
 from ..work.sink import SinkFull
+from .requests import submit_request
 from .tasks import PREFIX
 
 
@@ -40,6 +41,19 @@ class CelerySink:
         self._send(
             f"integration {integration_id}: {kind} work", "run_work", [integration_id, kind, list(keys)]
         )
+
+    def push_stock(self, integration_id: str, levels: Sequence[StockLevel], force: bool = False) -> str:
+        """Record a stock push in the outbox, then hint a worker; returns its outbox key."""
+        payload = {
+            "levels": [level.model_dump(mode="json", exclude_none=True) for level in levels],
+            "force": force,
+        }
+        return submit_request(self.app, self.store, integration_id, PUSH_STOCK, payload)
+
+    def confirm_shipment(self, integration_id: str, shipment: Shipment) -> str:
+        """Record a shipment confirmation in the outbox, then hint a worker; returns its outbox key."""
+        payload = {"shipment": shipment.model_dump(mode="json", exclude_none=True)}
+        return submit_request(self.app, self.store, integration_id, CONFIRM_SHIPMENT, payload)
 
     def pull_now(self, integration_id: str) -> None:
         record = self.store.get_integration(integration_id)  # unknown -> UnknownIntegration, at once

@@ -51,6 +51,7 @@ def _link(row: Row) -> ConnectLink:
         expires_at=row["expires_at"],
         last_used_at=row["last_used_at"],
         token_hint=row["token_hint"],
+        link_id=row["token_hash"],
     )
 
 

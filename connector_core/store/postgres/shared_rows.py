@@ -317,7 +317,11 @@ class PostgresSharedRows(PostgresConnection):
         return row is not None
 
     def unlock(self, name: str, owner: str) -> None:
-        self._write(lambda c: c.execute("DELETE FROM leases WHERE name = %s AND owner = %s", (name, owner)))
+        # Deleting our own lease twice is the same as once: retried even if the connection dropped mid-write.
+        self._write(
+            lambda c: c.execute("DELETE FROM leases WHERE name = %s AND owner = %s", (name, owner)),
+            idempotent=True,
+        )
 
     def lease_holder(self, name: str) -> Lease | None:
         row = self._read(

@@ -42,6 +42,7 @@ def _link(row: sqlite3.Row) -> ConnectLink:
         expires_at=utc(row["expires_at"]),
         last_used_at=dt(row["last_used_at"]),
         token_hint=row["token_hint"],
+        link_id=row["token_hash"],
     )
 
 

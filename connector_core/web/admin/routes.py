@@ -191,13 +191,13 @@ def admin_routes(
         response = RedirectResponse(admin_url("/admin"), status_code=303)
         response.set_cookie(
             COOKIE, config.new_session(), httponly=True, samesite="strict", secure=config.secure_cookie,
-            path=admin_url("/admin"),
+            path=admin_url("/"),
         )  # fmt: skip
         return response
 
     async def logout(request: Request, session: AdminSession) -> Response:
         response = RedirectResponse(admin_url("/admin/login" if config.token else "/admin"), status_code=303)
-        response.delete_cookie(COOKIE, path=admin_url("/admin"))
+        response.delete_cookie(COOKIE, path=admin_url("/"))
         return response
 
     return [
