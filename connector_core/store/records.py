@@ -36,6 +36,10 @@ class IntegrationRecord:
     settings: dict[str, Any]
     account_id: str | None
     created_at: datetime
+    app_id: str | None = None
+    """The app (channel registration) whose credentials this connection uses."""
+    tags: dict[str, str] = field(default_factory=dict)
+    """The host's own labels (customer id, plan ...): searchable with `find_integrations(tags=...)`."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,8 @@ class SealedIntegration:
     settings: dict[str, Any]
     account_id: str | None
     created_at: datetime
+    app_id: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

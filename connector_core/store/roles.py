@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from ..credentials import Credentials
 from ..models import Account, ReauthorizationState, TokenSet
 from .outbox import OutboxRole
+from .platform_roles import AppRole, PlatformRoles, SealedAppRole
 from .records import (
     ConnectLink,
     FinalIntentStatus,
@@ -152,8 +153,18 @@ class RunRole(Protocol):
 
 class IntegrationRole(Protocol):
     def create_integration(
-        self, connector: str, name: str, credentials: Credentials, settings: Mapping[str, Any]
-    ) -> IntegrationRecord: ...
+        self,
+        connector: str,
+        name: str,
+        credentials: Credentials | None,
+        settings: Mapping[str, Any],
+        *,
+        app_id: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> IntegrationRecord:
+        """A connection under `app_id`, or (without one) under a new app of its own made from `credentials`."""
+        ...
+
     def get_integration(self, integration_id: str) -> IntegrationRecord: ...
     def list_integrations(self) -> list[IntegrationRecord]: ...
     def update_integration(
@@ -212,7 +223,9 @@ class SharedRoles(
     """The roles that hold no secret."""
 
 
-class Store(IntegrationRole, TokenRole, OAuthStateRole, ConnectLinkRole, SharedRoles, Protocol):
+class Store(
+    IntegrationRole, AppRole, TokenRole, OAuthStateRole, ConnectLinkRole, SharedRoles, PlatformRoles, Protocol
+):
     """Everything the flows need from a database."""
 
     def close(self) -> None: ...
@@ -229,7 +242,15 @@ class SealedIntegrationRole(Protocol):
         public: Mapping[str, Any],
         sealed_secrets: bytes | None,
         settings: Mapping[str, Any],
-    ) -> SealedIntegration: ...
+        *,
+        app_id: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> SealedIntegration:
+        """With `app_id`: a connection under that app (public/sealed_secrets unused). Without: also a new
+        app owned by the connection, holding public/sealed_secrets. `update_integration(credentials=...)`
+        writes the connection's app; deleting the connection deletes the app it owns."""
+        ...
+
     def get_integration(self, integration_id: str) -> SealedIntegration:
         """Raises UnknownIntegration."""
         ...
@@ -277,7 +298,14 @@ class HashedConnectLinkRole(Protocol):
 
 
 class StoreBackend(
-    SealedIntegrationRole, SealedTokenRole, HashedOAuthStateRole, HashedConnectLinkRole, SharedRoles, Protocol
+    SealedIntegrationRole,
+    SealedAppRole,
+    SealedTokenRole,
+    HashedOAuthStateRole,
+    HashedConnectLinkRole,
+    SharedRoles,
+    PlatformRoles,
+    Protocol,
 ):
     """What a database must offer; wrap it in `SealedStore` to get a `Store`."""
 

@@ -15,9 +15,10 @@ from .connection import PostgresConnection, migration_files
 from .outbox_rows import PostgresOutboxRows
 from .secrets_rows import PostgresSecretRows
 from .shared_rows import PostgresSharedRows
+from .shop_rows import PostgresShopRows
 
 
-class PostgresBackend(PostgresSecretRows, PostgresSharedRows, PostgresOutboxRows):
+class PostgresBackend(PostgresSecretRows, PostgresSharedRows, PostgresShopRows, PostgresOutboxRows):
     """Every role of `StoreBackend` on PostgreSQL."""
 
 

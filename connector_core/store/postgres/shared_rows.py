@@ -7,13 +7,13 @@ database's clock, the one clock every machine sharing the database agrees on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from psycopg.types.json import Json
 
-from ...models import Account, ReauthorizationState
+from ...models import ReauthorizationState
 from ..errors import UnknownIntent
 from ..records import FinalIntentStatus, Intent, IntentStatus, Lease, RunRecord, StockRecord
 from ..roles import StockKey, StockLevelRow
@@ -61,27 +61,6 @@ class PostgresSharedRows(PostgresConnection):
                 (integration_id, state.deadline, state.needs_reauthorization, state.reason),
             )
         )
-
-    # --- accounts ----------------------------------------------------------------------------------------
-
-    def save_accounts(self, integration_id: str, accounts: Sequence[Account]) -> None:
-        def save(conn: Any) -> None:
-            conn.execute("DELETE FROM accounts WHERE integration_id = %s", (integration_id,))
-            with conn.cursor() as cur:
-                cur.executemany(
-                    "INSERT INTO accounts (integration_id, account_id, data) VALUES (%s, %s, %s)",
-                    [(integration_id, a.id, Json(a.model_dump(mode="json"))) for a in accounts],
-                )
-
-        self._write(save)
-
-    def list_accounts(self, integration_id: str) -> list[Account]:
-        rows = self._read(
-            lambda c: c.execute(
-                "SELECT data FROM accounts WHERE integration_id = %s ORDER BY account_id", (integration_id,)
-            ).fetchall()
-        )
-        return [Account.model_validate(r["data"]) for r in rows]
 
     # --- cursors -----------------------------------------------------------------------------------------
 

@@ -17,11 +17,12 @@ from .outbox_rows import OutboxRows
 from .schema import MIGRATIONS
 from .secrets_rows import SecretRows
 from .shared_rows import SharedRows
+from .shop_rows import ShopRows
 
 KEY_FILE_NAME = "store.key"
 
 
-class SQLiteBackend(SecretRows, SharedRows, OutboxRows):
+class SQLiteBackend(SecretRows, SharedRows, ShopRows, OutboxRows):
     """Every role of `StoreBackend` on one SQLite file."""
 
     def __init__(

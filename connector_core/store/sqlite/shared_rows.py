@@ -1,4 +1,4 @@
-"""The SQLite rows of the roles that hold no secret: accounts, cursors, intents, ledgers, cache, leases,
+"""The SQLite rows of the roles that hold no secret (shops: shop_rows.py): cursors, intents, ledgers, cache, leases,
 webhook events, documents and runs."""
 
 from __future__ import annotations
@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from ...models import Account, ReauthorizationState
+from ...models import ReauthorizationState
 from ..errors import UnknownIntent
 from ..records import FinalIntentStatus, Intent, IntentStatus, Lease, RunRecord, StockRecord
 from ..roles import StockKey, StockLevelRow
@@ -57,26 +57,6 @@ class SharedRows(SQLiteConnection):
                 "needed = excluded.needed, reason = excluded.reason",
                 (integration_id, ts(state.deadline), int(state.needs_reauthorization), state.reason),
             )
-
-    # --- accounts ----------------------------------------------------------------------------------------
-
-    def save_accounts(self, integration_id: str, accounts: Sequence[Account]) -> None:
-        with self._write() as conn:
-            conn.execute("DELETE FROM accounts WHERE integration_id = ?", (integration_id,))
-            conn.executemany(
-                "INSERT INTO accounts (integration_id, account_id, data) VALUES (?, ?, ?)",
-                [(integration_id, a.id, a.model_dump_json()) for a in accounts],
-            )
-
-    def list_accounts(self, integration_id: str) -> list[Account]:
-        rows = (
-            self._connection()
-            .execute(
-                "SELECT data FROM accounts WHERE integration_id = ? ORDER BY account_id", (integration_id,)
-            )
-            .fetchall()
-        )
-        return [Account.model_validate_json(r["data"]) for r in rows]
 
     # --- cursors -----------------------------------------------------------------------------------------
 

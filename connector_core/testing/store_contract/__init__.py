@@ -25,12 +25,19 @@ from .base import StoreFactory
 from .ledgers import HostileInputContract, LedgerContract
 from .migrations import LegacyRows, MigrationContract
 from .outbox import OutboxContract
+from .platform import PlatformContract
 from .processes import ProcessContract
 from .records import RecordContract
 
 
 class StoreContract(
-    RecordContract, LedgerContract, HostileInputContract, ProcessContract, MigrationContract, OutboxContract
+    RecordContract,
+    LedgerContract,
+    HostileInputContract,
+    ProcessContract,
+    MigrationContract,
+    PlatformContract,
+    OutboxContract,
 ):
     """The whole store contract; subclass it with a ``store_factory`` fixture."""
 

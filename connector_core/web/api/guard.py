@@ -56,8 +56,11 @@ def refusal(error: ApiError) -> JSONResponse:
 
 def _field(error: FieldError) -> dict[str, str]:
     # The forms bundle draws the credential and the settings form separately: say which one a field is in.
-    section, name = ("settings", error.field[len("settings.") :]) if error.field.startswith("settings.") \
-        else ("credentials", error.field)  # fmt: skip
+    section, name = (
+        ("settings", error.field[len("settings.") :])
+        if error.field.startswith("settings.")
+        else ("credentials", error.field)
+    )
     return {"field": error.field, "section": section, "name": name, "message": error.message}
 
 
@@ -112,7 +115,9 @@ def query_int(request: Request, name: str, default: int, lowest: int, highest: i
         value = lowest - 1
     if not lowest <= value <= highest:
         raise ApiError(
-            422, "invalid_input", f"{name} must be a whole number from {lowest} to {highest}.",
+            422,
+            "invalid_input",
+            f"{name} must be a whole number from {lowest} to {highest}.",
             [FieldError(name, f"must be a whole number from {lowest} to {highest}")],
-        )  # fmt: skip
+        )
     return value

@@ -19,11 +19,12 @@ from starlette.responses import Response
 from ...errors import ConnectorError, FieldError, InvalidInput, UnknownConnector, UnknownIntegration
 from ...flows import Integration
 from ...integration import Integrations
-from ...models import Capability, Shipment, StockLevel
+from ...models import Shipment, StockLevel
 from ...store import UnknownConnectLink
 from .. import facts
 from ..admin.form_payload import form_payload, submitted_values
 from ..links import DEFAULT_DAYS, MAX_DAYS, PURPOSES, create_connect_link
+from ..listing import connection_page
 from ..sink import SinkFull, WorkSink
 from .guard import ApiError, answer, invalid, json_body, query_int
 
@@ -66,23 +67,7 @@ class Api:
         return form_payload(connector, record, save_url=url)
 
     def _detail(self, integration: Integration) -> dict[str, Any]:
-        store = integration.store
-        runs = store.last_runs(integration.id, limit=RUNS_DEFAULT)
-        pending = store.list_intents(integration.id, status="pending")
-        now = self.integrations.clock.now()
-        links = (
-            store.list_connect_links(integration.id)
-            if integration.connector.supports(Capability.CONNECT)
-            else []
-        )
-        return {
-            **facts.summary(integration, runs, len(pending)),
-            "settings": dict(integration.record.settings),
-            "credentials_set": facts.credentials_set(integration),
-            "runs": [facts.run(r) for r in runs],
-            "intents": [facts.intent(i) for i in pending],
-            "links": [facts.link(link, now) for link in links],
-        }
+        return facts.detail(integration, self.integrations.clock.now(), runs=RUNS_DEFAULT)
 
     # --- connectors and forms -----------------------------------------------------------------------------
 
@@ -113,12 +98,23 @@ class Api:
         connector = request.query_params.get("connector") or None
         shop = (request.query_params.get("shop") or "").strip().lower() or None
         if state is not None and state not in facts.STATES:
-            raise ApiError(422, "invalid_input", f"state must be one of {', '.join(facts.STATES)}.",
-                           [FieldError("state", f"must be one of {', '.join(facts.STATES)}")])  # fmt: skip
+            raise ApiError(
+                422,
+                "invalid_input",
+                f"state must be one of {', '.join(facts.STATES)}.",
+                [FieldError("state", f"must be one of {', '.join(facts.STATES)}")],
+            )
 
         def work() -> dict[str, Any]:
-            page = connection_page(self.integrations, q=q, state=state, connector=connector, shop=shop,
-                                   limit=limit, offset=offset)  # fmt: skip
+            page = connection_page(
+                self.integrations,
+                q=q,
+                state=state,
+                connector=connector,
+                shop=shop,
+                limit=limit,
+                offset=offset,
+            )
             return page
 
         return answer(await self._call(work))
@@ -188,8 +184,12 @@ class Api:
         data = await json_body(request)
         days, purpose = _days(data), str(data.get("purpose") or "connect")
         if purpose not in PURPOSES:
-            raise ApiError(422, "invalid_input", "purpose must be connect or renew.",
-                           [FieldError("purpose", f"must be one of {', '.join(PURPOSES)}")])  # fmt: skip
+            raise ApiError(
+                422,
+                "invalid_input",
+                "purpose must be connect or renew.",
+                [FieldError("purpose", f"must be one of {', '.join(PURPOSES)}")],
+            )
 
         def work() -> dict[str, Any]:
             integration_id = request.path_params["id"]
@@ -239,8 +239,12 @@ class Api:
     async def intents(self, request: Request) -> Response:
         status = request.query_params.get("status") or "pending"
         if status not in ("pending", "done", "refused"):
-            raise ApiError(422, "invalid_input", "status must be pending, done or refused.",
-                           [FieldError("status", "must be pending, done or refused")])  # fmt: skip
+            raise ApiError(
+                422,
+                "invalid_input",
+                "status must be pending, done or refused.",
+                [FieldError("status", "must be pending, done or refused")],
+            )
 
         def work() -> dict[str, Any]:
             integration_id = self.integrations.store.get_integration(request.path_params["id"]).id
@@ -287,41 +291,6 @@ class Api:
         )
 
 
-def connection_page(
-    integrations: Integrations, *, q: str, state: str | None, connector: str | None, shop: str | None,
-    limit: int, offset: int,
-) -> dict[str, Any]:  # fmt: skip
-    """Connections matching every filter given, newest first, one page of them."""
-    store = integrations.store
-    records = sorted(integrations.list(), key=lambda r: (r.created_at, r.id), reverse=True)
-    if connector:
-        records = [r for r in records if r.connector == connector]
-    if q:
-        records = [r for r in records if q in r.name.lower() or q in r.id.lower()]
-    rows: list[dict[str, Any]] = []
-    matched = 0
-    for record in records:
-        if shop is not None:
-            accounts = store.list_accounts(record.id)
-            if not any(shop in a.id.lower() or shop in (a.name or "").lower() for a in accounts):
-                continue
-        if state is None and not offset <= matched < offset + limit:
-            matched += 1  # outside the page and no state to test: no need to read its status
-            continue
-        integration = integrations.open(record.id)
-        runs = store.last_runs(record.id, limit=1)
-        pending = len(store.list_intents(record.id, status="pending"))
-        row = facts.summary(integration, runs, pending)
-        if state is not None and row["state"] != state:
-            continue
-        if offset <= matched < offset + limit:
-            rows.append(row)
-        matched += 1
-    following = offset + limit
-    return {"items": rows, "total": matched, "offset": offset, "limit": limit,
-            "next_offset": following if following < matched else None}  # fmt: skip
-
-
 def _name(data: dict[str, Any]) -> str | None:
     name = data.get("name")
     return name.strip()[:200] or None if isinstance(name, str) else None
@@ -330,16 +299,24 @@ def _name(data: dict[str, Any]) -> str | None:
 def _days(data: dict[str, Any]) -> int:
     days = data.get("days", DEFAULT_DAYS)
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        raise ApiError(422, "invalid_input", f"days must be a whole number from 1 to {MAX_DAYS}.",
-                       [FieldError("days", f"must be a whole number from 1 to {MAX_DAYS}")])  # fmt: skip
+        raise ApiError(
+            422,
+            "invalid_input",
+            f"days must be a whole number from 1 to {MAX_DAYS}.",
+            [FieldError("days", f"must be a whole number from 1 to {MAX_DAYS}")],
+        )
     return days
 
 
 def _list(data: dict[str, Any], name: str) -> list[Any]:
     value = data.get(name)
     if not isinstance(value, list) or not value:
-        raise ApiError(422, "invalid_input", f"{name} must be a non-empty list.",
-                       [FieldError(name, "must be a non-empty list")])  # fmt: skip
+        raise ApiError(
+            422,
+            "invalid_input",
+            f"{name} must be a non-empty list.",
+            [FieldError(name, "must be a non-empty list")],
+        )
     return value
 
 

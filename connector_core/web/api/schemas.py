@@ -46,6 +46,7 @@ _FORM = _obj(
 _SUMMARY: dict[str, Any] = {
     "id": STR,
     "connector": STR,
+    "connector_name": STR,
     "name": STR,
     "state": {"enum": list(STATES), "description": "failing: the newest run failed (the last call's truth)"},
     "shops": {"type": "array", "items": ref("Shop")},
@@ -134,6 +135,7 @@ HAND_WRITTEN: dict[str, Any] = {
             "finished_at",
             "ok",
             "error",
+            "error_code",
             "problems",
             "left_out",
             "request_id",
@@ -144,7 +146,8 @@ HAND_WRITTEN: dict[str, Any] = {
         started_at=TIME,
         finished_at=TIME,
         ok=BOOL,
-        error=OPT_STR,
+        error={**OPT_STR, "description": "what went wrong, in words"},
+        error_code={**OPT_STR, "description": "the channel's own error code, for programs"},
         problems={"type": "array", "items": STR},
         left_out={"type": "object", "additionalProperties": INT, "description": "orders left out, by reason"},
         request_id={
