@@ -257,9 +257,16 @@ UPDATE cursors SET stream = stream || '@' || (
 DROP TABLE legacy_shop
 """
 
-# Version 4: the outbox, work recorded before a webhook is answered or a host request accepted
-# (connector_core/store/outbox.py).
+# Version 4: the stock ledger remembers how new (the host's `as_of`) its confirmed and uncertain levels are,
+# so an older level is refused; rows written before have none (any level may replace them once).
 VERSION_4 = """
+ALTER TABLE stock_ledger ADD COLUMN as_of INTEGER;
+ALTER TABLE stock_ledger ADD COLUMN pending_as_of INTEGER
+"""
+
+# Version 5: the outbox, work recorded before a webhook is answered or a host request accepted
+# (connector_core/store/outbox.py).
+VERSION_5 = """
 CREATE TABLE outbox (
     integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
     kind TEXT NOT NULL,
@@ -276,7 +283,7 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (status, queued_at)
 """
 
-MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2, VERSION_3, VERSION_4)
+MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5)
 
 
 def _sha256_hex(value: str) -> str:

@@ -22,6 +22,7 @@ This module is not imported by the pytest plugin: it loads only when a test modu
 from __future__ import annotations
 
 from .base import StoreFactory
+from .freshness import FreshnessContract
 from .ledgers import HostileInputContract, LedgerContract
 from .migrations import LegacyRows, MigrationContract
 from .outbox import OutboxContract
@@ -33,6 +34,7 @@ from .records import RecordContract
 class StoreContract(
     RecordContract,
     LedgerContract,
+    FreshnessContract,
     HostileInputContract,
     ProcessContract,
     MigrationContract,

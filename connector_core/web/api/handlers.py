@@ -24,7 +24,7 @@ from ...store import UnknownConnectLink
 from .. import facts
 from ..admin.form_payload import form_payload, submitted_values
 from ..links import DEFAULT_DAYS, MAX_DAYS, PURPOSES, create_connect_link
-from ..listing import connection_page
+from ..listing import connection_page, parse_tags
 from ..sink import SinkFull, WorkSink
 from .guard import ApiError, answer, invalid, json_body, query_int
 
@@ -97,6 +97,12 @@ class Api:
         state = request.query_params.get("state") or None
         connector = request.query_params.get("connector") or None
         shop = (request.query_params.get("shop") or "").strip().lower() or None
+        try:
+            tags = parse_tags(request.query_params.getlist("tag"))
+        except ValueError as exc:
+            raise ApiError(
+                422, "invalid_input", str(exc).capitalize() + ".", [FieldError("tag", str(exc))]
+            ) from None
         if state is not None and state not in facts.STATES:
             raise ApiError(
                 422,
@@ -114,6 +120,7 @@ class Api:
                 shop=shop,
                 limit=limit,
                 offset=offset,
+                tags=tags,
             )
             return page
 
@@ -121,11 +128,12 @@ class Api:
 
     async def create(self, request: Request) -> Response:
         data = await json_body(request)
+        tags = _tags(data)
 
         def work() -> dict[str, Any]:
             connector = self.integrations.host.get(str(data.get("connector", "")))
             creds, settings = submitted_values(connector, data, editing=False)
-            record = self.integrations.create(connector.id, creds, settings, name=_name(data))
+            record = self.integrations.create(connector.id, creds, settings, name=_name(data), tags=tags)
             return self._detail(self.integrations.open(record.id))
 
         return answer(await self._call(work), 201)
@@ -135,12 +143,16 @@ class Api:
 
     async def update(self, request: Request) -> Response:
         data = await json_body(request)
+        tags = _tags(data)
 
         def work() -> dict[str, Any]:
             record = self.integrations.store.get_integration(request.path_params["id"])
             connector = self.integrations.host.get(record.connector)
             creds, settings = submitted_values(connector, data, editing=True)
-            self.integrations.update(record.id, creds, settings, name=_name(data))
+            sent_creds = creds if isinstance(data.get("credentials"), dict) else None
+            self.integrations.update(record.id, sent_creds, settings, name=_name(data))
+            if tags is not None:
+                self.integrations.set_tags(record.id, tags)
             return self._detail(self.integrations.open(record.id))
 
         return answer(await self._call(work))
@@ -294,6 +306,25 @@ class Api:
 def _name(data: dict[str, Any]) -> str | None:
     name = data.get("name")
     return name.strip()[:200] or None if isinstance(name, str) else None
+
+
+def _tags(data: dict[str, Any]) -> dict[str, str] | None:
+    """The host's tags from a body (None: not sent): at most 20, keys 1-64 and values up to 200 characters."""
+    raw = data.get("tags")
+    if raw is None:
+        return None
+    ok = (
+        isinstance(raw, dict)
+        and len(raw) <= 20
+        and all(
+            isinstance(k, str) and 1 <= len(k) <= 64 and isinstance(v, str) and len(v) <= 200
+            for k, v in raw.items()
+        )
+    )
+    if not ok:
+        rule = "must be an object of at most 20 text values (keys 1-64, values up to 200 characters)"
+        raise ApiError(422, "invalid_input", f"tags {rule}.", [FieldError("tags", rule)])
+    return dict(raw)
 
 
 def _days(data: dict[str, Any]) -> int:
