@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from tiktok_shop_emulator.config import EmulatorConfig
+from tiktok_shop_emulator.state.aftersales import Cancellations
 from tiktok_shop_emulator.state.faults import Faults
 from tiktok_shop_emulator.state.grants import AuthState
 from tiktok_shop_emulator.state.label_docs import DocumentUrls
@@ -38,6 +39,7 @@ class Backend:
         self.stats = Stats()
         self.urls: dict[str, str] = {}
         self.labels = LabelState()
+        self.cancellations = Cancellations()
         self.label_docs = DocumentUrls(config.seed)
         self.book.add_status_listener(self._publish_status_change)
 
