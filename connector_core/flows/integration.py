@@ -50,7 +50,16 @@ class Integration:
         *,
         webhook_max_age: timedelta = webhooks.DEFAULT_WEBHOOK_MAX_AGE,
     ) -> None:
-        self.tokens = TokenManager(store, record.id, self._refresh, margin=token_margin, clock=clock)
+        # A refresh changes the channel (it may rotate the refresh token): a dead refresher's lease is taken
+        # over only once its call can no longer land.
+        self.tokens = TokenManager(
+            store,
+            record.id,
+            self._refresh,
+            margin=token_margin,
+            clock=clock,
+            settle=timedelta(seconds=http.deadline),
+        )
         self.session = Session(record, connector, store, http, clock, self.tokens)
         self.webhook_max_age = webhook_max_age
 

@@ -1,7 +1,8 @@
 """`create_app`: the host runtime's ASGI application (Starlette), ready to serve or to mount.
 
 Routes: one OAuth callback per loaded connector (its manifest's `callback_path`), `POST /webhooks/<connector>`,
-`GET /connect/<token>` (connect links), `GET /healthz`, and, when an `AdminConfig` is given, `/admin`.
+`GET /connect/<token>` (connect links), `GET /healthz`, and, when an `AdminConfig` is given, `/admin` and
+the JSON API under `/api/v1`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..errors import ConnectorError
 from ..integration import Integrations
 from ..models import Capability
 from .admin import AdminConfig, admin_routes
+from .api import api_routes
 from .callback import callback_route
 from .health import health_route
 from .links import connect_link_route, resolve_base_url
@@ -65,6 +67,7 @@ def create_app(
     routes.append(webhook_route(integrations, work, webhook_body_limit))
     if admin is not None:
         routes += admin_routes(integrations, admin, work, root)
+        routes += api_routes(integrations, admin, work, root)  # the JSON API, guarded like the admin
     app = Starlette(
         routes=routes,
         exception_handlers={ConnectorError: _connector_error, Exception: _unexpected},

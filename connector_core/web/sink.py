@@ -19,15 +19,16 @@ from typing import Protocol, runtime_checkable
 
 from ..errors import ConnectorError
 from ..integration import Integrations
-from ..models import OrderPage, WebhookEvent, WebhookKind
-from ..store import lease_owner
+from ..leases import LeaseBusy, hold
+from ..models import OrderPage, Shipment, StockLevel, WebhookEvent, WebhookKind
 
 log = logging.getLogger("connector_core.web.sink")
 
 OrdersHandler = Callable[[str, OrderPage], None]
 """`(integration_id, page)`: where the in-process sink hands the orders it read."""
 
-PULL_LEASE_TTL = timedelta(minutes=10)
+PULL_LEASE_TTL = timedelta(minutes=2)
+"""Renewed while the pull runs (the core's lease), so it only bounds how long a killed pull blocks the next."""
 DEFAULT_MAX_PENDING = 1000
 
 
@@ -130,6 +131,30 @@ class InProcessSink:
             )
         self._submit(f"integration {integration_id}: import", lambda: self._pull(integration_id))
 
+    def push_stock(self, integration_id: str, levels: Sequence[StockLevel], force: bool = False) -> None:
+        """Queue a stock push (the JSON API's); the stock ledger and its intents make a repeat harmless."""
+        self.integrations.store.get_integration(integration_id)
+        self._submit(
+            f"integration {integration_id}: stock push of {len(levels)} levels",
+            lambda: self._log_report(
+                integration_id, self.integrations.open(integration_id).push_stock(levels, force=force)
+            ),
+        )
+
+    def confirm_shipment(self, integration_id: str, shipment: Shipment) -> None:
+        """Queue a shipment confirmation (the JSON API's); its intents never ship an order twice."""
+        self.integrations.store.get_integration(integration_id)
+        self._submit(
+            f"integration {integration_id}: shipment of order {shipment.order_id}",
+            lambda: self._log_report(
+                integration_id, self.integrations.open(integration_id).confirm_shipment(shipment)
+            ),
+        )
+
+    @staticmethod
+    def _log_report(integration_id: str, report: object) -> None:
+        log.info("integration %s: %s done", integration_id, type(report).__name__)
+
     def _reread(self, integration_id: str, events: list[WebhookEvent]) -> None:
         integration = self.integrations.open(integration_id)
         shop = integration.record.account_id
@@ -153,18 +178,21 @@ class InProcessSink:
         self.on_orders(integration_id, page)
 
     def _pull(self, integration_id: str) -> None:
-        store = self.integrations.store
-        lease, owner = f"web-pull:{integration_id}", lease_owner()
-        if not store.try_lock(lease, owner, PULL_LEASE_TTL):
-            log.info("integration %s: an import is already running; this one is skipped", integration_id)
-            return
         try:
-            handler = self.on_orders
-            assert handler is not None  # pull_now refused the work otherwise
-            for page in self.integrations.open(integration_id).pull_orders():
-                handler(integration_id, page)
-        finally:
-            store.unlock(lease, owner)
+            # A Pull now while one runs is skipped, not queued: the running one reads the same orders.
+            with hold(
+                self.integrations.store,
+                f"web-pull:{integration_id}",
+                what=f"an import for integration {integration_id}",
+                ttl=PULL_LEASE_TTL,
+                wait=timedelta(0),
+            ):
+                handler = self.on_orders
+                assert handler is not None  # pull_now refused the work otherwise
+                for page in self.integrations.open(integration_id).pull_orders():
+                    handler(integration_id, page)
+        except LeaseBusy:
+            log.info("integration %s: an import is already running; this one is skipped", integration_id)
 
     def join(self, timeout: float) -> bool:
         """Wait (bounded) until no work is pending; True when all of it finished."""

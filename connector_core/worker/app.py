@@ -3,6 +3,9 @@
     celery -A connector_core.worker.app worker      # as many as wanted, on as many machines
     celery -A connector_core.worker.app beat        # one is enough; a second only adds harmless duplicates
 
+Work goes out in three lanes (urgent, pulls, backfill: see `lanes.py`); a worker without `-Q` serves all of
+them, urgent first.
+
 Broker and results: `CHANNEL_CONNECTORS_BROKER_URL` (default redis://127.0.0.1:6379/0). The store:
 `CHANNEL_CONNECTORS_DATABASE_URL`. See `settings.py` for the rest and docs/scaling.md for the picture.
 """
@@ -14,6 +17,7 @@ from typing import Any
 
 from celery import Celery
 
+from .lanes import lane_settings
 from .settings import WorkerSettings
 from .tasks import PREFIX, TASKS
 
@@ -38,11 +42,11 @@ def create_app(settings: WorkerSettings | None = None, *, name: str = "channel_c
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
         result_expires=3600,
         broker_connection_retry_on_startup=True,
         beat_schedule=beat_schedule(settings),
         timezone="UTC",
+        **lane_settings(PREFIX, {"visibility_timeout": VISIBILITY_TIMEOUT}),
     )
     for short, function in TASKS.items():
         app.task(name=f"{PREFIX}{short}", bind=True)(function)

@@ -13,9 +13,10 @@ from .rate_limit import parse_rates
 BROKER_URL_ENV = "CHANNEL_CONNECTORS_BROKER_URL"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
 RATE_LIMIT_ENV = "CHANNEL_CONNECTORS_RATE_LIMIT"
-DEFAULT_RATE_LIMIT = "tiktok_shop=10/second"
-"""TikTok publishes no figure (the reference lists it as unconfirmed): a conservative rate per app and
-shop, to be set from what the app's console shows. "off" disables the shared limit."""
+DEFAULT_RATE_LIMIT = "tiktok_shop=50/second"
+"""TikTok's documented default: 50 calls per second per API for each (app, shop) pair (assigned dynamically
+since 2026: lower it to what the app's console shows). Budgets per shop, per endpoint, an app-wide ceiling
+and the sandbox profile are written in the same text (see `rate_limit.py`); "off" disables the shared limit."""
 RATE_LIMIT_URL_ENV = "CHANNEL_CONNECTORS_RATE_LIMIT_URL"
 PULL_INTERVAL_ENV = "CHANNEL_CONNECTORS_PULL_INTERVAL"
 DEFAULT_PULL_INTERVAL = 300.0

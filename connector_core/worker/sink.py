@@ -7,7 +7,7 @@ from typing import Any
 
 from kombu.exceptions import OperationalError
 
-from ..models import WebhookEvent
+from ..models import Shipment, StockLevel, WebhookEvent
 from ..store import Store
 from ..web.sink import SinkFull
 from .tasks import PREFIX
@@ -34,6 +34,21 @@ class CelerySink:
         payload = [event.model_dump(mode="json") for event in events]
         self._send(
             f"integration {integration_id}: webhook work", "process_webhook_events", [integration_id, payload]
+        )
+
+    def push_stock(self, integration_id: str, levels: Sequence[StockLevel], force: bool = False) -> None:
+        self.store.get_integration(integration_id)
+        payload = [level.model_dump(mode="json", exclude_none=True) for level in levels]
+        self._send(
+            f"integration {integration_id}: stock push", "push_stock", [integration_id, payload, force]
+        )
+
+    def confirm_shipment(self, integration_id: str, shipment: Shipment) -> None:
+        self.store.get_integration(integration_id)
+        self._send(
+            f"integration {integration_id}: shipment of order {shipment.order_id}",
+            "confirm_shipment",
+            [integration_id, shipment.model_dump(mode="json", exclude_none=True)],
         )
 
     def pull_now(self, integration_id: str) -> None:

@@ -16,13 +16,14 @@ import base64
 import logging
 import random
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
 from ..errors import ChannelUnavailable, ConnectorError, RateLimited, ReauthorizationRequired
 from ..flows import Integration, LeaseBusy
-from ..models import Shipment, StockLevel, WebhookEvent, WebhookKind
+from ..models import LabelParcel, Shipment, StockLevel, WebhookEvent, WebhookKind
 from ..store import StoreUnavailable
 from .delivery import deliver, require_receiver
 from .runtime import current_runtime
@@ -95,6 +96,53 @@ def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -
     return _guarded(task, f"import for integration {integration_id}", work)
 
 
+BACKFILL_SLICE_PAGES = 5
+"""Pages one backfill task imports before it queues its next slice behind the other work of its lane: a
+100,000-order history never holds a worker process for more than a few seconds at a time."""
+
+
+def backfill_orders(
+    task: Any,
+    integration_id: str,
+    since: str,
+    until: str,
+    account_id: str | None = None,
+    slice_pages: int = BACKFILL_SLICE_PAGES,
+) -> Result:
+    """Import the orders updated between `since` and `until` (ISO instants), a slice at a time. The window's
+    cursor is in the store, so each slice starts where the last one stopped (its last page may be read
+    twice: the hand-over ledger hands nothing over twice)."""
+
+    def work() -> Result:
+        integration = _open(integration_id)
+        if account_id is not None and account_id != integration.account_id:
+            return {"ok": True, "skipped": f"shop {account_id} is no longer the integration's shop"}
+        require_receiver(integration)
+        window = (datetime.fromisoformat(since), datetime.fromisoformat(until))
+        pages = delivered = 0
+        stream = integration.pull_orders(*window)
+        try:
+            for page in stream:
+                pages += 1
+                delivered += deliver(integration, page)
+                if pages >= slice_pages:
+                    break
+            else:
+                return {"ok": True, "pages": pages, "orders_delivered": delivered, "done": True}
+        finally:
+            closing = getattr(stream, "close", None)  # a generator: ends the import, releasing its lease
+            if closing is not None:
+                closing()
+        task.app.send_task(
+            f"{PREFIX}backfill_orders",
+            args=[integration_id, since, until, account_id, slice_pages],
+            ignore_result=True,
+        )
+        return {"ok": True, "pages": pages, "orders_delivered": delivered, "done": False}
+
+    return _guarded(task, f"backfill for integration {integration_id}", work)
+
+
 def pull_all(task: Any) -> Result:
     """The schedule's tick: one `pull_orders` task per connected integration."""
     runtime = current_runtime()
@@ -136,6 +184,24 @@ def confirm_shipment(task: Any, integration_id: str, shipment: Mapping[str, Any]
         return {"ok": True, "report": report.model_dump(mode="json")}
 
     return _guarded(task, f"shipment confirmation for integration {integration_id}", work)
+
+
+def create_labels(
+    task: Any, integration_id: str, order_id: str, boxes: Sequence[Any], service_id: str | None = None
+) -> Result:
+    """Buy one label per box (a list of channel line ids, or a full parcel); never bought twice."""
+
+    def work() -> Result:
+        parsed = [box if isinstance(box, list) else LabelParcel.model_validate(box) for box in boxes]
+        report = _open(integration_id).create_labels(order_id, parsed, service_id)
+        return {
+            "ok": True,
+            "report": report.model_dump(
+                mode="json", exclude={"results": {"__all__": {"label": {"document"}}}}
+            ),
+        }
+
+    return _guarded(task, f"labels of order {order_id} for integration {integration_id}", work)
 
 
 # --- webhooks -----------------------------------------------------------------------------------------------
@@ -241,9 +307,11 @@ def warn_reauthorization(task: Any) -> Result:
 
 TASKS: dict[str, Callable[..., Result]] = {
     "pull_orders": pull_orders,
+    "backfill_orders": backfill_orders,
     "pull_all": pull_all,
     "push_stock": push_stock,
     "confirm_shipment": confirm_shipment,
+    "create_labels": create_labels,
     "process_webhook_events": process_webhook_events,
     "receive_webhook": receive_webhook,
     "refresh_tokens": refresh_tokens,

@@ -14,9 +14,10 @@ from ..sealing import SealedStore
 from .connection import PostgresConnection, migration_files
 from .secrets_rows import PostgresSecretRows
 from .shared_rows import PostgresSharedRows
+from .shop_rows import PostgresShopRows
 
 
-class PostgresBackend(PostgresSecretRows, PostgresSharedRows):
+class PostgresBackend(PostgresSecretRows, PostgresSharedRows, PostgresShopRows):
     """Every role of `StoreBackend` on PostgreSQL."""
 
 

@@ -16,11 +16,12 @@ from .connection import SQLiteConnection
 from .schema import MIGRATIONS
 from .secrets_rows import SecretRows
 from .shared_rows import SharedRows
+from .shop_rows import ShopRows
 
 KEY_FILE_NAME = "store.key"
 
 
-class SQLiteBackend(SecretRows, SharedRows):
+class SQLiteBackend(SecretRows, SharedRows, ShopRows):
     """Every role of `StoreBackend` on one SQLite file."""
 
     def __init__(
