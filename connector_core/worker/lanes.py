@@ -32,6 +32,8 @@ LANE_OF: dict[str, str] = {
     "push_stock": URGENT,
     "process_webhook_events": URGENT,
     "receive_webhook": URGENT,
+    "run_work": URGENT,
+    "sweep_outbox": URGENT,
     "pull_orders": PULLS,
     "pull_all": PULLS,
     "refresh_tokens": PULLS,

@@ -25,7 +25,8 @@ from ..errors import ChannelUnavailable, ConnectorError, RateLimited, Reauthoriz
 from ..flows import Integration, LeaseBusy
 from ..models import LabelParcel, Shipment, StockLevel, WebhookEvent, WebhookKind
 from ..store import StoreUnavailable
-from .delivery import deliver, require_receiver
+from ..work import outbox
+from ..work.delivery import deliver, require_receiver
 from .runtime import current_runtime
 
 log = logging.getLogger("connector_core.worker.tasks")
@@ -252,6 +253,34 @@ def _act_on(integration: Integration, events: Sequence[WebhookEvent]) -> Result:
     return result
 
 
+# --- the outbox ---------------------------------------------------------------------------------------------
+
+
+def run_work(task: Any, integration_id: str, kind: str, keys: Sequence[str]) -> Result:
+    """Run work recorded in the store's outbox (webhook events, host requests) and record its outcome.
+
+    A transient failure retries through the broker; should that retry be lost too (an emptied Redis), the
+    work is still pending in the outbox and the sweep sends it again."""
+
+    def work() -> Result:
+        return outbox.run_work(current_runtime().integrations, integration_id, kind, list(keys))
+
+    return _guarded(task, f"{kind} work of integration {integration_id}", work)
+
+
+def sweep_outbox(task: Any) -> Result:
+    """The schedule's sweep: send again the recorded work nobody finished within the grace (a lost broker
+    message, a killed worker), and prune finished work older than the de-duplication window."""
+    runtime = current_runtime()
+    store = runtime.store
+    sent = 0
+    for integration_id, kind, keys in outbox.due_work(store, runtime.settings.outbox_grace):
+        task.app.send_task(f"{PREFIX}run_work", args=[integration_id, kind, keys], ignore_result=True)
+        sent += 1
+    pruned = store.prune_work(runtime.integrations.clock.now() - outbox.KEEP_FINISHED)
+    return {"ok": True, "sent": sent, "pruned": pruned}
+
+
 # --- tokens and authorization -------------------------------------------------------------------------------
 
 
@@ -317,5 +346,7 @@ TASKS: dict[str, Callable[..., Result]] = {
     "refresh_tokens": refresh_tokens,
     "refresh_token": refresh_token,
     "warn_reauthorization": warn_reauthorization,
+    "run_work": run_work,
+    "sweep_outbox": sweep_outbox,
 }
 """Every task by its short name; registered as `channel_connectors.<name>` by `create_app`."""
