@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -105,8 +106,8 @@ class Integration:
 
     # --- connect --------------------------------------------------------------------------------------
 
-    def begin_connect(self, redirect_uri: str | None = None) -> str:
-        return connect.begin_connect(self.session, redirect_uri)
+    def begin_connect(self, redirect_uri: str | None = None, *, data: Mapping[str, Any] | None = None) -> str:
+        return connect.begin_connect(self.session, redirect_uri, data=data)
 
     def finish_connect(self, callback_params: Mapping[str, str]) -> list[Account]:
         return connect.finish_connect(self.session, callback_params)

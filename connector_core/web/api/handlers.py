@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -23,6 +24,7 @@ from ...models import Shipment, StockLevel
 from ...store import UnknownConnectLink
 from .. import facts
 from ..admin.form_payload import form_payload, submitted_values
+from ..branding import Branding
 from ..links import DEFAULT_DAYS, MAX_DAYS, PURPOSES, create_connect_link
 from ..listing import connection_page, parse_tags
 from ..sink import SinkFull, WorkSink
@@ -38,8 +40,22 @@ STOCK_LEVELS = TypeAdapter(list[StockLevel])
 class Api:
     """The handlers, bound to one app's integrations, work sink and public address."""
 
-    def __init__(self, integrations: Integrations, sink: WorkSink, base_url: str, prefix: str) -> None:
+    def __init__(
+        self, integrations: Integrations, sink: WorkSink, base_url: str, prefix: str, brand: Branding
+    ) -> None:
         self.integrations, self.sink, self.base_url, self.prefix = integrations, sink, base_url, prefix
+        self.brand = brand
+
+    def _return_to(self, data: dict[str, Any]) -> str | None:
+        """The host's return URL from a body: None when not sent, 422 when its origin is not allowed."""
+        raw = data.get("return_to")
+        if raw is None or raw == "":
+            return None
+        accepted = self.brand.return_url(raw) if isinstance(raw, str) else None
+        if accepted is None:
+            rule = "must be an https address on one of the allowed return origins (CHANNEL_CONNECTORS_RETURN_ORIGINS)"
+            raise ApiError(422, "invalid_input", f"return_to {rule}.", [FieldError("return_to", rule)])
+        return accepted
 
     # --- helpers ------------------------------------------------------------------------------------------
 
@@ -168,9 +184,14 @@ class Api:
     # --- Connect and links ----------------------------------------------------------------------------------
 
     async def connect(self, request: Request) -> Response:
+        return_to = self._return_to(await json_body(request))
+
         def work() -> str:
             integration = self._open(request)
-            return integration.begin_connect(f"{self.base_url}{integration.connector.manifest.callback_path}")
+            data = {"return_to": return_to} if return_to else None
+            return integration.begin_connect(
+                f"{self.base_url}{integration.connector.manifest.callback_path}", data=data
+            )
 
         try:
             url = await self._call(work)
@@ -195,6 +216,7 @@ class Api:
     async def create_link(self, request: Request) -> Response:
         data = await json_body(request)
         days, purpose = _days(data), str(data.get("purpose") or "connect")
+        return_to = self._return_to(data)
         if purpose not in PURPOSES:
             raise ApiError(
                 422,
@@ -210,6 +232,8 @@ class Api:
             )
             newest = self.integrations.store.list_connect_links(integration_id)
             created = max(newest, key=lambda x: x.created_at)
+            if return_to:
+                url = f"{url}?{urlencode({'return_to': return_to})}"
             return {"url": url, "link": facts.link(created, self.integrations.clock.now())}
 
         return answer(await self._call(work), 201)

@@ -208,8 +208,16 @@ HAND_WRITTEN: dict[str, Any] = {
         expired=BOOL,
     ),
     "LinkList": _items("Link"),
+    "ConnectInput": _obj(
+        [],
+        return_to={
+            **STR,
+            "description": "where the seller goes back after consent (an allowed return origin)",
+        },
+    ),
     "LinkInput": _obj(
         [],
+        return_to={**STR, "description": "added to the link: where the seller goes back (an allowed origin)"},
         days={**INT, "minimum": 1, "maximum": 365, "default": 30},
         purpose={"enum": ["connect", "renew"], "default": "connect"},
     ),
