@@ -17,6 +17,7 @@ from ..models import (
     Account,
     ConnectionCheck,
     HandoverChoice,
+    Interception,
     Label,
     LabelParcel,
     LabelReport,
@@ -151,9 +152,11 @@ class Integration:
         boxes: Sequence[labels.Box],
         service_id: str | None = None,
         handover: HandoverChoice | None = None,
+        overrides: Sequence[Interception] = (),
     ) -> LabelReport:
-        """Buy one label per box of the order, exactly once (a retry finds the first purchase)."""
-        return labels.create_labels(self.session, order_id, boxes, service_id, handover)
+        """Buy one label per box of the order, exactly once (a retry finds the first purchase); refused for an
+        order the channel says must not ship now, unless `overrides` names the reason (`interception`)."""
+        return labels.create_labels(self.session, order_id, boxes, service_id, handover, overrides)
 
     def labels(self, order_id: str) -> list[Label]:
         """The label ledger of an order: every label bought, with its kept document."""

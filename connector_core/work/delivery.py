@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from ..errors import ConnectorError
 from ..flows import Integration
+from ..flows.interception import record_handed_over
 from ..flows.leases import hold
 from ..models import Order, OrderPage, OrderProblem
 
@@ -87,6 +88,8 @@ def deliver(integration: Integration, page: OrderPage, receiver: OrderReceiver |
         marks: dict[str, object] = {o.id: o.updated_at.isoformat() for o in fresh}
         marks.update({f"{_PROBLEM}{p.order_id}": p.message for p in problems})
         store.cache_put(integration.id, namespace, marks)
+        # The host now holds these addresses: a later change is refused until it has seen that one too.
+        record_handed_over(store, integration.id, shop, fresh)
     return len(fresh)
 
 

@@ -208,8 +208,15 @@ def create_labels(
 # --- webhooks -----------------------------------------------------------------------------------------------
 
 ORDER_EVENTS = frozenset(
-    {WebhookKind.ORDER_STATUS_CHANGED, WebhookKind.ORDER_CANCELLATION, WebhookKind.PACKAGE_UPDATED}
+    {
+        WebhookKind.ORDER_STATUS_CHANGED,
+        WebhookKind.ORDER_CANCELLATION,
+        WebhookKind.PACKAGE_UPDATED,
+        WebhookKind.ADDRESS_CHANGED,
+        WebhookKind.RETURN_CHANGED,
+    }
 )
+"""Events naming an order whose new version the host must be handed (re-read, then delivered once)."""
 
 
 def process_webhook_events(task: Any, integration_id: str, events: Sequence[Mapping[str, Any]]) -> Result:
