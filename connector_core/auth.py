@@ -20,9 +20,7 @@ Why it is built this way (every rule below is a failure seen in real integration
 from __future__ import annotations
 
 import logging
-import os
 import threading
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -31,8 +29,9 @@ from pydantic import SecretStr
 
 from .clock import Clock, SystemClock
 from .errors import ReauthorizationRequired, RefreshTokenRejected
+from .leases import LeaseBusy, acquire
 from .models import ReauthorizationState, TokenSet
-from .store import LeaseRole, ReauthorizationRole, StoredTokens, TokenRole, lease_owner
+from .store import LeaseRole, ReauthorizationRole, StoredTokens, TokenRole
 
 log = logging.getLogger("connector_core.auth")
 
@@ -71,6 +70,7 @@ class TokenManager:
         margin: timedelta = DEFAULT_MARGIN,
         clock: Clock | None = None,
         lock_wait: float = 90.0,
+        settle: timedelta = timedelta(0),
     ) -> None:
         self.store = store
         self.integration_id = integration_id
@@ -78,14 +78,8 @@ class TokenManager:
         self.margin = margin
         self.clock = clock or SystemClock()
         self.lock_wait = lock_wait
-        self._owner_by_pid: tuple[int, str] | None = None
-
-    @property
-    def _owner(self) -> str:
-        # A forked child is another process: it must not inherit (and so share) the parent's lease owner.
-        if self._owner_by_pid is None or self._owner_by_pid[0] != os.getpid():
-            self._owner_by_pid = (os.getpid(), lease_owner())
-        return self._owner_by_pid[1]
+        self.settle = settle
+        """How long a dead refresher's call may still land at the channel (the HTTP call deadline)."""
 
     # --- reading --------------------------------------------------------------------------------------
 
@@ -152,25 +146,27 @@ class TokenManager:
         return tokens.access_expires_at - self.margin <= self.clock.now()
 
     def _refresh(self, still_needed: Callable[[StoredTokens], bool]) -> str:
-        lock_name = f"token-refresh:{self.integration_id}"
         with _thread_lock(self.integration_id):
-            self._acquire(lock_name)
             try:
-                current = self._load()  # re-read under the lock: another process may have refreshed
+                lease = acquire(
+                    self.store,
+                    f"token-refresh:{self.integration_id}",
+                    what=f"a token refresh of integration {self.integration_id}",
+                    ttl=LOCK_TTL,
+                    wait=timedelta(seconds=self.lock_wait),
+                    settle=self.settle,
+                )
+            except LeaseBusy as busy:
+                raise TimeoutError(
+                    f"waited {self.lock_wait:.0f}s for another process to refresh the token ({busy})"
+                ) from None
+            try:
+                current = self._load()  # re-read under the lease: another process may have refreshed
                 if not still_needed(current):
                     return current.tokens.access_token.get_secret_value()
                 return self._refresh_now(current.tokens)
             finally:
-                self.store.unlock(lock_name, self._owner)
-
-    def _acquire(self, lock_name: str) -> None:
-        deadline = time.monotonic() + self.lock_wait
-        delay = 0.01
-        while not self.store.try_lock(lock_name, self._owner, LOCK_TTL):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"waited {self.lock_wait:.0f}s for another process to refresh the token")
-            time.sleep(delay)
-            delay = min(delay * 2, 0.2)
+                lease.release()
 
     def _refresh_now(self, tokens: TokenSet) -> str:
         refresh_token = tokens.refresh_token

@@ -27,15 +27,26 @@ from typing import Any, Protocol
 from ..context import ConnectorContext
 from ..errors import FieldError, InvalidInput, LabelNotAllowed, LabelRefused
 from ..host import Connector
-from ..models import HandoverChoice, Label, LabelParcel, LabelReport, LabelResult, ShippingService
-from ..store import Intent, Store, lease_owner
+from ..leases import HeldLease, LeaseBusy, hold
+from ..models import (
+    HandoverChoice,
+    Interception,
+    Label,
+    LabelParcel,
+    LabelReport,
+    LabelResult,
+    ShippingService,
+)
+from ..store import Intent, Store
+from .interception import OrderIntercepted, check
 
 log = logging.getLogger("connector_core.flows.labels")
 
 LABEL_INTENT = "label"
 SPLIT_INTENT = "split"
 LABEL_LEASE_TTL = timedelta(minutes=2)
-"""Long enough for a multi-box run; short enough that a killed run's hold soon lapses."""
+"""Renewed while the run goes on (however many boxes, however slow the channel); it only bounds how long a
+run killed on another machine blocks the next."""
 MEDIA_TYPES = {"pdf": "application/pdf", "png": "image/png", "zpl": "application/zpl"}
 
 Box = LabelParcel | Sequence[str]
@@ -53,6 +64,8 @@ class LabelSession(Protocol):
     def store(self) -> Store: ...
     @property
     def connector(self) -> Connector: ...
+    @property
+    def late_call_bound(self) -> timedelta: ...
     def context(self) -> ConnectorContext: ...
 
 
@@ -101,20 +114,28 @@ def normalise_boxes(order_id: str, boxes: Sequence[Box]) -> list[LabelParcel]:
 
 
 @contextmanager
-def _order_lease(session: LabelSession, order_id: str) -> Iterator[None]:
-    name = f"labels:{session.id}:{session.account_id}:{order_id}"
-    owner = lease_owner()
-    if not session.store.try_lock(name, owner, LABEL_LEASE_TTL):
-        holder = session.store.lease_holder(name)
+def _order_lease(session: LabelSession, order_id: str) -> Iterator[HeldLease]:
+    """The core's lease of the order's labels: no wait (a twin run is told at once), renewed while the run
+    goes on, and a dead run's lease taken over only once its last call can no longer land (money spent)."""
+    try:
+        with hold(
+            session.store,
+            f"labels:{session.id}:{session.account_id}:{order_id}",
+            what=f"a label run of order {order_id}",
+            ttl=LABEL_LEASE_TTL,
+            wait=timedelta(0),
+            settle=session.late_call_bound,
+        ) as lease:
+            yield lease
+    except LeaseBusy as busy:
+        if type(busy) is not LeaseBusy:
+            raise  # LeaseLost: this run stopped; the run holding the order now reports its boxes
+        holder = busy.holder
         raise LabelNotAllowed(
             f"order {order_id}: another label run holds it"
             + (f" ({holder.owner}, until {holder.expires_at:%H:%M:%S} UTC)" if holder else "")
             + "; wait for it to finish, then read the ledger (labels are never bought twice)"
-        )
-    try:
-        yield
-    finally:
-        session.store.unlock(name, owner)
+        ) from None
 
 
 def create_labels(
@@ -123,10 +144,12 @@ def create_labels(
     boxes: Sequence[Box],
     service_id: str | None = None,
     handover: HandoverChoice | None = None,
+    overrides: Sequence[Interception] = (),
 ) -> LabelReport:
-    """Label every box of `order_id` once (see the module docstring)."""
+    """Label every box of `order_id` once (see the module docstring); refused, before anything is bought,
+    for an order the channel says must not ship now (`interception`), unless the host `overrides` it."""
     parcels = normalise_boxes(order_id, boxes)
-    with _order_lease(session, order_id):
+    with _order_lease(session, order_id) as lease:
         done = {i.key: i for i in _intents(session, order_id, LABEL_INTENT) if i.status == "done"}
         keys = [box_key(order_id, p.channel_line_ids) for p in parcels]
         results: dict[str, LabelResult] = {
@@ -134,10 +157,14 @@ def create_labels(
         }
         todo = [key for key in keys if key not in done]
         if todo:
+            boxed = {i for p in parcels for i in p.channel_line_ids}
+            check(session, order_id, overrides, boxed, action="label")  # type: ignore[arg-type]
             ctx = session.context()
             packaged = _split(session, ctx, order_id, parcels)
             for key in todo:
-                results[key] = _label_one(session, ctx, key, packaged[key], service_id, handover)
+                results[key] = _label_one(
+                    session, ctx, lease, key, packaged[key], service_id, handover, overrides
+                )
     return LabelReport(order_id=order_id, results=[results[key] for key in keys])
 
 
@@ -182,16 +209,19 @@ def _split(
 def _label_one(
     session: LabelSession,
     ctx: ConnectorContext,
+    lease: HeldLease,
     key: str,
     parcel: LabelParcel,
     service_id: str | None,
     handover: HandoverChoice | None,
+    overrides: Sequence[Interception] = (),
 ) -> LabelResult:
     payload = {
         "parcel": parcel.model_dump(mode="json"),
         "service_id": service_id,
         "handover": handover.model_dump(mode="json") if handover else None,
     }
+    lease.confirm()  # a run that lost its lease buys nothing more
     intent = session.store.begin_intent(session.id, session.account_id, LABEL_INTENT, key, payload)
     # The choice first recorded wins: a retry re-sends it, it never re-chooses (the store kept that payload).
     recorded = intent.payload
@@ -202,9 +232,12 @@ def _label_one(
     if intent.attempts > 1:
         log.info("label %s of order %s: retrying an attempt whose outcome is unknown", key, parcel.order_id)
     try:
-        label = session.connector.create_label(ctx, parcel, recorded.get("service_id"), chosen_handover)
-    except LabelNotAllowed as exc:
-        # The channel will not label this box as asked: nothing was bought, so the box may be chosen again.
+        label = session.connector.create_label(
+            ctx, parcel, recorded.get("service_id"), chosen_handover, list(overrides)
+        )
+    except (LabelNotAllowed, OrderIntercepted) as exc:
+        # The channel will not label this box as asked (or the order must not ship now, seen right before
+        # buying): nothing was bought, so the box may be chosen again.
         session.store.finish_intent(
             session.id, session.account_id, LABEL_INTENT, key, "refused", {"reason": str(exc), "code": None}
         )
@@ -221,8 +254,15 @@ def _label_one(
         return LabelResult(
             channel_line_ids=parcel.channel_line_ids, outcome="refused", code=exc.code, message=str(exc)
         )
+    # `created` is said once per box across runs: only by the run that held the order's lease without a
+    # gap from before its call until this report. A run that stalled past its lease stops here and leaves
+    # the box pending; the run that took the lease over settles it (by read-back) and reports it.
+    lease.confirm()
     _keep(session, label)
+    before = session.store.get_intent(session.id, session.account_id, LABEL_INTENT, key)
     session.store.finish_intent(session.id, session.account_id, LABEL_INTENT, key, "done", _outcome(label))
+    if before is not None and before.status == "done":
+        return _from_ledger(session, before)
     return LabelResult(channel_line_ids=parcel.channel_line_ids, outcome="created", label=label)
 
 

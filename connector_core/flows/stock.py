@@ -5,12 +5,16 @@ each becomes confirmed or refused. A lost answer, an exception or a kill leaves 
 pending level is never "unchanged": it is sent again (a stock level is absolute, so re-sending the same
 level is harmless). One push at a time per (integration, shop), so a late answer cannot overwrite a
 newer level in the ledger.
+
+Levels are absolute, so their order matters: a level carrying an `as_of` older than the newest the ledger
+applied or has in flight is `stale` and never sent, wherever it comes from (a late task, a redelivered
+message, a second process). The store applies the same rule in its upserts (`store.stock_rows`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from ..models import StockLevel, StockReport, StockResult
 from .leases import hold
@@ -31,7 +35,9 @@ def push_stock(session: Session, levels: Sequence[StockLevel], *, force: bool = 
     started = session.clock.now()
     latest: dict[Key, StockLevel] = {}
     for level in levels:
-        latest[(level.sku, level.warehouse)] = level  # the last level listed for a SKU wins
+        key = (level.sku, level.warehouse)
+        if not _older(level, latest.get(key)):
+            latest[key] = level  # the newest level of a SKU wins; of equals, the last listed
     results: dict[Key, StockResult] = {}
     valid: dict[Key, StockLevel] = {}
     for key, level in latest.items():
@@ -60,10 +66,37 @@ def push_stock(session: Session, levels: Sequence[StockLevel], *, force: bool = 
     report = StockReport(results=[results[key] for key in latest], calls=calls)
     counts = {
         outcome: report.count(outcome)
-        for outcome in ("updated", "unchanged", "unknown_sku", "rejected", "invalid")
+        for outcome in ("updated", "unchanged", "unknown_sku", "rejected", "invalid", "stale")
     }
     session.record_run("push_stock", started, {"levels": len(latest), "calls": calls, **counts})
     return report
+
+
+def _older(level: StockLevel, than: StockLevel | None) -> bool:
+    mine, theirs = level.freshness(), None if than is None else than.freshness()
+    return mine is not None and theirs is not None and mine < theirs
+
+
+def _stale(level: StockLevel, newest: int | None) -> StockResult | None:
+    """The `stale` result when `level` is older than what the ledger applied or has in flight."""
+    mine = level.freshness()
+    if mine is None or newest is None or mine >= newest:
+        return None
+    return StockResult(
+        sku=level.sku,
+        warehouse=level.warehouse,
+        outcome="stale",
+        quantity=level.quantity,
+        message=f"stale, not sent: as of {level.as_of} is older than the level already applied or in flight "
+        f"({_describe_as_of(level, newest)})",
+    )
+
+
+def _describe_as_of(level: StockLevel, newest: int) -> str:
+    if isinstance(level.as_of, datetime):
+        when = datetime.fromtimestamp(newest / 1_000_000, tz=timezone.utc)
+        return f"as of {when.isoformat()}"
+    return f"as of {newest}"
 
 
 def _invalid(level: StockLevel) -> str | None:
@@ -82,8 +115,12 @@ def _push_under_lease(
     to_send: list[StockLevel] = []
     for key, level in valid.items():
         known = ledger.get(key)
+        # Not even `force` sends a stale level: that is how TikTok ends at an older level than the host's.
+        stale = _stale(level, None if known is None else known.newest())
         unchanged = known is not None and known.pending is None and known.quantity == level.quantity
-        if unchanged and not force:
+        if stale is not None:
+            results[key] = stale
+        elif unchanged and not force:
             results[key] = StockResult(
                 sku=level.sku, warehouse=level.warehouse, outcome="unchanged", quantity=level.quantity
             )
@@ -91,8 +128,13 @@ def _push_under_lease(
             to_send.append(level)
     if not to_send:
         return 0
+    stamps: dict[Key, int] = {}
+    for lv in to_send:
+        stamp = lv.freshness()
+        if stamp is not None:
+            stamps[(lv.sku, lv.warehouse)] = stamp
     session.store.begin_stock_push(
-        session.id, session.account_id, [(lv.sku, lv.warehouse, lv.quantity) for lv in to_send]
+        session.id, session.account_id, [(lv.sku, lv.warehouse, lv.quantity) for lv in to_send], stamps
     )
     # An exception here leaves every level pending: the next push sends them again.
     report = session.connector.push_stock(session.context(), to_send)
@@ -117,5 +159,7 @@ def _push_under_lease(
         elif result.code != NO_RESULT:
             refused.append(key)
         results[key] = result
-    session.store.finish_stock_push(session.id, session.account_id, confirmed=confirmed, refused=refused)
+    session.store.finish_stock_push(
+        session.id, session.account_id, confirmed=confirmed, refused=refused, as_of=stamps
+    )
     return report.calls

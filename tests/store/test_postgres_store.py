@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -14,8 +16,10 @@ import pytest
 from postgres_support import fresh_schema, postgres_url
 
 from connector_core.credentials import Credentials
+from connector_core.leases import hold
 from connector_core.store import StoreUnavailable, open_store
 from connector_core.store.postgres import PostgresStore, migration_files
+from connector_core.store.postgres import connection as connection_module
 
 
 @pytest.fixture
@@ -189,3 +193,60 @@ def test_a_deadlocked_write_is_run_again_and_both_writes_land(store: PostgresSto
     assert sum(runs.values()) >= 3  # PostgreSQL aborted one (or, detecting it at once, both); it ran again
     levels = store.stock_levels(iid, "shop")
     assert (levels[("A", None)].quantity, levels[("B", None)].quantity) == (2, 2)  # each applied once
+
+
+def kill_every_connection_of(store: PostgresStore) -> int:
+    """Terminate the server side of every idle connection in the store's pool (a failover, an operator's
+    pg_terminate_backend): the pool does not know until it uses them."""
+    pool = store.postgres._pool_here()
+    pids = [conn.info.backend_pid for conn in list(pool._pool)]
+    with psycopg.connect(postgres_url(), autocommit=True) as admin:
+        for pid in pids:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    return len(pids)
+
+
+def test_a_lease_is_released_even_when_the_connection_was_killed_just_before(store: PostgresStore) -> None:
+    with hold(store, "stock:i1:shop", what="a stock push", ttl=timedelta(minutes=5), wait=timedelta(0)):
+        store.lease_holder("stock:i1:shop")  # the pool holds a connection or more now
+        assert kill_every_connection_of(store) >= 1
+
+    assert store.lease_holder("stock:i1:shop") is None, "the host's next push would be refused as busy"
+
+
+def test_a_release_whose_connection_drops_mid_statement_is_retried(
+    store: PostgresStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = store.postgres._write
+    dropped: list[bool] = []
+
+    def dropping_the_first_release(work: Any, **kwargs: Any) -> Any:
+        if not dropped and kwargs.get("idempotent"):
+            dropped.append(True)
+
+            def then_killed(conn: psycopg.Connection[dict[str, object]]) -> Any:
+                done = work(conn)
+                if len(dropped) == 1:  # the first run only: the retry runs on a fresh connection
+                    dropped.append(True)
+                    conn.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+                return done
+
+            return real(then_killed, **kwargs)
+        return real(work, **kwargs)
+
+    monkeypatch.setattr(store.postgres, "_write", dropping_the_first_release)
+    assert store.try_lock("labels:o1", "me", timedelta(minutes=5))
+    store.unlock("labels:o1", "me")
+
+    assert len(dropped) == 2 and store.lease_holder("labels:o1") is None
+
+
+def test_a_connection_killed_during_the_migration_check_is_the_stores_own_error(
+    schema_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    killer = (9999, "killed", "SELECT pg_terminate_backend(pg_backend_pid());")
+    monkeypatch.setattr(connection_module, "migration_files", lambda: [*migration_files(), killer])
+
+    with pytest.raises(StoreUnavailable, match="migrat") as raised:
+        open_store(schema_url, home=tmp_path)
+    assert "\n" not in str(raised.value)

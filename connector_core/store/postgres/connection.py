@@ -2,9 +2,11 @@
 
 - A read is idempotent: a dropped connection is retried once on a fresh one.
 - A write is one transaction (all or nothing). If the connection is found dead when the transaction
-  begins, nothing was sent and it is retried once; if it drops later, the server rolls the transaction back
-  (or, at the very commit, may have applied it whole) and the caller gets `StoreUnavailable`: never a half
-  write, and never a silent retry of something that may have been applied. A deadlock or serialization
+  begins, nothing was sent: the pool's other dead connections are dropped and it is retried on a fresh one;
+  if it drops later, the server rolls the transaction back (or, at the very commit, may have applied it
+  whole) and the caller gets `StoreUnavailable`: never a half write, and never a silent retry of something
+  that may have been applied. A write that is the same whether it ran once or twice (`idempotent=True`,
+  e.g. releasing a lease) is retried on a fresh connection instead. A deadlock or serialization
   failure rolled the transaction back whole, so it is run again (a few times).
 - A pool must not cross a fork: a child process that inherited the store opens a pool of its own.
 Every message names the database as host:port, never the URL (it may hold a password).
@@ -34,6 +36,8 @@ MIGRATION_LOCK = 7_406_431_121  # any constant: one process migrates a database 
 MIGRATION_FILE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 CONNECT_TIMEOUT_SECONDS = 10
 WRITE_ATTEMPTS = 5
+IDEMPOTENT_ATTEMPTS = 3
+"""Runs of an idempotent write whose connection dropped mid-transaction (each on a fresh connection)."""
 """Runs of a transaction that PostgreSQL rolled back for a deadlock or serialization failure."""
 RETRYABLE = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
 
@@ -110,19 +114,26 @@ class PostgresConnection:
             conn = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS)
         except psycopg.OperationalError as exc:
             raise self._unavailable(exc, "cannot connect") from None
-        with conn, conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
-                "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
-            )
-            applied = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
-            for version, name, sql in migration_files():
-                if version not in applied:
-                    conn.execute(sql.encode("utf-8"))
-                    conn.execute(
-                        "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)", (version, name)
-                    )
+        try:
+            with conn, conn.transaction():
+                self._apply_migrations(conn)
+        except psycopg.Error as exc:
+            # One transaction: whatever failed (a dropped connection, a server restart, a statement the
+            # server refused) rolled back whole. Workers retry `StoreUnavailable`, never a driver error.
+            raise self._unavailable(exc, "the schema migration check failed; nothing was applied") from None
+
+    @staticmethod
+    def _apply_migrations(conn: psycopg.Connection[Any]) -> None:
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
+            "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        applied = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+        for version, name, sql in migration_files():
+            if version not in applied:
+                conn.execute(sql.encode("utf-8"))
+                conn.execute("INSERT INTO schema_migrations (version, name) VALUES (%s, %s)", (version, name))
 
     @property
     def schema_version(self) -> int:
@@ -155,10 +166,10 @@ class PostgresConnection:
                 raise self._unavailable(exc, "no connection could be had") from None
         raise AssertionError("unreachable")
 
-    def _write(self, work: Callable[[psycopg.Connection[Row]], T]) -> T:
+    def _write(self, work: Callable[[psycopg.Connection[Row]], T], *, idempotent: bool = False) -> T:
         """Run `work` in one transaction: again if it was rolled back whole (a dead connection before it
-        began, a deadlock), never if it may have been applied."""
-        dead_before_begin = conflicts = 0
+        began, a deadlock), never if it may have been applied, unless running it twice is harmless."""
+        dead_before_begin = conflicts = dropped = 0
         while True:
             try:
                 with self._pool_here().connection() as conn:
@@ -173,6 +184,9 @@ class PostgresConnection:
                             ) from None
                         continue
                     except psycopg.OperationalError as exc:
+                        if conn.broken and idempotent and dropped + 1 < IDEMPOTENT_ATTEMPTS:
+                            dropped += 1
+                            continue  # the pool discards the broken connection; the next one is fresh
                         if conn.broken:
                             raise self._unavailable(
                                 exc,
@@ -185,6 +199,9 @@ class PostgresConnection:
                 dead_before_begin += 1
                 if dead_before_begin >= 2:
                     raise self._unavailable(exc.__cause__ or exc, "cannot begin a transaction") from None
+                # The server dropped one connection: it likely dropped its idle siblings too (a restart, a
+                # failover). Drop every dead idle one now, so the retry gets a live connection.
+                self._pool_here().check()
             except PoolTimeout as exc:
                 raise self._unavailable(exc, "no connection could be had") from None
 

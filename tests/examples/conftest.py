@@ -1,0 +1,11 @@
+"""The example host lives outside the packages: make `examples/host_app` importable for its tests."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette", reason="the example host needs the [web] extra")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples" / "host_app"))
