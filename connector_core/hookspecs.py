@@ -28,6 +28,7 @@ from .models import (
     Capability,
     ConnectionCheck,
     HandoverChoice,
+    Interception,
     Label,
     LabelParcel,
     Manifest,
@@ -255,7 +256,11 @@ def split_parcels(ctx: ConnectorContext, order_id: str, parcels: Sequence[LabelP
 
 @hookspec(firstresult=True)
 def create_label(  # type: ignore[empty-body]
-    ctx: ConnectorContext, parcel: LabelParcel, service_id: str | None, handover: HandoverChoice | None
+    ctx: ConnectorContext,
+    parcel: LabelParcel,
+    service_id: str | None,
+    handover: HandoverChoice | None,
+    overrides: Sequence[Interception],
 ) -> Label:
     """Buy (or arrange) the label for one box and return it with its document bytes.
 
@@ -264,6 +269,8 @@ def create_label(  # type: ignore[empty-body]
     channel already has a label for exactly these lines, return it without buying another. `service_id`
     None means the channel's default; `handover` None means the connector's sensible default. Raise
     `LabelRefused` when the channel refuses this box (nothing bought), `LabelNotAllowed` for the order.
+    `overrides` are the interception reasons the host decided to label despite (`Interception`): the core
+    already checked the order; a connector that re-checks right before buying honours them.
     Returns the `Label`, its document as bytes. ``firstresult``.
     """
 

@@ -32,6 +32,7 @@ from .models import (
     Capability,
     ConnectionCheck,
     HandoverChoice,
+    Interception,
     Label,
     LabelParcel,
     Manifest,
@@ -216,10 +217,16 @@ class Connector:
         parcel: LabelParcel,
         service_id: str | None = None,
         handover: HandoverChoice | None = None,
+        overrides: Sequence[Interception] = (),
     ) -> Label:
         self._require(Capability.LABELS)
         result: Label = self._first(
-            "create_label", ctx=ctx, parcel=parcel, service_id=service_id, handover=handover
+            "create_label",
+            ctx=ctx,
+            parcel=parcel,
+            service_id=service_id,
+            handover=handover,
+            overrides=list(overrides),
         )
         return result
 

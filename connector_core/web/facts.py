@@ -15,8 +15,9 @@ from typing import Any, Literal
 
 from .. import forms
 from ..flows import Integration, IntegrationStatus
-from ..models import Account, Capability
+from ..models import Capability
 from ..store import ConnectLink, Intent, RunRecord
+from ..store.platform_records import ShopRecord
 
 State = Literal["connected", "not_connected", "needs_reauthorization", "failing"]
 STATES: tuple[State, ...] = ("connected", "not_connected", "needs_reauthorization", "failing")
@@ -37,12 +38,19 @@ def state_of(status: IntegrationStatus, runs: Sequence[RunRecord]) -> State:
     return "connected"
 
 
-def shop(account: Account, selected: str | None) -> dict[str, Any]:
+def shop(record: ShopRecord, selected: str | None) -> dict[str, Any]:
+    """A shop with its own status: active or left (and why), how its scheduled pulls are going."""
+    account = record.account
     return {
         "id": account.id,
         "name": account.name,
         "region": account.region,
         "selected": account.id == selected,
+        "status": record.status,
+        "status_reason": record.status_reason,
+        "next_pull_at": iso(record.next_pull_at),
+        "failures": record.failures,
+        "last_error": readable_error(record.last_error)[0],
     }
 
 
@@ -136,7 +144,7 @@ def last_import(runs: Iterable[RunRecord]) -> dict[str, Any] | None:
 def summary(integration: Integration, runs: Sequence[RunRecord], pending: int) -> dict[str, Any]:
     """One row of the connections list."""
     status = integration.status()
-    accounts = integration.store.list_accounts(integration.id)
+    shops = integration.store.list_shops(integration.id)
     selected = integration.record.account_id
     return {
         "id": integration.id,
@@ -144,7 +152,8 @@ def summary(integration: Integration, runs: Sequence[RunRecord], pending: int) -
         "connector_name": integration.connector.manifest.name,
         "name": integration.record.name,
         "state": state_of(status, runs),
-        "shops": [shop(a, selected) for a in accounts],
+        "tags": dict(integration.record.tags),
+        "shops": [shop(x, selected) for x in shops],
         "access_expires_at": iso(status.access_expires_at),
         "refresh_expires_at": iso(status.refresh_expires_at),
         "reauthorize_by": iso(status.reauthorization.deadline),

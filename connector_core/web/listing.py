@@ -7,6 +7,7 @@ a state filter must look at them, so a page of 50 out of thousands reads about 5
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..integration import Integrations
@@ -22,14 +23,19 @@ def connection_page(
     shop: str | None,
     limit: int,
     offset: int,
+    tags: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Connections matching every filter given, newest first, one page of them."""
+    """Connections matching every filter given, newest first, one page of them. `tags` go through the
+    store's tag index; `q` matches a name, an id or a tag value."""
     store = integrations.store
     records = sorted(integrations.list(), key=lambda r: (r.created_at, r.id), reverse=True)
+    if tags:
+        tagged = set(store.find_integration_ids(tags, connector=connector))
+        records = [r for r in records if r.id in tagged]
     if connector:
         records = [r for r in records if r.connector == connector]
     if q:
-        records = [r for r in records if q in r.name.lower() or q in r.id.lower()]
+        records = [r for r in records if q in r.name.lower() or q in r.id.lower() or _in_tags(q, r.tags)]
     rows: list[dict[str, Any]] = []
     matched = 0
     for record in records:
@@ -57,3 +63,18 @@ def connection_page(
         "limit": limit,
         "next_offset": following if following < matched else None,
     }
+
+
+def _in_tags(q: str, tags: Mapping[str, str]) -> bool:
+    return any(q in str(value).lower() for value in tags.values())
+
+
+def parse_tags(values: list[str]) -> dict[str, str]:
+    """`key=value` filters (as `?tag=customer=42&tag=plan=pro`); raises ValueError naming a bad one."""
+    found: dict[str, str] = {}
+    for raw in values[:20]:
+        key, sep, value = raw.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"tag {raw[:40]!r} must look like key=value")
+        found[key.strip()] = value.strip()
+    return found

@@ -13,6 +13,7 @@ from connector_core import (
     ConnectionCheck,
     ConnectorContext,
     ConnectorError,
+    Interception,
     Label,
     Manifest,
     OrderPage,
@@ -111,8 +112,10 @@ def get_orders(ctx: ConnectorContext, order_ids: Sequence[str]) -> OrderPage:
 
 
 @hookimpl
-def map_order_status(ctx: ConnectorContext, channel_status: str) -> OrderStatus | None:
-    return statuses.map_status(channel_status, ctx.settings)
+def map_order_status(
+    ctx: ConnectorContext, channel_status: str, channel_order: Mapping[str, Any]
+) -> OrderStatus | None:
+    return statuses.map_status(channel_status, ctx.settings, channel_order)
 
 
 @hookimpl
@@ -162,9 +165,13 @@ def split_parcels(ctx: ConnectorContext, order_id: str, parcels: Sequence[LabelP
 
 @hookimpl
 def create_label(
-    ctx: ConnectorContext, parcel: LabelParcel, service_id: str | None, handover: HandoverChoice | None
+    ctx: ConnectorContext,
+    parcel: LabelParcel,
+    service_id: str | None,
+    handover: HandoverChoice | None,
+    overrides: Sequence[Interception],
 ) -> Label:
-    return labels.create_label(ctx, parcel, service_id, handover)
+    return labels.create_label(ctx, parcel, service_id, handover, overrides)
 
 
 @hookimpl

@@ -66,7 +66,7 @@ def test_a_connection_shows_its_shops_and_runs_in_words_with_the_request_id(admi
     assert 'class="badge failing">Failing' in page  # the last call's truth, not the stored tokens
     for shop in admin_web.emu.shops:
         assert str(shop["id"]) in page
-    assert "Imports run here" in page
+    assert "imports run here" in page and 'class="badge active">Active' in page
     assert "Order import" in page and "TikTok Shop said: Access token is expired." in page
     assert "20260301ABCDEF" in page and "105001" not in page and "ChannelError" not in page
     assert "2 left out: unpaid" in page
@@ -134,3 +134,23 @@ def test_check_connection_and_delete(admin_web: Web) -> None:
     gone = admin_web.client.post(f"{base}/delete", data={"csrf": csrf, "confirm": "yes"})
     assert gone.status_code == 303
     assert admin_web.client.get(base).status_code == 404
+
+
+def test_tags_filter_the_list_and_a_shop_that_left_says_so(admin_web: Web) -> None:
+    _login(admin_web)
+    admin_web.connect()
+    admin_web.integrations.set_tags(admin_web.integration_id, {"customer": "C-42", "plan": "pro"})
+    admin_web.integrations.create(
+        "tiktok_shop", emulator_form(admin_web.emu), name="Other", tags={"customer": "C-7"}
+    )
+    tagged = admin_web.client.get("/admin", params={"tag": "customer=C-42"}).text
+    assert _rows(tagged) == [admin_web.integration_id] and "customer: C-42" in tagged
+    assert len(_rows(admin_web.client.get("/admin", params={"q": "c-7"}).text)) == 1  # a tag value matches q
+    assert "No connection matches" in admin_web.client.get("/admin", params={"tag": "customer=nobody"}).text
+
+    left = str(admin_web.emu.shops[2]["id"])
+    admin_web.integrations.store.set_shop_status(
+        admin_web.integration_id, left, "left", "the seller removed it"
+    )
+    page = admin_web.client.get(f"/admin/integrations/{admin_web.integration_id}").text
+    assert 'class="badge idle">Left' in page and "the seller removed it" in page

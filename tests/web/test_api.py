@@ -245,3 +245,25 @@ def test_stock_pushes_and_shipments_reach_the_channel_through_the_sink(working_w
     levels = working_web.integrations.store.stock_levels(working_web.integration_id, account)
     assert [(r.sku, r.quantity) for r in levels.values()] == [(sku, 7)]
     assert working_web.emu.inventory(product_sku["id"])[main] == 7
+
+
+def test_tags_are_kept_and_searched(admin_web: Web) -> None:
+    made = _call(admin_web, "POST", "/connections", 201, json={
+        "connector": "tiktok_shop", "credentials": emulator_form(admin_web.emu), "tags": {"customer": "C-42"}})  # fmt: skip
+    assert made["tags"] == {"customer": "C-42"}
+    [found] = _call(admin_web, "GET", "/connections?tag=customer=C-42", 200)["items"]
+    assert found["id"] == made["id"]
+    edited = _call(
+        admin_web,
+        "PATCH",
+        "/connections/{id}",
+        200,
+        params={"id": made["id"]},
+        json={"tags": {"plan": "pro"}},
+    )
+    assert edited["tags"] == {"plan": "pro"}
+    assert _call(admin_web, "GET", "/connections?tag=customer=C-42", 200)["total"] == 0
+    assert _call(
+        admin_web, "PATCH", "/connections/{id}", 422, params={"id": made["id"]}, json={"tags": {"x": 1}}
+    )
+    assert _call(admin_web, "GET", "/connections?tag=nonsense", 422)["errors"][0]["field"] == "tag"

@@ -26,6 +26,13 @@ def _overview(c: Mapping[str, Any]) -> str:
     facts = [
         ("Connection id", f'<span class="mono">{escape(c["id"])}</span> {copy_button(c["id"])}'),
         ("Channel", escape(c["connector_name"])),
+        (
+            "Tags",
+            "".join(
+                f'<span class="tag">{escape(k)}: {escape(v)}</span>' for k, v in sorted(c["tags"].items())
+            )
+            or "none",
+        ),
         ("Access token expires", escape(moment(c["access_expires_at"]))),
         ("Authorization renews by", escape(moment(c["refresh_expires_at"]))),
         ("Re-authorize by", escape(deadline)),
@@ -33,6 +40,16 @@ def _overview(c: Mapping[str, Any]) -> str:
     ]
     items = "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in facts)
     return f'<section class="card"><h2>Overview</h2><dl class="facts">{items}</dl></section>'
+
+
+def _shop_status(s: Mapping[str, Any]) -> str:
+    if s["status"] == "left":
+        reason = s["status_reason"] or "no longer in the authorization"
+        return badge("idle", "Left") + f'<span class="sub">{escape(reason)}</span>'
+    if s["failures"]:
+        error = f'<span class="sub reason">{escape(s["last_error"])}</span>' if s["last_error"] else ""
+        return badge("failing", f"Failing, {s['failures']} in a row") + error
+    return badge("active", "Active")
 
 
 def _shops(c: Mapping[str, Any]) -> str:
@@ -44,17 +61,20 @@ def _shops(c: Mapping[str, Any]) -> str:
         )
     rows = [
         [
-            ("Shop", escape(s["name"] or s["id"])),
+            (
+                "Shop",
+                escape(s["name"] or s["id"])
+                + (' <span class="sub">imports run here</span>' if s["selected"] else ""),
+            ),
             ("Shop id", f'<span class="mono">{escape(s["id"])}</span> {copy_button(s["id"])}'),
             ("Region", escape(s["region"] or "—")),
-            (
-                "Status",
-                badge("selected", "Imports run here") if s["selected"] else badge("idle", "Authorized"),
-            ),
+            ("Status", _shop_status(s)),
+            ("Next pull", escape(moment(s["next_pull_at"], "not scheduled"))),
         ]
         for s in c["shops"]
     ]
-    return f'<section class="card" id="shops"><h2>Shops</h2>{_table(("Shop", "Shop id", "Region", "Status"), rows)}</section>'
+    table = _table(("Shop", "Shop id", "Region", "Status", "Next pull"), rows)
+    return f'<section class="card" id="shops"><h2>Shops</h2>{table}</section>'
 
 
 def _orders(

@@ -15,7 +15,7 @@ from .views import STATE_LABELS, badge, cells, document, empty, moment, url
 
 
 def _shops(row: Mapping[str, Any]) -> str:
-    shops = row["shops"]
+    shops = [s for s in row["shops"] if s["status"] == "active"]
     if not shops:
         return '<span class="sub">none yet</span>'
     shown = ", ".join(escape(s["name"] or s["id"]) for s in shops[:3])
@@ -34,7 +34,12 @@ def _last_import(row: Mapping[str, Any]) -> str:
 
 def _row(row: Mapping[str, Any]) -> str:
     link = url(f"/admin/integrations/{row['id']}")
-    name = f'<a href="{link}">{escape(row["name"])}</a><span class="sub mono">{escape(row["id"])}</span>'
+    tags = "".join(
+        f'<span class="tag">{escape(k)}: {escape(v)}</span>' for k, v in sorted(row["tags"].items())[:4]
+    )
+    name = f'<a href="{link}">{escape(row["name"])}</a><span class="sub mono">{escape(row["id"])}</span>' + (
+        f'<span class="tags">{tags}</span>' if tags else ""
+    )
     uncertain = str(row["uncertain"]) if row["uncertain"] else "—"
     values = [
         ("Name", name),
@@ -66,12 +71,13 @@ def _filters(query: Mapping[str, str], connectors: Sequence[tuple[str, str]]) ->
         f'<label>Search<input type="search" name="q" value="{escape(query.get("q", ""))}" placeholder="Name or id"></label>'
         f'<label>Status<select name="state">{states}</select></label>{connector_filter}'
         f'<label>Shop<input name="shop" value="{escape(query.get("shop", ""))}" placeholder="Shop name or id"></label>'
+        f'<label>Tag<input name="tag" value="{escape(query.get("tag", ""))}" placeholder="key=value"></label>'
         f'<button type="submit">Filter</button><a class="button" href="{url("/admin")}">Clear</a></form>'
     )
 
 
 def _pager(page: Mapping[str, Any], query: Mapping[str, str]) -> str:
-    kept = {k: v for k, v in query.items() if k in ("q", "state", "connector", "shop") and v}
+    kept = {k: v for k, v in query.items() if k in ("q", "state", "connector", "shop", "tag") and v}
     links = []
     if page["offset"] > 0:
         previous = {**kept, "offset": str(max(0, page["offset"] - page["limit"]))}
@@ -91,7 +97,7 @@ def list_page(
         f'<a class="button primary" href="{url("/admin/integrations/new?connector=" + cid)}">New {escape(name)} connection</a>'
         for cid, name in connectors
     )
-    filtered = any(query.get(k) for k in ("q", "state", "connector", "shop"))
+    filtered = any(query.get(k) for k in ("q", "state", "connector", "shop", "tag"))
     rows = page["items"]
     if rows:
         first, last = page["offset"] + 1, page["offset"] + len(rows)

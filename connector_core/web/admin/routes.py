@@ -25,7 +25,7 @@ from ...integration import Integrations
 from ...store import IntegrationRecord, UnknownConnectLink
 from .. import facts
 from ..links import create_connect_link
-from ..listing import connection_page
+from ..listing import connection_page, parse_tags
 from ..order_lookup import find_order, recent_orders
 from ..sink import SinkFull, WorkSink
 from . import views
@@ -73,11 +73,14 @@ def admin_routes(
         return endpoint
 
     async def index(request: Request, session: AdminSession) -> Response:
-        query = {
-            k: request.query_params.get(k, "").strip()[:200] for k in ("q", "state", "connector", "shop")
-        }
+        keys = ("q", "state", "connector", "shop", "tag")
+        query = {k: request.query_params.get(k, "").strip()[:200] for k in keys}
         if query["state"] not in ("", *facts.STATES):
             query["state"] = ""
+        try:
+            tags = parse_tags([query["tag"]]) if query["tag"] else {}
+        except ValueError:
+            tags, query["tag"] = {}, ""
         try:
             offset = max(0, min(int(request.query_params.get("offset") or 0), 10**9))
         except ValueError:
@@ -86,7 +89,7 @@ def admin_routes(
             lambda: connection_page(
                 integrations, q=query["q"].lower(), state=query["state"] or None,
                 connector=query["connector"] or None, shop=query["shop"].lower() or None,
-                limit=PAGE_SIZE, offset=offset,
+                limit=PAGE_SIZE, offset=offset, tags=tags,
             )
         )  # fmt: skip
         connectors = [(c.id, c.manifest.name) for c in integrations.host]
@@ -157,7 +160,8 @@ def admin_routes(
         try:
             creds, settings = submitted_values(connector, data, editing=True)
             name = str(data.get("name") or "") or None
-            await run_in_threadpool(integrations.update, record.id, creds, settings, name=name)
+            sent = creds if isinstance(data.get("credentials"), dict) else None
+            await run_in_threadpool(integrations.update, record.id, sent, settings, name=name)
         except InvalidInput as exc:
             return _invalid(exc)
         log.info("admin: integration %s saved", record.id)

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from ...integration import Integrations
 from ..admin.auth import AdminConfig
+from ..branding import Branding
 from ..sink import WorkSink
 from .guard import answer, guarded
 from .handlers import Api
@@ -72,7 +73,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", f"{C}/forms", "edit_forms", "The edit forms of a connection (no secret in formData)",
               (200, "Forms"), tags=("forms",)),
     Operation("POST", f"{C}/connect", "connect", "Start Connect: the channel's consent page to send the seller to",
-              (200, "ConsentUrl"), refusals=(401, 403, 404, 409)),
+              (200, "ConsentUrl"), body="ConnectInput", refusals=(400, 401, 403, 404, 409, 422)),
     Operation("POST", f"{C}/check", "check", "Prove the connection with one cheap call to the channel",
               (200, "ConnectionCheck"), refusals=(401, 403, 404)),
     Operation("GET", f"{C}/links", "links", "The connection's connect links", (200, "LinkList"), tags=("links",)),
@@ -125,6 +126,7 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 description of every operation under /api/v1."""
     paths: dict[str, dict[str, Any]] = {}
+    schemas = component_schemas()
     for op in OPERATIONS:
         status, schema = op.ok
         ok: dict[str, Any] = {"description": op.summary}
@@ -142,8 +144,8 @@ def openapi_document() -> dict[str, Any]:
             "responses": responses,
         }
         if op.body is not None:
-            operation["requestBody"] = {
-                "required": True,
+            operation["requestBody"] = {  # a body whose fields are all optional may be left out
+                "required": bool(schemas[op.body].get("required")),
                 "content": {"application/json": {"schema": ref(op.body)}},
             }
         paths.setdefault(PREFIX + op.path, {})[op.method.lower()] = operation
@@ -160,7 +162,7 @@ def openapi_document() -> dict[str, Any]:
         "security": [{"bearer": []}, {"session": []}],
         "paths": paths,
         "components": {
-            "schemas": component_schemas(),
+            "schemas": schemas,
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "the admin token"},
                 "session": {
@@ -175,9 +177,13 @@ def openapi_document() -> dict[str, Any]:
 
 
 def api_routes(
-    integrations: Integrations, config: AdminConfig, sink: WorkSink, base_url: str
+    integrations: Integrations,
+    config: AdminConfig,
+    sink: WorkSink,
+    base_url: str,
+    brand: Branding | None = None,
 ) -> list[BaseRoute]:
-    api = Api(integrations, sink, base_url, PREFIX)
+    api = Api(integrations, sink, base_url, PREFIX, brand or Branding())
     document = openapi_document()
 
     async def describe(request: Request) -> Response:

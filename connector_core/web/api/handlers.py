@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -23,8 +24,9 @@ from ...models import Shipment, StockLevel
 from ...store import UnknownConnectLink
 from .. import facts
 from ..admin.form_payload import form_payload, submitted_values
+from ..branding import Branding
 from ..links import DEFAULT_DAYS, MAX_DAYS, PURPOSES, create_connect_link
-from ..listing import connection_page
+from ..listing import connection_page, parse_tags
 from ..sink import SinkFull, WorkSink
 from .guard import ApiError, answer, invalid, json_body, query_int
 
@@ -38,8 +40,22 @@ STOCK_LEVELS = TypeAdapter(list[StockLevel])
 class Api:
     """The handlers, bound to one app's integrations, work sink and public address."""
 
-    def __init__(self, integrations: Integrations, sink: WorkSink, base_url: str, prefix: str) -> None:
+    def __init__(
+        self, integrations: Integrations, sink: WorkSink, base_url: str, prefix: str, brand: Branding
+    ) -> None:
         self.integrations, self.sink, self.base_url, self.prefix = integrations, sink, base_url, prefix
+        self.brand = brand
+
+    def _return_to(self, data: dict[str, Any]) -> str | None:
+        """The host's return URL from a body: None when not sent, 422 when its origin is not allowed."""
+        raw = data.get("return_to")
+        if raw is None or raw == "":
+            return None
+        accepted = self.brand.return_url(raw) if isinstance(raw, str) else None
+        if accepted is None:
+            rule = "must be an https address on one of the allowed return origins (CHANNEL_CONNECTORS_RETURN_ORIGINS)"
+            raise ApiError(422, "invalid_input", f"return_to {rule}.", [FieldError("return_to", rule)])
+        return accepted
 
     # --- helpers ------------------------------------------------------------------------------------------
 
@@ -97,6 +113,12 @@ class Api:
         state = request.query_params.get("state") or None
         connector = request.query_params.get("connector") or None
         shop = (request.query_params.get("shop") or "").strip().lower() or None
+        try:
+            tags = parse_tags(request.query_params.getlist("tag"))
+        except ValueError as exc:
+            raise ApiError(
+                422, "invalid_input", str(exc).capitalize() + ".", [FieldError("tag", str(exc))]
+            ) from None
         if state is not None and state not in facts.STATES:
             raise ApiError(
                 422,
@@ -114,6 +136,7 @@ class Api:
                 shop=shop,
                 limit=limit,
                 offset=offset,
+                tags=tags,
             )
             return page
 
@@ -121,11 +144,12 @@ class Api:
 
     async def create(self, request: Request) -> Response:
         data = await json_body(request)
+        tags = _tags(data)
 
         def work() -> dict[str, Any]:
             connector = self.integrations.host.get(str(data.get("connector", "")))
             creds, settings = submitted_values(connector, data, editing=False)
-            record = self.integrations.create(connector.id, creds, settings, name=_name(data))
+            record = self.integrations.create(connector.id, creds, settings, name=_name(data), tags=tags)
             return self._detail(self.integrations.open(record.id))
 
         return answer(await self._call(work), 201)
@@ -135,12 +159,16 @@ class Api:
 
     async def update(self, request: Request) -> Response:
         data = await json_body(request)
+        tags = _tags(data)
 
         def work() -> dict[str, Any]:
             record = self.integrations.store.get_integration(request.path_params["id"])
             connector = self.integrations.host.get(record.connector)
             creds, settings = submitted_values(connector, data, editing=True)
-            self.integrations.update(record.id, creds, settings, name=_name(data))
+            sent_creds = creds if isinstance(data.get("credentials"), dict) else None
+            self.integrations.update(record.id, sent_creds, settings, name=_name(data))
+            if tags is not None:
+                self.integrations.set_tags(record.id, tags)
             return self._detail(self.integrations.open(record.id))
 
         return answer(await self._call(work))
@@ -156,9 +184,14 @@ class Api:
     # --- Connect and links ----------------------------------------------------------------------------------
 
     async def connect(self, request: Request) -> Response:
+        return_to = self._return_to(await json_body(request))
+
         def work() -> str:
             integration = self._open(request)
-            return integration.begin_connect(f"{self.base_url}{integration.connector.manifest.callback_path}")
+            data = {"return_to": return_to} if return_to else None
+            return integration.begin_connect(
+                f"{self.base_url}{integration.connector.manifest.callback_path}", data=data
+            )
 
         try:
             url = await self._call(work)
@@ -183,6 +216,7 @@ class Api:
     async def create_link(self, request: Request) -> Response:
         data = await json_body(request)
         days, purpose = _days(data), str(data.get("purpose") or "connect")
+        return_to = self._return_to(data)
         if purpose not in PURPOSES:
             raise ApiError(
                 422,
@@ -198,6 +232,8 @@ class Api:
             )
             newest = self.integrations.store.list_connect_links(integration_id)
             created = max(newest, key=lambda x: x.created_at)
+            if return_to:
+                url = f"{url}?{urlencode({'return_to': return_to})}"
             return {"url": url, "link": facts.link(created, self.integrations.clock.now())}
 
         return answer(await self._call(work), 201)
@@ -294,6 +330,25 @@ class Api:
 def _name(data: dict[str, Any]) -> str | None:
     name = data.get("name")
     return name.strip()[:200] or None if isinstance(name, str) else None
+
+
+def _tags(data: dict[str, Any]) -> dict[str, str] | None:
+    """The host's tags from a body (None: not sent): at most 20, keys 1-64 and values up to 200 characters."""
+    raw = data.get("tags")
+    if raw is None:
+        return None
+    ok = (
+        isinstance(raw, dict)
+        and len(raw) <= 20
+        and all(
+            isinstance(k, str) and 1 <= len(k) <= 64 and isinstance(v, str) and len(v) <= 200
+            for k, v in raw.items()
+        )
+    )
+    if not ok:
+        rule = "must be an object of at most 20 text values (keys 1-64, values up to 200 characters)"
+        raise ApiError(422, "invalid_input", f"tags {rule}.", [FieldError("tags", rule)])
+    return dict(raw)
 
 
 def _days(data: dict[str, Any]) -> int:

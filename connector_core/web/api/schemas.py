@@ -48,6 +48,7 @@ _SUMMARY: dict[str, Any] = {
     "connector": STR,
     "connector_name": STR,
     "name": STR,
+    "tags": {"type": "object", "additionalProperties": STR, "description": "the host's own labels"},
     "state": {"enum": list(STATES), "description": "failing: the newest run failed (the last call's truth)"},
     "shops": {"type": "array", "items": ref("Shop")},
     "access_expires_at": TIME,
@@ -91,7 +92,28 @@ HAND_WRITTEN: dict[str, Any] = {
         credentials=ref("Form"),
         settings=ref("Form"),
     ),
-    "Shop": _obj(["id", "name", "region", "selected"], id=STR, name=OPT_STR, region=OPT_STR, selected=BOOL),
+    "Shop": _obj(
+        [
+            "id",
+            "name",
+            "region",
+            "selected",
+            "status",
+            "status_reason",
+            "next_pull_at",
+            "failures",
+            "last_error",
+        ],
+        id=STR,
+        name=OPT_STR,
+        region=OPT_STR,
+        selected=BOOL,
+        status={"enum": ["active", "left"], "description": "left: no longer in the authorization"},
+        status_reason=OPT_STR,
+        next_pull_at=TIME,
+        failures={**INT, "description": "scheduled pulls failed in a row"},
+        last_error=OPT_STR,
+    ),
     "LastImport": _obj(["at", "ok", "problems", "error"], at=TIME, ok=BOOL, problems=INT, error=OPT_STR),
     "ConnectionSummary": {**_obj(list(_SUMMARY), **_SUMMARY)},
     "ConnectionPage": _obj(
@@ -120,10 +142,17 @@ HAND_WRITTEN: dict[str, Any] = {
         ]
     },
     "ConnectionInput": _obj(
-        ["connector"], connector=STR, name=STR, credentials=ANY_OBJECT, settings=ANY_OBJECT
+        ["connector"], connector=STR, name=STR, credentials=ANY_OBJECT, settings=ANY_OBJECT, tags=ref("Tags")
     ),
+    "Tags": {
+        "type": "object",
+        "maxProperties": 20,
+        "propertyNames": {"minLength": 1, "maxLength": 64},
+        "additionalProperties": {"type": "string", "maxLength": 200},
+        "description": "the host's own labels (customer id, plan ...), searchable with ?tag=key=value",
+    },
     "ConnectionEdit": {
-        **_obj([], name=STR, credentials=ANY_OBJECT, settings=ANY_OBJECT),
+        **_obj([], name=STR, credentials=ANY_OBJECT, settings=ANY_OBJECT, tags=ref("Tags")),
         "description": "A section sent replaces that form: a secret left blank keeps its stored value, a "
         "non-secret field left out is cleared. A section not sent keeps everything.",
     },
@@ -179,8 +208,16 @@ HAND_WRITTEN: dict[str, Any] = {
         expired=BOOL,
     ),
     "LinkList": _items("Link"),
+    "ConnectInput": _obj(
+        [],
+        return_to={
+            **STR,
+            "description": "where the seller goes back after consent (an allowed return origin)",
+        },
+    ),
     "LinkInput": _obj(
         [],
+        return_to={**STR, "description": "added to the link: where the seller goes back (an allowed origin)"},
         days={**INT, "minimum": 1, "maximum": 365, "default": 30},
         purpose={"enum": ["connect", "renew"], "default": "connect"},
     ),

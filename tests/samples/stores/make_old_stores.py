@@ -102,9 +102,18 @@ def main() -> None:
                 pg_facts = populate(url, emu)
                 schema = schema_of(url)
                 dump = subprocess.run(
-                    [postgres_binary("pg_dump"), "--no-owner", "--no-privileges", "--schema", schema,
-                     "--dbname", sys.argv[1]],
-                    check=True, capture_output=True, text=True,
+                    [
+                        postgres_binary("pg_dump"),
+                        "--no-owner",
+                        "--no-privileges",
+                        "--schema",
+                        schema,
+                        "--dbname",
+                        sys.argv[1],
+                    ],
+                    check=True,
+                    capture_output=True,
+                    text=True,
                 ).stdout
                 (HERE / POSTGRES_NAME).write_text(dump.replace(schema, "__SCHEMA__"))
                 facts["postgres"] = {k: v for k, v in pg_facts.items()}
