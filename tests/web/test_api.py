@@ -227,7 +227,7 @@ def test_stock_pushes_and_shipments_reach_the_channel_through_the_sink(working_w
     )
     level = {"sku": sku, "quantity": 7, "warehouse": "MAIN"}
     queued = _call(working_web, "POST", "/connections/{id}/stock-pushes", 202, json={"levels": [level]})
-    assert queued["task"] == "channel_connectors.push_stock"
+    assert (queued["task"], queued["kind"]) == ("channel_connectors.run_work", "push_stock")
     bad = _call(
         working_web,
         "POST",
@@ -241,6 +241,10 @@ def test_stock_pushes_and_shipments_reach_the_channel_through_the_sink(working_w
     )
     assert missing["errors"][0]["field"] == "shipment.parcels"
     assert working_web.sink.join(timeout=30)
+    followed = working_web.client.get(queued["status_url"], headers=BEARER)
+    assert followed.status_code == 200 and followed.json()["status"] == "done", followed.text
+    _conforms(working_web, "GET", queued["status_url"], 200, followed.json())
+    _call(working_web, "GET", "/connections/{id}/requests/push_stock/nope", 404)
     account = working_web.integrations.open(working_web.integration_id).account_id
     levels = working_web.integrations.store.stock_levels(working_web.integration_id, account)
     assert [(r.sku, r.quantity) for r in levels.values()] == [(sku, 7)]

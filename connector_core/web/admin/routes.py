@@ -118,8 +118,10 @@ def admin_routes(
         except UnknownIntegration:
             return views.problem_page("Not found", "There is no such connection.", session.csrf, 404)
         notice = shown.pop("notice", None) or _notice(request.query_params.get("notice"))
+        # The in-process sink without an order handler refuses imports (nothing would keep the orders).
+        can_pull = getattr(sink, "on_orders", "not an in-process sink") is not None
         return detail_page(data, forms, session.csrf, notice=notice, orders=orders, order_id=order_id,
-                           orders_problem=problem, **shown)  # fmt: skip
+                           orders_problem=problem, can_pull=can_pull, **shown)  # fmt: skip
 
     async def new(request: Request, session: AdminSession) -> Response:
         try:

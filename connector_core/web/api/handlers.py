@@ -310,8 +310,8 @@ class Api:
             raise ApiError(
                 501, "no_workers", "This server hands stock pushes to no worker; run the workers' sink."
             )
-        await self._call(lambda: push(request.path_params["id"], levels, force))
-        return answer({"ok": True, "task": f"{TASK_PREFIX}push_stock", "levels": len(levels)}, 202)
+        key = await self._call(lambda: push(request.path_params["id"], levels, force))
+        return answer(self._queued(request, "push_stock", key, levels=len(levels)), 202)
 
     async def ship(self, request: Request) -> Response:
         data = await json_body(request)
@@ -321,10 +321,39 @@ class Api:
             raise ApiError(
                 501, "no_workers", "This server hands shipments to no worker; run the workers' sink."
             )
-        await self._call(lambda: confirm(request.path_params["id"], shipment))
-        return answer(
-            {"ok": True, "task": f"{TASK_PREFIX}confirm_shipment", "order_id": shipment.order_id}, 202
-        )
+        key = await self._call(lambda: confirm(request.path_params["id"], shipment))
+        return answer(self._queued(request, "confirm_shipment", key, order_id=shipment.order_id), 202)
+
+    def _queued(self, request: Request, kind: str, key: object, **extra: object) -> dict[str, Any]:
+        """The answer to queued work: recorded in the store's outbox first (its key and where to follow
+        it), then handed to a worker as `channel_connectors.run_work`."""
+        found: dict[str, Any] = {"ok": True, "task": f"{TASK_PREFIX}run_work", "kind": kind, **extra}
+        if isinstance(key, str):
+            found["request"] = key
+            found["status_url"] = (
+                f"{self.prefix}/connections/{request.path_params['id']}/requests/{kind}/{key}"
+            )
+        return found
+
+    async def request_status(self, request: Request) -> Response:
+        def work() -> dict[str, Any]:
+            integration_id = self.integrations.store.get_integration(request.path_params["id"]).id
+            item = self.integrations.store.get_work(
+                integration_id, request.path_params["kind"], request.path_params["key"]
+            )
+            if item is None or item.kind == "webhook":
+                raise ApiError(404, "not_found", "This connection has no such request.")
+            return {
+                "kind": item.kind,
+                "key": item.key,
+                "status": item.status,
+                "attempts": item.attempts,
+                "outcome": item.outcome,
+                "created_at": facts.iso(item.created_at),
+                "finished_at": facts.iso(item.finished_at),
+            }
+
+        return answer(await self._call(work))
 
 
 def _name(data: dict[str, Any]) -> str | None:

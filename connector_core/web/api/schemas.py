@@ -230,6 +230,22 @@ HAND_WRITTEN: dict[str, Any] = {
         ["ok", "task"],
         ok={"const": True},
         task={**STR, "description": "the worker task the work was handed to"},
+        kind={**STR, "description": "the kind of outbox work (push_stock, confirm_shipment)"},
+        request={**STR, "description": "the outbox key of a stock push or shipment"},
+        status_url={**STR, "description": "where to follow it (GET)"},
+    ),
+    "Request": _obj(
+        ["kind", "key", "status", "attempts", "outcome", "created_at", "finished_at"],
+        kind={"enum": ["push_stock", "confirm_shipment", "create_labels"]},
+        key=STR,
+        status={"enum": ["pending", "done", "failed"], "description": "failed: given up, outcome says why"},
+        attempts=INT,
+        outcome={
+            "type": ["object", "null"],
+            "description": "the flow's report (done) or the reason (failed)",
+        },
+        created_at=TIME,
+        finished_at=TIME,
     ),
     "StockPush": _obj(
         ["levels"],
