@@ -188,6 +188,7 @@ def api_routes(
 ) -> list[BaseRoute]:
     api = Api(integrations, sink, base_url, PREFIX, brand or Branding())
     document = openapi_document()
+    config.guard.attach(integrations.store)  # sign-outs and lockouts seen the same way as the console's
 
     async def describe(request: Request) -> Response:
         return answer(document)
