@@ -42,11 +42,17 @@ def normalise(channel_status: str) -> str:
     return LEGACY_NUMERIC.get(status, status)
 
 
+def known_status(channel_status: str) -> OrderStatus | None:
+    """TikTok's default table; None for a status it does not know (the core then puts the order on hold)."""
+    return DEFAULT_STATUS_MAP.get(normalise(channel_status))
+
+
 def map_status(channel_status: str, settings: Mapping[str, Any]) -> OrderStatus | None:
-    """The settings' override if any, else the default table; None for a status nobody knows."""
+    """The settings' override if any, else the default table: what the hook chain answers, for callers
+    outside a plugin manager (the mapping tests, tools reading raw orders)."""
     status = normalise(channel_status)
     overrides = settings.get("status_overrides") or {}
     for key, value in overrides.items():
         if key.upper() == status:
             return OrderStatus(value)
-    return DEFAULT_STATUS_MAP.get(status)
+    return known_status(status)
