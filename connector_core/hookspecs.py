@@ -28,6 +28,7 @@ from .models import (
     Capability,
     ConnectionCheck,
     HandoverChoice,
+    Interception,
     Label,
     LabelParcel,
     Manifest,
@@ -179,6 +180,22 @@ def push_stock(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockRepo
     """
 
 
+@hookspec(firstresult=True)
+def stock_locations(  # type: ignore[empty-body]
+    ctx: ConnectorContext, levels: Sequence[StockLevel]
+) -> list[str | None]:
+    """Name the channel's own warehouse of each stock level, before the core checks its ledger.
+
+    Called by every stock push with the levels it may send. Returns one entry per level, in order: the
+    channel's id of the warehouse the level is for (None: the channel has no warehouses, or the shop has
+    only one, which holds every level). The core keys its stock ledger by (SKU, this), so two host codes
+    for one warehouse, or a code the settings now map to another warehouse, never leave the ledger
+    remembering a level the channel does not hold. A level whose warehouse cannot be told keeps the
+    host's code (`push_stock` then reports it invalid). Optional: without it the host's warehouse code is
+    the key. ``firstresult``.
+    """
+
+
 # --- shipments ------------------------------------------------------------------------------------------
 
 
@@ -240,7 +257,11 @@ def split_parcels(ctx: ConnectorContext, order_id: str, parcels: Sequence[LabelP
 
 @hookspec(firstresult=True)
 def create_label(  # type: ignore[empty-body]
-    ctx: ConnectorContext, parcel: LabelParcel, service_id: str | None, handover: HandoverChoice | None
+    ctx: ConnectorContext,
+    parcel: LabelParcel,
+    service_id: str | None,
+    handover: HandoverChoice | None,
+    overrides: Sequence[Interception],
 ) -> Label:
     """Buy (or arrange) the label for one box and return it with its document bytes.
 
@@ -249,6 +270,8 @@ def create_label(  # type: ignore[empty-body]
     channel already has a label for exactly these lines, return it without buying another. `service_id`
     None means the channel's default; `handover` None means the connector's sensible default. Raise
     `LabelRefused` when the channel refuses this box (nothing bought), `LabelNotAllowed` for the order.
+    `overrides` are the interception reasons the host decided to label despite (`Interception`): the core
+    already checked the order; a connector that re-checks right before buying honours them.
     Returns the `Label`, its document as bytes. ``firstresult``.
     """
 
@@ -348,6 +371,7 @@ CAPABILITY_HOOKS: dict[Capability, tuple[str, ...]] = {
 """The hooks a connector must implement for each capability it declares."""
 
 OPTIONAL_HOOKS: dict[Capability, tuple[str, ...]] = {
+    Capability.STOCK: ("stock_locations",),
     Capability.SHIPMENTS: ("plan_shipment",),
 }
 """Hooks a capability uses when the connector has them; the core has a documented fallback otherwise."""

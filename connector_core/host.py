@@ -32,6 +32,7 @@ from .models import (
     Capability,
     ConnectionCheck,
     HandoverChoice,
+    Interception,
     Label,
     LabelParcel,
     Manifest,
@@ -196,6 +197,10 @@ class Connector:
         result: StockReport = self._first("push_stock", ctx=ctx, levels=list(levels))
         return result
 
+    def stock_locations(self, ctx: ConnectorContext, levels: Sequence[StockLevel]) -> list[str | None]:
+        self._require(Capability.STOCK)
+        return list(self._first("stock_locations", ctx=ctx, levels=list(levels)))
+
     def implements(self, hook: str) -> bool:
         """True when the connector (or a host-wide plugin) implements this optional hook."""
         return bool(getattr(self.pm.hook, hook).get_hookimpls())
@@ -230,10 +235,16 @@ class Connector:
         parcel: LabelParcel,
         service_id: str | None = None,
         handover: HandoverChoice | None = None,
+        overrides: Sequence[Interception] = (),
     ) -> Label:
         self._require(Capability.LABELS)
         result: Label = self._first(
-            "create_label", ctx=ctx, parcel=parcel, service_id=service_id, handover=handover
+            "create_label",
+            ctx=ctx,
+            parcel=parcel,
+            service_id=service_id,
+            handover=handover,
+            overrides=list(overrides),
         )
         return result
 

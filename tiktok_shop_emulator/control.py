@@ -12,8 +12,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tiktok_shop_emulator.state import shipping
+from tiktok_shop_emulator.state import buyers, shipping
 from tiktok_shop_emulator.state.backend import Backend
+from tiktok_shop_emulator.wire.error_codes import ApiError
 from tiktok_shop_emulator.wire.httpio import HttpRequest, HttpResponse, json_response
 
 PREFIX = "/_emulator"
@@ -34,6 +35,9 @@ def _summary(backend: Backend, body: dict[str, Any], params: dict[str, str]) -> 
         "clock": backend.clock.unix(),
         "orders": backend.config.orders,
         "seed": backend.config.seed,
+        "sellers": backend.config.sellers,
+        "apps": len(backend.apps),
+        "rate_limits": backend.config.rate_limits,
         "shops": [shop.summary() for shop in backend.world.shops],
         "faults": backend.faults.describe(),
     }
@@ -60,6 +64,9 @@ def _set_faults(backend: Backend, body: dict[str, Any], params: dict[str, str]) 
     if body.get("lose_answer"):
         spec = body["lose_answer"]
         faults.lose_answer(spec["path"], int(spec.get("times", 1)))
+    if body.get("unattributed_error"):
+        spec = body["unattributed_error"]
+        faults.unattributed_error(spec["path"], int(spec.get("times", 1)))
     return faults.describe()
 
 
@@ -95,22 +102,66 @@ def _expire_access(backend: Backend, body: dict[str, Any], params: dict[str, str
     return {"expired": "access_tokens"}
 
 
+def _seller_and_app(backend: Backend, body: dict[str, Any]) -> tuple[int, int]:
+    seller, app = int(body.get("seller", 0)), int(body.get("app", 0))
+    if backend.seller_backend(seller) is None:
+        raise ControlError(f"no seller {seller}: the emulator has {backend.config.sellers}", 404)
+    if not 0 <= app < len(backend.apps):
+        raise ControlError(f"no app {app}: the emulator has {len(backend.apps)}", 404)
+    return seller, app
+
+
 def _authorize(backend: Backend, body: dict[str, Any], params: dict[str, str]) -> Any:
-    return {"code": backend.auth.issue_code()}
+    return {"code": backend.auth.issue_code(*_seller_and_app(backend, body))}
+
+
+def _mint(backend: Backend, body: dict[str, Any], params: dict[str, str]) -> Any:
+    """Tokens for sellers first..first+count-1 at once: a benchmark's 100,000 connections in seconds."""
+    first, count = int(body.get("first", 1)), int(body.get("count", 1))
+    _, app = _seller_and_app(backend, {"app": body.get("app", 0)})
+    if count < 0 or first < 0 or first + count > backend.config.sellers:
+        raise ControlError(
+            f"sellers {first}..{first + count - 1} are not all within 0..{backend.config.sellers - 1}"
+        )
+    grants = backend.auth.mint(range(first, first + count), app, backend.describe_seller)
+    return {"app_key": backend.apps[app].key, "grants": grants}
+
+
+def _seller(backend: Backend, body: dict[str, Any], params: dict[str, str]) -> Any:
+    seller, _ = _seller_and_app(backend, {"seller": params["seller"]})
+    return backend.describe_seller(seller)
+
+
+def _limits(backend: Backend, body: dict[str, Any], params: dict[str, str]) -> Any:
+    return {"profile": backend.config.rate_limits, "refused": backend.limits.refused}
 
 
 def _order(backend: Backend, body: dict[str, Any], params: dict[str, str]) -> Any:
-    index = backend.space.index_of(params["order_id"])
+    owner = backend.order_owner(params["order_id"])
+    index = owner.space.index_of(params["order_id"])
     if index is None:
         raise ControlError("unknown order", 404)
-    return backend.book.order(index)
+    return owner.book.order(index)
 
 
 def _order_status(backend: Backend, body: dict[str, Any], params: dict[str, str]) -> Any:
     try:
-        return shipping.set_status(backend, params["order_id"], str(body.get("status")))
+        owner = backend.order_owner(params["order_id"])
+        return shipping.set_status(owner, params["order_id"], str(body.get("status")))
     except KeyError as exc:
         raise ControlError("unknown order", 404) from exc
+
+
+def _buyer_action(action: Callable[[Backend, str], Any]) -> Action:
+    def run(backend: Backend, body: dict[str, Any], params: dict[str, str]) -> Any:
+        try:
+            return action(backend, params["order_id"])
+        except KeyError as exc:
+            raise ControlError("unknown order", 404) from exc
+        except ApiError as exc:
+            raise ControlError(exc.message, 409) from exc
+
+    return run
 
 
 def _deliveries(backend: Backend, body: dict[str, Any], params: dict[str, str]) -> Any:
@@ -141,9 +192,19 @@ ACTIONS: tuple[tuple[str, re.Pattern[str], Action], ...] = tuple(
         ("POST", "/expire_refresh_tokens", _expire_refresh),
         ("POST", "/expire_access_tokens", _expire_access),
         ("POST", "/authorize", _authorize),
+        ("POST", "/sellers/mint", _mint),
+        ("GET", r"/sellers/(?P<seller>\d+)", _seller),
+        ("GET", "/limits", _limits),
         ("GET", r"/orders/(?P<order_id>\d+)", _order),
         ("POST", r"/orders/(?P<order_id>\d+)/status", _order_status),
         ("GET", "/webhooks/deliveries", _deliveries),
+        (
+            "POST",
+            r"/orders/(?P<order_id>\d+)/cancellation_request",
+            _buyer_action(buyers.request_cancellation),
+        ),
+        ("POST", r"/orders/(?P<order_id>\d+)/address", _buyer_action(buyers.change_address)),
+        ("POST", r"/orders/(?P<order_id>\d+)/fbt", _buyer_action(buyers.fulfil_by_tiktok)),
     )
 )
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from tiktok_shop_emulator.config import EmulatorConfig
 from tiktok_shop_emulator.server import API_ROLE, AUTH_ROLE, EmulatorHTTPServer, start_server
-from tiktok_shop_emulator.state import shipping
+from tiktok_shop_emulator.state import buyers, shipping
 from tiktok_shop_emulator.state.backend import Backend
 from tiktok_shop_emulator.state.faults import Faults
 from tiktok_shop_emulator.state.notifications import Delivery
@@ -145,17 +145,44 @@ class TikTokShopEmulator:
 
     # --- OAuth helpers ----------------------------------------------------------------------------------------
 
-    def authorize(self) -> str:
-        """Issue an auth code as if the seller had just consented."""
-        return self._backend.auth.issue_code()
+    def authorize(self, seller: int = 0, app: int = 0) -> str:
+        """Issue an auth code as if seller ``seller`` had just consented to app ``app``."""
+        if self._backend.seller_backend(seller) is None or not 0 <= app < len(self._backend.apps):
+            raise KeyError(f"seller {seller} / app {app}")
+        return self._backend.auth.issue_code(seller, app)
 
-    def issue_tokens(self) -> dict[str, Any]:
+    def issue_tokens(self, seller: int = 0, app: int = 0) -> dict[str, Any]:
         """Consent plus token get in one step: the ``data`` of a token response."""
-        return self._backend.auth.exchange_code(self.authorize())
+        return self._backend.auth.exchange_code(self.authorize(seller, app), app)
 
-    def revoke_tokens(self) -> None:
+    def mint_authorizations(self, first: int = 1, count: int = 1, app: int = 0) -> list[dict[str, Any]]:
+        """Token-get ``data`` plus ``seller`` and ``shops`` for sellers first..first+count-1 (test tooling)."""
+        if first < 0 or count < 0 or first + count > self.config.sellers:
+            raise KeyError(f"sellers {first}..{first + count - 1}")
+        return self._backend.auth.mint(range(first, first + count), app, self._backend.describe_seller)
+
+    def seller(self, seller: int) -> dict[str, Any]:
+        """A seller's open_id, name, region and shops (id, name, region, cipher, code)."""
+        if self._backend.seller_backend(seller) is None:
+            raise KeyError(seller)
+        return self._backend.describe_seller(seller)
+
+    def app_credentials(self, app: int = 0) -> dict[str, str]:
+        """Credentials of app ``app`` (0 is ``credentials``)."""
+        spec = self._backend.apps[app]
+        return {"app_key": spec.key, "app_secret": spec.secret, "service_id": spec.service_id}
+
+    @property
+    def refused_by_limits(self) -> int:
+        """Calls the rate-limit profile answered with 429."""
+        return self._backend.limits.refused
+
+    def revoke_tokens(self, seller: int = 0) -> None:
         """The seller removes the app: refresh -> 36004005, API calls -> 105001."""
-        self._backend.revoke()
+        owner = self._backend.seller_backend(seller)
+        if owner is None:
+            raise KeyError(seller)
+        owner.revoke()
 
     def expire_refresh_tokens(self) -> None:
         """Refresh tokens expire now: refresh -> 36004001 "rt has expired"."""
@@ -169,21 +196,28 @@ class TikTokShopEmulator:
 
     def order(self, order_id_text: str) -> dict[str, Any]:
         """The current order object, exactly as the API returns it."""
-        index = self._backend.space.index_of(order_id_text)
+        owner = self._backend.order_owner(order_id_text)
+        index = owner.space.index_of(order_id_text)
         if index is None:
             raise KeyError(order_id_text)
-        return self._backend.book.order(index)
+        return owner.book.order(index)
 
     def order_ids(
-        self, status: str | None = None, shop_cipher: str | None = None, shipping_type: str | None = None
+        self,
+        status: str | None = None,
+        shop_cipher: str | None = None,
+        shipping_type: str | None = None,
+        seller: int = 0,
     ) -> list[str]:
-        """IDs of the orders (in creation order) that match every given filter."""
-        backend = self._backend
+        """IDs of the orders of a seller (in creation order) that match every given filter."""
+        backend = self._backend.seller_backend(seller)
+        if backend is None:
+            raise KeyError(seller)
         shop = None if shop_cipher is None else backend.shop_by_cipher(shop_cipher)
         if shop_cipher is not None and shop is None:
             raise KeyError(shop_cipher)
         result = []
-        for index in range(backend.space.count):
+        for index in range(backend.space.base, backend.space.base + backend.space.count):
             if shop is not None and index % backend.space.n_shops != shop.index:
                 continue
             sk = backend.book.sketch(index)
@@ -218,7 +252,25 @@ class TikTokShopEmulator:
 
     def set_order_status(self, order_id_text: str, status: str) -> dict[str, Any]:
         """Move an order to ``status`` (shipping what must be shipped), bump update_time, fire the webhook."""
-        return shipping.set_status(self._backend, order_id_text, status)
+        return shipping.set_status(self._backend.order_owner(order_id_text), order_id_text, status)
+
+    # --- what buyers and TikTok do (reference.md#cancellations, #address-update, #fulfilment-type) ----------
+
+    def request_cancellation(self, order_id_text: str) -> dict[str, Any]:
+        """The buyer asks to cancel: a pending request with a deadline (accepted at once while ON_HOLD)."""
+        return buyers.request_cancellation(self._backend, order_id_text)
+
+    def change_address(self, order_id_text: str, street: str = "1 Changed Street") -> dict[str, Any]:
+        """The buyer changes the ship-to address before shipment (webhook 3 follows)."""
+        return buyers.change_address(self._backend, order_id_text, street)
+
+    def fulfil_by_tiktok(self, order_id_text: str) -> dict[str, Any]:
+        """Turn the order into an FBT order (TikTok's warehouse ships it)."""
+        return buyers.fulfil_by_tiktok(self._backend, order_id_text)
+
+    def cancellations(self, order_id_text: str) -> list[dict[str, Any]]:
+        """The order's cancellation records, as Search Cancellations returns them."""
+        return [dict(r) for r in self._backend.cancellations.of_order(order_id_text)]
 
     def freeze_order(self, order_id_text: str, frozen: bool = True) -> None:
         """Put the order's package in freeze status (a risk hold): label and split calls answer 10007014."""

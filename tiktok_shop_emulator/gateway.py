@@ -45,11 +45,14 @@ def error_response(exc: ApiError, rid: str) -> HttpResponse:
 def _process(backend: Backend, request: HttpRequest) -> dict[str, Any]:
     route, params = resolve(request.method, request.path)
     _check_content_type(request)
-    _check_credentials(backend, request)
-    backend.auth.check_access(request.header("x-tts-access-token"))
-    shop = _check_shop(backend, route, request.query)
+    app = _check_credentials(backend, request)
+    seller = backend.auth.check_access(request.header("x-tts-access-token"), app)
+    owner, shop = _check_shop(backend, route, request.query, seller)
+    refusal = backend.limits.admit(app, None if shop is None else shop.id, request.path)
+    if refusal is not None:
+        raise refusal
     return route.handler(
-        Call(backend, shop, request.query, _json_body(request.body, route.filter_body), params)
+        Call(owner, shop, request.query, _json_body(request.body, route.filter_body), params, app)
     )
 
 
@@ -60,16 +63,19 @@ def _check_content_type(request: HttpRequest) -> None:
         raise error_codes.invalid_content_type()
 
 
-def _check_credentials(backend: Backend, request: HttpRequest) -> None:
-    config, query = backend.config, request.query
-    if query.get("app_key") != config.app_key:
+def _check_credentials(backend: Backend, request: HttpRequest) -> int:
+    """The number of the app that signed the request."""
+    query = request.query
+    app = backend.app_numbers.get(query.get("app_key") or "")
+    if app is None:
         raise error_codes.invalid_app_key()
     given = query.get("sign")
     if not given:
         raise error_codes.missing_sign()
     _check_timestamp(backend, query.get("timestamp"))
-    if not sign_matches(config.app_secret, request.path, query, request.body, given):
+    if not sign_matches(backend.apps[app].secret, request.path, query, request.body, given):
         raise error_codes.invalid_sign()
+    return app
 
 
 def _check_timestamp(backend: Backend, raw: str | None) -> None:
@@ -84,18 +90,23 @@ def _check_timestamp(backend: Backend, raw: str | None) -> None:
         raise error_codes.timestamp_too_new()
 
 
-def _check_shop(backend: Backend, route: Route, query: dict[str, str]) -> Shop | None:
+def _check_shop(
+    backend: Backend, route: Route, query: dict[str, str], seller: int
+) -> tuple[Backend, Shop | None]:
+    """The token's seller and the shop the cipher names; another seller's cipher is an invalid one."""
     cipher = query.get("shop_cipher")
     if not route.shop_scoped:
         if cipher is not None:
             raise error_codes.unexpected_shop_cipher()
-        return None
+        owner = backend.seller_backend(seller)
+        assert owner is not None, "a grant names a seller that exists"
+        return owner, None
     if not cipher:
         raise error_codes.missing_shop_cipher()
-    shop = backend.shop_by_cipher(cipher)
-    if shop is None:
+    found = backend.locate(cipher)
+    if found is None or found[0].seller != seller:
         raise error_codes.invalid_shop_cipher()
-    return shop
+    return found
 
 
 def _json_body(body: bytes, filter_body: bool) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -16,6 +17,7 @@ from ..models import (
     Account,
     ConnectionCheck,
     HandoverChoice,
+    Interception,
     Label,
     LabelParcel,
     LabelReport,
@@ -105,8 +107,8 @@ class Integration:
 
     # --- connect --------------------------------------------------------------------------------------
 
-    def begin_connect(self, redirect_uri: str | None = None) -> str:
-        return connect.begin_connect(self.session, redirect_uri)
+    def begin_connect(self, redirect_uri: str | None = None, *, data: Mapping[str, Any] | None = None) -> str:
+        return connect.begin_connect(self.session, redirect_uri, data=data)
 
     def finish_connect(self, callback_params: Mapping[str, str]) -> list[Account]:
         return connect.finish_connect(self.session, callback_params)
@@ -150,9 +152,11 @@ class Integration:
         boxes: Sequence[labels.Box],
         service_id: str | None = None,
         handover: HandoverChoice | None = None,
+        overrides: Sequence[Interception] = (),
     ) -> LabelReport:
-        """Buy one label per box of the order, exactly once (a retry finds the first purchase)."""
-        return labels.create_labels(self.session, order_id, boxes, service_id, handover)
+        """Buy one label per box of the order, exactly once (a retry finds the first purchase); refused for an
+        order the channel says must not ship now, unless `overrides` names the reason (`interception`)."""
+        return labels.create_labels(self.session, order_id, boxes, service_id, handover, overrides)
 
     def labels(self, order_id: str) -> list[Label]:
         """The label ledger of an order: every label bought, with its kept document."""

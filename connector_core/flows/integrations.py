@@ -13,6 +13,8 @@ from ..errors import FieldError, InvalidInput
 from ..host import Connector, ConnectorHost
 from ..http import HttpClient
 from ..store import IntegrationRecord, Store
+from ..store.platform_records import AppRecord
+from . import apps
 from .integration import Integration
 from .webhooks import DEFAULT_WEBHOOK_MAX_AGE
 
@@ -61,12 +63,68 @@ class Integrations:
         settings: Mapping[str, Any] | None = None,
         *,
         name: str | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> IntegrationRecord:
-        """Validate the forms (naming every bad field) and store a new integration; secrets are encrypted."""
+        """Validate the forms (naming every bad field) and store a new connection with an app of its own
+        holding these credentials (one app per seller); secrets are encrypted."""
         connector = self.host.get(connector_id)
         creds, sets = self._validated(connector, credentials, settings or {})
         split = forms.split_credentials(creds, connector.credentials_schema())
-        return self.store.create_integration(connector_id, name or connector.manifest.name, split, sets)
+        return self.store.create_integration(
+            connector_id, name or connector.manifest.name, split, sets, tags=tags
+        )
+
+    # --- apps (one registration, many connections) ----------------------------------------------------
+
+    def create_app(
+        self, connector_id: str, credentials: Mapping[str, Any], *, name: str | None = None
+    ) -> AppRecord:
+        """Store a connector's app (its credential form) once, for every connection made under it."""
+        return apps.create_app(self.store, self.host.get(connector_id), credentials, name)
+
+    def update_app(
+        self, app_id: str, credentials: Mapping[str, Any] | None = None, *, name: str | None = None
+    ) -> AppRecord:
+        """Edit an app (rotate its secret): every connection under it uses the new values at once."""
+        connector = self.host.get(self.store.get_app(app_id).connector)
+        return apps.update_app(self.store, connector, app_id, credentials, name=name)
+
+    def apps(self, connector_id: str | None = None) -> list[AppRecord]:
+        return self.store.list_apps(connector_id)
+
+    def create_connection(
+        self,
+        app_id: str,
+        settings: Mapping[str, Any] | None = None,
+        *,
+        name: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> IntegrationRecord:
+        """A new seller's connection under an existing app: validate the settings form, then Connect it."""
+        app = self.store.get_app(app_id)
+        connector = self.host.get(app.connector)
+        sets = forms.apply_defaults(forms.drop_blank(settings or {}), connector.settings_schema())
+        errors = [
+            FieldError(f"settings.{e.field}" if e.field else "settings", e.message)
+            for e in forms.validate(sets, connector.settings_schema())
+        ]
+        if errors:
+            raise InvalidInput(f"{connector.id} connection", errors)
+        return self.store.create_integration(
+            connector.id, name or connector.manifest.name, None, sets, app_id=app_id, tags=tags
+        )
+
+    def set_tags(self, integration_id: str, tags: Mapping[str, str]) -> IntegrationRecord:
+        """Replace the host's tags of a connection (its customer id ...)."""
+        self.store.set_tags(integration_id, tags)
+        return self.store.get_integration(integration_id)
+
+    def find(self, tags: Mapping[str, str], *, connector_id: str | None = None) -> list[IntegrationRecord]:
+        """The connections holding every one of `tags`, through the tag index."""
+        return [
+            self.store.get_integration(i)
+            for i in self.store.find_integration_ids(tags, connector=connector_id)
+        ]
 
     def update(
         self,
@@ -79,6 +137,8 @@ class Integrations:
         """Apply an edit form: a secret left blank (or sent back as the sentinel) keeps its stored value."""
         record = self.store.get_integration(integration_id)
         connector = self.host.get(record.connector)
+        if credentials is not None:
+            apps.check_owned(self.store, integration_id, record.app_id)
         schema = connector.credentials_schema()
         merged_creds = forms.merge(dict(record.credentials.items()), credentials or {}, schema)
         merged_creds = {

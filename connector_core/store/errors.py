@@ -36,3 +36,31 @@ class StoreUnavailable(ConnectorError):
 
 class StoreConfigurationError(ConnectorError):
     """The store URL or its options cannot be used."""
+
+
+class UnknownApp(ConnectorError, KeyError):
+    def __init__(self, app_id: str) -> None:
+        self.app_id = app_id
+        super().__init__(f"no app {app_id!r} in the store: list them with `channel-connectors apps list`")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class AppInUse(ConnectorError):
+    def __init__(self, app_id: str, connections: int) -> None:
+        self.app_id = app_id
+        super().__init__(
+            f"app {app_id!r} is used by {connections} connection(s): remove them first, or keep the app"
+        )
+
+
+class UnknownShop(ConnectorError, KeyError):
+    def __init__(self, integration_id: str, shop_id: str) -> None:
+        self.integration_id, self.shop_id = integration_id, shop_id
+        super().__init__(
+            f"integration {integration_id!r} has no shop {shop_id!r}: connect again to list its shops"
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])

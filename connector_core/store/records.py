@@ -36,6 +36,10 @@ class IntegrationRecord:
     settings: dict[str, Any]
     account_id: str | None
     created_at: datetime
+    app_id: str | None = None
+    """The app (channel registration) whose credentials this connection uses."""
+    tags: dict[str, str] = field(default_factory=dict)
+    """The host's own labels (customer id, plan ...): searchable with `find_integrations(tags=...)`."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,15 @@ class StockRecord:
     quantity: int | None
     pending: int | None
     pushed_at: datetime
+    as_of: int | None = None
+    """How new the confirmed level is (the host's `as_of`, see `StockLevel.freshness`); None: never said."""
+    pending_as_of: int | None = None
+    """How new the uncertain level is."""
+
+    def newest(self) -> int | None:
+        """The newest `as_of` applied or in flight: an older level may not replace either."""
+        known = [v for v in (self.as_of, self.pending_as_of) if v is not None]
+        return max(known) if known else None
 
 
 @dataclass(frozen=True)
@@ -96,6 +109,8 @@ class ConnectLink:
     expires_at: datetime
     last_used_at: datetime | None
     token_hint: str
+    link_id: str = ""
+    """The SHA-256 the store keeps of the token: names the link (to renew or revoke it), cannot open it."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +141,8 @@ class SealedIntegration:
     settings: dict[str, Any]
     account_id: str | None
     created_at: datetime
+    app_id: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

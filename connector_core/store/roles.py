@@ -15,6 +15,8 @@ from typing import Any, Protocol
 
 from ..credentials import Credentials
 from ..models import Account, ReauthorizationState, TokenSet
+from .outbox import OutboxRole
+from .platform_roles import AppRole, PlatformRoles, SealedAppRole
 from .records import (
     ConnectLink,
     FinalIntentStatus,
@@ -90,8 +92,16 @@ class IntentRole(Protocol):
 
 class StockLedgerRole(Protocol):
     def stock_levels(self, integration_id: str, account_id: str) -> dict[StockKey, StockRecord]: ...
-    def begin_stock_push(self, integration_id: str, account_id: str, levels: Iterable[StockLevelRow]) -> None:
-        """One transaction: each (sku, warehouse) gets pending=quantity (created with quantity None)."""
+    def begin_stock_push(
+        self,
+        integration_id: str,
+        account_id: str,
+        levels: Iterable[StockLevelRow],
+        as_of: Mapping[StockKey, int] | None = None,
+    ) -> None:
+        """One transaction: each (sku, warehouse) gets pending=quantity (created with quantity None) and
+        pending_as_of=as_of[key] (None when not given); a level older than the row's confirmed as_of is
+        left out (the ledger never takes an older level)."""
         ...
 
     def finish_stock_push(
@@ -101,8 +111,11 @@ class StockLedgerRole(Protocol):
         *,
         confirmed: Iterable[StockLevelRow],
         refused: Iterable[StockKey],
+        as_of: Mapping[StockKey, int] | None = None,
     ) -> None:
-        """One transaction: confirmed -> quantity=q, pending None; refused -> pending None. Others stay."""
+        """One transaction: confirmed -> quantity=q, pending None, as_of=as_of[key] when given (kept
+        otherwise), unless as_of[key] is older than the row's as_of (then the row stays as it is);
+        refused -> pending None. Others stay."""
         ...
 
 
@@ -151,8 +164,18 @@ class RunRole(Protocol):
 
 class IntegrationRole(Protocol):
     def create_integration(
-        self, connector: str, name: str, credentials: Credentials, settings: Mapping[str, Any]
-    ) -> IntegrationRecord: ...
+        self,
+        connector: str,
+        name: str,
+        credentials: Credentials | None,
+        settings: Mapping[str, Any],
+        *,
+        app_id: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> IntegrationRecord:
+        """A connection under `app_id`, or (without one) under a new app of its own made from `credentials`."""
+        ...
+
     def get_integration(self, integration_id: str) -> IntegrationRecord: ...
     def list_integrations(self) -> list[IntegrationRecord]: ...
     def update_integration(
@@ -189,6 +212,9 @@ class ConnectLinkRole(Protocol):
     def touch_connect_link(self, token: str) -> None: ...
     def renew_connect_link(self, token: str, ttl: timedelta) -> ConnectLink: ...
     def list_connect_links(self, integration_id: str) -> list[ConnectLink]: ...
+    def set_connect_link_ttl(self, integration_id: str, link_id: str, ttl: timedelta) -> ConnectLink:
+        """Valid `ttl` from now (zero: revoked at once); the link is named by `ConnectLink.link_id`."""
+        ...
 
 
 class SharedRoles(
@@ -202,12 +228,15 @@ class SharedRoles(
     WebhookEventRole,
     DocumentRole,
     RunRole,
+    OutboxRole,
     Protocol,
 ):
     """The roles that hold no secret."""
 
 
-class Store(IntegrationRole, TokenRole, OAuthStateRole, ConnectLinkRole, SharedRoles, Protocol):
+class Store(
+    IntegrationRole, AppRole, TokenRole, OAuthStateRole, ConnectLinkRole, SharedRoles, PlatformRoles, Protocol
+):
     """Everything the flows need from a database."""
 
     def close(self) -> None: ...
@@ -224,7 +253,15 @@ class SealedIntegrationRole(Protocol):
         public: Mapping[str, Any],
         sealed_secrets: bytes | None,
         settings: Mapping[str, Any],
-    ) -> SealedIntegration: ...
+        *,
+        app_id: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> SealedIntegration:
+        """With `app_id`: a connection under that app (public/sealed_secrets unused). Without: also a new
+        app owned by the connection, holding public/sealed_secrets. `update_integration(credentials=...)`
+        writes the connection's app; deleting the connection deletes the app it owns."""
+        ...
+
     def get_integration(self, integration_id: str) -> SealedIntegration:
         """Raises UnknownIntegration."""
         ...
@@ -272,7 +309,14 @@ class HashedConnectLinkRole(Protocol):
 
 
 class StoreBackend(
-    SealedIntegrationRole, SealedTokenRole, HashedOAuthStateRole, HashedConnectLinkRole, SharedRoles, Protocol
+    SealedIntegrationRole,
+    SealedAppRole,
+    SealedTokenRole,
+    HashedOAuthStateRole,
+    HashedConnectLinkRole,
+    SharedRoles,
+    PlatformRoles,
+    Protocol,
 ):
     """What a database must offer; wrap it in `SealedStore` to get a `Store`."""
 

@@ -25,6 +25,10 @@ from ..models import TokenSet
 from ..redaction import register_secret
 from ..vault import Vault
 from .delegation import SharedRolesDelegate, text
+from .errors import UnknownConnectLink
+from .outbox import OutboxDelegate
+from .platform_delegation import PlatformRolesDelegate, checked_tags
+from .platform_records import AppRecord, SealedApp
 from .records import (
     ConnectLink,
     IntegrationRecord,
@@ -51,11 +55,13 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class SealedStore(SharedRolesDelegate):
+class SealedStore(OutboxDelegate, SharedRolesDelegate, PlatformRolesDelegate):
     """A `Store` over a `StoreBackend`: seals on the way in, opens (and registers for redaction) on the way out."""
 
     def __init__(self, backend: StoreBackend, vault: Vault, clock: Clock) -> None:
-        super().__init__(backend)
+        SharedRolesDelegate.__init__(self, backend)
+        PlatformRolesDelegate.__init__(self, backend)
+        self._outbox = backend
         self.backend: StoreBackend = backend
         self.vault = vault
         self.clock = clock
@@ -88,18 +94,72 @@ class SealedStore(SharedRolesDelegate):
             settings=sealed.settings,
             account_id=sealed.account_id,
             created_at=sealed.created_at,
+            app_id=sealed.app_id,
+            tags=dict(sealed.tags),
+        )
+
+    def _app(self, sealed: SealedApp) -> AppRecord:
+        secret_values: dict[str, str] = json.loads(self._open(sealed.sealed_secrets) or "{}")
+        return AppRecord(
+            id=sealed.id,
+            connector=sealed.connector,
+            name=sealed.name,
+            credentials=Credentials(sealed.public, secret_values),
+            owned_by=sealed.owned_by,
+            created_at=sealed.created_at,
+            updated_at=sealed.updated_at,
         )
 
     # --- integrations ----------------------------------------------------------------------------------
 
     def create_integration(
-        self, connector: str, name: str, credentials: Credentials, settings: Mapping[str, Any]
+        self,
+        connector: str,
+        name: str,
+        credentials: Credentials | None,
+        settings: Mapping[str, Any],
+        *,
+        app_id: str | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> IntegrationRecord:
-        public, sealed = self._seal_credentials(credentials)
+        if app_id is None and credentials is None:
+            raise ValueError("a connection needs an app_id or the credentials of an app of its own")
+        public, sealed = self._seal_credentials(credentials) if credentials is not None else ({}, None)
         created = self.backend.create_integration(
-            text(connector, "connector"), text(name, "integration name"), public, sealed, settings
+            text(connector, "connector"),
+            text(name, "integration name"),
+            public,
+            sealed,
+            settings,
+            app_id=app_id,
+            tags=checked_tags(tags or {}),
         )
         return self._integration(created)
+
+    # --- apps ------------------------------------------------------------------------------------------
+
+    def create_app(self, connector: str, name: str, credentials: Credentials) -> AppRecord:
+        public, sealed = self._seal_credentials(credentials)
+        return self._app(
+            self.backend.create_app(text(connector, "connector"), text(name, "app name"), public, sealed)
+        )
+
+    def get_app(self, app_id: str) -> AppRecord:
+        return self._app(self.backend.get_app(app_id))
+
+    def list_apps(self, connector: str | None = None) -> list[AppRecord]:
+        return [self._app(a) for a in self.backend.list_apps(connector)]
+
+    def update_app(
+        self, app_id: str, *, name: str | None = None, credentials: Credentials | None = None
+    ) -> AppRecord:
+        sealed = None if credentials is None else self._seal_credentials(credentials)
+        if name is not None:
+            text(name, "app name")
+        return self._app(self.backend.update_app(app_id, name=name, credentials=sealed))
+
+    def delete_app(self, app_id: str) -> None:
+        self.backend.delete_app(app_id)
 
     def get_integration(self, integration_id: str) -> IntegrationRecord:
         return self._integration(self.backend.get_integration(integration_id))
@@ -205,3 +265,11 @@ class SealedStore(SharedRolesDelegate):
 
     def list_connect_links(self, integration_id: str) -> list[ConnectLink]:
         return self.backend.list_connect_links(integration_id)
+
+    def set_connect_link_ttl(self, integration_id: str, link_id: str, ttl: timedelta) -> ConnectLink:
+        """Renew (or, with a zero ttl, revoke) a link of this integration named by its `link_id`, for an
+        operator who no longer has the address; raises `UnknownConnectLink` for a link of another one."""
+        found = self.backend.find_connect_link(link_id) if len(link_id) == 64 else None
+        if found is None or found.integration_id != integration_id:
+            raise UnknownConnectLink()
+        return self.backend.renew_connect_link(link_id, ttl)

@@ -3,9 +3,11 @@
 Order of checks, each answering before anything is stored: the connector exists and takes webhooks (404),
 the body fits the cap (413), the signature verifies for some integration of that connector (401), the body
 parses (400), some integration verified above is authorized for the shop the delivery names (404). Only
-then is each event remembered (de-duplication is per integration), applied to the authorization state and
-handed to the `WorkSink`; the answer goes out without waiting for that work. Events the sink cannot take
-(503) are forgotten again, so the channel's redelivery counts as new.
+then is each event recorded in the store's outbox (one row per integration and event id: the recording is
+the de-duplication), applied to the authorization state, and the `WorkSink` told to start its work. The
+answer 200 goes out once every event is recorded, without waiting for the work: a sink that cannot take it
+now, a broker that stalls or a worker that dies delays the work until the outbox sweeper hands it out
+again, but cannot lose it. A store that cannot record the events answers 503, so the channel retries.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from starlette.routing import Route
 from ..errors import ConnectorError, InvalidInput, UnknownConnector
 from ..integration import Integration, Integrations, WebhookRejected
 from ..models import Capability, WebhookEvent
-from .sink import SinkFull, WorkSink
+from ..store import StoreUnavailable
+from ..work.outbox import record_webhook_events
+from ..work.sink import SinkFull, WorkSink
 
 log = logging.getLogger("connector_core.web.webhooks")
 
@@ -97,20 +101,19 @@ def receive(integrations: Integrations, sink: WorkSink, delivery: Delivery) -> R
     fresh_total = 0
     for integration in targets:
         try:
-            fresh = integration.receive_webhook(delivery.headers, delivery.body)
-        except WebhookRejected:  # its credentials changed between the two checks: treat as not ours
+            fresh = record_webhook_events(integration, events)
+        except WebhookRejected:  # every event refused for this integration (another shop, too old)
             continue
+        except StoreUnavailable as exc:
+            log.warning("integration %s: the events could not be recorded: %s", integration.id, exc)
+            return _answer(503, "busy: deliver again later")
         fresh_total += len(fresh)
         if fresh:
             try:
                 sink.webhook_events(integration.id, fresh)
-            except SinkFull as exc:
-                # Not handed on: forget these events, or TikTok's redelivery would be dropped as a duplicate
-                # and the work they ask for never done.
-                for event in fresh:
-                    integrations.store.forget_event(integration.id, event.id)
-                log.warning("integration %s: %s", integration.id, exc)
-                return _answer(503, "busy: deliver again later")
+            except (SinkFull, ConnectorError) as exc:
+                # Recorded already: the outbox sweeper starts this work later; the answer stays 200.
+                log.warning("integration %s: %s; the sweeper starts the work later", integration.id, exc)
     return _answer(200, "received", integrations=len(targets), new_events=fresh_total)
 
 

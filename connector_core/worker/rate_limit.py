@@ -1,12 +1,23 @@
-"""A rate limit per channel app and shop, shared by every worker on every machine, kept in Redis.
+"""Rate budgets per channel app, shop and endpoint, shared by every worker on every machine, kept in Redis.
 
 Built on `limits` (its moving-window strategy on Redis storage: one atomic Lua script per call, so two
 machines can never both take the last slot of a window). A hand-made token bucket would need the same
 Lua and the same care about clocks; the library has both and is well kept, so it is used as is.
 
-The connector names the bucket of each call (`rate_key`: TikTok passes the app and the shop); the first
-part of the key is the connector id, which picks the rate (`rates`, e.g. ``{"tiktok_shop": "20/second"}``).
-A connector without a rate is not limited here (its HTTP client still backs off on 429 answers).
+The connector names the bucket of each call: ``connector:app:shop[:endpoint]`` (TikTok passes a hash of
+the app key, the shop and the API path; a call that is not a shop's uses ``app`` as its shop). The
+settings (`parse_rates`, one comma-separated text) give each connector its budgets:
+
+- ``tiktok_shop=50/second``: every (app, shop, endpoint) bucket (TikTok documents 50 per API per app and
+  shop; reference: docs/tiktok_shop/reference.md#rate-limits);
+- ``tiktok_shop/order/202309/orders/search=10/second``: one endpoint's budget instead of that;
+- ``tiktok_shop.shop=100/second``: every (app, shop) across its endpoints;
+- ``tiktok_shop.app=500/second``: an app-wide ceiling across every shop (TikTok documents none; for hosts
+  whose app was given one);
+- ``tiktok_shop=sandbox``: the sandbox profile, 1,000 calls per hour per (app, shop).
+
+A call takes one slot from each bucket that has a budget, the narrowest first, and waits when any is full.
+A connector without a budget is not limited here (its HTTP client still backs off on 429 answers).
 
 When Redis cannot be reached the gate admits the call and logs it (at most once a minute): the limit is a
 courtesy that keeps workers from fighting over 429s, and the HTTP layer still waits out any 429 it gets;
@@ -33,24 +44,40 @@ MIN_WAIT = 0.005
 _WARN_EVERY = 60.0
 
 
+SANDBOX = {"shop": "1000/hour"}
+"""TikTok's sandbox shops: 1,000 calls per hour (the counting key is not stated; per app and shop here)."""
+_SCOPES = ("shop", "app")
+
+
 def parse_rates(text: str) -> dict[str, str]:
-    """`"tiktok_shop=20/second, shopify=2/second"` -> a dict; raises ValueError naming the bad entry."""
+    """`"tiktok_shop=50/second, tiktok_shop.app=500/second"` -> a dict of budget name -> rate; raises
+    ValueError naming the bad entry. `connector=sandbox` expands to the sandbox profile."""
     rates: dict[str, str] = {}
     for entry in (part.strip() for part in text.split(",")):
         if not entry:
             continue
-        connector, sep, rate = entry.partition("=")
-        if not sep or not connector.strip() or not rate.strip():
+        name, sep, rate = (piece.strip() for piece in entry.partition("="))
+        if not sep or not name or not rate:
             raise ValueError(
-                f"rate limit {entry!r}: write it as connector=N/second (e.g. tiktok_shop=20/second)"
+                f"rate limit {entry!r}: write it as connector=N/second (e.g. tiktok_shop=50/second)"
             )
+        connector, dot, scope = name.partition(".")
+        if dot and scope not in _SCOPES:
+            raise ValueError(
+                f"rate limit {entry!r}: {scope!r} is not a scope; write {connector}.shop or .app"
+            )
+        if rate.lower() == "sandbox":
+            if dot or "/" in name:
+                raise ValueError(f"rate limit {entry!r}: the sandbox profile is set per connector")
+            rates.update({f"{name}.{scope_}": value for scope_, value in SANDBOX.items()})
+            continue
         try:
-            parse(rate.strip())
+            parse(rate)
         except ValueError:
             raise ValueError(
-                f"rate limit {entry!r}: {rate.strip()!r} is not a rate; write N/second or N/minute"
+                f"rate limit {entry!r}: {rate!r} is not a rate; write N/second, N/minute or N/hour"
             ) from None
-        rates[connector.strip()] = rate.strip()
+        rates[name] = rate
     return rates
 
 
@@ -76,20 +103,45 @@ class SharedRateLimit:
         self._limiter = MovingWindowRateLimiter(self._storage)
         self._last_warning = 0.0
 
+    def buckets(self, key: str) -> list[tuple[RateLimitItem, str]]:
+        """The (budget, bucket) pairs a call with this key counts against, the narrowest first."""
+        connector, _, rest = key.partition(":")
+        app, _, rest = rest.partition(":")
+        shop, _, endpoint = rest.partition(":")
+        items = self._items
+        found: list[tuple[RateLimitItem, str]] = []
+        per_call = items.get(f"{connector}{endpoint}") if endpoint else None
+        per_call = per_call or items.get(connector)
+        if per_call is not None:
+            found.append((per_call, key))
+        if (item := items.get(f"{connector}.shop")) is not None:
+            found.append((item, f"{connector}:{app}:{shop}:*"))
+        if (item := items.get(f"{connector}.app")) is not None:
+            found.append((item, f"{connector}:{app}:*"))
+        return found
+
     def rate_for(self, key: str) -> RateLimitItem | None:
-        return self._items.get(key.partition(":")[0])
+        """The narrowest budget a call with this key counts against, if any."""
+        found = self.buckets(key)
+        return found[0][0] if found else None
 
     def admit(self, key: str) -> float:
-        item = self.rate_for(key)
-        if item is None:
-            return 0.0
+        buckets = self.buckets(key)
         try:
-            if self._limiter.hit(item, key):
-                return 0.0
-            reset_at = self._limiter.get_window_stats(item, key).reset_time
+            # With several budgets, a full one must not cost a slot of the others on every retry: look
+            # first, then take (two workers may both pass the look; the take is still atomic per bucket).
+            for item, bucket in buckets if len(buckets) > 1 else ():
+                if not self._limiter.test(item, bucket):
+                    return self._wait(item, bucket)
+            for item, bucket in buckets:
+                if not self._limiter.hit(item, bucket):
+                    return self._wait(item, bucket)
         except StorageError as exc:
             self._warn(exc)
-            return 0.0
+        return 0.0
+
+    def _wait(self, item: RateLimitItem, bucket: str) -> float:
+        reset_at = self._limiter.get_window_stats(item, bucket).reset_time
         return max(reset_at - time.time(), MIN_WAIT)
 
     def _warn(self, exc: StorageError) -> None:

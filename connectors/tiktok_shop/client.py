@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import random
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +56,7 @@ UNSCOPED_PREFIXES = ("/authorization/", "/seller/")
 TOKEN_REJECTED = frozenset({105001, 105002, 105003, 105004})
 REFRESH_TOKEN_DEAD = frozenset({36004001, 36004005})
 RATE_LIMITED = 36009002
+_RESOURCE_ID = re.compile(r"/\d{9,}(?=/|$)")  # order, package and product IDs; not the 6-digit versions
 INTERNAL_ERROR = 36009003
 INCONSISTENT_RETRIES = 3
 """How often a safe call is asked again after an inconsistent answer before `InconsistentAnswer` is raised."""
@@ -72,6 +74,7 @@ SCOPE_PACKAGES = {
     "fulfillment": "Fulfillment Basic",
     "logistics": "Logistics Basic",
     "event": "Webhook",
+    "return_refund": "Return & Refund Basic",
 }
 
 _sandbox_warned = False
@@ -329,19 +332,21 @@ class TikTokClient:
             return requests.Request(method, url, params=params, data=body or None, headers=headers)
 
         response = self.ctx.http.send(
-            prepare, safe_to_repeat=safe_to_repeat, budget=budget, rate_key=self.rate_key(scoped)
+            prepare, safe_to_repeat=safe_to_repeat, budget=budget, rate_key=self.rate_key(scoped, path)
         )
         return parse_envelope(response, path)
 
-    def rate_key(self, scoped: bool) -> str:
-        """The bucket TikTok counts this call against: the app, and the shop on shop-scoped paths. The app
-        key is hashed so a shared limiter's key names carry no credential."""
+    def rate_key(self, scoped: bool, path: str = "") -> str:
+        """The bucket TikTok counts this call against (reference.md#rate-limits): the app, the shop on
+        shop-scoped paths, and the API path. The app key is hashed so a shared limiter's key names carry no
+        credential; version segments stay in the path, since TikTok counts per API."""
         app = hashlib.sha256(self._app_key.encode()).hexdigest()[:16]
+        path = _RESOURCE_ID.sub("/{id}", path)  # one API whatever order or package it names
         if not scoped:
-            return f"tiktok_shop:{app}:app"
+            return f"tiktok_shop:{app}:app:{path}"
         account = self.ctx.account
         shop = account.id if account is not None and account.id else self.shop_cipher
-        return f"tiktok_shop:{app}:{shop}"
+        return f"tiktok_shop:{app}:{shop}:{path}"
 
     # --- token host (unsigned; the app secret travels in the query) ---------------------------------------
 

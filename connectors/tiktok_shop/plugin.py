@@ -12,6 +12,7 @@ from connector_core import (
     Capability,
     ConnectionCheck,
     ConnectorContext,
+    Interception,
     Label,
     Manifest,
     OrderPage,
@@ -110,16 +111,21 @@ def get_orders(ctx: ConnectorContext, order_ids: Sequence[str]) -> OrderPage:
 
 
 @hookimpl
-def map_order_status(channel_status: str) -> OrderStatus | None:
-    # TikTok's table only: the core applies the 'status_overrides' setting first and puts a status no one
+def map_order_status(channel_status: str, channel_order: Mapping[str, Any]) -> OrderStatus | None:
+    # TikTok's rules only: the core applies the 'status_overrides' setting first and puts a status no one
     # knows on hold (connector_core.rules).
-    return statuses.known_status(channel_status)
+    return statuses.known_status(channel_status, channel_order)
 
 
 @hookimpl
 def push_stock(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockReport:
     # The 'stock_sync' switch is the core's rule (connector_core.rules): switched off, this is never called.
     return inventory.push_stock(ctx, levels)
+
+
+@hookimpl
+def stock_locations(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> list[str | None]:
+    return inventory.stock_locations(ctx, levels)
 
 
 @hookimpl
@@ -155,9 +161,13 @@ def split_parcels(ctx: ConnectorContext, order_id: str, parcels: Sequence[LabelP
 
 @hookimpl
 def create_label(
-    ctx: ConnectorContext, parcel: LabelParcel, service_id: str | None, handover: HandoverChoice | None
+    ctx: ConnectorContext,
+    parcel: LabelParcel,
+    service_id: str | None,
+    handover: HandoverChoice | None,
+    overrides: Sequence[Interception],
 ) -> Label:
-    return labels.create_label(ctx, parcel, service_id, handover)
+    return labels.create_label(ctx, parcel, service_id, handover, overrides)
 
 
 @hookimpl

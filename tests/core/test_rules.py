@@ -111,7 +111,7 @@ def test_push_shipments_off_refuses_before_the_connector_is_called(
     integration = connect(host_with(fake_connector), store, clock, {"push_shipments": False})
     shipment = Shipment(order_id="o1", parcels=[ShipmentParcel(tracking_number="T1", carrier="DHL")])
 
-    with pytest.raises(ShipmentNotAllowed, match="switched off .*'push_shipments'"):
+    with pytest.raises(ShipmentNotAllowed, match=r"switched off .*'push_shipments'"):
         integration.confirm_shipment(shipment)
     assert channel.calls["confirm_shipment"] == 0
 

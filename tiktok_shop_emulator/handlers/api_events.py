@@ -10,7 +10,7 @@ from tiktok_shop_emulator.wire.call import Call
 
 def list_webhooks(call: Call) -> dict[str, Any]:
     """GET: ``{total_count, webhooks[]}``."""
-    hooks = call.backend.webhooks.subscriptions(call.shop.id)
+    hooks = call.backend.webhooks.subscriptions(call.shop.id, call.app)
     return {"total_count": len(hooks), "webhooks": hooks}
 
 
@@ -19,7 +19,7 @@ def put_webhook(call: Call) -> dict[str, Any]:
     event_type, address = call.body.get("event_type"), call.body.get("address")
     if not isinstance(event_type, str) or not isinstance(address, str):
         raise error_codes.invalid_param("`address` and `event_type` are required.")
-    call.backend.webhooks.subscribe(call.shop.id, event_type, address)
+    call.backend.webhooks.subscribe(call.shop.id, event_type, address, call.app)
     return {}
 
 
@@ -28,7 +28,7 @@ def delete_webhook(call: Call) -> dict[str, Any]:
     event_type = call.body.get("event_type")
     if not isinstance(event_type, str):
         raise error_codes.invalid_param("`event_type` is required.")
-    call.backend.webhooks.unsubscribe(call.shop.id, event_type)
+    call.backend.webhooks.unsubscribe(call.shop.id, event_type, call.app)
     return {}
 
 

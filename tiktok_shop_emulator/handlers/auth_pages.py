@@ -25,7 +25,8 @@ CONSENT_PATHS = {"/open/authorize": "service_id", "/oauth/authorize": "app_key"}
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Authorize app</title></head>
 <body><h1>TikTok Shop (emulator)</h1><p>{seller} is asked to authorize this app for its shops.</p>
 <form method="post" action="{action}"><input type="hidden" name="{id_name}" value="{id_value}">
-<input type="hidden" name="state" value="{state}"><button type="submit" name="decision" value="approve">
+<input type="hidden" name="state" value="{state}">
+<input type="hidden" name="seller" value="{seller_number}"><button type="submit" name="decision" value="approve">
 Authorize</button></form></body></html>"""
 
 
@@ -48,19 +49,20 @@ def handle(backend: Backend, request: HttpRequest) -> HttpResponse:
 
 
 def _token(backend: Backend, request: HttpRequest) -> dict[str, object]:
-    query, config = request.query, backend.config
-    if query.get("app_key") != config.app_key:
+    query = request.query
+    app = backend.app_numbers.get(query.get("app_key") or "")
+    if app is None:
         raise error_codes.invalid_app_key()
-    if query.get("app_secret") != config.app_secret:
+    if query.get("app_secret") != backend.apps[app].secret:
         raise error_codes.invalid_app_secret()
     if request.path == "/api/v2/token/refresh":
         # Refresh does not check `grant_type`: the sources document `refresh_token`, TikTok's own generated SDK
         # sends `authorized_code`, and none says TikTok refuses either, so no value is refused
         # (docs/tiktok_shop/reference.md#oauth-tokens).
-        return backend.auth.refresh(query.get("refresh_token", ""))
+        return backend.auth.refresh(query.get("refresh_token", ""), app)
     if query.get("grant_type") != "authorized_code":
         raise error_codes.invalid_param("`grant_type` must be authorized_code.")
-    return backend.auth.exchange_code(query.get("auth_code", ""))
+    return backend.auth.exchange_code(query.get("auth_code", ""), app)
 
 
 def _consent(backend: Backend, request: HttpRequest) -> HttpResponse:
@@ -70,29 +72,42 @@ def _consent(backend: Backend, request: HttpRequest) -> HttpResponse:
         if request.method == "POST"
         else request.query
     )
-    expected = backend.config.service_id if id_name == "service_id" else backend.config.app_key
-    if fields.get(id_name) != expected:
+    given = fields.get(id_name)
+    app = next(
+        (
+            n
+            for n, a in enumerate(backend.apps)
+            if given == (a.service_id if id_name == "service_id" else a.key)
+        ),
+        None,
+    )
+    # An emulator-only field picks which generated seller consents (seller 0 when absent).
+    seller_text = fields.get("seller", "0")
+    seller = int(seller_text) if seller_text.isdigit() else -1
+    if app is None or backend.seller_backend(seller) is None:
         log.info("%s %s -> 400 unknown %s", request.method, request.path, id_name)
         return html_response(400, "<!doctype html><p>This service does not exist.</p>")
+    expected = given or ""
     state = fields.get("state")
     if request.method == "POST" or backend.config.auto_approve:
-        return _approve(backend, state)
+        return _approve(backend, state, app, seller)
     if request.method != "GET":
         return html_response(405, "<!doctype html><p>Method not allowed.</p>")
     return html_response(
         200,
         PAGE.format(
-            seller=html.escape(backend.config.seller_name),
+            seller=html.escape(backend.auth.seller(seller).name),
             action=request.path,
             id_name=id_name,
             id_value=html.escape(expected),
             state=html.escape(state or ""),
+            seller_number=seller,
         ),
     )
 
 
-def _approve(backend: Backend, state: str | None) -> HttpResponse:
-    code = backend.auth.issue_code()
+def _approve(backend: Backend, state: str | None, app: int = 0, seller: int = 0) -> HttpResponse:
+    code = backend.auth.issue_code(seller, app)
     log.info("consent approved; auth code issued")
     target = backend.config.redirect_uri
     if not target:
@@ -102,10 +117,10 @@ def _approve(backend: Backend, state: str | None) -> HttpResponse:
             f'<pre id="code">{html.escape(code)}</pre>',
         )
     params = {
-        "app_key": backend.config.app_key,
+        "app_key": backend.apps[app].key,
         "code": code,
         "locale": "en",
-        "shop_region": backend.config.seller_base_region,
+        "shop_region": backend.auth.seller(seller).base_region,
     }
     if state:
         params["state"] = state

@@ -84,7 +84,9 @@ class Webhooks:
         self.config = config
         self.clock = clock
         self._lock = threading.Lock()
-        self._subs: dict[str, dict[str, dict[str, Any]]] = {}
+        self._apps = config.app_specs()
+        # shop id -> (app number, event type) -> subscription: each app subscribes for itself.
+        self._subs: dict[str, dict[tuple[int, str], dict[str, Any]]] = {}
         self._queue: queue.PriorityQueue[tuple[float, int, Delivery | None]] = queue.PriorityQueue()
         self._seq = itertools.count()
         self._notification = itertools.count(1)
@@ -95,7 +97,7 @@ class Webhooks:
 
     # --- subscriptions ----------------------------------------------------------------------------------------
 
-    def subscribe(self, shop_id: str, event_type: str, address: str) -> None:
+    def subscribe(self, shop_id: str, event_type: str, address: str, app: int = 0) -> None:
         if event_type not in EVENT_TYPES:
             raise error_codes.invalid_param(f"Unknown `event_type` {event_type!r}.")
         if not isinstance(address, str) or not address or len(address) > 255:
@@ -107,30 +109,36 @@ class Webhooks:
         now = self.clock.unix()
         with self._lock:
             shop = self._subs.setdefault(shop_id, {})
-            created = shop.get(event_type, {}).get("create_time", now)
-            shop[event_type] = {
+            created = shop.get((app, event_type), {}).get("create_time", now)
+            shop[(app, event_type)] = {
                 "event_type": event_type,
                 "address": address,
                 "create_time": created,
                 "update_time": now,
             }
 
-    def unsubscribe(self, shop_id: str, event_type: str) -> None:
+    def unsubscribe(self, shop_id: str, event_type: str, app: int = 0) -> None:
         with self._lock:
-            self._subs.get(shop_id, {}).pop(event_type, None)
+            self._subs.get(shop_id, {}).pop((app, event_type), None)
 
-    def subscriptions(self, shop_id: str) -> list[dict[str, Any]]:
+    def subscriptions(self, shop_id: str, app: int = 0) -> list[dict[str, Any]]:
         with self._lock:
-            return [dict(item) for item in self._subs.get(shop_id, {}).values()]
+            return [dict(item) for (owner, _), item in self._subs.get(shop_id, {}).items() if owner == app]
 
     # --- publishing -------------------------------------------------------------------------------------------
 
     def publish(self, shop_id: str, event_type: str, data: dict[str, Any]) -> None:
-        """Queue an event for the shop's subscriber, if there is one; never blocks on the network."""
+        """Queue an event for each app subscribed to it on the shop; never blocks on the network."""
         with self._lock:
-            sub = self._subs.get(shop_id, {}).get(event_type)
-        if sub is None:
-            return
+            subs = [
+                (app, sub) for (app, kind), sub in self._subs.get(shop_id, {}).items() if kind == event_type
+            ]
+        for app, sub in subs:
+            self._publish_to(app, sub, shop_id, event_type, data)
+
+    def _publish_to(
+        self, app: int, sub: dict[str, Any], shop_id: str, event_type: str, data: dict[str, Any]
+    ) -> None:
         payload = {
             "type": EVENT_TYPES[event_type],
             "tts_notification_id": str(NOTIFICATION_ID_BASE + next(self._notification)),
@@ -143,7 +151,7 @@ class Webhooks:
             event_type,
             sub["address"],
             body,
-            webhook_signature(self.config.app_key, self.config.app_secret, body),
+            webhook_signature(self._apps[app].key, self._apps[app].secret, body),
             payload=payload,
         )
         with self._lock:

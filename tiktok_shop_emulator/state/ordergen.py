@@ -102,8 +102,11 @@ def package_id(index: int, slot: int) -> str:
 class OrderSpace:
     """All orders of the world, none of them stored."""
 
-    def __init__(self, world: World, seed: int, count: int, start: int, history: int) -> None:
+    def __init__(self, world: World, seed: int, count: int, start: int, history: int, base: int = 0) -> None:
+        # Orders of seller s are indices [base, base + count): IDs stay unique across sellers, and ``base``
+        # is a multiple of every shop count (1 to 3) so ``index % n_shops`` still names the shop.
         self.world = world
+        self.base = base
         self.count = count
         self.start = start
         self.history = history
@@ -120,23 +123,23 @@ class OrderSpace:
         if not order_id_text.isdigit():
             return None
         index = int(order_id_text) - ORDER_ID_BASE
-        return index if 0 <= index < self.count else None
+        return index if self.base <= index < self.base + self.count else None
 
     def index_of_package(self, package_id_text: str) -> int | None:
         """The order index a package ID belongs to (packages never move between orders)."""
         if not package_id_text.isdigit():
             return None
         index = (int(package_id_text) - PACKAGE_ID_BASE) // PACKAGE_SLOTS
-        return index if 0 <= index < self.count else None
+        return index if self.base <= index < self.base + self.count else None
 
     def update_time_of(self, index: int) -> int:
         """Generated update_time: non-decreasing in the index."""
-        return self.first_time + (index * self.history) // max(self.count, 1)
+        return self.first_time + ((index - self.base) * self.history) // max(self.count, 1)
 
     # --- sketch -----------------------------------------------------------------------------------------------
 
     def _status(self, index: int, h: int) -> tuple[str, str]:
-        newest_rank = self.count - 1 - index
+        newest_rank = self.base + self.count - 1 - index
         if newest_rank < self._forced:
             status = STATUSES[(newest_rank // self.n_shops) % len(STATUSES)]
             shipping = ("SELLER", "TIKTOK")[(newest_rank // (len(STATUSES) * self.n_shops)) % 2]
@@ -181,8 +184,13 @@ class OrderSpace:
         if cancel and cancel[0] == "SYSTEM":
             paid = None
         order_lines = lines(index, shop, skus, LINE_STATUS_FOR.get(sk.status, sk.status), rng)
+        base = self.base
         relations = ordermodel.relations(
-            index, self.n_shops, shop.region, mix64(self._seed_hash ^ ~index), order_id
+            index - base,
+            self.n_shops,
+            shop.region,
+            mix64(self._seed_hash ^ ~index),
+            lambda i: order_id(base + i),
         )
         order = _order_head(sk, shop, option, warehouse.id, paid, relations, rng)
         order["payment"] = payment(shop, order_lines, rng)

@@ -131,9 +131,13 @@ class OrderSearch:
         if query.create_lt is not None:
             bound = query.create_lt + MAX_AGE
             high = bound if high is None else min(high, bound)
-        everything = range(space.count)
-        first = 0 if low is None else bisect.bisect_left(everything, low, key=space.update_time_of)
-        stop = space.count if high is None else bisect.bisect_left(everything, high, key=space.update_time_of)
+        everything = range(space.base, space.base + space.count)
+        first = space.base + (
+            0 if low is None else bisect.bisect_left(everything, low, key=space.update_time_of)
+        )
+        stop = space.base + (
+            space.count if high is None else bisect.bisect_left(everything, high, key=space.update_time_of)
+        )
         first += (query.shop - first) % space.n_shops
         return range(first, stop, space.n_shops)
 

@@ -334,23 +334,42 @@ def _cipher(seed: int, shop_index: int, region: str) -> str:
     return prefix + "".join(rng.choice(CIPHER_ALPHABET) for _ in range(38))
 
 
+@dataclass(frozen=True)
+class ShopSpec:
+    """Where one shop of a seller comes from: its number among every shop of the emulator (IDs derive from
+    it), its market (index into ``MARKETS``), and its cipher and name when a seller layout fixes them."""
+
+    number: int
+    market: int
+    cipher: str | None = None
+    name: str | None = None
+
+
+FIRST_SELLER = tuple(ShopSpec(index, index) for index in range(len(MARKETS)))
+
+
 def build_shops(
-    seed: int, products_per_shop: int, start: int, skus_per_product: int | None = None
+    seed: int,
+    products_per_shop: int,
+    start: int,
+    skus_per_product: int | None = None,
+    layout: tuple[ShopSpec, ...] = FIRST_SELLER,
 ) -> tuple[Shop, ...]:
-    """The shops of the world, fully determined by the seed."""
+    """The shops of one seller, fully determined by the seed (the first seller's three by default)."""
     shops: list[Shop] = []
-    for index, market in enumerate(MARKETS):
+    for index, spec in enumerate(layout):
+        market, number = MARKETS[spec.market], spec.number
         shops.append(
             Shop(
                 index=index,
-                id=str(SHOP_ID_BASE + index + 1),
-                name=market.name,
+                id=str(SHOP_ID_BASE + number + 1),
+                name=spec.name or market.name,
                 region=market.region,
-                cipher=_cipher(seed, index, market.region),
-                code=f"{market.region}LCEMU{index + 1:03d}",
+                cipher=spec.cipher or _cipher(seed, number, market.region),
+                code=f"{market.region}LCEMU{number + 1:03d}",
                 currency=market.currency,
-                warehouses=_warehouses(index, market, index),
-                products=_products(index, market, products_per_shop, start, seed, skus_per_product),
+                warehouses=_warehouses(number, market, spec.market),
+                products=_products(number, market, products_per_shop, start, seed, skus_per_product),
             )
         )
     return tuple(shops)
@@ -360,9 +379,14 @@ class World:
     """Lookup tables over the static world."""
 
     def __init__(
-        self, seed: int, products_per_shop: int, start: int, skus_per_product: int | None = None
+        self,
+        seed: int,
+        products_per_shop: int,
+        start: int,
+        skus_per_product: int | None = None,
+        layout: tuple[ShopSpec, ...] = FIRST_SELLER,
     ) -> None:
-        self.shops = build_shops(seed, products_per_shop, start, skus_per_product)
+        self.shops = build_shops(seed, products_per_shop, start, skus_per_product, layout)
         self.by_cipher = {shop.cipher: shop for shop in self.shops}
         self.options: dict[str, tuple[Shop, DeliveryOption]] = {}
         self.warehouses: dict[str, tuple[Shop, Warehouse]] = {}

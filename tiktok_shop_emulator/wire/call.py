@@ -19,6 +19,8 @@ class Call:
     query: dict[str, str]
     body: dict[str, Any]
     params: dict[str, str]
+    app: int = 0
+    """The number of the app that made the call (webhook subscriptions are the app's)."""
 
     @property
     def shop(self) -> Shop:

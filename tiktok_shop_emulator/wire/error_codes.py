@@ -136,6 +136,16 @@ def rate_limited(retry_after: int | None = None) -> ApiError:
     )
 
 
+def sandbox_rate_limited(retry_after: int | None = None) -> ApiError:
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+    return ApiError(
+        36009037,
+        "Too many requests. Sandbox shops are limited to a fixed number of calls per hour.",
+        HTTP_TOO_MANY,
+        headers,
+    )
+
+
 def internal_error(http_status: int = 500) -> ApiError:
     return ApiError(
         36009003,

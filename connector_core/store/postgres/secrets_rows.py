@@ -19,11 +19,10 @@ from ..records import (
     SealedStoredTokens,
     SealedTokens,
 )
+from .app_rows import PostgresAppRows, write_tags
 from .connection import PostgresConnection, Row, returned, utc
 
-_INTEGRATION_QUERY = (
-    "SELECT i.*, c.public, c.secret FROM integrations i LEFT JOIN credentials c ON c.integration_id = i.id"
-)
+_INTEGRATION_QUERY = "SELECT i.*, a.public, a.secret FROM integrations i LEFT JOIN apps a ON a.id = i.app_id"
 OAUTH_STATE_KEEP = timedelta(days=1)
 """Used or expired OAuth states are kept a day (so a replay says "already used"), then purged."""
 
@@ -40,6 +39,8 @@ def _integration(row: Row) -> SealedIntegration:
         settings=row["settings"],
         account_id=row["account_id"],
         created_at=created,
+        app_id=row["app_id"],
+        tags=row["tags"] or {},
     )
 
 
@@ -51,10 +52,11 @@ def _link(row: Row) -> ConnectLink:
         expires_at=row["expires_at"],
         last_used_at=row["last_used_at"],
         token_hint=row["token_hint"],
+        link_id=row["token_hash"],
     )
 
 
-class PostgresSecretRows(PostgresConnection):
+class PostgresSecretRows(PostgresAppRows, PostgresConnection):
     # --- integrations ------------------------------------------------------------------------------------
 
     def create_integration(
@@ -64,18 +66,32 @@ class PostgresSecretRows(PostgresConnection):
         public: Mapping[str, Any],
         sealed_secrets: bytes | None,
         settings: Mapping[str, Any],
+        *,
+        app_id: str | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> SealedIntegration:
         integration_id = f"{connector}-{uuid.uuid4().hex[:8]}"
 
         def create(conn: Any) -> None:
+            app = app_id
+            if app is None:
+                app = self._insert_app(conn, connector, name, public, sealed_secrets, integration_id)
+            else:
+                self._check_app(conn, app, connector)
             conn.execute(
-                "INSERT INTO integrations (id, connector, name, settings, created_at) VALUES (%s, %s, %s, %s, %s)",
-                (integration_id, connector, name, Json(dict(settings)), self._now()),
+                "INSERT INTO integrations (id, connector, name, settings, created_at, app_id, tags) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (
+                    integration_id,
+                    connector,
+                    name,
+                    Json(dict(settings)),
+                    self._now(),
+                    app,
+                    Json(dict(tags or {})),
+                ),
             )
-            conn.execute(
-                "INSERT INTO credentials (integration_id, public, secret) VALUES (%s, %s, %s)",
-                (integration_id, Json(dict(public)), sealed_secrets),
-            )
+            write_tags(conn, integration_id, tags or {})
 
         self._write(create)
         return self.get_integration(integration_id)
@@ -113,9 +129,9 @@ class PostgresSecretRows(PostgresConnection):
             if credentials is not None:
                 public, sealed = credentials
                 conn.execute(
-                    "INSERT INTO credentials (integration_id, public, secret) VALUES (%s, %s, %s) "
-                    "ON CONFLICT (integration_id) DO UPDATE SET public = excluded.public, secret = excluded.secret",
-                    (integration_id, Json(dict(public)), sealed),
+                    "UPDATE apps SET public = %s, secret = %s, updated_at = %s "
+                    "WHERE id = (SELECT app_id FROM integrations WHERE id = %s)",
+                    (Json(dict(public)), sealed, self._now(), integration_id),
                 )
 
         self._write(update)
@@ -123,7 +139,14 @@ class PostgresSecretRows(PostgresConnection):
 
     def delete_integration(self, integration_id: str) -> None:
         def delete(conn: Any) -> int:
-            return int(conn.execute("DELETE FROM integrations WHERE id = %s", (integration_id,)).rowcount)
+            deleted = int(conn.execute("DELETE FROM integrations WHERE id = %s", (integration_id,)).rowcount)
+            # The app its credential form made goes with it (unless a host attached others to it since).
+            conn.execute(
+                "DELETE FROM apps WHERE owned_by = %s AND NOT EXISTS "
+                "(SELECT 1 FROM integrations i WHERE i.app_id = apps.id)",
+                (integration_id,),
+            )
+            return deleted
 
         if self._write(delete) == 0:
             raise UnknownIntegration(integration_id)

@@ -182,7 +182,108 @@ CREATE TABLE runs (
 CREATE INDEX runs_by_flow ON runs (integration_id, flow, finished_at)
 """
 
-MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2)
+# Version 3: the platform model (issue 19). An app holds the channel registration (the credentials move
+# there: each old integration gets an app of its own, "owned" by it, so the credential form keeps working);
+# integrations (connections) point at an app and carry the host's tags; every authorized shop is a row with
+# its status, settings overrides and pull schedule. Rows an old release kept under shop "" move to the shop
+# that release served (the selected one, or the only one), so no shop starts from another shop's cursor.
+VERSION_3 = """
+CREATE TABLE apps (
+    id TEXT PRIMARY KEY,
+    connector TEXT NOT NULL,
+    name TEXT NOT NULL,
+    public TEXT NOT NULL DEFAULT '{}',
+    secret BLOB,
+    owned_by TEXT,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+INSERT INTO apps (id, connector, name, public, secret, owned_by, created_at, updated_at)
+    SELECT 'app-' || i.id, i.connector, i.name, coalesce(c.public, '{}'), c.secret, i.id, i.created_at,
+           i.created_at
+    FROM integrations i LEFT JOIN credentials c ON c.integration_id = i.id;
+ALTER TABLE integrations ADD COLUMN app_id TEXT REFERENCES apps(id);
+ALTER TABLE integrations ADD COLUMN tags TEXT NOT NULL DEFAULT '{}';
+UPDATE integrations SET app_id = 'app-' || id;
+DROP TABLE credentials;
+CREATE INDEX integrations_by_app ON integrations (app_id);
+CREATE INDEX apps_by_owner ON apps (owned_by);
+CREATE TABLE integration_tags (
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (integration_id, key)
+);
+CREATE INDEX integration_tags_by_value ON integration_tags (key, value);
+ALTER TABLE accounts ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+ALTER TABLE accounts ADD COLUMN status_reason TEXT;
+ALTER TABLE accounts ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE accounts ADD COLUMN next_pull_at REAL;
+ALTER TABLE accounts ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN last_error TEXT;
+ALTER TABLE accounts ADD COLUMN updated_at REAL NOT NULL DEFAULT 0;
+UPDATE accounts SET next_pull_at = (SELECT created_at FROM integrations i WHERE i.id = accounts.integration_id);
+CREATE INDEX accounts_by_shop ON accounts (account_id);
+CREATE INDEX accounts_due ON accounts (next_pull_at) WHERE status = 'active';
+CREATE TEMP TABLE legacy_shop AS
+    SELECT i.id AS integration_id,
+           coalesce(i.account_id,
+                    (SELECT min(a.account_id) FROM accounts a WHERE a.integration_id = i.id
+                     HAVING count(*) = 1)) AS shop
+    FROM integrations i;
+DELETE FROM legacy_shop WHERE shop IS NULL OR shop = '';
+UPDATE stock_ledger SET account_id = (
+        SELECT l.shop FROM legacy_shop l WHERE l.integration_id = stock_ledger.integration_id)
+    WHERE account_id = '' AND integration_id IN (SELECT integration_id FROM legacy_shop)
+      AND NOT EXISTS (
+        SELECT 1 FROM stock_ledger s JOIN legacy_shop l ON l.integration_id = s.integration_id
+        WHERE s.integration_id = stock_ledger.integration_id AND s.account_id = l.shop
+          AND s.sku = stock_ledger.sku AND s.warehouse = stock_ledger.warehouse);
+UPDATE intents SET account_id = (
+        SELECT l.shop FROM legacy_shop l WHERE l.integration_id = intents.integration_id)
+    WHERE account_id = '' AND integration_id IN (SELECT integration_id FROM legacy_shop)
+      AND NOT EXISTS (
+        SELECT 1 FROM intents n JOIN legacy_shop l ON l.integration_id = n.integration_id
+        WHERE n.integration_id = intents.integration_id AND n.account_id = l.shop
+          AND n.kind = intents.kind AND n.key = intents.key);
+UPDATE runs SET account_id = (SELECT l.shop FROM legacy_shop l WHERE l.integration_id = runs.integration_id)
+    WHERE account_id = '' AND integration_id IN (SELECT integration_id FROM legacy_shop);
+UPDATE cursors SET stream = stream || '@' || (
+        SELECT l.shop FROM legacy_shop l WHERE l.integration_id = cursors.integration_id)
+    WHERE instr(stream, '@') = 0 AND integration_id IN (SELECT integration_id FROM legacy_shop)
+      AND NOT EXISTS (
+        SELECT 1 FROM cursors c JOIN legacy_shop l ON l.integration_id = c.integration_id
+        WHERE c.integration_id = cursors.integration_id AND c.stream = cursors.stream || '@' || l.shop);
+DROP TABLE legacy_shop
+"""
+
+# Version 4: the stock ledger remembers how new (the host's `as_of`) its confirmed and uncertain levels are,
+# so an older level is refused; rows written before have none (any level may replace them once).
+VERSION_4 = """
+ALTER TABLE stock_ledger ADD COLUMN as_of INTEGER;
+ALTER TABLE stock_ledger ADD COLUMN pending_as_of INTEGER
+"""
+
+# Version 5: the outbox, work recorded before a webhook is answered or a host request accepted
+# (connector_core/store/outbox.py).
+VERSION_5 = """
+CREATE TABLE outbox (
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+    outcome TEXT,
+    attempts INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    queued_at REAL NOT NULL,
+    finished_at REAL,
+    PRIMARY KEY (integration_id, kind, key)
+);
+CREATE INDEX outbox_due ON outbox (status, queued_at)
+"""
+
+MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5)
 
 
 def _sha256_hex(value: str) -> str:

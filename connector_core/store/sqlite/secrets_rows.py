@@ -12,11 +12,10 @@ from typing import Any
 from ...errors import UnknownIntegration
 from ..errors import UnknownConnectLink
 from ..records import ConnectLink, OAuthStateClaim, SealedIntegration, SealedStoredTokens, SealedTokens
+from .app_rows import AppRows, write_tags
 from .connection import SQLiteConnection, dt, ts, utc
 
-_INTEGRATION_QUERY = (
-    "SELECT i.*, c.public, c.secret FROM integrations i LEFT JOIN credentials c ON c.integration_id = i.id"
-)
+_INTEGRATION_QUERY = "SELECT i.*, a.public, a.secret FROM integrations i LEFT JOIN apps a ON a.id = i.app_id"
 OAUTH_STATE_KEEP_SECONDS = 86400.0
 """Used or expired OAuth states are kept a day (so a replay says "already used"), then purged."""
 
@@ -31,6 +30,8 @@ def _integration(row: sqlite3.Row) -> SealedIntegration:
         settings=json.loads(row["settings"]),
         account_id=row["account_id"],
         created_at=utc(row["created_at"]),
+        app_id=row["app_id"],
+        tags=json.loads(row["tags"] or "{}"),
     )
 
 
@@ -42,10 +43,11 @@ def _link(row: sqlite3.Row) -> ConnectLink:
         expires_at=utc(row["expires_at"]),
         last_used_at=dt(row["last_used_at"]),
         token_hint=row["token_hint"],
+        link_id=row["token_hash"],
     )
 
 
-class SecretRows(SQLiteConnection):
+class SecretRows(AppRows, SQLiteConnection):
     # --- integrations ------------------------------------------------------------------------------------
 
     def create_integration(
@@ -55,24 +57,31 @@ class SecretRows(SQLiteConnection):
         public: Mapping[str, Any],
         sealed_secrets: bytes | None,
         settings: Mapping[str, Any],
+        *,
+        app_id: str | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> SealedIntegration:
         integration_id = f"{connector}-{uuid.uuid4().hex[:8]}"
         with self._write() as conn:
+            if app_id is None:
+                app_id = self._insert_app(conn, connector, name, public, sealed_secrets, integration_id)
+            else:
+                self._check_app(conn, app_id, connector)
             conn.execute(
-                "INSERT INTO integrations (id, connector, name, settings, created_at) VALUES (?, ?, ?, ?, ?)",
-                (integration_id, connector, name, json.dumps(dict(settings)), self._now()),
+                "INSERT INTO integrations (id, connector, name, settings, created_at, app_id, tags) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    integration_id,
+                    connector,
+                    name,
+                    json.dumps(dict(settings)),
+                    self._now(),
+                    app_id,
+                    json.dumps(dict(tags or {})),
+                ),
             )
-            self._write_credentials(conn, integration_id, public, sealed_secrets)
+            write_tags(conn, integration_id, tags or {})
         return self.get_integration(integration_id)
-
-    def _write_credentials(
-        self, conn: sqlite3.Connection, integration_id: str, public: Mapping[str, Any], sealed: bytes | None
-    ) -> None:
-        conn.execute(
-            "INSERT INTO credentials (integration_id, public, secret) VALUES (?, ?, ?) "
-            "ON CONFLICT(integration_id) DO UPDATE SET public = excluded.public, secret = excluded.secret",
-            (integration_id, json.dumps(dict(public)), sealed),
-        )
 
     def get_integration(self, integration_id: str) -> SealedIntegration:
         row = self._connection().execute(f"{_INTEGRATION_QUERY} WHERE i.id = ?", (integration_id,)).fetchone()
@@ -108,13 +117,24 @@ class SecretRows(SQLiteConnection):
                     "UPDATE integrations SET account_id = ? WHERE id = ?", (account_id, integration_id)
                 )
             if credentials is not None:
-                self._write_credentials(conn, integration_id, *credentials)
+                public, sealed = credentials
+                conn.execute(
+                    "UPDATE apps SET public = ?, secret = ?, updated_at = ? "
+                    "WHERE id = (SELECT app_id FROM integrations WHERE id = ?)",
+                    (json.dumps(dict(public)), sealed, self._now(), integration_id),
+                )
         return self.get_integration(integration_id)
 
     def delete_integration(self, integration_id: str) -> None:
         with self._write() as conn:
             if conn.execute("DELETE FROM integrations WHERE id = ?", (integration_id,)).rowcount == 0:
                 raise UnknownIntegration(integration_id)
+            # The app its credential form made goes with it (unless a host attached others to it since).
+            conn.execute(
+                "DELETE FROM apps WHERE owned_by = ? AND NOT EXISTS "
+                "(SELECT 1 FROM integrations i WHERE i.app_id = apps.id)",
+                (integration_id,),
+            )
 
     # --- tokens ------------------------------------------------------------------------------------------
 

@@ -222,6 +222,22 @@ class RecordContract(ContractBase):
         with pytest.raises(UnknownConnectLink):
             store.renew_connect_link("not-a-link", timedelta(days=1))
 
+    def test_an_operator_renews_or_revokes_a_link_by_its_id_without_the_address(
+        self, store: Store, iid: str, clock: OffsetClock
+    ) -> None:
+        token, link = store.create_connect_link(iid, "connect", timedelta(days=1))
+        assert len(link.link_id) == 64 and token not in link.link_id
+        assert store.find_connect_link(link.link_id) is None  # the id is not a way in
+
+        renewed = store.set_connect_link_ttl(iid, link.link_id, timedelta(days=30))
+        assert renewed.expires_at > clock.now() + timedelta(days=29)
+        revoked = store.set_connect_link_ttl(iid, link.link_id, timedelta(0))
+        assert revoked.expires_at <= clock.now()
+        assert store.list_connect_links(iid) == [revoked]
+        for other_integration, link_id in (("someone-else", link.link_id), (iid, "0" * 64), (iid, "short")):
+            with pytest.raises(UnknownConnectLink):
+                store.set_connect_link_ttl(other_integration, link_id, timedelta(days=1))
+
     def test_touching_a_connect_link_records_its_use(
         self, store: Store, iid: str, clock: OffsetClock
     ) -> None:

@@ -1,0 +1,163 @@
+"""The PostgreSQL rows of shops: every shop a connection's authorization covers, its status, settings
+overrides and pull schedule, with the two index lookups the runtime makes (due shops, webhook routes)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from psycopg.types.json import Json
+
+from ...models import Account
+from ..errors import UnknownShop
+from ..platform_records import DueShop, ShopRecord, ShopRoute, ShopStatus
+from .connection import PostgresConnection, Row, utc
+
+LEFT_AUTHORIZATION = "no longer in the seller's authorization"
+
+
+def _shop(row: Row) -> ShopRecord:
+    return ShopRecord(
+        integration_id=row["integration_id"],
+        account=Account.model_validate(row["data"]),
+        status=cast(ShopStatus, row["status"]),
+        status_reason=row["status_reason"],
+        settings=row["settings"] or {},
+        next_pull_at=utc(row["next_pull_at"]),
+        failures=row["failures"],
+        last_error=row["last_error"],
+    )
+
+
+class PostgresShopRows(PostgresConnection):
+    def save_accounts(self, integration_id: str, accounts: Sequence[Account]) -> None:
+        """The authorization's shops now: new ones active and due at once, known ones refreshed (and active
+        again), missing ones left; their settings, schedule and every per-shop ledger are kept."""
+        now = self._now()
+
+        def save(conn: Any) -> None:
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO accounts (integration_id, account_id, data, status, next_pull_at, updated_at) "
+                    "VALUES (%s, %s, %s, 'active', %s, %s) ON CONFLICT (integration_id, account_id) DO UPDATE "
+                    "SET data = excluded.data, status = 'active', status_reason = NULL, "
+                    "next_pull_at = CASE WHEN accounts.status = 'active' THEN accounts.next_pull_at "
+                    "ELSE excluded.next_pull_at END, updated_at = excluded.updated_at",
+                    [(integration_id, a.id, Json(a.model_dump(mode="json")), now, now) for a in accounts],
+                )
+            conn.execute(
+                "UPDATE accounts SET status = 'left', status_reason = %s, next_pull_at = NULL, updated_at = %s "
+                "WHERE integration_id = %s AND status = 'active' AND NOT (account_id = ANY(%s))",
+                (LEFT_AUTHORIZATION, now, integration_id, [a.id for a in accounts]),
+            )
+
+        self._write(save)
+
+    def list_accounts(self, integration_id: str) -> list[Account]:
+        rows = self._read(
+            lambda c: c.execute(
+                "SELECT data FROM accounts WHERE integration_id = %s AND status = 'active' ORDER BY account_id",
+                (integration_id,),
+            ).fetchall()
+        )
+        return [Account.model_validate(r["data"]) for r in rows]
+
+    def list_shops(self, integration_id: str) -> list[ShopRecord]:
+        rows = self._read(
+            lambda c: c.execute(
+                "SELECT * FROM accounts WHERE integration_id = %s ORDER BY account_id", (integration_id,)
+            ).fetchall()
+        )
+        return [_shop(r) for r in rows]
+
+    def get_shop(self, integration_id: str, shop_id: str) -> ShopRecord | None:
+        row = self._read(
+            lambda c: c.execute(
+                "SELECT * FROM accounts WHERE integration_id = %s AND account_id = %s",
+                (integration_id, shop_id),
+            ).fetchone()
+        )
+        return None if row is None else _shop(row)
+
+    def _known_shop(self, integration_id: str, shop_id: str) -> ShopRecord:
+        shop = self.get_shop(integration_id, shop_id)
+        if shop is None:
+            raise UnknownShop(integration_id, shop_id)
+        return shop
+
+    def set_shop_settings(self, integration_id: str, shop_id: str, settings: Mapping[str, Any]) -> ShopRecord:
+        self._write(
+            lambda c: c.execute(
+                "UPDATE accounts SET settings = %s, updated_at = %s WHERE integration_id = %s AND account_id = %s",
+                (Json(dict(settings)), self._now(), integration_id, shop_id),
+            )
+        )
+        return self._known_shop(integration_id, shop_id)
+
+    def set_shop_status(
+        self, integration_id: str, shop_id: str, status: ShopStatus, reason: str | None = None
+    ) -> ShopRecord:
+        now = self._now()
+        self._write(
+            lambda c: c.execute(
+                "UPDATE accounts SET status = %s, status_reason = %s, updated_at = %s, next_pull_at = "
+                "CASE WHEN %s = 'active' THEN coalesce(next_pull_at, %s) ELSE NULL END "
+                "WHERE integration_id = %s AND account_id = %s",
+                (status, reason, now, status, now, integration_id, shop_id),
+            )
+        )
+        return self._known_shop(integration_id, shop_id)
+
+    def schedule_shop(
+        self,
+        integration_id: str,
+        shop_id: str,
+        next_pull_at: datetime | None,
+        *,
+        failures: int = 0,
+        last_error: str | None = None,
+    ) -> None:
+        self._write(
+            lambda c: c.execute(
+                "UPDATE accounts SET next_pull_at = CASE WHEN status = 'active' THEN %s::timestamptz END, "
+                "failures = %s, last_error = %s, updated_at = %s WHERE integration_id = %s AND account_id = %s",
+                (next_pull_at, failures, last_error, self._now(), integration_id, shop_id),
+            )
+        )
+
+    def due_shops(self, now: datetime, limit: int) -> list[DueShop]:
+        rows = self._read(
+            lambda c: c.execute(
+                "SELECT a.integration_id, a.account_id, a.next_pull_at, a.failures FROM accounts a "
+                "WHERE a.status = 'active' AND a.next_pull_at <= %s "
+                "AND NOT EXISTS (SELECT 1 FROM reauthorization r WHERE r.integration_id = a.integration_id "
+                "AND r.needed) ORDER BY a.next_pull_at LIMIT %s",
+                (now, limit),
+            ).fetchall()
+        )
+        return [
+            DueShop(r["integration_id"], r["account_id"], utc(r["next_pull_at"]) or now, r["failures"])
+            for r in rows
+        ]
+
+    def connections_for_shop(self, connector: str, shop_id: str) -> list[ShopRoute]:
+        rows = self._read(
+            lambda c: c.execute(
+                "SELECT a.integration_id, i.app_id, i.connector FROM accounts a "
+                "JOIN integrations i ON i.id = a.integration_id "
+                "WHERE a.account_id = %s AND a.status = 'active' AND i.connector = %s ORDER BY a.integration_id",
+                (shop_id, connector),
+            ).fetchall()
+        )
+        return [ShopRoute(r["integration_id"], r["app_id"], r["connector"]) for r in rows]
+
+    def route_webhook_shop(self, app_id: str, shop_id: str) -> list[str]:
+        rows = self._read(
+            lambda c: c.execute(
+                "SELECT a.integration_id FROM accounts a JOIN integrations i ON i.id = a.integration_id "
+                "WHERE a.account_id = %s AND a.status = 'active' AND i.app_id = %s ORDER BY a.integration_id",
+                (shop_id, app_id),
+            ).fetchall()
+        )
+        return [r["integration_id"] for r in rows]
