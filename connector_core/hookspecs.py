@@ -28,6 +28,7 @@ from .models import (
     Capability,
     ConnectionCheck,
     HandoverChoice,
+    Interception,
     Label,
     LabelParcel,
     Manifest,
@@ -156,8 +157,9 @@ def map_order_status(
     Called for every order imported and every order-status webhook. `channel_order` is the raw order (or
     webhook data) for rules that need more than the status. Returns an `OrderStatus`, or None to let the
     next implementation decide. ``firstresult``: a host plugin registered with ``tryfirst=True`` overrides
-    the connector; the connector applies its settings' overrides before its default table. A status no
-    one maps becomes ``on_hold`` with a warning: never ship what you cannot read.
+    the connector; the core applies the ``status_overrides`` setting before the connector's table, and
+    maps a status no one else maps to ``on_hold`` (``trylast``) with a warning on the order: never ship
+    what you cannot read (`connector_core.rules`). A connector answers with its own table only.
     """
 
 
@@ -175,6 +177,22 @@ def push_stock(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockRepo
     code and message) or invalid. A level whose outcome is unknown (the answer was lost, the channel
     failed) is ``rejected`` with code ``"uncertain"`` (`STOCK_OUTCOME_UNKNOWN`), or left without a
     result: the core keeps it pending and sends it again next time. ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
+def stock_locations(  # type: ignore[empty-body]
+    ctx: ConnectorContext, levels: Sequence[StockLevel]
+) -> list[str | None]:
+    """Name the channel's own warehouse of each stock level, before the core checks its ledger.
+
+    Called by every stock push with the levels it may send. Returns one entry per level, in order: the
+    channel's id of the warehouse the level is for (None: the channel has no warehouses, or the shop has
+    only one, which holds every level). The core keys its stock ledger by (SKU, this), so two host codes
+    for one warehouse, or a code the settings now map to another warehouse, never leave the ledger
+    remembering a level the channel does not hold. A level whose warehouse cannot be told keeps the
+    host's code (`push_stock` then reports it invalid). Optional: without it the host's warehouse code is
+    the key. ``firstresult``.
     """
 
 
@@ -239,7 +257,11 @@ def split_parcels(ctx: ConnectorContext, order_id: str, parcels: Sequence[LabelP
 
 @hookspec(firstresult=True)
 def create_label(  # type: ignore[empty-body]
-    ctx: ConnectorContext, parcel: LabelParcel, service_id: str | None, handover: HandoverChoice | None
+    ctx: ConnectorContext,
+    parcel: LabelParcel,
+    service_id: str | None,
+    handover: HandoverChoice | None,
+    overrides: Sequence[Interception],
 ) -> Label:
     """Buy (or arrange) the label for one box and return it with its document bytes.
 
@@ -248,6 +270,8 @@ def create_label(  # type: ignore[empty-body]
     channel already has a label for exactly these lines, return it without buying another. `service_id`
     None means the channel's default; `handover` None means the connector's sensible default. Raise
     `LabelRefused` when the channel refuses this box (nothing bought), `LabelNotAllowed` for the order.
+    `overrides` are the interception reasons the host decided to label despite (`Interception`): the core
+    already checked the order; a connector that re-checks right before buying honours them.
     Returns the `Label`, its document as bytes. ``firstresult``.
     """
 
@@ -347,6 +371,7 @@ CAPABILITY_HOOKS: dict[Capability, tuple[str, ...]] = {
 """The hooks a connector must implement for each capability it declares."""
 
 OPTIONAL_HOOKS: dict[Capability, tuple[str, ...]] = {
+    Capability.STOCK: ("stock_locations",),
     Capability.SHIPMENTS: ("plan_shipment",),
 }
 """Hooks a capability uses when the connector has them; the core has a documented fallback otherwise."""

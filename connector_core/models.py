@@ -59,6 +59,19 @@ class Capability(str, enum.Enum):
     LABELS = "labels"
 
 
+class Fulfilment(str, enum.Enum):
+    """Who gets the parcel to the buyer, which decides what the host may do with the order."""
+
+    SELLER = "seller"
+    """The seller ships with its own carrier and confirms the tracking (`confirm_shipment`)."""
+    CHANNEL_LABEL = "channel_label"
+    """The seller ships, with a label bought from the channel (`create_labels`)."""
+    CHANNEL_WAREHOUSE = "channel_warehouse"
+    """The channel's own warehouse picks, packs and ships (TikTok: FBT): nothing for the host to ship."""
+    THIRD_PARTY = "third_party"
+    """A logistics partner the channel appoints fulfils it (e.g. a 4PL): nothing for the host to ship."""
+
+
 class Money(_Model):
     amount: Decimal
     currency: str = Field(min_length=3, max_length=3, description="ISO 4217 code")
@@ -98,6 +111,10 @@ class OrderLine(_Model):
         description="the channel's ids for the units of this line; shipment confirmation uses them",
     )
     variant: str | None = None
+    cancelled_line_ids: list[str] = Field(
+        default_factory=list,
+        description="the units of this line the channel cancelled (a subset of channel_line_ids); never ship them",
+    )
 
 
 class Parcel(_Model):
@@ -113,6 +130,18 @@ class Cancellation(_Model):
     reason: str | None = None
     initiator: str | None = None
     cancelled_at: UtcDatetime | None = None
+
+
+class CancellationRequest(_Model):
+    """A cancellation someone asked for that is not decided yet: the order must not ship meanwhile."""
+
+    id: str | None = Field(default=None, description="the channel's id of the request, when it has one")
+    requested_by: Literal["buyer", "seller", "channel"] | None = None
+    requested_at: UtcDatetime | None = None
+    respond_by: UtcDatetime | None = Field(
+        default=None, description="the channel decides by itself after this (usually: it approves)"
+    )
+    reason: str | None = None
 
 
 class Order(_Model):
@@ -143,6 +172,12 @@ class Order(_Model):
     buyer_note: str | None = None
     parcels: list[Parcel] = Field(default_factory=list)
     cancellation: Cancellation | None = None
+    cancellation_request: CancellationRequest | None = Field(
+        default=None, description="a cancellation waiting for a decision; shipping is refused meanwhile"
+    )
+    fulfilment: Fulfilment | None = Field(
+        default=None, description="who gets the parcel to the buyer (None: the connector does not say)"
+    )
     warnings: list[str] = Field(default_factory=list)
     channel_data: dict[str, Any] = Field(default_factory=dict, description="channel fields kept verbatim")
 
@@ -183,9 +218,21 @@ class StockLevel(_Model):
     warehouse: str | None = Field(
         default=None, description="the host's warehouse code; mapped by the connector's settings"
     )
+    as_of: int | UtcDatetime | None = Field(
+        default=None,
+        description="how new this level is: a version number that only grows, or the time the host counted "
+        "it (timezone-aware); the ledger refuses a level older than the one applied. Use one kind per host",
+    )
+
+    def freshness(self) -> int | None:
+        """`as_of` as one comparable number: a version as is, a time as microseconds since 1970."""
+        if self.as_of is None or isinstance(self.as_of, int):
+            return self.as_of
+        return round(self.as_of.timestamp() * 1_000_000)
 
 
-StockOutcome = Literal["updated", "unchanged", "unknown_sku", "rejected", "invalid"]
+StockOutcome = Literal["updated", "unchanged", "unknown_sku", "rejected", "invalid", "stale"]
+"""`stale`: the level is older (`as_of`) than one already applied or in flight; it was not sent."""
 
 
 class StockResult(_Model):
@@ -219,10 +266,27 @@ class ShipmentParcel(_Model):
     )
 
 
+class Interception(str, enum.Enum):
+    """Why the kit refuses to ship or label an order that a host may still ship on purpose (`overrides`).
+
+    An order the channel cancelled, or one the channel's warehouse fulfils, is refused with no override.
+    """
+
+    CANCELLATION_REQUESTED = "cancellation_requested"
+    """Someone asked to cancel the order and nobody decided yet."""
+    LINES_CANCELLED = "lines_cancelled"
+    """Some units of the order were cancelled; the parcel must leave them out."""
+    ADDRESS_CHANGED = "address_changed"
+    """The buyer changed the address after the version the host was handed."""
+
+
 class Shipment(_Model):
     order_id: str = Field(min_length=1)
     parcels: list[ShipmentParcel] = Field(min_length=1)
     shipped_at: UtcDatetime | None = None
+    overrides: list[Interception] = Field(
+        default_factory=list, description="ship despite these (the host decided, knowingly); empty: refuse"
+    )
 
 
 ParcelOutcome = Literal["confirmed", "already_confirmed", "tracking_updated", "rejected"]
@@ -379,6 +443,8 @@ class WebhookKind(str, enum.Enum):
     PACKAGE_UPDATED = "package_updated"
     DEAUTHORIZED = "deauthorized"
     AUTHORIZATION_EXPIRING = "authorization_expiring"
+    ADDRESS_CHANGED = "address_changed"
+    RETURN_CHANGED = "return_changed"
     OTHER = "other"
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from tiktok_shop_emulator.config import EmulatorConfig
 from tiktok_shop_emulator.server import API_ROLE, AUTH_ROLE, EmulatorHTTPServer, start_server
-from tiktok_shop_emulator.state import shipping
+from tiktok_shop_emulator.state import buyers, shipping
 from tiktok_shop_emulator.state.backend import Backend
 from tiktok_shop_emulator.state.faults import Faults
 from tiktok_shop_emulator.state.notifications import Delivery
@@ -253,6 +253,24 @@ class TikTokShopEmulator:
     def set_order_status(self, order_id_text: str, status: str) -> dict[str, Any]:
         """Move an order to ``status`` (shipping what must be shipped), bump update_time, fire the webhook."""
         return shipping.set_status(self._backend.order_owner(order_id_text), order_id_text, status)
+
+    # --- what buyers and TikTok do (reference.md#cancellations, #address-update, #fulfilment-type) ----------
+
+    def request_cancellation(self, order_id_text: str) -> dict[str, Any]:
+        """The buyer asks to cancel: a pending request with a deadline (accepted at once while ON_HOLD)."""
+        return buyers.request_cancellation(self._backend, order_id_text)
+
+    def change_address(self, order_id_text: str, street: str = "1 Changed Street") -> dict[str, Any]:
+        """The buyer changes the ship-to address before shipment (webhook 3 follows)."""
+        return buyers.change_address(self._backend, order_id_text, street)
+
+    def fulfil_by_tiktok(self, order_id_text: str) -> dict[str, Any]:
+        """Turn the order into an FBT order (TikTok's warehouse ships it)."""
+        return buyers.fulfil_by_tiktok(self._backend, order_id_text)
+
+    def cancellations(self, order_id_text: str) -> list[dict[str, Any]]:
+        """The order's cancellation records, as Search Cancellations returns them."""
+        return [dict(r) for r in self._backend.cancellations.of_order(order_id_text)]
 
     def freeze_order(self, order_id_text: str, frozen: bool = True) -> None:
         """Put the order's package in freeze status (a risk hold): label and split calls answer 10007014."""

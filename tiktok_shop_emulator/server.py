@@ -15,9 +15,9 @@ from tiktok_shop_emulator.handlers import auth_pages
 from tiktok_shop_emulator.state import label_docs
 from tiktok_shop_emulator.state.backend import Backend
 from tiktok_shop_emulator.state.faults import DROP
-from tiktok_shop_emulator.wire.envelope import request_id
+from tiktok_shop_emulator.wire.envelope import request_id, success
 from tiktok_shop_emulator.wire.error_codes import ApiError
-from tiktok_shop_emulator.wire.httpio import HttpRequest, HttpResponse
+from tiktok_shop_emulator.wire.httpio import HttpRequest, HttpResponse, json_response
 
 log = logging.getLogger("tiktok_shop_emulator")
 
@@ -123,6 +123,11 @@ class _Handler(BaseHTTPRequestHandler):
             if backend.faults.should_lose(path):
                 log.info("%s %s -> answer lost on purpose", request.method, path)
                 response = HttpResponse(0, drop=True)
+            elif response.status == 200 and backend.faults.should_misattribute(path):
+                log.info(
+                    "%s %s -> applied, answered with an unattributed error on purpose", request.method, path
+                )
+                response = _unattributed_error(backend)
         self._send(response)
 
     def _faulted(self, backend: Backend, path: str) -> HttpResponse | None:
@@ -160,6 +165,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(response.body)
         self.wfile.flush()
+
+
+def _unattributed_error(backend: Backend) -> HttpResponse:
+    """Code 0 with an error entry that has no ``detail.sku_id``: the batch-error shape of the official
+    sample, minus the part that says which SKU it concerns."""
+    rid = request_id(backend.clock.time())
+    errors = {"errors": [{"code": 12052990, "message": "batch update inventory error"}]}
+    return json_response(200, success(errors, rid), {"X-Tt-Logid": rid})
 
 
 def start_server(port: int, role: str, backend: Backend) -> tuple[EmulatorHTTPServer, threading.Thread]:

@@ -12,7 +12,7 @@ from .parsing import add_command
 from .session import open_integrations, store_options
 
 PROG = "channel-connectors"
-OUTCOMES: tuple[StockOutcome, ...] = ("updated", "unchanged", "unknown_sku", "rejected", "invalid")
+OUTCOMES: tuple[StockOutcome, ...] = ("updated", "unchanged", "unknown_sku", "rejected", "invalid", "stale")
 
 
 def cmd_push_stock(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .integration import Integration
 from .integrations import Integrations
+from .interception import OrderIntercepted
 from .labels import LABEL_INTENT, SPLIT_INTENT, box_key, document_key
 from .leases import LeaseBusy
 from .orders import (
@@ -39,6 +40,7 @@ __all__ = [
     "IntegrationStatus",
     "Integrations",
     "LeaseBusy",
+    "OrderIntercepted",
     "WebhookRejected",
     "box_key",
     "document_key",

@@ -15,9 +15,14 @@ from .session import Session
 OAUTH_STATE_TTL = timedelta(minutes=15)
 
 
-def begin_connect(session: Session, redirect_uri: str | None = None) -> str:
-    """Store a single-use `state` and return the consent URL to send the seller to."""
-    state = session.store.create_oauth_state(session.id, OAUTH_STATE_TTL, {"redirect_uri": redirect_uri})
+def begin_connect(
+    session: Session, redirect_uri: str | None = None, *, data: Mapping[str, Any] | None = None
+) -> str:
+    """Store a single-use `state` and return the consent URL to send the seller to. `data` rides along with
+    the state to the callback (the web pages keep the host's return URL there)."""
+    state = session.store.create_oauth_state(
+        session.id, OAUTH_STATE_TTL, {**(data or {}), "redirect_uri": redirect_uri}
+    )
     return session.connector.authorization_url(session.bare_context(), state.state, redirect_uri)
 
 

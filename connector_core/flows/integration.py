@@ -17,6 +17,7 @@ from ..models import (
     Account,
     ConnectionCheck,
     HandoverChoice,
+    Interception,
     Label,
     LabelParcel,
     LabelReport,
@@ -136,7 +137,7 @@ class Integration:
         """Override the connection's settings for one shop (e.g. {"stock_sync": False} for DE)."""
         return self.store.set_shop_settings(self.id, shop_id, settings)
 
-    def _served(self) -> list[Integration]:
+    def served(self) -> list[Integration]:
         """The shops a call without a shop is for: the one this object serves (named, or selected by an
         older release), else every active shop; a connection with at most one shop is served as it is."""
         if self.session.account_id:
@@ -145,10 +146,25 @@ class Integration:
         # Views even for a single shop: its state is keyed by its real id, never by "no shop".
         return [self.shop(s) for s in active] if active else [self]
 
+    def orders_by_shop(self, events: Sequence[WebhookEvent]) -> list[tuple[Integration, list[str]]]:
+        """The orders `events` name, grouped by the served shop each event names (one naming no shop goes
+        to the first served shop); events of shops not served are dropped."""
+        views = {view.account_id: view for view in self.served()}
+        grouped: dict[str, set[str]] = {}
+        for event in events:
+            if not event.order_id:
+                continue
+            shop = event.account_id if event.account_id in views else None
+            if shop is None and not event.account_id:
+                shop = next(iter(views))
+            if shop is not None:
+                grouped.setdefault(shop, set()).add(event.order_id)
+        return [(views[shop], sorted(ids)) for shop, ids in grouped.items()]
+
     def _for_order(self, order_id: str, shop: str | None) -> Integration:
         if shop is not None:
             return self.shop(shop)
-        served = self._served()
+        served = self.served()
         if len(served) == 1:
             return served[0]
         remembered = shops.remembered_shop(self.session, order_id)
@@ -161,8 +177,8 @@ class Integration:
 
     # --- connect --------------------------------------------------------------------------------------
 
-    def begin_connect(self, redirect_uri: str | None = None) -> str:
-        return connect.begin_connect(self.session, redirect_uri)
+    def begin_connect(self, redirect_uri: str | None = None, *, data: Mapping[str, Any] | None = None) -> str:
+        return connect.begin_connect(self.session, redirect_uri, data=data)
 
     def finish_connect(self, callback_params: Mapping[str, str]) -> list[Account]:
         return connect.finish_connect(self.session, callback_params)
@@ -195,7 +211,7 @@ class Integration:
         """Pages of orders of `shop`, or of every served shop in turn (each from its own cursor)."""
         if shop is not None:
             return orders.pull_orders(self.shop(shop).session, since, until, stream=stream)
-        served = self._served()
+        served = self.served()
         if len(served) == 1:
             return orders.pull_orders(served[0].session, since, until, stream=stream)
         return (
@@ -212,7 +228,7 @@ class Integration:
         sell is reported only when no shop knows it)."""
         if shop is not None:
             return stock.push_stock(self.shop(shop).session, levels, force=force)
-        served = self._served()
+        served = self.served()
         if len(served) == 1:
             return stock.push_stock(served[0].session, levels, force=force)
         syncing = [v for v in served if v.session.settings.get("stock_sync") is not False]
@@ -230,12 +246,15 @@ class Integration:
         boxes: Sequence[labels.Box],
         service_id: str | None = None,
         handover: HandoverChoice | None = None,
+        overrides: Sequence[Interception] = (),
         *,
         shop: str | None = None,
     ) -> LabelReport:
-        """Buy one label per box of the order, exactly once (a retry finds the first purchase)."""
+        """Buy one label per box of the order, exactly once (a retry finds the first purchase); refused for an
+        order the channel says must not ship now, unless `overrides` names the reason (`interception`). The
+        order's shop is found as for shipments, or named with `shop`."""
         view = self._for_order(order_id, shop)
-        return labels.create_labels(view.session, order_id, boxes, service_id, handover)
+        return labels.create_labels(view.session, order_id, boxes, service_id, handover, overrides)
 
     def labels(self, order_id: str, *, shop: str | None = None) -> list[Label]:
         """The label ledger of an order: every label bought, with its kept document."""
@@ -257,11 +276,6 @@ class Integration:
 
     def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> list[WebhookEvent]:
         return webhooks.receive_webhook(self.session, headers, body, max_age=self.webhook_max_age)
-
-    def accept_webhook_events(self, events: list[WebhookEvent]) -> list[WebhookEvent]:
-        """Events of a delivery already verified with this connection's app and parsed once (the router):
-        checked for shop and age, de-duplicated, authorization events applied; returns the fresh ones."""
-        return webhooks.accept_events(self.session, events, max_age=self.webhook_max_age)
 
     def status(self) -> IntegrationStatus:
         return status(self.session)

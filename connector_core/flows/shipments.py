@@ -18,8 +18,9 @@ from typing import Any
 
 from ..context import SHIPMENT_INTENT
 from ..errors import ConnectorError, ShipmentRejected
-from ..models import ParcelResult, Shipment, ShipmentLine, ShipmentParcel, ShipmentReport
+from ..models import Interception, ParcelResult, Shipment, ShipmentLine, ShipmentParcel, ShipmentReport
 from ..store import FinalIntentStatus, Intent
+from .interception import OrderIntercepted, check
 from .leases import LeaseBusy, hold
 from .session import NO_ACCOUNT, Session
 
@@ -59,7 +60,9 @@ def confirm_shipment(session: Session, shipment: Shipment) -> ShipmentReport:
                 wait=SHIPMENT_LEASE_WAIT,
                 settle=session.late_call_bound,
             ):
-                by_fingerprint, calls = _confirm_under_lease(session, shipment.order_id, unique)
+                by_fingerprint, calls = _confirm_under_lease(
+                    session, shipment.order_id, unique, list(shipment.overrides)
+                )
         except LeaseBusy as busy:
             by_fingerprint, calls = _done_by_the_twin(session, shipment.order_id, unique, busy), 0
     except BaseException as exc:
@@ -99,7 +102,7 @@ def _intent(session: Session, order_id: str, fingerprint: str) -> Intent | None:
 
 
 def _confirm_under_lease(
-    session: Session, order_id: str, unique: Mapping[str, ShipmentParcel]
+    session: Session, order_id: str, unique: Mapping[str, ShipmentParcel], overrides: list[Interception]
 ) -> tuple[dict[str, ParcelResult], int]:
     intents = {fp: _intent(session, order_id, fp) for fp in unique}
     results: dict[str, ParcelResult] = {
@@ -109,10 +112,15 @@ def _confirm_under_lease(
     }
     planned: dict[str, list[str]] = {}
     to_plan = [fp for fp, intent in intents.items() if intent is None or intent.status == "refused"]
+    if len(results) < len(unique):
+        # Before anything is planned or sent (again): the order as the channel has it NOW must be shippable.
+        named = {i for fp in unique for line in unique[fp].lines for i in line.channel_line_ids}
+        explicit = bool(named) and all(line.channel_line_ids for p in unique.values() for line in p.lines)
+        check(session, order_id, overrides, named if explicit else None)
     if to_plan:
         try:
             planned = dict(
-                zip(to_plan, _plan(session, order_id, [unique[fp] for fp in to_plan]), strict=True)
+                zip(to_plan, _plan(session, order_id, [unique[fp] for fp in to_plan], overrides), strict=True)
             )
         except ShipmentRejected as exc:
             for fp in to_plan:
@@ -139,16 +147,18 @@ def _confirm_under_lease(
             intent = session.store.begin_intent(
                 session.id, session.account_id, SHIPMENT_INTENT, intent.key, dict(intent.payload)
             )
-        result, made = _send(session, order_id, parcel, intent)
+        result, made = _send(session, order_id, parcel, intent, overrides)
         calls += made
         results[fp] = result
     return results, calls
 
 
-def _plan(session: Session, order_id: str, parcels: list[ShipmentParcel]) -> list[list[str]]:
+def _plan(
+    session: Session, order_id: str, parcels: list[ShipmentParcel], overrides: list[Interception]
+) -> list[list[str]]:
     """The line ids each parcel covers, chosen once by the connector (or as the host gave them)."""
     held = _held_line_ids(session, order_id)
-    shipment = Shipment(order_id=order_id, parcels=parcels)
+    shipment = Shipment(order_id=order_id, parcels=parcels, overrides=overrides)
     if not session.connector.implements("plan_shipment"):
         # A connector that cannot plan confirms the parcels as the host described them.
         return [sorted({i for line in p.lines for i in line.channel_line_ids}) for p in parcels]
@@ -185,7 +195,7 @@ def _held_line_ids(session: Session, order_id: str) -> set[str]:
 
 
 def _send(
-    session: Session, order_id: str, parcel: ShipmentParcel, intent: Intent
+    session: Session, order_id: str, parcel: ShipmentParcel, intent: Intent, overrides: list[Interception]
 ) -> tuple[ParcelResult, int]:
     """One parcel with its recorded lines to the connector; the outcome goes into the ledger."""
     payload = intent.payload
@@ -197,9 +207,22 @@ def _send(
         else parcel.lines,
     )
     # An exception (outage, lost answer, kill) leaves the intent pending: the next attempt re-sends it.
-    report = session.connector.confirm_shipment(
-        session.context(), Shipment(order_id=order_id, parcels=[recorded])
-    )
+    # The connector reads the order right before its write and refuses one that must not ship (a
+    # cancellation that arrived after the plan): nothing was sent, so the intent is refused, not pending.
+    try:
+        report = session.connector.confirm_shipment(
+            session.context(), Shipment(order_id=order_id, parcels=[recorded], overrides=overrides)
+        )
+    except OrderIntercepted as exc:
+        refused = {
+            "outcome": "rejected",
+            "code": exc.reason.value if exc.reason else None,
+            "message": str(exc),
+        }
+        session.store.finish_intent(
+            session.id, session.account_id, SHIPMENT_INTENT, intent.key, "refused", refused
+        )
+        raise
     if len(report.parcels) != 1:
         raise ConnectorError(
             f"connector {session.connector.id!r} answered confirm_shipment for order {order_id} with "

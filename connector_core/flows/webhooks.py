@@ -36,14 +36,22 @@ def receive_webhook(
             f"integration {session.id}: webhook signature does not verify; delivery ignored"
         )
     events = session.connector.parse_webhook(ctx, lowered, body)
-    return accept_events(session, events, max_age=max_age)
+    fresh = [
+        e
+        for e in check_events(session, events, max_age=max_age)
+        if session.store.remember_event(session.id, e.id)
+    ]
+    for event in fresh:
+        apply_authorization_event(session, event)
+    return fresh
 
 
-def accept_events(
+def check_events(
     session: Session, events: list[WebhookEvent], *, max_age: timedelta = DEFAULT_WEBHOOK_MAX_AGE
 ) -> list[WebhookEvent]:
-    """The part after verification and parsing (done once per delivery by the router, see
-    webhook_routing.py): check each event's shop and age, de-duplicate, apply authorization events."""
+    """The events of a verified, parsed delivery that apply to this integration (its shops, recent enough).
+
+    Raises `WebhookRejected` when there were events and every one was refused (each refusal is named)."""
     shops = {a.id for a in session.store.list_accounts(session.id)}
     accepted: list[WebhookEvent] = []
     refusals: list[str] = []
@@ -56,10 +64,7 @@ def accept_events(
             accepted.append(event)
     if events and not accepted:
         raise WebhookRejected(f"integration {session.id}: delivery ignored: {'; '.join(refusals)}")
-    fresh = [e for e in accepted if session.store.remember_event(session.id, e.id)]
-    for event in fresh:
-        _apply_authorization_event(session, event)
-    return fresh
+    return accepted
 
 
 def _refusal(session: Session, event: WebhookEvent, shops: set[str], max_age: timedelta) -> str | None:
@@ -76,7 +81,8 @@ def _refusal(session: Session, event: WebhookEvent, shops: set[str], max_age: ti
     return None
 
 
-def _apply_authorization_event(session: Session, event: WebhookEvent) -> None:
+def apply_authorization_event(session: Session, event: WebhookEvent) -> None:
+    """Apply what an authorization event says (idempotent: applying it twice is applying it once)."""
     if event.kind is WebhookKind.DEAUTHORIZED:
         shop = event.account_id
         if shop and session.store.get_shop(session.id, shop) is not None:

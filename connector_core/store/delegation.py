@@ -48,6 +48,14 @@ def _checked_keys(keys: Iterable[StockKey]) -> list[StockKey]:
     return [(text(sku, "SKU"), None if wh is None else text(wh, "warehouse")) for sku, wh in keys]
 
 
+def _checked_as_of(as_of: Mapping[StockKey, int] | None) -> dict[StockKey, int]:
+    return {
+        key: check_int64(value, f"as_of of SKU {key[0]!r}")
+        for key, value in (as_of or {}).items()
+        if value is not None
+    }
+
+
 def _checked_kind(kind: str) -> str:
     text(kind, "intent kind")
     if not kind or len(kind) > MAX_KIND_LENGTH:
@@ -136,8 +144,16 @@ class SharedRolesDelegate:
     def stock_levels(self, integration_id: str, account_id: str) -> dict[StockKey, StockRecord]:
         return self._shared.stock_levels(integration_id, text(account_id, "shop"))
 
-    def begin_stock_push(self, integration_id: str, account_id: str, levels: Iterable[StockLevelRow]) -> None:
-        self._shared.begin_stock_push(integration_id, text(account_id, "shop"), _checked_levels(levels))
+    def begin_stock_push(
+        self,
+        integration_id: str,
+        account_id: str,
+        levels: Iterable[StockLevelRow],
+        as_of: Mapping[StockKey, int] | None = None,
+    ) -> None:
+        self._shared.begin_stock_push(
+            integration_id, text(account_id, "shop"), _checked_levels(levels), _checked_as_of(as_of)
+        )
 
     def finish_stock_push(
         self,
@@ -146,12 +162,14 @@ class SharedRolesDelegate:
         *,
         confirmed: Iterable[StockLevelRow],
         refused: Iterable[StockKey],
+        as_of: Mapping[StockKey, int] | None = None,
     ) -> None:
         self._shared.finish_stock_push(
             integration_id,
             text(account_id, "shop"),
             confirmed=_checked_levels(confirmed),
             refused=_checked_keys(refused),
+            as_of=_checked_as_of(as_of),
         )
 
     # cache

@@ -82,6 +82,15 @@ class StockRecord:
     quantity: int | None
     pending: int | None
     pushed_at: datetime
+    as_of: int | None = None
+    """How new the confirmed level is (the host's `as_of`, see `StockLevel.freshness`); None: never said."""
+    pending_as_of: int | None = None
+    """How new the uncertain level is."""
+
+    def newest(self) -> int | None:
+        """The newest `as_of` applied or in flight: an older level may not replace either."""
+        known = [v for v in (self.as_of, self.pending_as_of) if v is not None]
+        return max(known) if known else None
 
 
 @dataclass(frozen=True)

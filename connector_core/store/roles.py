@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from ..credentials import Credentials
 from ..models import Account, ReauthorizationState, TokenSet
+from .outbox import OutboxRole
 from .platform_roles import AppRole, PlatformRoles, SealedAppRole
 from .records import (
     ConnectLink,
@@ -91,8 +92,16 @@ class IntentRole(Protocol):
 
 class StockLedgerRole(Protocol):
     def stock_levels(self, integration_id: str, account_id: str) -> dict[StockKey, StockRecord]: ...
-    def begin_stock_push(self, integration_id: str, account_id: str, levels: Iterable[StockLevelRow]) -> None:
-        """One transaction: each (sku, warehouse) gets pending=quantity (created with quantity None)."""
+    def begin_stock_push(
+        self,
+        integration_id: str,
+        account_id: str,
+        levels: Iterable[StockLevelRow],
+        as_of: Mapping[StockKey, int] | None = None,
+    ) -> None:
+        """One transaction: each (sku, warehouse) gets pending=quantity (created with quantity None) and
+        pending_as_of=as_of[key] (None when not given); a level older than the row's confirmed as_of is
+        left out (the ledger never takes an older level)."""
         ...
 
     def finish_stock_push(
@@ -102,8 +111,11 @@ class StockLedgerRole(Protocol):
         *,
         confirmed: Iterable[StockLevelRow],
         refused: Iterable[StockKey],
+        as_of: Mapping[StockKey, int] | None = None,
     ) -> None:
-        """One transaction: confirmed -> quantity=q, pending None; refused -> pending None. Others stay."""
+        """One transaction: confirmed -> quantity=q, pending None, as_of=as_of[key] when given (kept
+        otherwise), unless as_of[key] is older than the row's as_of (then the row stays as it is);
+        refused -> pending None. Others stay."""
         ...
 
 
@@ -216,6 +228,7 @@ class SharedRoles(
     WebhookEventRole,
     DocumentRole,
     RunRole,
+    OutboxRole,
     Protocol,
 ):
     """The roles that hold no secret."""

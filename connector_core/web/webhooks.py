@@ -1,12 +1,14 @@
-"""`POST /webhooks/<connector>`: verify, route to the shop's integrations, de-duplicate, hand off, answer.
+"""`POST /webhooks/<connector>`: route to the shop's connections, verify, de-duplicate, hand off, answer.
 
 Order of checks, each answering before anything is stored: the connector exists and takes webhooks (404),
 the body fits the cap (413), the body parses (400), some connection serves the shop it names (404, found
-through the shop index), the signature verifies with the app of one of them (401, once per app). Only
-then is each event remembered (de-duplication is per connection), applied to the authorization state and
-handed to the `WorkSink`; the answer goes out without waiting for that work. Events the sink cannot take
-(503) are forgotten again, so the channel's redelivery counts as new. The cost of a delivery does not grow
-with the number of connections (see flows/webhook_routing.py).
+through the shop index), the signature verifies with the app of one of them (401, once per app): the cost
+does not grow with the number of connections (flows/webhook_routing.py). Only then is each event recorded
+in the store's outbox (one row per integration and event id: the recording is the de-duplication), applied
+to the authorization state, and the `WorkSink` told to start its work. The answer 200 goes out once every
+event is recorded, without waiting for the work: a sink that cannot take it now, a broker that stalls or a
+worker that dies delays the work until the outbox sweeper hands it out again, but cannot lose it. A store
+that cannot record the events answers 503, so the channel retries.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..errors import UnknownConnector, UnknownIntegration
+from ..errors import ConnectorError, UnknownConnector, UnknownIntegration
 from ..flows.webhook_routing import route_delivery
 from ..integration import Integrations, WebhookRejected
 from ..models import Capability
-from .sink import SinkFull, WorkSink
+from ..store import StoreUnavailable
+from ..work.outbox import record_webhook_events
+from ..work.sink import SinkFull, WorkSink
 
 log = logging.getLogger("connector_core.web.webhooks")
 
@@ -79,7 +83,11 @@ def receive(integrations: Integrations, sink: WorkSink, delivery: Delivery) -> R
         return _answer(404, f"no connector {delivery.connector!r} is loaded here")
     if not connector.supports(Capability.WEBHOOKS):
         return _answer(404, f"connector {connector.id!r} takes no webhooks")
-    routing = route_delivery(integrations, connector, delivery.headers, delivery.body)
+    try:
+        routing = route_delivery(integrations, connector, delivery.headers, delivery.body)
+    except StoreUnavailable as exc:
+        log.warning("%s webhook: the store cannot route it: %s", connector.id, exc)
+        return _answer(503, "busy: deliver again later")
     if routing.refusal == "unparsable":
         return _answer(400, routing.message)
     if routing.refusal == "unserved":
@@ -92,18 +100,17 @@ def receive(integrations: Integrations, sink: WorkSink, delivery: Delivery) -> R
     for integration_id in routing.targets:
         try:
             integration = integrations.open(integration_id)
-            fresh = integration.accept_webhook_events(routing.events)
-        except (WebhookRejected, UnknownIntegration):  # removed or changed since it was routed: not ours
+            fresh = record_webhook_events(integration, routing.events)
+        except (WebhookRejected, UnknownIntegration):  # every event refused here, or removed since routed
             continue
+        except StoreUnavailable as exc:
+            log.warning("integration %s: the events could not be recorded: %s", integration_id, exc)
+            return _answer(503, "busy: deliver again later")
         fresh_total += len(fresh)
         if fresh:
             try:
                 sink.webhook_events(integration.id, fresh)
-            except SinkFull as exc:
-                # Not handed on: forget these events, or TikTok's redelivery would be dropped as a duplicate
-                # and the work they ask for never done.
-                for event in fresh:
-                    integrations.store.forget_event(integration.id, event.id)
-                log.warning("integration %s: %s", integration.id, exc)
-                return _answer(503, "busy: deliver again later")
+            except (SinkFull, ConnectorError) as exc:
+                # Recorded already: the outbox sweeper starts this work later; the answer stays 200.
+                log.warning("integration %s: %s; the sweeper starts the work later", integration.id, exc)
     return _answer(200, "received", integrations=len(routing.targets), new_events=fresh_total)

@@ -9,13 +9,16 @@ from kombu.exceptions import OperationalError
 
 from ..models import Shipment, StockLevel, WebhookEvent
 from ..store import Store
-from ..web.sink import SinkFull
+from ..work.outbox import CONFIRM_SHIPMENT, PUSH_STOCK, WEBHOOK
+from ..work.sink import SinkFull
+from .requests import submit_request
 from .tasks import PREFIX
 
 
 class CelerySink:
-    """Queues the work as tasks; when the broker cannot take it, `SinkFull` makes the endpoint answer 503
-    so the channel delivers again later (nothing is lost)."""
+    """Queues the work as tasks. Webhook events are recorded in the outbox before they reach here, so a
+    broker that cannot take them only delays them (the beat's sweep sends them again); a refused Pull now
+    raises `SinkFull` and the operator clicks again."""
 
     def __init__(self, app: Any, store: Store) -> None:
         self.app = app
@@ -31,25 +34,26 @@ class CelerySink:
             ) from None
 
     def webhook_events(self, integration_id: str, events: Sequence[WebhookEvent]) -> None:
-        payload = [event.model_dump(mode="json") for event in events]
+        self.run_recorded(integration_id, WEBHOOK, [event.id for event in events])
+
+    def run_recorded(self, integration_id: str, kind: str, keys: Sequence[str]) -> None:
+        """Start recorded outbox work on a worker; `SinkFull` when the broker cannot take the hint."""
         self._send(
-            f"integration {integration_id}: webhook work", "process_webhook_events", [integration_id, payload]
+            f"integration {integration_id}: {kind} work", "run_work", [integration_id, kind, list(keys)]
         )
 
-    def push_stock(self, integration_id: str, levels: Sequence[StockLevel], force: bool = False) -> None:
-        self.store.get_integration(integration_id)
-        payload = [level.model_dump(mode="json", exclude_none=True) for level in levels]
-        self._send(
-            f"integration {integration_id}: stock push", "push_stock", [integration_id, payload, force]
-        )
+    def push_stock(self, integration_id: str, levels: Sequence[StockLevel], force: bool = False) -> str:
+        """Record a stock push in the outbox, then hint a worker; returns its outbox key."""
+        payload = {
+            "levels": [level.model_dump(mode="json", exclude_none=True) for level in levels],
+            "force": force,
+        }
+        return submit_request(self.app, self.store, integration_id, PUSH_STOCK, payload)
 
-    def confirm_shipment(self, integration_id: str, shipment: Shipment) -> None:
-        self.store.get_integration(integration_id)
-        self._send(
-            f"integration {integration_id}: shipment of order {shipment.order_id}",
-            "confirm_shipment",
-            [integration_id, shipment.model_dump(mode="json", exclude_none=True)],
-        )
+    def confirm_shipment(self, integration_id: str, shipment: Shipment) -> str:
+        """Record a shipment confirmation in the outbox, then hint a worker; returns its outbox key."""
+        payload = {"shipment": shipment.model_dump(mode="json", exclude_none=True)}
+        return submit_request(self.app, self.store, integration_id, CONFIRM_SHIPMENT, payload)
 
     def pull_now(self, integration_id: str) -> None:
         record = self.store.get_integration(integration_id)  # unknown -> UnknownIntegration, at once

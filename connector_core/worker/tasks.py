@@ -16,18 +16,19 @@ import base64
 import logging
 import random
 from collections.abc import Callable, Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
 from ..errors import ChannelUnavailable, ConnectorError, RateLimited, ReauthorizationRequired
 from ..flows import Integration, LeaseBusy
-from ..models import Shipment, StockLevel, WebhookEvent, WebhookKind
+from ..models import LabelParcel, Shipment, StockLevel, WebhookEvent, WebhookKind
 from ..store import StoreUnavailable
 from ..store.platform_records import DueShop
+from ..work import outbox
+from ..work.delivery import deliver, require_receiver
 from . import schedule
-from .delivery import deliver, require_receiver
 from .runtime import current_runtime
 
 log = logging.getLogger("connector_core.worker.tasks")
@@ -85,7 +86,7 @@ def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -
                 return {"ok": True, "skipped": f"shop {account_id} is not an active shop of the integration"}
             if integration.record.account_id and integration.record.account_id != account_id:
                 return {"ok": True, "skipped": f"shop {account_id} is no longer the integration's shop"}
-        views = [integration.shop(account_id)] if account_id else integration._served()
+        views = [integration.shop(account_id)] if account_id else integration.served()
         require_receiver(integration)  # before the import, so no cursor moves past orders nobody took
         stats = integration.http.stats
         calls_before, refused_before = stats.requests, stats.by_status.get(429, 0)
@@ -133,6 +134,69 @@ def _reschedule(integration_id: str, shop_id: str, error: str | None) -> None:
         store.schedule_shop(integration_id, shop_id, when, failures=failures, last_error=error[:500])
 
 
+BACKFILL_SLICE_PAGES = 5
+"""Pages one backfill task imports before it queues its next slice behind the other work of its lane: a
+100,000-order history never holds a worker process for more than a few seconds at a time."""
+
+
+def backfill_orders(
+    task: Any,
+    integration_id: str,
+    since: str,
+    until: str,
+    account_id: str | None = None,
+    slice_pages: int = BACKFILL_SLICE_PAGES,
+) -> Result:
+    """Import the orders updated between `since` and `until` (ISO instants), a slice at a time. The window's
+    cursor is in the store, so each slice starts where the last one stopped (its last page may be read
+    twice: the hand-over ledger hands nothing over twice)."""
+
+    def work() -> Result:
+        opened = _open(integration_id)
+        if not account_id:
+            served = opened.served()
+            if len(served) > 1 or served[0].account_id:
+                # One backfill per shop, each with its own cursor, slices and hand-over ledger.
+                for view in served:
+                    task.app.send_task(
+                        f"{PREFIX}backfill_orders",
+                        args=[integration_id, since, until, view.account_id, slice_pages],
+                        ignore_result=True,
+                    )
+                return {"ok": True, "shops": [v.account_id for v in served], "done": False}
+            integration = opened
+        else:
+            shop = opened.store.get_shop(integration_id, account_id)
+            selected = opened.record.account_id
+            if shop is None or not shop.active or (selected and selected != account_id):
+                return {"ok": True, "skipped": f"shop {account_id} is not served by the integration"}
+            integration = opened.shop(account_id)
+        require_receiver(integration)
+        window = (datetime.fromisoformat(since), datetime.fromisoformat(until))
+        pages = delivered = 0
+        stream = integration.pull_orders(*window)
+        try:
+            for page in stream:
+                pages += 1
+                delivered += deliver(integration, page)
+                if pages >= slice_pages:
+                    break
+            else:
+                return {"ok": True, "pages": pages, "orders_delivered": delivered, "done": True}
+        finally:
+            closing = getattr(stream, "close", None)  # a generator: ends the import, releasing its lease
+            if closing is not None:
+                closing()
+        task.app.send_task(
+            f"{PREFIX}backfill_orders",
+            args=[integration_id, since, until, account_id, slice_pages],
+            ignore_result=True,
+        )
+        return {"ok": True, "pages": pages, "orders_delivered": delivered, "done": False}
+
+    return _guarded(task, f"backfill for integration {integration_id}", work)
+
+
 def pull_all(task: Any) -> Result:
     """The schedule's tick: one `pull_orders` task per shop whose pull is due, found through the store's
     index on `next_pull_at` in batches; nothing is opened or decrypted (see worker/schedule.py)."""
@@ -178,11 +242,36 @@ def confirm_shipment(task: Any, integration_id: str, shipment: Mapping[str, Any]
     return _guarded(task, f"shipment confirmation for integration {integration_id}", work)
 
 
+def create_labels(
+    task: Any, integration_id: str, order_id: str, boxes: Sequence[Any], service_id: str | None = None
+) -> Result:
+    """Buy one label per box (a list of channel line ids, or a full parcel); never bought twice."""
+
+    def work() -> Result:
+        parsed = [box if isinstance(box, list) else LabelParcel.model_validate(box) for box in boxes]
+        report = _open(integration_id).create_labels(order_id, parsed, service_id)
+        return {
+            "ok": True,
+            "report": report.model_dump(
+                mode="json", exclude={"results": {"__all__": {"label": {"document"}}}}
+            ),
+        }
+
+    return _guarded(task, f"labels of order {order_id} for integration {integration_id}", work)
+
+
 # --- webhooks -----------------------------------------------------------------------------------------------
 
 ORDER_EVENTS = frozenset(
-    {WebhookKind.ORDER_STATUS_CHANGED, WebhookKind.ORDER_CANCELLATION, WebhookKind.PACKAGE_UPDATED}
+    {
+        WebhookKind.ORDER_STATUS_CHANGED,
+        WebhookKind.ORDER_CANCELLATION,
+        WebhookKind.PACKAGE_UPDATED,
+        WebhookKind.ADDRESS_CHANGED,
+        WebhookKind.RETURN_CHANGED,
+    }
 )
+"""Events naming an order whose new version the host must be handed (re-read, then delivered once)."""
 
 
 def process_webhook_events(task: Any, integration_id: str, events: Sequence[Mapping[str, Any]]) -> Result:
@@ -209,21 +298,40 @@ def receive_webhook(task: Any, integration_id: str, headers: Mapping[str, str], 
 
 def _act_on(integration: Integration, events: Sequence[WebhookEvent]) -> Result:
     """Re-read the orders the events name, each in the shop it names (every served shop's own view)."""
-    views = {view.account_id: view for view in integration._served()}
-    by_shop: dict[str, set[str]] = {}
-    for e in events:
-        if not (e.order_id and e.kind in ORDER_EVENTS):
-            continue
-        shop = e.account_id if e.account_id in views else (None if e.account_id else next(iter(views)))
-        if shop is not None:
-            by_shop.setdefault(shop, set()).add(e.order_id)
     state = integration.reauthorization()
     result: Result = {"ok": True, "reread": 0, "reauthorization_required": state.needs_reauthorization}
-    if by_shop and not state.needs_reauthorization:
-        for shop, order_ids in by_shop.items():
-            view = views[shop]
-            result["reread"] += deliver(view, view.get_orders(sorted(order_ids)))
+    if not state.needs_reauthorization:
+        for view, order_ids in integration.orders_by_shop([e for e in events if e.kind in ORDER_EVENTS]):
+            result["reread"] += deliver(view, view.get_orders(order_ids))
     return result
+
+
+# --- the outbox ---------------------------------------------------------------------------------------------
+
+
+def run_work(task: Any, integration_id: str, kind: str, keys: Sequence[str]) -> Result:
+    """Run work recorded in the store's outbox (webhook events, host requests) and record its outcome.
+
+    A transient failure retries through the broker; should that retry be lost too (an emptied Redis), the
+    work is still pending in the outbox and the sweep sends it again."""
+
+    def work() -> Result:
+        return outbox.run_work(current_runtime().integrations, integration_id, kind, list(keys))
+
+    return _guarded(task, f"{kind} work of integration {integration_id}", work)
+
+
+def sweep_outbox(task: Any) -> Result:
+    """The schedule's sweep: send again the recorded work nobody finished within the grace (a lost broker
+    message, a killed worker), and prune finished work older than the de-duplication window."""
+    runtime = current_runtime()
+    store = runtime.store
+    sent = 0
+    for integration_id, kind, keys in outbox.due_work(store, runtime.settings.outbox_grace):
+        task.app.send_task(f"{PREFIX}run_work", args=[integration_id, kind, keys], ignore_result=True)
+        sent += 1
+    pruned = store.prune_work(runtime.integrations.clock.now() - outbox.KEEP_FINISHED)
+    return {"ok": True, "sent": sent, "pruned": pruned}
 
 
 # --- tokens and authorization -------------------------------------------------------------------------------
@@ -281,13 +389,17 @@ def warn_reauthorization(task: Any) -> Result:
 
 TASKS: dict[str, Callable[..., Result]] = {
     "pull_orders": pull_orders,
+    "backfill_orders": backfill_orders,
     "pull_all": pull_all,
     "push_stock": push_stock,
     "confirm_shipment": confirm_shipment,
+    "create_labels": create_labels,
     "process_webhook_events": process_webhook_events,
     "receive_webhook": receive_webhook,
     "refresh_tokens": refresh_tokens,
     "refresh_token": refresh_token,
     "warn_reauthorization": warn_reauthorization,
+    "run_work": run_work,
+    "sweep_outbox": sweep_outbox,
 }
 """Every task by its short name; registered as `channel_connectors.<name>` by `create_app`."""

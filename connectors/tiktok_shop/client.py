@@ -74,6 +74,7 @@ SCOPE_PACKAGES = {
     "fulfillment": "Fulfillment Basic",
     "logistics": "Logistics Basic",
     "event": "Webhook",
+    "return_refund": "Return & Refund Basic",
 }
 
 _sandbox_warned = False

@@ -2,7 +2,8 @@
 
 Lookups are the expensive part, so the SKU map is cached in the store and only misses are searched
 (a filtered search for a few, one catalogue scan for many). TikTok reports SKU-level failures inside a
-top-level success (`data.errors`): each becomes a `rejected` result with TikTok's code and message.
+top-level success (`data.errors`): each becomes a `rejected` result with TikTok's code and message. An error that names no
+SKU does not say what was applied: the levels it may concern stay uncertain (sent again next push).
 """
 
 from __future__ import annotations
@@ -134,6 +135,22 @@ def resolve_warehouse(
     )
 
 
+def stock_locations(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> list[str | None]:
+    """TikTok's warehouse id of each level (the host's code where it cannot be told): what TikTok's
+    stock is keyed by, so the core's ledger keys by it too. A shop with one warehouse keeps all its stock
+    there, whatever the host calls it: None for each level."""
+    warehouses = sales_warehouses(ctx, TikTokClient(ctx))
+    found: list[str | None] = []
+    for level in levels:
+        try:
+            target = resolve_warehouse(ctx, level, warehouses)
+        except ValueError:
+            found.append(level.warehouse)
+            continue
+        found.append(target if len(warehouses) > 1 else None)
+    return found
+
+
 def _describe(warehouses: list[dict[str, Any]]) -> str:
     return ", ".join(f"{w['id']} {w['name']}" for w in warehouses) or "none"
 
@@ -250,12 +267,23 @@ def _update_product(
     unattributed = errors.pop("", None)
     results = {}
     for level, ref, _, quantity in entries:
-        # An error TikTok did not attribute to a SKU may concern any of them: none counts as updated.
-        error = errors.get(ref.sku_id) or unattributed
+        error = errors.get(ref.sku_id)
         clamp_note = (
             f"clamped from {level.quantity} to {MAX_QUANTITY}" if quantity != level.quantity else None
         )
-        if error is None:
+        if error is None and unattributed is not None:
+            # An error TikTok did not attribute to a SKU may concern any of them, or none: TikTok may well
+            # have applied the level. Neither updated nor refused: uncertain, so the next push sends it again.
+            results[(level.sku, level.warehouse)] = StockResult(
+                sku=level.sku,
+                warehouse=level.warehouse,
+                outcome="rejected",
+                quantity=quantity,
+                code=STOCK_OUTCOME_UNKNOWN,
+                message=f"TikTok answered an error naming no SKU ({unattributed[0]}: {unattributed[1]}); the "
+                "level may or may not be applied and is sent again next push",
+            )
+        elif error is None:
             results[(level.sku, level.warehouse)] = StockResult(
                 sku=level.sku,
                 warehouse=level.warehouse,

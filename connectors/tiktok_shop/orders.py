@@ -25,6 +25,7 @@ from connector_core.errors import (
     ResponseTooLarge,
 )
 
+from .cancellations import open_requests
 from .client import CHANNEL, TOKEN_REJECTED, TikTokClient
 from .order_mapping import map_or_report
 
@@ -47,6 +48,7 @@ def map_page(
     keep_unpaid = bool(ctx.settings.get("import_unpaid_orders", False))
     account_id = ctx.account.id if ctx.account else None
     mapper = _mapper(ctx)
+    requests = open_requests(ctx, raw_orders)  # one search for the page's open cancellation requests
     orders: list[Order] = []
     problems: list[OrderProblem] = []
     unpaid = 0
@@ -54,7 +56,7 @@ def map_page(
         if not keep_unpaid and isinstance(raw, Mapping) and raw.get("status") == "UNPAID":
             unpaid += 1
             continue
-        result = map_or_report(raw, mapper, account_id)
+        result = map_or_report(raw, mapper, account_id, requests)
         if isinstance(result, OrderProblem):
             log.warning("skipped %s", result.message)
             problems.append(result)

@@ -23,14 +23,14 @@ from .statuses import DEFAULT_STATUS_MAP, normalise
 # TikTok's numeric event types (reference.md#webhooks) -> (name, canonical kind)
 EVENT_TYPES: dict[int, tuple[str, WebhookKind]] = {
     1: ("ORDER_STATUS_CHANGE", WebhookKind.ORDER_STATUS_CHANGED),
-    2: ("REVERSE_ORDER_STATUS_UPDATE", WebhookKind.OTHER),
-    3: ("RECIPIENT_ADDRESS_UPDATE", WebhookKind.OTHER),
+    2: ("REVERSE_ORDER_STATUS_UPDATE", WebhookKind.RETURN_CHANGED),  # legacy: cancellations and returns
+    3: ("RECIPIENT_ADDRESS_UPDATE", WebhookKind.ADDRESS_CHANGED),
     4: ("PACKAGE_UPDATE", WebhookKind.PACKAGE_UPDATED),
     5: ("PRODUCT_STATUS_CHANGE", WebhookKind.OTHER),
     6: ("SELLER_DEAUTHORIZATION", WebhookKind.DEAUTHORIZED),
     7: ("UPCOMING_AUTHORIZATION_EXPIRATION", WebhookKind.AUTHORIZATION_EXPIRING),
     11: ("CANCELLATION_STATUS_CHANGE", WebhookKind.ORDER_CANCELLATION),
-    12: ("RETURN_STATUS_CHANGE", WebhookKind.OTHER),
+    12: ("RETURN_STATUS_CHANGE", WebhookKind.RETURN_CHANGED),
     15: ("PRODUCT_INFORMATION_CHANGE", WebhookKind.OTHER),
     16: ("PRODUCT_CREATION", WebhookKind.OTHER),
 }

@@ -190,7 +190,7 @@ def test_push_stock_from_csv(run: Run, connected_id: str, channel: FakeChannel, 
 
     code, out, _ = run("push-stock", connected_id, str(csv_file))
     assert code == 0
-    assert "updated 2, unchanged 0, unknown_sku 0, rejected 0, invalid 0; 1 update call(s)" in out
+    assert "updated 2, unchanged 0, unknown_sku 0, rejected 0, invalid 0, stale 0; 1 update call(s)" in out
 
     code, out, _ = run("push-stock", connected_id, str(csv_file))
     assert "unchanged 2" in out

@@ -1,5 +1,6 @@
-"""A stock answer that says "Success" but carries an error naming no SKU updates none of the product's
-SKUs: each is reported rejected and stays out of the ledger (the next push sends it again)."""
+"""A stock answer that says "Success" but carries an error naming no SKU does not say which of the
+product's SKUs were updated: each is uncertain (rejected with code "uncertain"), neither confirmed nor
+refused in the ledger, so the next push sends it again."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ SKUS = [
 ]
 
 
-def test_an_error_that_names_no_sku_updates_none_of_the_product(tmp_path: Path) -> None:
+def test_an_error_that_names_no_sku_leaves_every_level_of_the_product_uncertain(tmp_path: Path) -> None:
     answers = {
         "/products/search": {"products": [{"id": PRODUCT, "skus": SKUS}], "total_count": 1},
         "/logistics/202309/warehouses": {
@@ -38,7 +39,13 @@ def test_an_error_that_names_no_sku_updates_none_of_the_product(tmp_path: Path) 
             [StockLevel(sku="MUG-RED", quantity=3), StockLevel(sku="MUG-BLUE", quantity=4)]
         )
 
-    assert {r.sku: r.outcome for r in report.results} == {"MUG-RED": "rejected", "MUG-BLUE": "rejected"}
+    assert {r.sku: (r.outcome, r.code) for r in report.results} == {
+        "MUG-RED": ("rejected", "uncertain"),
+        "MUG-BLUE": ("rejected", "uncertain"),
+    }
     assert all("batch update inventory error" in (r.message or "") for r in report.results)
     ledger = integration.store.stock_levels(integration.id, integration.account_id)
-    assert all(row.quantity is None and row.pending is None for row in ledger.values())
+    assert {row.sku: (row.quantity, row.pending) for row in ledger.values()} == {
+        "MUG-RED": (None, 3),
+        "MUG-BLUE": (None, 4),
+    }

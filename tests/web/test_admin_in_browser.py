@@ -60,10 +60,10 @@ def _run_the_operator(
     page.fill("input[name=token]", TOKEN)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/admin")
-    assert "No integration yet." in page.content()
+    assert "No connection yet." in page.content()
 
     # A new integration from the connector's own form, rendered by the RJSF bundle.
-    page.click("text=New TikTok Shop integration")
+    page.click("text=New TikTok Shop connection")
     page.wait_for_selector("body[data-forms-ready=true]")
     page.wait_for_selector("#credentials-form #root_app_key")
     page.fill("#integration-name", "Browser shop")
@@ -82,7 +82,7 @@ def _run_the_operator(
     assert record.name == "Browser shop"
     assert record.credentials.secret("app_secret") == emu.credentials["app_secret"]
     assert record.settings["stock_sync"] is True
-    assert "not connected" in page.inner_text("dl.facts")
+    assert "Not connected" in page.inner_text(".page-head")
     assert emu.credentials["app_secret"] not in page.content()
     page.screenshot(path=str(shots / "admin-2-created.png"), full_page=True)
 
@@ -99,7 +99,7 @@ def _run_the_operator(
     # The status changed, on the list and on the integration's page.
     page.goto(f"{base}/admin")
     row = page.inner_text(f"tr[data-integration='{record.id}']")
-    assert "connected" in row and "not connected" not in row
+    assert "Connected" in row and "Not connected" not in row
     assert emu.shops[0]["name"] in row
     page.screenshot(path=str(shots / "admin-4-list-connected.png"), full_page=True)
 
@@ -131,3 +131,17 @@ def _run_the_operator(
     ids = [json.loads(line)["id"] for line in lines]
     assert ids and len(ids) == len(set(ids))
     page.screenshot(path=str(shots / "admin-6-pulled.png"), full_page=True)
+
+    # Looking like a product on a phone too: 390 px wide, every section readable, nothing wider than the screen.
+    page.goto(f"{base}/admin/integrations/{record.id}?orders=recent")
+    page.wait_for_selector("#orders table")
+    page.click("#runs")  # the pull shows up under Runs
+    assert "Order import" in page.inner_text("#runs")
+    page.screenshot(path=str(shots / "admin-7-connection.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path, name in ((f"/admin/integrations/{record.id}?orders=recent", "connection"), ("/admin", "list")):
+        page.goto(base + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the {name} page is {width} px wide on a 390 px screen"
+        page.screenshot(path=str(shots / f"admin-8-{name}-390px.png"), full_page=True)
+        page.screenshot(path=str(shots / f"admin-8-{name}-390px-first-screen.png"))

@@ -10,6 +10,7 @@ from typing import Any
 
 from tiktok_shop_emulator.config import EmulatorConfig
 from tiktok_shop_emulator.state import sellers
+from tiktok_shop_emulator.state.aftersales import Cancellations
 from tiktok_shop_emulator.state.faults import Faults
 from tiktok_shop_emulator.state.grants import AuthState
 from tiktok_shop_emulator.state.label_docs import DocumentUrls
@@ -76,6 +77,7 @@ class Backend:
         self.search = OrderSearch(self.book)
         self.inventory = Inventory(self.world, seed)
         self.labels = LabelState()
+        self.cancellations = Cancellations()
         self.book.add_status_listener(self._publish_status_change)
 
     # --- sellers --------------------------------------------------------------------------------------------

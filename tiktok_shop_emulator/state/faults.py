@@ -60,6 +60,7 @@ class Faults:
         self._errors: _ErrorRate | None = None
         self._latency: _Latency | None = None
         self._lose: list[list[Any]] = []
+        self._unattributed: list[list[Any]] = []
 
     def rate_limit(self, rps: float | None, retry_after: int | None = None, path: str | None = None) -> None:
         """Admit at most ``rps`` requests per rolling second (matching ``path`` regex); others get 429/36009002."""
@@ -92,11 +93,18 @@ class Faults:
         with self._lock:
             self._lose.append([re.compile(path_regex), int(times)])
 
+    def unattributed_error(self, path_regex: str, times: int = 1) -> None:
+        """The next ``times`` requests whose path matches are carried out, then answered code 0 (success)
+        with a ``data.errors`` entry that names no SKU: the change was applied, the answer says otherwise."""
+        with self._lock:
+            self._unattributed.append([re.compile(path_regex), int(times)])
+
     def clear(self) -> None:
         """Remove every fault."""
         with self._lock:
             self._rate, self._errors, self._latency = None, None, None
             self._lose.clear()
+            self._unattributed.clear()
             self._window.clear()
 
     def describe(self) -> dict[str, Any]:
@@ -124,6 +132,7 @@ class Faults:
                     "path": self._latency.path.pattern if self._latency.path else None,
                 },
                 "lose_answer": [{"path": p.pattern, "times": n} for p, n in self._lose],
+                "unattributed_error": [{"path": p.pattern, "times": n} for p, n in self._unattributed],
             }
 
     # --- used by the server -----------------------------------------------------------------------------------
@@ -162,11 +171,18 @@ class Faults:
 
     def should_lose(self, path: str) -> bool:
         """True (and one use consumed) when the answer to this request must be lost."""
+        return self._consume(self._lose, path)
+
+    def should_misattribute(self, path: str) -> bool:
+        """True (and one use consumed) when this applied request must be answered with an unattributed error."""
+        return self._consume(self._unattributed, path)
+
+    def _consume(self, entries: list[list[Any]], path: str) -> bool:
         with self._lock:
-            for entry in self._lose:
+            for entry in entries:
                 if entry[1] > 0 and entry[0].search(path):
                     entry[1] -= 1
                     if entry[1] == 0:
-                        self._lose.remove(entry)
+                        entries.remove(entry)
                     return True
         return False

@@ -17,6 +17,7 @@ from ...models import ReauthorizationState
 from ..errors import UnknownIntent
 from ..records import FinalIntentStatus, Intent, IntentStatus, Lease, RunRecord, StockRecord
 from ..roles import StockKey, StockLevelRow
+from ..stock_rows import NOT_OLDER
 from .connection import PostgresConnection, Row, returned, utc
 
 _INTENT_KEY = "integration_id = %s AND account_id = %s AND kind = %s AND key = %s"
@@ -187,22 +188,42 @@ class PostgresSharedRows(PostgresConnection):
         for r in rows:
             warehouse = r["warehouse"] or None
             levels[(r["sku"], warehouse)] = StockRecord(
-                r["sku"], warehouse, r["quantity"], r["pending"], r["pushed_at"]
+                r["sku"],
+                warehouse,
+                r["quantity"],
+                r["pending"],
+                r["pushed_at"],
+                r["as_of"],
+                r["pending_as_of"],
             )
         return levels
 
-    def begin_stock_push(self, integration_id: str, account_id: str, levels: Iterable[StockLevelRow]) -> None:
-        now = self._now()
+    def begin_stock_push(
+        self,
+        integration_id: str,
+        account_id: str,
+        levels: Iterable[StockLevelRow],
+        as_of: Mapping[StockKey, int] | None = None,
+    ) -> None:
+        now, stamps = self._now(), as_of or {}
         # Sorted: two pushes over the same SKUs lock their rows in one order, so they cannot deadlock.
-        rows = sorted((integration_id, account_id, sku, wh or "", q, now) for sku, wh, q in levels)
+        rows = sorted(
+            (
+                (integration_id, account_id, sku, wh or "", q, now, stamps.get((sku, wh)))
+                for sku, wh, q in levels
+            ),
+            key=lambda row: row[:5],
+        )
 
         def begin(conn: Any) -> None:
             with conn.cursor() as cur:
                 cur.executemany(
                     "INSERT INTO stock_ledger (integration_id, account_id, sku, warehouse, quantity, pending, "
-                    "pushed_at) VALUES (%s, %s, %s, %s, NULL, %s, %s) "
+                    "pushed_at, pending_as_of) VALUES (%s, %s, %s, %s, NULL, %s, %s, %s) "
                     "ON CONFLICT (integration_id, account_id, sku, warehouse) DO UPDATE SET "
-                    "pending = excluded.pending, pushed_at = excluded.pushed_at",
+                    "pending = excluded.pending, pushed_at = excluded.pushed_at, "
+                    "pending_as_of = coalesce(excluded.pending_as_of, stock_ledger.pending_as_of) "
+                    f"WHERE {NOT_OLDER.format(new='excluded.pending_as_of')}",
                     rows,
                 )
 
@@ -216,10 +237,15 @@ class PostgresSharedRows(PostgresConnection):
         *,
         confirmed: Iterable[StockLevelRow],
         refused: Iterable[StockKey],
+        as_of: Mapping[StockKey, int] | None = None,
     ) -> None:
-        now = self._now()
+        now, stamps = self._now(), as_of or {}
         confirmed_rows = sorted(
-            (integration_id, account_id, sku, wh or "", q, now) for sku, wh, q in confirmed
+            (
+                (integration_id, account_id, sku, wh or "", q, now, stamps.get((sku, wh)))
+                for sku, wh, q in confirmed
+            ),
+            key=lambda row: row[:5],
         )
         refused_rows = sorted((now, integration_id, account_id, sku, wh or "") for sku, wh in refused)
 
@@ -228,15 +254,18 @@ class PostgresSharedRows(PostgresConnection):
                 if confirmed_rows:
                     cur.executemany(
                         "INSERT INTO stock_ledger (integration_id, account_id, sku, warehouse, quantity, "
-                        "pending, pushed_at) VALUES (%s, %s, %s, %s, %s, NULL, %s) "
+                        "pending, pushed_at, as_of) VALUES (%s, %s, %s, %s, %s, NULL, %s, %s) "
                         "ON CONFLICT (integration_id, account_id, sku, warehouse) DO UPDATE SET "
-                        "quantity = excluded.quantity, pending = NULL, pushed_at = excluded.pushed_at",
+                        "quantity = excluded.quantity, pending = NULL, pending_as_of = NULL, "
+                        "pushed_at = excluded.pushed_at, as_of = coalesce(excluded.as_of, stock_ledger.as_of) "
+                        f"WHERE {NOT_OLDER.format(new='excluded.as_of')}",
                         confirmed_rows,
                     )
                 if refused_rows:
                     cur.executemany(
-                        "UPDATE stock_ledger SET pending = NULL, pushed_at = %s WHERE integration_id = %s "
-                        "AND account_id = %s AND sku = %s AND warehouse = %s AND pending IS NOT NULL",
+                        "UPDATE stock_ledger SET pending = NULL, pending_as_of = NULL, pushed_at = %s "
+                        "WHERE integration_id = %s AND account_id = %s AND sku = %s AND warehouse = %s "
+                        "AND pending IS NOT NULL",
                         refused_rows,
                     )
 

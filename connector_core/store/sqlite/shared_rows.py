@@ -14,6 +14,7 @@ from ...models import ReauthorizationState
 from ..errors import UnknownIntent
 from ..records import FinalIntentStatus, Intent, IntentStatus, Lease, RunRecord, StockRecord
 from ..roles import StockKey, StockLevelRow
+from ..stock_rows import NOT_OLDER
 from .connection import SQLiteConnection, dt, ts, utc
 
 _INTENT_KEY = "integration_id = ? AND account_id = ? AND kind = ? AND key = ?"
@@ -183,19 +184,36 @@ class SharedRows(SQLiteConnection):
         for r in rows:
             warehouse = r["warehouse"] or None
             levels[(r["sku"], warehouse)] = StockRecord(
-                r["sku"], warehouse, r["quantity"], r["pending"], utc(r["pushed_at"])
+                r["sku"],
+                warehouse,
+                r["quantity"],
+                r["pending"],
+                utc(r["pushed_at"]),
+                r["as_of"],
+                r["pending_as_of"],
             )
         return levels
 
-    def begin_stock_push(self, integration_id: str, account_id: str, levels: Iterable[StockLevelRow]) -> None:
-        now = self._now()
+    def begin_stock_push(
+        self,
+        integration_id: str,
+        account_id: str,
+        levels: Iterable[StockLevelRow],
+        as_of: Mapping[StockKey, int] | None = None,
+    ) -> None:
+        now, stamps = self._now(), as_of or {}
         with self._write() as conn:
             conn.executemany(
                 "INSERT INTO stock_ledger (integration_id, account_id, sku, warehouse, quantity, pending, "
-                "pushed_at) VALUES (?, ?, ?, ?, NULL, ?, ?) "
+                "pushed_at, pending_as_of) VALUES (?, ?, ?, ?, NULL, ?, ?, ?) "
                 "ON CONFLICT(integration_id, account_id, sku, warehouse) DO UPDATE SET "
-                "pending = excluded.pending, pushed_at = excluded.pushed_at",
-                [(integration_id, account_id, sku, wh or "", q, now) for sku, wh, q in levels],
+                "pending = excluded.pending, pushed_at = excluded.pushed_at, "
+                "pending_as_of = coalesce(excluded.pending_as_of, stock_ledger.pending_as_of) "
+                f"WHERE {NOT_OLDER.format(new='excluded.pending_as_of')}",
+                [
+                    (integration_id, account_id, sku, wh or "", q, now, stamps.get((sku, wh)))
+                    for sku, wh, q in levels
+                ],
             )
 
     def finish_stock_push(
@@ -205,19 +223,26 @@ class SharedRows(SQLiteConnection):
         *,
         confirmed: Iterable[StockLevelRow],
         refused: Iterable[StockKey],
+        as_of: Mapping[StockKey, int] | None = None,
     ) -> None:
-        now = self._now()
+        now, stamps = self._now(), as_of or {}
         with self._write() as conn:
             conn.executemany(
                 "INSERT INTO stock_ledger (integration_id, account_id, sku, warehouse, quantity, pending, "
-                "pushed_at) VALUES (?, ?, ?, ?, ?, NULL, ?) "
+                "pushed_at, as_of) VALUES (?, ?, ?, ?, ?, NULL, ?, ?) "
                 "ON CONFLICT(integration_id, account_id, sku, warehouse) DO UPDATE SET "
-                "quantity = excluded.quantity, pending = NULL, pushed_at = excluded.pushed_at",
-                [(integration_id, account_id, sku, wh or "", q, now) for sku, wh, q in confirmed],
+                "quantity = excluded.quantity, pending = NULL, pending_as_of = NULL, "
+                "pushed_at = excluded.pushed_at, as_of = coalesce(excluded.as_of, stock_ledger.as_of) "
+                f"WHERE {NOT_OLDER.format(new='excluded.as_of')}",
+                [
+                    (integration_id, account_id, sku, wh or "", q, now, stamps.get((sku, wh)))
+                    for sku, wh, q in confirmed
+                ],
             )
             conn.executemany(
-                "UPDATE stock_ledger SET pending = NULL, pushed_at = ? WHERE integration_id = ? "
-                "AND account_id = ? AND sku = ? AND warehouse = ? AND pending IS NOT NULL",
+                "UPDATE stock_ledger SET pending = NULL, pending_as_of = NULL, pushed_at = ? "
+                "WHERE integration_id = ? AND account_id = ? AND sku = ? AND warehouse = ? "
+                "AND pending IS NOT NULL",
                 [(now, integration_id, account_id, sku, wh or "") for sku, wh in refused],
             )
 

@@ -22,15 +22,24 @@ This module is not imported by the pytest plugin: it loads only when a test modu
 from __future__ import annotations
 
 from .base import StoreFactory
+from .freshness import FreshnessContract
 from .ledgers import HostileInputContract, LedgerContract
 from .migrations import LegacyRows, MigrationContract
+from .outbox import OutboxContract
 from .platform import PlatformContract
 from .processes import ProcessContract
 from .records import RecordContract
 
 
 class StoreContract(
-    RecordContract, LedgerContract, HostileInputContract, ProcessContract, MigrationContract, PlatformContract
+    RecordContract,
+    LedgerContract,
+    FreshnessContract,
+    HostileInputContract,
+    ProcessContract,
+    MigrationContract,
+    PlatformContract,
+    OutboxContract,
 ):
     """The whole store contract; subclass it with a ``store_factory`` fixture."""
 

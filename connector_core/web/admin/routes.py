@@ -1,4 +1,5 @@
-"""The admin page's routes: list, one integration, its forms, and the actions Connect, Create connect link, Pull now.
+"""The admin console's routes: the connections list, one connection with its forms, and the actions (Connect,
+Check, Pull now, connect links created/renewed/revoked, uncertain changes settled, delete).
 
 Every route checks the operator first (`auth.authenticate`); every POST also checks the CSRF token and,
 when the browser names one, that the Origin is this app's. Saves take JSON from the RJSF form and answer
@@ -7,12 +8,10 @@ when the browser names one, that the Origin is this app's. Saves take JSON from 
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -22,21 +21,32 @@ from starlette.staticfiles import StaticFiles
 
 from ...errors import ConnectorError, InvalidInput, UnknownConnector, UnknownIntegration
 from ...integration import Integrations
-from ...models import Capability
 from ...store import IntegrationRecord
+from .. import facts
 from ..links import create_connect_link
+from ..listing import connection_page, parse_tags
+from ..order_lookup import find_order, recent_orders
 from ..sink import SinkFull, WorkSink
-from ..webhooks import BodyTooLarge, read_capped
 from . import views
+from .actions import action_routes
 from .auth import COOKIE, CSRF_HEADER, AdminConfig, AdminSession, authenticate, csrf_ok
+from .detail_view import detail_page, new_page
 from .form_payload import form_payload, submitted_values
+from .list_view import list_page
+from .requests import bad_json as _bad_json
+from .requests import form as _form
+from .requests import form_field as _form_field
+from .requests import invalid as _invalid
+from .requests import json_object as _json
+from .requests import same_origin as _same_origin
+from .signin import SignInLocked, client_of
 from .urls import admin_url, enter
 
 log = logging.getLogger("connector_core.web.admin")
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
-BODY_LIMIT = 256 * 1024
-RECENT_RUNS = 10
+RECENT_RUNS = 20
+PAGE_SIZE = 50
 
 Handler = Callable[[Request, AdminSession], Awaitable[Response]]
 
@@ -44,10 +54,15 @@ Handler = Callable[[Request, AdminSession], Awaitable[Response]]
 def admin_routes(
     integrations: Integrations, config: AdminConfig, sink: WorkSink, base_url: str
 ) -> list[BaseRoute]:
+    config.guard.attach(integrations.store)  # a sign-out is seen by every web process
+
     def guarded(handler: Handler, *, post: bool = False) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             enter(request)
-            session = authenticate(config, request)
+            try:
+                session = authenticate(config, request)
+            except SignInLocked as exc:
+                return _locked(exc)
             if session is None:
                 return _refuse(config, request)
             if post:
@@ -64,26 +79,63 @@ def admin_routes(
         return endpoint
 
     async def index(request: Request, session: AdminSession) -> Response:
-        rows = await run_in_threadpool(
-            lambda: [_view(integrations, r, forms=False) for r in integrations.list()]
-        )
+        keys = ("q", "state", "connector", "shop", "tag")
+        query = {k: request.query_params.get(k, "").strip()[:200] for k in keys}
+        if query["state"] not in ("", *facts.STATES):
+            query["state"] = ""
+        try:
+            tags = parse_tags([query["tag"]]) if query["tag"] else {}
+        except ValueError:
+            tags, query["tag"] = {}, ""
+        try:
+            offset = max(0, min(int(request.query_params.get("offset") or 0), 10**9))
+        except ValueError:
+            offset = 0
+        page = await run_in_threadpool(
+            lambda: connection_page(
+                integrations, q=query["q"].lower(), state=query["state"] or None,
+                connector=query["connector"] or None, shop=query["shop"].lower() or None,
+                limit=PAGE_SIZE, offset=offset, tags=tags,
+            )
+        )  # fmt: skip
         connectors = [(c.id, c.manifest.name) for c in integrations.host]
-        return views.list_page(rows, connectors, session.csrf)
+        return list_page(page, query, connectors, session.csrf)
 
-    async def detail(request: Request, session: AdminSession) -> Response:
-        record = await run_in_threadpool(_record, integrations, request.path_params["id"])
-        if record is None:
-            return views.problem_page("Not found", "There is no such integration.", session.csrf, 404)
-        view = await run_in_threadpool(_view, integrations, record, True)
-        return views.detail_page(view, session.csrf, _notice(request.query_params.get("notice")))
+    async def detail(request: Request, session: AdminSession, **shown: Any) -> Response:
+        integration_id = request.path_params["id"]
+        order_id = (shown.pop("order_id", None) or request.query_params.get("order_id") or "").strip()
+        want_recent = request.query_params.get("orders") == "recent"
+
+        def gather() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None, str | None]:
+            integration = integrations.open(integration_id)
+            data = facts.detail(integration, integrations.clock.now(), runs=RECENT_RUNS)
+            forms = form_payload(integration.connector, integration.record,
+                                 save_url=admin_url(f"/admin/integrations/{integration_id}"))  # fmt: skip
+            orders, problem = None, None
+            if order_id or want_recent:
+                try:
+                    orders = find_order(integration, order_id) if order_id else recent_orders(integration)
+                except ConnectorError as exc:
+                    problem = f"Orders cannot be read right now: {facts.readable_error(str(exc))[0]}"
+            return data, forms, orders, problem
+
+        try:
+            data, forms, orders, problem = await run_in_threadpool(gather)
+        except UnknownIntegration:
+            return views.problem_page("Not found", "There is no such connection.", session.csrf, 404)
+        notice = shown.pop("notice", None) or _notice(request.query_params.get("notice"))
+        # The in-process sink without an order handler refuses imports (nothing would keep the orders).
+        can_pull = getattr(sink, "on_orders", "not an in-process sink") is not None
+        return detail_page(data, forms, session.csrf, notice=notice, orders=orders, order_id=order_id,
+                           orders_problem=problem, can_pull=can_pull, **shown)  # fmt: skip
 
     async def new(request: Request, session: AdminSession) -> Response:
         try:
             connector = integrations.host.get(request.query_params.get("connector", ""))
-        except UnknownConnector as exc:
-            return views.problem_page("Unknown connector", str(exc), session.csrf, 404)
+        except UnknownConnector:
+            return views.problem_page("Unknown channel", "There is no such channel here.", session.csrf, 404)
         payload = form_payload(connector, None, save_url=admin_url("/admin/integrations"))
-        return views.new_page(connector.manifest.name, payload, session.csrf)
+        return new_page(connector.manifest.name, payload, session.csrf)
 
     async def create(request: Request, session: AdminSession) -> Response:
         data = await _json(request)
@@ -107,7 +159,7 @@ def admin_routes(
         record = await run_in_threadpool(_record, integrations, request.path_params["id"])
         if record is None:
             return JSONResponse(
-                {"ok": False, "errors": [{"field": "", "message": "no such integration"}]}, 404
+                {"ok": False, "errors": [{"field": "", "message": "no such connection"}]}, 404
             )
         data = await _json(request)
         if data is None:
@@ -116,7 +168,8 @@ def admin_routes(
         try:
             creds, settings = submitted_values(connector, data, editing=True)
             name = str(data.get("name") or "") or None
-            await run_in_threadpool(integrations.update, record.id, creds, settings, name=name)
+            sent = creds if isinstance(data.get("credentials"), dict) else None
+            await run_in_threadpool(integrations.update, record.id, sent, settings, name=name)
         except InvalidInput as exc:
             return _invalid(exc)
         log.info("admin: integration %s saved", record.id)
@@ -131,10 +184,11 @@ def admin_routes(
 
         try:
             consent_url = await run_in_threadpool(begin)
-        except UnknownIntegration as exc:
-            return views.problem_page("Not found", str(exc), session.csrf, 404)
+        except UnknownIntegration:
+            return views.problem_page("Not found", "There is no such connection.", session.csrf, 404)
         except ConnectorError as exc:
-            return views.problem_page("Connect cannot start", str(exc), session.csrf, 409)
+            return views.problem_page("Connect cannot start", str(exc), session.csrf, 409,
+                                      back=f"/admin/integrations/{request.path_params['id']}")  # fmt: skip
         return RedirectResponse(consent_url, status_code=303)
 
     async def link(request: Request, session: AdminSession) -> Response:
@@ -148,31 +202,30 @@ def admin_routes(
                     integrations, integration_id, days, base_url=base_url, purpose=purpose
                 )
             )
-            record = await run_in_threadpool(integrations.store.get_integration, integration_id)
-        except ValueError:
-            return views.problem_page("Not created", "days must be a whole number", session.csrf, 422)
-        except UnknownIntegration as exc:
-            return views.problem_page("Not found", str(exc), session.csrf, 404)
+        except (ValueError, InvalidInput):
+            return views.problem_page("Not created", "Give the number of days as a whole number from 1 to 365.",
+                                      session.csrf, 422, back=f"/admin/integrations/{integration_id}")  # fmt: skip
+        except UnknownIntegration:
+            return views.problem_page("Not found", "There is no such connection.", session.csrf, 404)
         except ConnectorError as exc:
             return views.problem_page("Not created", str(exc), session.csrf, 422)
-        link = integrations.store.list_connect_links(integration_id)[-1]
-        return views.link_page(integration_id, record.name, url, link.expires_at, session.csrf)
+        return await detail(request, session, fresh_link=url, notice="Connect link created.")
 
     async def pull(request: Request, session: AdminSession) -> Response:
         integration_id = request.path_params["id"]
+        back = f"/admin/integrations/{integration_id}"
         if await run_in_threadpool(_record, integrations, integration_id) is None:
-            return views.problem_page("Not found", "There is no such integration.", session.csrf, 404)
+            return views.problem_page("Not found", "There is no such connection.", session.csrf, 404)
         try:
             await run_in_threadpool(sink.pull_now, integration_id)
-        except UnknownIntegration as exc:
-            return views.problem_page("Not found", str(exc), session.csrf, 404)
-        except SinkFull as exc:
-            return views.problem_page("Busy", str(exc), session.csrf, 503)
+        except UnknownIntegration:
+            return views.problem_page("Not found", "There is no such connection.", session.csrf, 404)
+        except SinkFull:
+            return views.problem_page("Busy", "The workers hold as much work as they may: try again in a minute.",
+                                      session.csrf, 503, back=back)  # fmt: skip
         except ConnectorError as exc:  # e.g. no order handler: the import would lose its orders
-            return views.problem_page("Pull now is not possible", str(exc), session.csrf, 409)
-        return RedirectResponse(
-            admin_url(f"/admin/integrations/{integration_id}?notice=pull"), status_code=303
-        )
+            return views.problem_page("Pull now is not possible", str(exc), session.csrf, 409, back=back)
+        return RedirectResponse(admin_url(f"{back}?notice=pull"), status_code=303)
 
     async def login_form(request: Request) -> Response:
         enter(request)
@@ -184,10 +237,17 @@ def admin_routes(
         enter(request)
         if config.token is None or not _same_origin(request):
             return views.login_page("Sign-in by token is not enabled here.", status=403)
+        client = client_of(request.client.host if request.client else None)
+        try:
+            config.guard.check(client)
+        except SignInLocked as exc:
+            return _locked(exc)
         form = await _form(request)
         if not config.token_matches(form.get("token", "")):
             log.warning("admin: sign-in with a wrong token")
+            config.guard.failed(client)
             return views.login_page("That token is not right.", status=401)
+        config.guard.succeeded(client)
         response = RedirectResponse(admin_url("/admin"), status_code=303)
         response.set_cookie(
             COOKIE, config.new_session(), httponly=True, samesite="strict", secure=config.secure_cookie,
@@ -196,6 +256,8 @@ def admin_routes(
         return response
 
     async def logout(request: Request, session: AdminSession) -> Response:
+        if session.nonce is not None:
+            config.guard.revoke(session.nonce)  # the cookie is dead on the server, not only in this browser
         response = RedirectResponse(admin_url("/admin/login" if config.token else "/admin"), status_code=303)
         response.delete_cookie(COOKIE, path=admin_url("/"))
         return response
@@ -212,11 +274,20 @@ def admin_routes(
         Route("/admin/integrations/{id}/connect", guarded(connect, post=True), methods=["POST"]),
         Route("/admin/integrations/{id}/links", guarded(link, post=True), methods=["POST"]),
         Route("/admin/integrations/{id}/pull", guarded(pull, post=True), methods=["POST"]),
+        *action_routes(integrations, guarded, detail),
         Mount("/admin/static", StaticFiles(directory=STATIC), name="admin-static"),
     ]
 
 
 # --- helpers -------------------------------------------------------------------------------------------
+
+
+def _locked(exc: SignInLocked) -> Response:
+    page = views.login_page(
+        f"Too many wrong sign-ins from this address: {str(exc).split(': ', 1)[1]}.", status=429
+    )
+    page.headers["Retry-After"] = str(exc.retry_after)
+    return page
 
 
 def _refuse(config: AdminConfig, request: Request) -> Response:
@@ -228,56 +299,6 @@ def _refuse(config: AdminConfig, request: Request) -> Response:
     return RedirectResponse(admin_url("/admin/login"), status_code=303)
 
 
-def _same_origin(request: Request) -> bool:
-    origin = request.headers.get("origin")
-    if origin is None:
-        return True  # not a browser, or a browser that does not say: the CSRF token decides
-    return urlsplit(origin).netloc == request.headers.get("host", "")
-
-
-async def _body(request: Request) -> bytes | None:
-    cached: bytes | None = getattr(request.state, "admin_body", None)
-    if cached is not None:
-        return cached
-    try:
-        body = await read_capped(request, BODY_LIMIT)
-    except BodyTooLarge:
-        return None
-    request.state.admin_body = body
-    return body
-
-
-async def _form(request: Request) -> dict[str, str]:
-    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        return {}
-    body = await _body(request)
-    return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)) if body else {}
-
-
-async def _form_field(request: Request, name: str) -> str | None:
-    return (await _form(request)).get(name)
-
-
-async def _json(request: Request) -> dict[str, Any] | None:
-    body = await _body(request)
-    try:
-        data = json.loads(body) if body else None
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _bad_json() -> JSONResponse:
-    return JSONResponse(
-        {"ok": False, "errors": [{"field": "", "message": "the body must be a JSON object"}]}, 400
-    )
-
-
-def _invalid(exc: InvalidInput) -> JSONResponse:
-    errors = [{"field": e.field, "message": e.message} for e in exc.errors]
-    return JSONResponse({"ok": False, "message": str(exc), "errors": errors}, 422)
-
-
 def _record(integrations: Integrations, integration_id: str) -> IntegrationRecord | None:
     try:
         return integrations.store.get_integration(integration_id)
@@ -285,29 +306,15 @@ def _record(integrations: Integrations, integration_id: str) -> IntegrationRecor
         return None
 
 
-def _view(integrations: Integrations, record: IntegrationRecord, forms: bool) -> views.IntegrationView:
-    store = integrations.store
-    integration = integrations.open(record.id)
-    connector = integration.connector
-    payload = (
-        form_payload(connector, record, save_url=admin_url(f"/admin/integrations/{record.id}"))
-        if forms
-        else {}
-    )
-    return views.IntegrationView(
-        status=integration.status(),
-        accounts=store.list_accounts(record.id),
-        runs=store.last_runs(record.id, limit=RECENT_RUNS),
-        pending=store.list_intents(record.id, status="pending"),
-        links=store.list_connect_links(record.id) if connector.supports(Capability.CONNECT) else [],
-        forms=payload,
-    )
-
-
 NOTICES = {
-    "pull": "An import was started; reload the page to see it in Recent runs.",
+    "pull": "An import was started; reload the page in a moment to see it under Runs.",
     "saved": "Saved.",
-    "created": "Created. Fill in what is missing, then Connect.",
+    "created": "Created. Now Connect it, or send the seller a connect link.",
+    "link-renewed": "The link is valid for 30 days from now.",
+    "link-revoked": "The link was revoked: the seller sees that it expired.",
+    "resolved": "Recorded.",
+    "shop-pause": "The shop is paused: nothing is pulled, pushed or routed for it until you resume it.",
+    "shop-resume": "The shop is served again; its next import is due now.",
 }
 
 

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 
 from ...errors import FieldError, InvalidInput
 from ..admin.auth import CSRF_HEADER, AdminConfig, authenticate, csrf_ok
+from ..admin.signin import SignInLocked
 from ..webhooks import BodyTooLarge, read_capped
 
 BODY_LIMIT = 1024 * 1024
@@ -56,8 +57,11 @@ def refusal(error: ApiError) -> JSONResponse:
 
 def _field(error: FieldError) -> dict[str, str]:
     # The forms bundle draws the credential and the settings form separately: say which one a field is in.
-    section, name = ("settings", error.field[len("settings.") :]) if error.field.startswith("settings.") \
-        else ("credentials", error.field)  # fmt: skip
+    section, name = (
+        ("settings", error.field[len("settings.") :])
+        if error.field.startswith("settings.")
+        else ("credentials", error.field)
+    )
     return {"field": error.field, "section": section, "name": name, "message": error.message}
 
 
@@ -70,7 +74,13 @@ def guarded(config: AdminConfig, handler: Endpoint, *, changes: bool) -> Endpoin
 
     async def endpoint(request: Request) -> Response:
         try:
-            session = authenticate(config, request)
+            try:
+                session = authenticate(config, request)
+            except SignInLocked as exc:
+                text = f"{str(exc)[0].upper()}{str(exc)[1:]}."
+                locked = refusal(ApiError(429, "locked_out", text, retry_after=exc.retry_after))
+                locked.headers["Retry-After"] = str(exc.retry_after)
+                return locked
             if session is None:
                 raise ApiError(401, "unauthorized", "Sign in: send the admin token as a Bearer header.")
             if changes:
@@ -112,7 +122,9 @@ def query_int(request: Request, name: str, default: int, lowest: int, highest: i
         value = lowest - 1
     if not lowest <= value <= highest:
         raise ApiError(
-            422, "invalid_input", f"{name} must be a whole number from {lowest} to {highest}.",
+            422,
+            "invalid_input",
+            f"{name} must be a whole number from {lowest} to {highest}.",
             [FieldError(name, f"must be a whole number from {lowest} to {highest}")],
-        )  # fmt: skip
+        )
     return value

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,11 +20,13 @@ from starlette.responses import Response
 from ...errors import ConnectorError, FieldError, InvalidInput, UnknownConnector, UnknownIntegration
 from ...flows import Integration
 from ...integration import Integrations
-from ...models import Capability, Shipment, StockLevel
+from ...models import StockLevel
 from ...store import UnknownConnectLink
 from .. import facts
 from ..admin.form_payload import form_payload, submitted_values
+from ..branding import Branding
 from ..links import DEFAULT_DAYS, MAX_DAYS, PURPOSES, create_connect_link
+from ..listing import connection_page, parse_tags
 from ..sink import SinkFull, WorkSink
 from .guard import ApiError, answer, invalid, json_body, query_int
 
@@ -37,8 +40,22 @@ STOCK_LEVELS = TypeAdapter(list[StockLevel])
 class Api:
     """The handlers, bound to one app's integrations, work sink and public address."""
 
-    def __init__(self, integrations: Integrations, sink: WorkSink, base_url: str, prefix: str) -> None:
+    def __init__(
+        self, integrations: Integrations, sink: WorkSink, base_url: str, prefix: str, brand: Branding
+    ) -> None:
         self.integrations, self.sink, self.base_url, self.prefix = integrations, sink, base_url, prefix
+        self.brand = brand
+
+    def _return_to(self, data: dict[str, Any]) -> str | None:
+        """The host's return URL from a body: None when not sent, 422 when its origin is not allowed."""
+        raw = data.get("return_to")
+        if raw is None or raw == "":
+            return None
+        accepted = self.brand.return_url(raw) if isinstance(raw, str) else None
+        if accepted is None:
+            rule = "must be an https address on one of the allowed return origins (CHANNEL_CONNECTORS_RETURN_ORIGINS)"
+            raise ApiError(422, "invalid_input", f"return_to {rule}.", [FieldError("return_to", rule)])
+        return accepted
 
     # --- helpers ------------------------------------------------------------------------------------------
 
@@ -66,23 +83,7 @@ class Api:
         return form_payload(connector, record, save_url=url)
 
     def _detail(self, integration: Integration) -> dict[str, Any]:
-        store = integration.store
-        runs = store.last_runs(integration.id, limit=RUNS_DEFAULT)
-        pending = store.list_intents(integration.id, status="pending")
-        now = self.integrations.clock.now()
-        links = (
-            store.list_connect_links(integration.id)
-            if integration.connector.supports(Capability.CONNECT)
-            else []
-        )
-        return {
-            **facts.summary(integration, runs, len(pending)),
-            "settings": dict(integration.record.settings),
-            "credentials_set": facts.credentials_set(integration),
-            "runs": [facts.run(r) for r in runs],
-            "intents": [facts.intent(i) for i in pending],
-            "links": [facts.link(link, now) for link in links],
-        }
+        return facts.detail(integration, self.integrations.clock.now(), runs=RUNS_DEFAULT)
 
     # --- connectors and forms -----------------------------------------------------------------------------
 
@@ -112,24 +113,43 @@ class Api:
         state = request.query_params.get("state") or None
         connector = request.query_params.get("connector") or None
         shop = (request.query_params.get("shop") or "").strip().lower() or None
+        try:
+            tags = parse_tags(request.query_params.getlist("tag"))
+        except ValueError as exc:
+            raise ApiError(
+                422, "invalid_input", str(exc).capitalize() + ".", [FieldError("tag", str(exc))]
+            ) from None
         if state is not None and state not in facts.STATES:
-            raise ApiError(422, "invalid_input", f"state must be one of {', '.join(facts.STATES)}.",
-                           [FieldError("state", f"must be one of {', '.join(facts.STATES)}")])  # fmt: skip
+            raise ApiError(
+                422,
+                "invalid_input",
+                f"state must be one of {', '.join(facts.STATES)}.",
+                [FieldError("state", f"must be one of {', '.join(facts.STATES)}")],
+            )
 
         def work() -> dict[str, Any]:
-            page = connection_page(self.integrations, q=q, state=state, connector=connector, shop=shop,
-                                   limit=limit, offset=offset)  # fmt: skip
+            page = connection_page(
+                self.integrations,
+                q=q,
+                state=state,
+                connector=connector,
+                shop=shop,
+                limit=limit,
+                offset=offset,
+                tags=tags,
+            )
             return page
 
         return answer(await self._call(work))
 
     async def create(self, request: Request) -> Response:
         data = await json_body(request)
+        tags = _tags(data)
 
         def work() -> dict[str, Any]:
             connector = self.integrations.host.get(str(data.get("connector", "")))
             creds, settings = submitted_values(connector, data, editing=False)
-            record = self.integrations.create(connector.id, creds, settings, name=_name(data))
+            record = self.integrations.create(connector.id, creds, settings, name=_name(data), tags=tags)
             return self._detail(self.integrations.open(record.id))
 
         return answer(await self._call(work), 201)
@@ -139,12 +159,16 @@ class Api:
 
     async def update(self, request: Request) -> Response:
         data = await json_body(request)
+        tags = _tags(data)
 
         def work() -> dict[str, Any]:
             record = self.integrations.store.get_integration(request.path_params["id"])
             connector = self.integrations.host.get(record.connector)
             creds, settings = submitted_values(connector, data, editing=True)
-            self.integrations.update(record.id, creds, settings, name=_name(data))
+            sent_creds = creds if isinstance(data.get("credentials"), dict) else None
+            self.integrations.update(record.id, sent_creds, settings, name=_name(data))
+            if tags is not None:
+                self.integrations.set_tags(record.id, tags)
             return self._detail(self.integrations.open(record.id))
 
         return answer(await self._call(work))
@@ -160,9 +184,14 @@ class Api:
     # --- Connect and links ----------------------------------------------------------------------------------
 
     async def connect(self, request: Request) -> Response:
+        return_to = self._return_to(await json_body(request))
+
         def work() -> str:
             integration = self._open(request)
-            return integration.begin_connect(f"{self.base_url}{integration.connector.manifest.callback_path}")
+            data = {"return_to": return_to} if return_to else None
+            return integration.begin_connect(
+                f"{self.base_url}{integration.connector.manifest.callback_path}", data=data
+            )
 
         try:
             url = await self._call(work)
@@ -187,9 +216,14 @@ class Api:
     async def create_link(self, request: Request) -> Response:
         data = await json_body(request)
         days, purpose = _days(data), str(data.get("purpose") or "connect")
+        return_to = self._return_to(data)
         if purpose not in PURPOSES:
-            raise ApiError(422, "invalid_input", "purpose must be connect or renew.",
-                           [FieldError("purpose", f"must be one of {', '.join(PURPOSES)}")])  # fmt: skip
+            raise ApiError(
+                422,
+                "invalid_input",
+                "purpose must be connect or renew.",
+                [FieldError("purpose", f"must be one of {', '.join(PURPOSES)}")],
+            )
 
         def work() -> dict[str, Any]:
             integration_id = request.path_params["id"]
@@ -198,6 +232,8 @@ class Api:
             )
             newest = self.integrations.store.list_connect_links(integration_id)
             created = max(newest, key=lambda x: x.created_at)
+            if return_to:
+                url = f"{url}?{urlencode({'return_to': return_to})}"
             return {"url": url, "link": facts.link(created, self.integrations.clock.now())}
 
         return answer(await self._call(work), 201)
@@ -225,129 +261,38 @@ class Api:
 
     # --- runs and intents -------------------------------------------------------------------------------------
 
-    async def runs(self, request: Request) -> Response:
-        limit = query_int(request, "limit", RUNS_DEFAULT, 1, RUNS_MAX)
-        flow = request.query_params.get("flow") or None
-
-        def work() -> dict[str, Any]:
-            integration_id = self.integrations.store.get_integration(request.path_params["id"]).id
-            found = self.integrations.store.last_runs(integration_id, flow=flow, limit=limit)
-            return {"items": [facts.run(r) for r in found]}
-
-        return answer(await self._call(work))
-
-    async def intents(self, request: Request) -> Response:
-        status = request.query_params.get("status") or "pending"
-        if status not in ("pending", "done", "refused"):
-            raise ApiError(422, "invalid_input", "status must be pending, done or refused.",
-                           [FieldError("status", "must be pending, done or refused")])  # fmt: skip
-
-        def work() -> dict[str, Any]:
-            integration_id = self.integrations.store.get_integration(request.path_params["id"]).id
-            found = self.integrations.store.list_intents(integration_id, status=status)  # type: ignore[arg-type]
-            return {"items": [facts.intent(i) for i in found[-RUNS_MAX:]]}
-
-        return answer(await self._call(work))
-
-    # --- work for the workers ---------------------------------------------------------------------------------
-
-    async def pull(self, request: Request) -> Response:
-        def work() -> None:
-            self.sink.pull_now(self.integrations.store.get_integration(request.path_params["id"]).id)
-
-        try:
-            await self._call(work)
-        except ConnectorError as exc:  # e.g. no order handler: an import would lose its orders
-            raise ApiError(409, "cannot_pull", str(exc)) from None
-        return answer({"ok": True, "task": f"{TASK_PREFIX}pull_orders"}, 202)
-
-    async def push_stock(self, request: Request) -> Response:
-        data = await json_body(request)
-        levels = _parsed(lambda: STOCK_LEVELS.validate_python(_list(data, "levels")), "levels")
-        force = data.get("force", False) is True
-        push = getattr(self.sink, "push_stock", None)
-        if push is None:
-            raise ApiError(
-                501, "no_workers", "This server hands stock pushes to no worker; run the workers' sink."
-            )
-        await self._call(lambda: push(request.path_params["id"], levels, force))
-        return answer({"ok": True, "task": f"{TASK_PREFIX}push_stock", "levels": len(levels)}, 202)
-
-    async def ship(self, request: Request) -> Response:
-        data = await json_body(request)
-        shipment = _parsed(lambda: Shipment.model_validate(data.get("shipment")), "shipment")
-        confirm = getattr(self.sink, "confirm_shipment", None)
-        if confirm is None:
-            raise ApiError(
-                501, "no_workers", "This server hands shipments to no worker; run the workers' sink."
-            )
-        await self._call(lambda: confirm(request.path_params["id"], shipment))
-        return answer(
-            {"ok": True, "task": f"{TASK_PREFIX}confirm_shipment", "order_id": shipment.order_id}, 202
-        )
-
-
-def connection_page(
-    integrations: Integrations, *, q: str, state: str | None, connector: str | None, shop: str | None,
-    limit: int, offset: int,
-) -> dict[str, Any]:  # fmt: skip
-    """Connections matching every filter given, newest first, one page of them."""
-    store = integrations.store
-    records = sorted(integrations.list(), key=lambda r: (r.created_at, r.id), reverse=True)
-    if connector:
-        records = [r for r in records if r.connector == connector]
-    if q:
-        records = [r for r in records if q in r.name.lower() or q in r.id.lower()]
-    rows: list[dict[str, Any]] = []
-    matched = 0
-    for record in records:
-        if shop is not None:
-            accounts = store.list_accounts(record.id)
-            if not any(shop in a.id.lower() or shop in (a.name or "").lower() for a in accounts):
-                continue
-        if state is None and not offset <= matched < offset + limit:
-            matched += 1  # outside the page and no state to test: no need to read its status
-            continue
-        integration = integrations.open(record.id)
-        runs = store.last_runs(record.id, limit=1)
-        pending = len(store.list_intents(record.id, status="pending"))
-        row = facts.summary(integration, runs, pending)
-        if state is not None and row["state"] != state:
-            continue
-        if offset <= matched < offset + limit:
-            rows.append(row)
-        matched += 1
-    following = offset + limit
-    return {"items": rows, "total": matched, "offset": offset, "limit": limit,
-            "next_offset": following if following < matched else None}  # fmt: skip
-
 
 def _name(data: dict[str, Any]) -> str | None:
     name = data.get("name")
     return name.strip()[:200] or None if isinstance(name, str) else None
 
 
+def _tags(data: dict[str, Any]) -> dict[str, str] | None:
+    """The host's tags from a body (None: not sent): at most 20, keys 1-64 and values up to 200 characters."""
+    raw = data.get("tags")
+    if raw is None:
+        return None
+    ok = (
+        isinstance(raw, dict)
+        and len(raw) <= 20
+        and all(
+            isinstance(k, str) and 1 <= len(k) <= 64 and isinstance(v, str) and len(v) <= 200
+            for k, v in raw.items()
+        )
+    )
+    if not ok:
+        rule = "must be an object of at most 20 text values (keys 1-64, values up to 200 characters)"
+        raise ApiError(422, "invalid_input", f"tags {rule}.", [FieldError("tags", rule)])
+    return dict(raw)
+
+
 def _days(data: dict[str, Any]) -> int:
     days = data.get("days", DEFAULT_DAYS)
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        raise ApiError(422, "invalid_input", f"days must be a whole number from 1 to {MAX_DAYS}.",
-                       [FieldError("days", f"must be a whole number from 1 to {MAX_DAYS}")])  # fmt: skip
+        raise ApiError(
+            422,
+            "invalid_input",
+            f"days must be a whole number from 1 to {MAX_DAYS}.",
+            [FieldError("days", f"must be a whole number from 1 to {MAX_DAYS}")],
+        )
     return days
-
-
-def _list(data: dict[str, Any], name: str) -> list[Any]:
-    value = data.get(name)
-    if not isinstance(value, list) or not value:
-        raise ApiError(422, "invalid_input", f"{name} must be a non-empty list.",
-                       [FieldError(name, "must be a non-empty list")])  # fmt: skip
-    return value
-
-
-def _parsed(parse: Callable[[], T], what: str) -> T:
-    try:
-        return parse()
-    except ValidationError as exc:
-        errors = [
-            FieldError(".".join([what, *(str(p) for p in e["loc"])]), e["msg"]) for e in exc.errors()[:20]
-        ]
-        raise ApiError(422, "invalid_input", f"The {what} need correcting.", errors) from None

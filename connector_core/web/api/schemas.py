@@ -46,7 +46,9 @@ _FORM = _obj(
 _SUMMARY: dict[str, Any] = {
     "id": STR,
     "connector": STR,
+    "connector_name": STR,
     "name": STR,
+    "tags": {"type": "object", "additionalProperties": STR, "description": "the host's own labels"},
     "state": {"enum": list(STATES), "description": "failing: the newest run failed (the last call's truth)"},
     "shops": {"type": "array", "items": ref("Shop")},
     "access_expires_at": TIME,
@@ -90,7 +92,31 @@ HAND_WRITTEN: dict[str, Any] = {
         credentials=ref("Form"),
         settings=ref("Form"),
     ),
-    "Shop": _obj(["id", "name", "region", "selected"], id=STR, name=OPT_STR, region=OPT_STR, selected=BOOL),
+    "Shop": _obj(
+        [
+            "id",
+            "name",
+            "region",
+            "selected",
+            "status",
+            "status_reason",
+            "next_pull_at",
+            "failures",
+            "last_error",
+        ],
+        id=STR,
+        name=OPT_STR,
+        region=OPT_STR,
+        selected=BOOL,
+        status={
+            "enum": ["active", "paused", "left"],
+            "description": "paused: an operator stopped serving it; left: no longer in the authorization",
+        },
+        status_reason=OPT_STR,
+        next_pull_at=TIME,
+        failures={**INT, "description": "scheduled pulls failed in a row"},
+        last_error=OPT_STR,
+    ),
     "LastImport": _obj(["at", "ok", "problems", "error"], at=TIME, ok=BOOL, problems=INT, error=OPT_STR),
     "ConnectionSummary": {**_obj(list(_SUMMARY), **_SUMMARY)},
     "ConnectionPage": _obj(
@@ -119,10 +145,17 @@ HAND_WRITTEN: dict[str, Any] = {
         ]
     },
     "ConnectionInput": _obj(
-        ["connector"], connector=STR, name=STR, credentials=ANY_OBJECT, settings=ANY_OBJECT
+        ["connector"], connector=STR, name=STR, credentials=ANY_OBJECT, settings=ANY_OBJECT, tags=ref("Tags")
     ),
+    "Tags": {
+        "type": "object",
+        "maxProperties": 20,
+        "propertyNames": {"minLength": 1, "maxLength": 64},
+        "additionalProperties": {"type": "string", "maxLength": 200},
+        "description": "the host's own labels (customer id, plan ...), searchable with ?tag=key=value",
+    },
     "ConnectionEdit": {
-        **_obj([], name=STR, credentials=ANY_OBJECT, settings=ANY_OBJECT),
+        **_obj([], name=STR, credentials=ANY_OBJECT, settings=ANY_OBJECT, tags=ref("Tags")),
         "description": "A section sent replaces that form: a secret left blank keeps its stored value, a "
         "non-secret field left out is cleared. A section not sent keeps everything.",
     },
@@ -134,6 +167,7 @@ HAND_WRITTEN: dict[str, Any] = {
             "finished_at",
             "ok",
             "error",
+            "error_code",
             "problems",
             "left_out",
             "request_id",
@@ -144,7 +178,8 @@ HAND_WRITTEN: dict[str, Any] = {
         started_at=TIME,
         finished_at=TIME,
         ok=BOOL,
-        error=OPT_STR,
+        error={**OPT_STR, "description": "what went wrong, in words"},
+        error_code={**OPT_STR, "description": "the channel's own error code, for programs"},
         problems={"type": "array", "items": STR},
         left_out={"type": "object", "additionalProperties": INT, "description": "orders left out, by reason"},
         request_id={
@@ -176,8 +211,16 @@ HAND_WRITTEN: dict[str, Any] = {
         expired=BOOL,
     ),
     "LinkList": _items("Link"),
+    "ConnectInput": _obj(
+        [],
+        return_to={
+            **STR,
+            "description": "where the seller goes back after consent (an allowed return origin)",
+        },
+    ),
     "LinkInput": _obj(
         [],
+        return_to={**STR, "description": "added to the link: where the seller goes back (an allowed origin)"},
         days={**INT, "minimum": 1, "maximum": 365, "default": 30},
         purpose={"enum": ["connect", "renew"], "default": "connect"},
     ),
@@ -190,6 +233,64 @@ HAND_WRITTEN: dict[str, Any] = {
         ["ok", "task"],
         ok={"const": True},
         task={**STR, "description": "the worker task the work was handed to"},
+        kind={**STR, "description": "the kind of outbox work (push_stock, confirm_shipment)"},
+        request={**STR, "description": "the outbox key of a stock push or shipment"},
+        status_url={**STR, "description": "where to follow it (GET)"},
+    ),
+    "Order": _obj(
+        [
+            "id",
+            "status",
+            "channel_status",
+            "created_at",
+            "updated_at",
+            "shop_id",
+            "total",
+            "lines",
+            "imported",
+            "reason",
+        ],
+        id=STR,
+        status={**OPT_STR, "description": "the mapped status (null: not imported)"},
+        channel_status={**OPT_STR, "description": "the status exactly as the channel sent it"},
+        created_at=TIME,
+        updated_at=TIME,
+        shop_id=OPT_STR,
+        total=OPT_STR,
+        lines=INT,
+        imported=BOOL,
+        reason={**OPT_STR, "description": "why the import leaves it out"},
+    ),
+    "OrderList": _obj(
+        ["items", "left_out", "total", "days"],
+        items={"type": "array", "items": ref("Order")},
+        left_out={"type": "object", "additionalProperties": INT, "description": "orders left out, by reason"},
+        total={"type": ["integer", "null"]},
+        days={"type": ["integer", "null"]},
+    ),
+    "IntentResolution": _obj(
+        ["kind", "key", "shop_id", "outcome"],
+        kind=STR,
+        key=STR,
+        shop_id=STR,
+        outcome={
+            "enum": ["done", "refused"],
+            "description": "done: applied (checked in the seller center); "
+            "refused: not applied, so the next attempt sends it again",
+        },
+    ),
+    "Request": _obj(
+        ["kind", "key", "status", "attempts", "outcome", "created_at", "finished_at"],
+        kind={"enum": ["push_stock", "confirm_shipment", "create_labels"]},
+        key=STR,
+        status={"enum": ["pending", "done", "failed"], "description": "failed: given up, outcome says why"},
+        attempts=INT,
+        outcome={
+            "type": ["object", "null"],
+            "description": "the flow's report (done) or the reason (failed)",
+        },
+        created_at=TIME,
+        finished_at=TIME,
     ),
     "StockPush": _obj(
         ["levels"],

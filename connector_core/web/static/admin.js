@@ -4,6 +4,29 @@
 // fields to fix. Nothing is fetched from outside this app.
 import { renderForm } from "./forms.js";
 
+// Copy buttons: the value is in data-copy; the button says "Copied" for a moment.
+for (const button of document.querySelectorAll("button[data-copy]")) {
+  button.addEventListener("click", async () => {
+    const label = button.textContent;
+    try {
+      await navigator.clipboard.writeText(button.dataset.copy);
+      button.textContent = "Copied";
+    } catch (error) {
+      button.textContent = "Select and copy";
+    }
+    setTimeout(() => (button.textContent = label), 1500);
+  });
+}
+
+// A field's title from the form's schema, so a message says "App secret", not "app_secret".
+const titleOf = (payload, field) => {
+  const [section, name] = field.startsWith("settings.")
+    ? ["settings", field.slice("settings.".length)]
+    : ["credentials", field];
+  const props = (payload[section] && payload[section].schema.properties) || {};
+  return (props[name] && props[name].title) || name.replace(/_/g, " ");
+};
+
 const dataNode = document.getElementById("form-data");
 if (dataNode) {
   const payload = JSON.parse(dataNode.textContent);
@@ -51,8 +74,8 @@ if (dataNode) {
       window.location.assign(answer.url + (payload.editing ? "?notice=saved" : "?notice=created"));
       return;
     }
-    const lines = (answer.errors || []).map((e) => (e.field ? `${e.field}: ` : "") + e.message);
-    show(lines.length ? lines : [answer.message || "Not saved."], false);
+    const lines = (answer.errors || []).map((e) => (e.field ? `${titleOf(payload, e.field)}: ` : "") + e.message);
+    show(lines.length ? ["Not saved. Please correct:", ...lines] : [answer.message || "Not saved."], false);
   };
 
   const draw = (section, element, submitLabel) =>

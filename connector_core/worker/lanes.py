@@ -1,0 +1,55 @@
+"""Priority lanes: three Celery queues, so a seller's label never waits behind another seller's backfill.
+
+- ``channel_connectors.urgent``: what a person or a parcel is waiting for: shipment confirmations, labels,
+  stock pushes (an oversold item is worse than a late order) and the re-reads webhooks ask for;
+- ``channel_connectors.pulls``: the scheduled imports, token refreshes and the schedule's ticks;
+- ``channel_connectors.backfill``: long imports of old history, in slices that queue again behind others.
+
+Celery's own routing does it (``task_routes`` and ``task_queues``); the Redis transport is told to read the
+queues in that order (``queue_order_strategy="priority"``), so an idle process always takes urgent work
+first. A process busy with a slice is not interrupted, which is why backfills run in slices of a few pages
+and why a host that promises label latency runs one process for the urgent lane alone:
+
+    celery -A connector_core.worker.app worker -Q channel_connectors.urgent --concurrency 1 -n urgent@%h
+    celery -A connector_core.worker.app worker --concurrency 4 -n all@%h       # every lane, in order
+
+A worker started without ``-Q`` consumes all three lanes (in order), so a one-worker host stays complete.
+See docs/scaling.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+URGENT = "channel_connectors.urgent"
+PULLS = "channel_connectors.pulls"
+BACKFILL = "channel_connectors.backfill"
+LANES = (URGENT, PULLS, BACKFILL)
+
+LANE_OF: dict[str, str] = {
+    "confirm_shipment": URGENT,
+    "create_labels": URGENT,
+    "push_stock": URGENT,
+    "process_webhook_events": URGENT,
+    "receive_webhook": URGENT,
+    "run_work": URGENT,
+    "sweep_outbox": URGENT,
+    "pull_orders": PULLS,
+    "pull_all": PULLS,
+    "refresh_tokens": PULLS,
+    "refresh_token": PULLS,
+    "warn_reauthorization": PULLS,
+    "backfill_orders": BACKFILL,
+}
+"""Each task's lane by short name; a task not named here goes to the pulls lane (the default queue)."""
+
+
+def lane_settings(prefix: str, transport_options: dict[str, Any]) -> dict[str, Any]:
+    """The Celery settings that make the lanes (merged into the app's configuration)."""
+    return {
+        # Celery's mapping form of queues (name -> options), in lane order: workers read them in this order.
+        "task_queues": {name: {"exchange": name, "routing_key": name} for name in LANES},
+        "task_default_queue": PULLS,
+        "task_routes": {f"{prefix}{name}": {"queue": lane} for name, lane in LANE_OF.items()},
+        "broker_transport_options": {**transport_options, "queue_order_strategy": "priority"},
+    }
