@@ -101,13 +101,13 @@ def test_a_shop_that_leaves_stops_and_the_others_go_on(tmp_path: Path) -> None:
     with TikTokShopEmulator(EmulatorConfig(orders=60, seed=5)) as emu:
         _, integration = connected_seller(emu, tmp_path)
         leaving = integration.shops()[0].id
-        body_shop = integration.shop(leaving)
         from connector_core.models import WebhookEvent, WebhookKind
+        from connector_core.work.outbox import record_webhook_events
 
         event = WebhookEvent(
             id="deauth-1", kind=WebhookKind.DEAUTHORIZED, channel_type="6", account_id=leaving
         )
-        body_shop.accept_webhook_events([event])
+        record_webhook_events(integration, [event])  # what the receiver does once the delivery verified
 
         shops = {s.id: s for s in integration.shops()}
         assert shops[leaving].status == "left" and shops[leaving].next_pull_at is None
