@@ -19,7 +19,19 @@ from typing import Any
 
 from ..errors import ConnectorError
 from ..redaction import install_secret_filter
-from . import catalog, connect, integrations, labels, orders, serving, shipments, status, stock, webhook
+from . import (
+    aftersales,
+    catalog,
+    connect,
+    integrations,
+    labels,
+    orders,
+    serving,
+    shipments,
+    status,
+    stock,
+    webhook,
+)
 from .parsing import EXIT_CODES, PROG, HelpFormatter, Parser, UsageError
 from .prompts import PromptAbandoned
 from .session import store_problem
@@ -36,6 +48,7 @@ COMMAND_MODULES: tuple[Any, ...] = (
     stock,
     shipments,
     labels,
+    aftersales,
     status,
     webhook,
     serving,
