@@ -7,7 +7,10 @@ which is why nothing here imports Starlette before a command runs).
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import signal
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,10 @@ from .parsing import add_command, port
 from .session import open_integrations, store_options
 
 log = logging.getLogger("connector_core.cli.serving")
+
+# The port of the emulator's (and `connect`'s) default redirect URL http://127.0.0.1:8765/tiktok/auth/callback:
+# with serve there, the seller's browser comes back to serve after consent; the emulator uses 8770/8771.
+SERVE_PORT = 8765
 
 WEB_EXTRA = "pip install 'channel-connectors[web]'"
 
@@ -28,6 +35,24 @@ def _require_web() -> None:
     except ImportError as exc:
         raise ConnectorError(
             f"this command needs the web extra ({exc.name} is missing): {WEB_EXTRA}"
+        ) from None
+
+
+def _check_port_free(host: str, port_number: int) -> None:
+    """One line naming the port when it is taken, before uvicorn logs its own error and exits 3."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port_number))
+    except OSError as exc:
+        reason = (
+            "already in use (another serve, or `connect` waiting?)"
+            if exc.errno == errno.EADDRINUSE
+            else (exc.strerror or str(exc))
+        )
+        raise ConnectorError(
+            f"--port {port_number}: cannot listen on {host}:{port_number}: {reason}: stop that program or pass "
+            "another --port"
         ) from None
 
 
@@ -43,6 +68,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.port == 0:
         raise ConnectorError("--port 0: give the port sellers' browsers and the channel will reach (1-65535)")
+    _check_port_free(args.host, args.port)
     integrations = _integrations(args)
     admin = AdminConfig.from_env() if args.admin else None
     if args.admin and admin is None:
@@ -54,12 +80,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     base_url = args.base_url or f"http://{args.host}:{args.port}"
     app = create_app(integrations, base_url=base_url, admin=admin, sink=sink)
     print(f"serving on http://{args.host}:{args.port} (public address {app.state.base_url})", flush=True)
+    # No access log: callback queries carry auth codes and connect-link paths are bearer tokens.
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=args.host, port=args.port, access_log=False, log_level="warning")
+    )
     try:
-        # No access log: callback queries carry auth codes and connect-link paths are bearer tokens.
-        uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="warning")
+        server.run()
     finally:
         sink.close()
-    return 0
+    # uvicorn stops gracefully on Ctrl-C and re-raises it only where SIGINT is not ignored: say 130 either way.
+    return 130 if signal.SIGINT in getattr(server, "_captured_signals", ()) else 0
 
 
 def cmd_connect_link(args: argparse.Namespace) -> int:
@@ -93,12 +123,19 @@ def register(sub: Any) -> None:
         "run the web endpoints (callbacks, webhooks, connect links, admin) under uvicorn",
         examples=[
             "channel-connectors serve --port 8000 --base-url https://connect.example.com",
+            "channel-connectors serve --admin   # beside `channel-connectors emulator`: Connect works as is",
             "channel-connectors serve --admin --orders-to ./orders   # admin credentials from the environment",
         ],
         parents=[store_options()],
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    p.add_argument("--port", type=port, default=8000, help="port to listen on")
+    p.add_argument(
+        "--port",
+        type=port,
+        default=SERVE_PORT,
+        help="port to listen on: the default is the port of the emulator's default redirect URL, so the "
+        "consent page comes back here (and `connect` hands over to serve when it runs)",
+    )
     p.add_argument("--base-url", help=base_help)
     p.add_argument("--admin", action="store_true", help="serve /admin (credentials from the environment)")
     p.add_argument(

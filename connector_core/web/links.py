@@ -28,7 +28,7 @@ from .pages import PRIVATE_HEADERS, page, when
 log = logging.getLogger("connector_core.web.links")
 
 BASE_URL_ENV = "CHANNEL_CONNECTORS_BASE_URL"
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_BASE_URL = "http://127.0.0.1:8765"  # serve's default port: the emulator's default redirect URL
 DEFAULT_DAYS = 30
 MAX_DAYS = 365
 PURPOSES = ("connect", "renew")

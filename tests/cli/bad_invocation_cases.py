@@ -258,4 +258,15 @@ CORPUS: list[tuple[str, list[str], int, str]] = [
     ("demo: orders not a number", ["demo", "--orders", "many"], 2, "--orders"),
     ("status: unknown id", ["status", "nope-id"], 1, "nope-id"),
     ("status: unknown option", ["status", "{id}", "--json", "--bogus"], 2, "--bogus"),
+    ("serve: port in use", ["serve", "--port", "{port}"], 1, "--port {port}: cannot listen"),
+    (
+        "database URL before the command",
+        ["--database-url", "postgresql://op:pw-not-shown@127.0.0.1:1/db", "status", "{id}"],
+        1,
+        "127.0.0.1:1",
+    ),
+    ("database URL as a command", ["--database-url"], 2, "--database-url needs a value"),
+    ("a mistyped command", ["integratons", "list"], 2, "did you mean 'integrations'?"),
+    ("a mistyped option", ["status", "{id}", "--jsn"], 2, "did you mean --json?"),
+    ("a mistyped id", ["status", "{id}x"], 1, "did you mean '{id}'?"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from typing import Any
 
 from web_support import ADMIN_TOKEN, Web
 
@@ -154,3 +155,25 @@ def test_tags_filter_the_list_and_a_shop_that_left_says_so(admin_web: Web) -> No
     )
     page = admin_web.client.get(f"/admin/integrations/{admin_web.integration_id}").text
     assert 'class="badge idle">Left' in page and "the seller removed it" in page
+
+
+def test_pull_now_is_explained_not_offered_when_orders_have_nowhere_to_go(make_web: Any) -> None:
+    from connector_core.web import AdminConfig, InProcessSink
+
+    holder: list[InProcessSink] = []
+
+    class Late:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(holder[0], name)
+
+    web = make_web(admin=AdminConfig(token=ADMIN_TOKEN), sink=Late())
+    holder.append(InProcessSink(web.integrations))  # no order handler
+    try:
+        page = web.client.get(
+            f"/admin/integrations/{web.integration_id}", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        )
+        assert (
+            '<button type="button" id="pull" disabled' in page.text and "serve --orders-to DIR" in page.text
+        )
+    finally:
+        holder[0].close()

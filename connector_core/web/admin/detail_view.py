@@ -278,6 +278,7 @@ def detail_page(
     order_id: str = "",
     orders_problem: str | None = None,
     fresh_link: str | None = None,
+    can_pull: bool = True,
 ) -> HTMLResponse:
     base = f"/admin/integrations/{c['id']}"
     connect_label = (
@@ -286,8 +287,17 @@ def detail_page(
     toolbar = (
         post_button(f"{base}/connect", connect_label, csrf, cls="primary", ident="connect")
         + post_button(f"{base}/check", "Check connection", csrf, ident="check")
-        + post_button(f"{base}/pull", "Pull now", csrf, ident="pull")
+        + (
+            post_button(f"{base}/pull", "Pull now", csrf, ident="pull")
+            if can_pull
+            else '<button type="button" id="pull" disabled aria-describedby="pull-note">Pull now</button>'
+        )
     )
+    if not can_pull:
+        toolbar += (
+            '<p class="hint" id="pull-note">Pull now needs somewhere to put the orders, and this server has '
+            "none: start it with <code>serve --orders-to DIR</code>, or run the workers.</p>"
+        )
     note = f'<p class="notice" role="status">{escape(notice)}</p>' if notice else ""
     danger = (
         '<section class="card danger" id="delete"><h2>Delete this connection</h2><p class="hint">Removes its '

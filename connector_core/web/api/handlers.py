@@ -27,6 +27,7 @@ from ..admin.form_payload import form_payload, submitted_values
 from ..branding import Branding
 from ..links import DEFAULT_DAYS, MAX_DAYS, PURPOSES, create_connect_link
 from ..listing import connection_page, parse_tags
+from ..order_lookup import RECENT_DAYS, find_order, recent_orders
 from ..sink import SinkFull, WorkSink
 from .guard import ApiError, answer, invalid, json_body, query_int
 
@@ -289,6 +290,41 @@ class Api:
 
         return answer(await self._call(work))
 
+    async def orders(self, request: Request) -> Response:
+        order_id = (request.query_params.get("order_id") or "").strip()
+        days = query_int(request, "days", RECENT_DAYS, 1, 90)
+
+        def work() -> dict[str, Any]:
+            integration = self._open(request)
+            return find_order(integration, order_id) if order_id else recent_orders(integration, days)
+
+        try:
+            return answer(await self._call(work))
+        except ConnectorError as exc:
+            words = facts.readable_error(str(exc))[0] or "the channel cannot be read right now"
+            raise ApiError(502, "channel_unavailable", f"Orders cannot be read right now: {words}") from None
+
+    async def resolve_intent(self, request: Request) -> Response:
+        data = await json_body(request)
+        outcome = data.get("outcome")
+        if outcome not in ("done", "refused"):
+            raise ApiError(422, "invalid_input", "outcome must be done (applied) or refused (not applied).",
+                           [FieldError("outcome", "must be done or refused")])  # fmt: skip
+        kind, key, shop = (str(data.get(k) or "") for k in ("kind", "key", "shop_id"))
+
+        def work() -> dict[str, Any]:
+            integration_id = self.integrations.store.get_integration(request.path_params["id"]).id
+            found = self.integrations.store.get_intent(integration_id, shop, kind, key)
+            if found is None:
+                raise ApiError(404, "not_found", "This connection has no such change.")
+            if found.status != "pending":
+                raise ApiError(409, "not_uncertain", "This change is no longer uncertain.")
+            note = {"resolved_by": "operator", "at": facts.iso(self.integrations.clock.now())}
+            settled = self.integrations.store.finish_intent(integration_id, shop, kind, key, outcome, note)
+            return facts.intent(settled)
+
+        return answer(await self._call(work))
+
     # --- work for the workers ---------------------------------------------------------------------------------
 
     async def pull(self, request: Request) -> Response:
@@ -310,8 +346,8 @@ class Api:
             raise ApiError(
                 501, "no_workers", "This server hands stock pushes to no worker; run the workers' sink."
             )
-        await self._call(lambda: push(request.path_params["id"], levels, force))
-        return answer({"ok": True, "task": f"{TASK_PREFIX}push_stock", "levels": len(levels)}, 202)
+        key = await self._call(lambda: push(request.path_params["id"], levels, force))
+        return answer(self._queued(request, "push_stock", key, levels=len(levels)), 202)
 
     async def ship(self, request: Request) -> Response:
         data = await json_body(request)
@@ -321,10 +357,39 @@ class Api:
             raise ApiError(
                 501, "no_workers", "This server hands shipments to no worker; run the workers' sink."
             )
-        await self._call(lambda: confirm(request.path_params["id"], shipment))
-        return answer(
-            {"ok": True, "task": f"{TASK_PREFIX}confirm_shipment", "order_id": shipment.order_id}, 202
-        )
+        key = await self._call(lambda: confirm(request.path_params["id"], shipment))
+        return answer(self._queued(request, "confirm_shipment", key, order_id=shipment.order_id), 202)
+
+    def _queued(self, request: Request, kind: str, key: object, **extra: object) -> dict[str, Any]:
+        """The answer to queued work: recorded in the store's outbox first (its key and where to follow
+        it), then handed to a worker as `channel_connectors.run_work`."""
+        found: dict[str, Any] = {"ok": True, "task": f"{TASK_PREFIX}run_work", "kind": kind, **extra}
+        if isinstance(key, str):
+            found["request"] = key
+            found["status_url"] = (
+                f"{self.prefix}/connections/{request.path_params['id']}/requests/{kind}/{key}"
+            )
+        return found
+
+    async def request_status(self, request: Request) -> Response:
+        def work() -> dict[str, Any]:
+            integration_id = self.integrations.store.get_integration(request.path_params["id"]).id
+            item = self.integrations.store.get_work(
+                integration_id, request.path_params["kind"], request.path_params["key"]
+            )
+            if item is None or item.kind == "webhook":
+                raise ApiError(404, "not_found", "This connection has no such request.")
+            return {
+                "kind": item.kind,
+                "key": item.key,
+                "status": item.status,
+                "attempts": item.attempts,
+                "outcome": item.outcome,
+                "created_at": facts.iso(item.created_at),
+                "finished_at": facts.iso(item.finished_at),
+            }
+
+        return answer(await self._call(work))
 
 
 def _name(data: dict[str, Any]) -> str | None:
