@@ -14,3 +14,5 @@ class Capability(str, enum.Enum):
     SHIPMENTS = "shipments"
     WEBHOOKS = "webhooks"
     LABELS = "labels"
+    CANCELLATIONS = "cancellations"
+    RETURNS = "returns"
