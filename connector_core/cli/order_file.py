@@ -20,11 +20,12 @@ from .inputs import InputError
 
 
 def _version(line: bytes) -> tuple[str, str] | None:
+    """(id, updated_at) of a line pull-orders wrote; None for anything else."""
     try:
         data = json.loads(line)
     except ValueError:
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or "id" not in data:
         return None
     return str(data.get("id")), str(data.get("updated_at"))
 
@@ -67,15 +68,30 @@ class OrderFile:
             )
 
     def _load_and_repair(self) -> None:
+        """Learn the order versions already in the file, after making sure the file is one of ours: a
+        PDF, a CSV or any other file is refused untouched (appending orders to it would spoil it)."""
         assert self._handle is not None
         data = self.path.read_bytes()
         end = data.rfind(b"\n") + 1
-        if end < len(data):
-            os.truncate(self._handle, end)  # a line torn by a kill: its page is pulled again
-        for line in data[:end].splitlines():
+        for number, line in enumerate(data[:end].splitlines(), start=1):
+            if not line.strip():
+                continue
             version = _version(line)
-            if version is not None:
-                self._versions.add(version)
+            if version is None:
+                raise InputError(
+                    f"--output {self.path}: line {number} is not an order written by pull-orders, so the file "
+                    "is not one of ours: nothing was written; name a new file (or an orders .jsonl file)"
+                )
+            self._versions.add(version)
+        if end < len(data):
+            last = _version(data[end:])
+            if last is None:
+                os.truncate(self._handle, end)  # a line torn by a kill: its page is pulled again
+            else:
+                # A whole order whose newline is missing (an editor saved it so): kept, and ended, so the
+                # next line starts on a line of its own.
+                self._versions.add(last)
+                os.write(self._handle, b"\n")
 
     def write_page(self, orders: list[Order]) -> int:
         """Append the page's new order versions in one write; on failure the file is as it was."""
