@@ -179,6 +179,22 @@ def push_stock(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockRepo
     """
 
 
+@hookspec(firstresult=True)
+def stock_locations(  # type: ignore[empty-body]
+    ctx: ConnectorContext, levels: Sequence[StockLevel]
+) -> list[str | None]:
+    """Name the channel's own warehouse of each stock level, before the core checks its ledger.
+
+    Called by every stock push with the levels it may send. Returns one entry per level, in order: the
+    channel's id of the warehouse the level is for (None: the channel has no warehouses, or the shop has
+    only one, which holds every level). The core keys its stock ledger by (SKU, this), so two host codes
+    for one warehouse, or a code the settings now map to another warehouse, never leave the ledger
+    remembering a level the channel does not hold. A level whose warehouse cannot be told keeps the
+    host's code (`push_stock` then reports it invalid). Optional: without it the host's warehouse code is
+    the key. ``firstresult``.
+    """
+
+
 # --- shipments ------------------------------------------------------------------------------------------
 
 
@@ -354,6 +370,7 @@ CAPABILITY_HOOKS: dict[Capability, tuple[str, ...]] = {
 """The hooks a connector must implement for each capability it declares."""
 
 OPTIONAL_HOOKS: dict[Capability, tuple[str, ...]] = {
+    Capability.STOCK: ("stock_locations",),
     Capability.SHIPMENTS: ("plan_shipment",),
 }
 """Hooks a capability uses when the connector has them; the core has a documented fallback otherwise."""

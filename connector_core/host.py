@@ -179,6 +179,10 @@ class Connector:
         result: StockReport = self._first("push_stock", ctx=ctx, levels=list(levels))
         return result
 
+    def stock_locations(self, ctx: ConnectorContext, levels: Sequence[StockLevel]) -> list[str | None]:
+        self._require(Capability.STOCK)
+        return list(self._first("stock_locations", ctx=ctx, levels=list(levels)))
+
     def implements(self, hook: str) -> bool:
         """True when the connector (or a host-wide plugin) implements this optional hook."""
         return bool(getattr(self.pm.hook, hook).get_hookimpls())

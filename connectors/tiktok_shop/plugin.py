@@ -128,6 +128,11 @@ def push_stock(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockRepo
 
 
 @hookimpl
+def stock_locations(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> list[str | None]:
+    return inventory.stock_locations(ctx, levels)
+
+
+@hookimpl
 def plan_shipment(ctx: ConnectorContext, shipment: Shipment, held_line_ids: Sequence[str]) -> Shipment:
     return fulfillment.plan_shipment(ctx, shipment, held_line_ids)
 

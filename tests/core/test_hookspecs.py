@@ -65,6 +65,7 @@ def test_the_spec_module_defines_the_hooks_the_design_lists() -> None:
         "get_orders",
         "map_order_status",
         "push_stock",
+        "stock_locations",
         "plan_shipment",
         "confirm_shipment",
         "verify_webhook",

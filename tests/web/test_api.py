@@ -64,6 +64,18 @@ def test_the_served_document_is_valid_openapi_and_describes_every_route_and_noth
     assert served == described
 
 
+def test_the_checked_in_description_is_the_served_one() -> None:
+    import json
+    from pathlib import Path
+
+    from connector_core.web.api import openapi_document
+
+    checked_in = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+    assert json.loads(checked_in.read_text()) == openapi_document(), (
+        "docs/openapi.json is out of date: python -m connector_core.web.api > docs/openapi.json"
+    )
+
+
 def test_the_api_is_closed_without_the_admin_credentials(admin_web: Web, web: Web) -> None:
     refused = admin_web.client.get(f"{API}/connections")
     assert refused.status_code == 401
@@ -271,3 +283,32 @@ def test_tags_are_kept_and_searched(admin_web: Web) -> None:
         admin_web, "PATCH", "/connections/{id}", 422, params={"id": made["id"]}, json={"tags": {"x": 1}}
     )
     assert _call(admin_web, "GET", "/connections?tag=nonsense", 422)["errors"][0]["field"] == "tag"
+
+
+def test_orders_are_read_without_moving_the_import_and_an_uncertain_change_is_settled_once(
+    admin_web: Web,
+) -> None:
+    admin_web.connect()
+    order_id = admin_web.emu.order_ids(shop_cipher=admin_web.emu.shops[0]["cipher"])[0]
+    [found] = _call(admin_web, "GET", f"/connections/{{id}}/orders?order_id={order_id}", 200)["items"]
+    assert found["id"] == order_id and found["imported"] and found["channel_status"]
+    recent = _call(admin_web, "GET", "/connections/{id}/orders?days=30", 200)
+    assert recent["items"] and recent["days"] == 30
+    assert admin_web.integrations.open(admin_web.integration_id).status().order_cursor is None
+
+    store = admin_web.integrations.store
+    store.begin_intent(admin_web.integration_id, "shop-1", "shipment", "5764/abc", {"line_ids": ["1"]})
+    [pending] = _call(admin_web, "GET", "/connections/{id}/intents", 200)["items"]
+    body = {
+        "kind": pending["kind"],
+        "key": pending["key"],
+        "shop_id": pending["shop_id"],
+        "outcome": "refused",
+    }
+    settled = _call(admin_web, "POST", "/connections/{id}/intents/resolve", 200, json=body)
+    assert settled["status"] == "refused"
+    assert (
+        _call(admin_web, "POST", "/connections/{id}/intents/resolve", 409, json=body)["code"]
+        == "not_uncertain"
+    )
+    _call(admin_web, "POST", "/connections/{id}/intents/resolve", 422, json={**body, "outcome": "maybe"})

@@ -39,6 +39,7 @@ from .requests import form_field as _form_field
 from .requests import invalid as _invalid
 from .requests import json_object as _json
 from .requests import same_origin as _same_origin
+from .signin import SignInLocked, client_of
 from .urls import admin_url, enter
 
 log = logging.getLogger("connector_core.web.admin")
@@ -53,10 +54,15 @@ Handler = Callable[[Request, AdminSession], Awaitable[Response]]
 def admin_routes(
     integrations: Integrations, config: AdminConfig, sink: WorkSink, base_url: str
 ) -> list[BaseRoute]:
+    config.guard.attach(integrations.store)  # a sign-out is seen by every web process
+
     def guarded(handler: Handler, *, post: bool = False) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             enter(request)
-            session = authenticate(config, request)
+            try:
+                session = authenticate(config, request)
+            except SignInLocked as exc:
+                return _locked(exc)
             if session is None:
                 return _refuse(config, request)
             if post:
@@ -302,10 +308,17 @@ def admin_routes(
         enter(request)
         if config.token is None or not _same_origin(request):
             return views.login_page("Sign-in by token is not enabled here.", status=403)
+        client = client_of(request.client.host if request.client else None)
+        try:
+            config.guard.check(client)
+        except SignInLocked as exc:
+            return _locked(exc)
         form = await _form(request)
         if not config.token_matches(form.get("token", "")):
             log.warning("admin: sign-in with a wrong token")
+            config.guard.failed(client)
             return views.login_page("That token is not right.", status=401)
+        config.guard.succeeded(client)
         response = RedirectResponse(admin_url("/admin"), status_code=303)
         response.set_cookie(
             COOKIE, config.new_session(), httponly=True, samesite="strict", secure=config.secure_cookie,
@@ -314,6 +327,8 @@ def admin_routes(
         return response
 
     async def logout(request: Request, session: AdminSession) -> Response:
+        if session.nonce is not None:
+            config.guard.revoke(session.nonce)  # the cookie is dead on the server, not only in this browser
         response = RedirectResponse(admin_url("/admin/login" if config.token else "/admin"), status_code=303)
         response.delete_cookie(COOKIE, path=admin_url("/"))
         return response
@@ -343,6 +358,14 @@ def admin_routes(
 
 
 # --- helpers -------------------------------------------------------------------------------------------
+
+
+def _locked(exc: SignInLocked) -> Response:
+    page = views.login_page(
+        f"Too many wrong sign-ins from this address: {str(exc).split(': ', 1)[1]}.", status=429
+    )
+    page.headers["Retry-After"] = str(exc.retry_after)
+    return page
 
 
 def _refuse(config: AdminConfig, request: Request) -> Response:

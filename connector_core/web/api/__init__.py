@@ -50,6 +50,7 @@ _PAGE = (
     ("offset", "how many to skip (default 0)", {"type": "integer", "minimum": 0}),
 )
 C = "/connections/{id}"
+_DAYS = {"type": "integer", "minimum": 1, "maximum": 90}
 OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", "/connectors", "connectors", "The loaded connectors", (200, "ConnectorList"),
               refusals=(401,), tags=("forms",)),
@@ -91,6 +92,15 @@ OPERATIONS: tuple[Operation, ...] = (
               (200, "IntentList"), query=(("status", "pending (default), done or refused",
                                            {"enum": ["pending", "done", "refused"]}),),
               refusals=(401, 404, 422), tags=("status",)),
+    Operation("GET", f"{C}/orders", "orders",
+              "Orders read from the channel (one by id, or the recent ones); the import is not moved",
+              (200, "OrderList"), query=(
+                  ("order_id", "one order by its channel id", {"type": "string"}),
+                  ("days", "recent: updated in the last N days (1 to 90, default 7)", _DAYS)),
+              refusals=(401, 404, 422, 502), tags=("status",)),
+    Operation("POST", f"{C}/intents/resolve", "resolve_intent",
+              "Settle an uncertain change after checking the seller center", (200, "Intent"),
+              body="IntentResolution", refusals=(400, 401, 403, 404, 409, 422), tags=("status",)),
     Operation("GET", f"{C}/requests/{{kind}}/{{key}}", "request_status",
               "A queued stock push or shipment: pending, done (with its report) or failed (with why)",
               (200, "Request"), tags=("work",)),
@@ -112,6 +122,7 @@ _REFUSAL_TEXT = {
     409: "not possible in the connection's present state (the message says why)",
     413: "the body is too large",
     422: "fields to correct (errors names each)",
+    502: "the channel cannot be read right now (the message says why)",
     501: "this server has no worker for this kind of work",
     503: "the workers are full: try again later",
 }
@@ -188,6 +199,7 @@ def api_routes(
 ) -> list[BaseRoute]:
     api = Api(integrations, sink, base_url, PREFIX, brand or Branding())
     document = openapi_document()
+    config.guard.attach(integrations.store)  # sign-outs and lockouts seen the same way as the console's
 
     async def describe(request: Request) -> Response:
         return answer(document)

@@ -27,6 +27,7 @@ from ..admin.form_payload import form_payload, submitted_values
 from ..branding import Branding
 from ..links import DEFAULT_DAYS, MAX_DAYS, PURPOSES, create_connect_link
 from ..listing import connection_page, parse_tags
+from ..order_lookup import RECENT_DAYS, find_order, recent_orders
 from ..sink import SinkFull, WorkSink
 from .guard import ApiError, answer, invalid, json_body, query_int
 
@@ -286,6 +287,41 @@ class Api:
             integration_id = self.integrations.store.get_integration(request.path_params["id"]).id
             found = self.integrations.store.list_intents(integration_id, status=status)  # type: ignore[arg-type]
             return {"items": [facts.intent(i) for i in found[-RUNS_MAX:]]}
+
+        return answer(await self._call(work))
+
+    async def orders(self, request: Request) -> Response:
+        order_id = (request.query_params.get("order_id") or "").strip()
+        days = query_int(request, "days", RECENT_DAYS, 1, 90)
+
+        def work() -> dict[str, Any]:
+            integration = self._open(request)
+            return find_order(integration, order_id) if order_id else recent_orders(integration, days)
+
+        try:
+            return answer(await self._call(work))
+        except ConnectorError as exc:
+            words = facts.readable_error(str(exc))[0] or "the channel cannot be read right now"
+            raise ApiError(502, "channel_unavailable", f"Orders cannot be read right now: {words}") from None
+
+    async def resolve_intent(self, request: Request) -> Response:
+        data = await json_body(request)
+        outcome = data.get("outcome")
+        if outcome not in ("done", "refused"):
+            raise ApiError(422, "invalid_input", "outcome must be done (applied) or refused (not applied).",
+                           [FieldError("outcome", "must be done or refused")])  # fmt: skip
+        kind, key, shop = (str(data.get(k) or "") for k in ("kind", "key", "shop_id"))
+
+        def work() -> dict[str, Any]:
+            integration_id = self.integrations.store.get_integration(request.path_params["id"]).id
+            found = self.integrations.store.get_intent(integration_id, shop, kind, key)
+            if found is None:
+                raise ApiError(404, "not_found", "This connection has no such change.")
+            if found.status != "pending":
+                raise ApiError(409, "not_uncertain", "This change is no longer uncertain.")
+            note = {"resolved_by": "operator", "at": facts.iso(self.integrations.clock.now())}
+            settled = self.integrations.store.finish_intent(integration_id, shop, kind, key, outcome, note)
+            return facts.intent(settled)
 
         return answer(await self._call(work))
 
