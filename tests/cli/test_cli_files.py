@@ -241,3 +241,13 @@ def test_a_form_file_larger_than_the_cap_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match=r"huge\.json: larger than 4 MiB"):
         read_json_object(str(path))
+
+
+def test_a_one_line_file_without_a_newline_that_is_not_an_order_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"remember the milk")
+
+    with pytest.raises(InputError, match=r"notes\.txt: line 1 is not an order"), OrderFile(str(path)):
+        pass
+
+    assert path.read_bytes() == b"remember the milk"
