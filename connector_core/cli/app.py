@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import ConnectorError, UnknownIntegration
 from ..redaction import install_secret_filter, scrub
 from . import (
+    aftersales,
     catalog,
     check,
     connect,
@@ -49,6 +50,7 @@ COMMAND_MODULES: tuple[Any, ...] = (
     stock,
     shipments,
     labels,
+    aftersales,
     status,
     check,
     webhook,
