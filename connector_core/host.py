@@ -24,6 +24,7 @@ import pluggy
 from pydantic import SecretStr, ValidationError
 
 from . import hookspecs
+from .aftersales import CancellationDecision, DecisionOutcome, Reason, ReturnDecision, ReturnPage
 from .context import ConnectorContext
 from .errors import CapabilityNotSupported, ConnectorError, ConnectorLoadError, UnknownConnector
 from .forms import edit_schema, load_schema
@@ -260,6 +261,41 @@ class Connector:
     def void_label(self, ctx: ConnectorContext, package_id: str) -> bool:
         self._require(Capability.LABELS)
         return bool(self._first("void_label", ctx=ctx, package_id=package_id))
+
+    # --- after the sale -------------------------------------------------------------------------------
+
+    def decide_cancellation(self, ctx: ConnectorContext, decision: CancellationDecision) -> DecisionOutcome:
+        self._require(Capability.CANCELLATIONS)
+        result: DecisionOutcome = self._first("decide_cancellation", ctx=ctx, decision=decision)
+        return result
+
+    def cancel_order(
+        self, ctx: ConnectorContext, order_id: str, line_ids: Sequence[str], reason: str
+    ) -> DecisionOutcome:
+        self._require(Capability.CANCELLATIONS)
+        result: DecisionOutcome = self._first(
+            "cancel_order", ctx=ctx, order_id=order_id, line_ids=list(line_ids), reason=reason
+        )
+        return result
+
+    def decision_reasons(self, ctx: ConnectorContext, request_id: str) -> list[Reason]:
+        if not self.capabilities & {Capability.CANCELLATIONS, Capability.RETURNS}:
+            raise CapabilityNotSupported(self.id, Capability.CANCELLATIONS.value)
+        return list(self._first("decision_reasons", ctx=ctx, request_id=request_id))
+
+    def fetch_returns(
+        self, ctx: ConnectorContext, window: OrderWindow, resume: str | None
+    ) -> Iterator[ReturnPage]:
+        self._require(Capability.RETURNS)
+        pages: Iterator[ReturnPage] = iter(
+            self._first("fetch_returns", ctx=ctx, window=window, resume=resume)
+        )
+        return pages
+
+    def decide_return(self, ctx: ConnectorContext, decision: ReturnDecision) -> DecisionOutcome:
+        self._require(Capability.RETURNS)
+        result: DecisionOutcome = self._first("decide_return", ctx=ctx, decision=decision)
+        return result
 
     def verify_webhook(self, ctx: ConnectorContext, headers: Mapping[str, str], body: bytes) -> bool:
         self._require(Capability.WEBHOOKS)

@@ -57,6 +57,8 @@ class Capability(str, enum.Enum):
     SHIPMENTS = "shipments"
     WEBHOOKS = "webhooks"
     LABELS = "labels"
+    CANCELLATIONS = "cancellations"
+    RETURNS = "returns"
 
 
 class Fulfilment(str, enum.Enum):

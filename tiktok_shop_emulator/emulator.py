@@ -272,6 +272,10 @@ class TikTokShopEmulator:
         """The order's cancellation records, as Search Cancellations returns them."""
         return [dict(r) for r in self._backend.cancellations.of_order(order_id_text)]
 
+    def idempotency_keys(self) -> list[tuple[str, str]]:
+        """(call, idempotency_key) of every after-sales write that carried a key, first use only."""
+        return [(name, key) for (_, name, key) in self._backend.cancellations.replies]
+
     def freeze_order(self, order_id_text: str, frozen: bool = True) -> None:
         """Put the order's package in freeze status (a risk hold): label and split calls answer 10007014."""
         if self._backend.space.index_of(order_id_text) is None:

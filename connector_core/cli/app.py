@@ -19,7 +19,19 @@ from typing import Any
 
 from ..errors import ConnectorError, UnknownIntegration
 from ..redaction import install_secret_filter, scrub
-from . import catalog, connect, integrations, labels, orders, serving, shipments, status, stock, webhook
+from . import (
+    aftersales,
+    catalog,
+    connect,
+    integrations,
+    labels,
+    orders,
+    serving,
+    shipments,
+    status,
+    stock,
+    webhook,
+)
 from .global_options import apply_globals, closest, command_parser, hint_for_options, split_globals
 from .parsing import EXIT_CODES, PROG, HelpFormatter, Parser, UsageError
 from .prompts import PromptAbandoned
@@ -37,6 +49,7 @@ COMMAND_MODULES: tuple[Any, ...] = (
     stock,
     shipments,
     labels,
+    aftersales,
     status,
     webhook,
     serving,

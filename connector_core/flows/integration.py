@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import SecretStr
 
+from ..aftersales import Reason
 from ..auth import DEFAULT_MARGIN, TokenManager
 from ..clock import Clock
 from ..context import ConnectorContext, IntegrationCache
@@ -32,7 +33,7 @@ from ..models import (
     WebhookEvent,
 )
 from ..store import IntegrationRecord, Store
-from . import connect, labels, orders, shipments, stock, webhooks
+from . import cancellations, connect, labels, orders, shipments, stock, webhooks
 from .session import Session
 from .status import IntegrationStatus, status
 
@@ -173,6 +174,28 @@ class Integration:
 
     def void_label(self, package_id: str) -> bool:
         return labels.void_label(self.session, package_id)
+
+    # --- after the sale -------------------------------------------------------------------------------
+
+    def decide_cancellation(
+        self,
+        order_id: str,
+        action: Literal["approve", "reject"],
+        reason: str | None = None,
+        comment: str | None = None,
+    ) -> cancellations.DecisionReport:
+        """Approve or reject the order's open cancellation request, exactly once (an intent)."""
+        return cancellations.decide_cancellation(self.session, order_id, action, reason, comment)
+
+    def cancel_order(
+        self, order_id: str, line_ids: Sequence[str] = (), reason: str = ""
+    ) -> cancellations.DecisionReport:
+        """Cancel the order (or these units of it) as the seller, exactly once (an intent)."""
+        return cancellations.cancel_order(self.session, order_id, line_ids, reason)
+
+    def decision_reasons(self, request_id: str) -> list[Reason]:
+        """The channel's reasons for rejecting this cancellation or return request (read-only)."""
+        return self.connector.decision_reasons(self.context(), request_id)
 
     # --- webhooks, status -----------------------------------------------------------------------------
 

@@ -205,6 +205,32 @@ def create_labels(
     return _guarded(task, f"labels of order {order_id} for integration {integration_id}", work)
 
 
+def decide_cancellation(
+    task: Any, integration_id: str, order_id: str, action: str, reason: str | None = None
+) -> Result:
+    """Approve or reject an order's open cancellation request; a repeat decides nothing new (intents)."""
+
+    def work() -> Result:
+        if action not in ("approve", "reject"):
+            raise ValueError(f"action {action!r}: give approve or reject")
+        report = _open(integration_id).decide_cancellation(order_id, action, reason)  # type: ignore[arg-type]
+        return {"ok": True, "report": report.model_dump(mode="json")}
+
+    return _guarded(task, f"cancellation decision for integration {integration_id}", work)
+
+
+def cancel_order(
+    task: Any, integration_id: str, order_id: str, reason: str, line_ids: Sequence[str] = ()
+) -> Result:
+    """Cancel an order (or some units) as the seller, once (an intent; a retry reads back first)."""
+
+    def work() -> Result:
+        report = _open(integration_id).cancel_order(order_id, list(line_ids), reason)
+        return {"ok": True, "report": report.model_dump(mode="json")}
+
+    return _guarded(task, f"seller cancellation for integration {integration_id}", work)
+
+
 # --- webhooks -----------------------------------------------------------------------------------------------
 
 ORDER_EVENTS = frozenset(
@@ -340,6 +366,8 @@ TASKS: dict[str, Callable[..., Result]] = {
     "pull_all": pull_all,
     "push_stock": push_stock,
     "confirm_shipment": confirm_shipment,
+    "decide_cancellation": decide_cancellation,
+    "cancel_order": cancel_order,
     "create_labels": create_labels,
     "process_webhook_events": process_webhook_events,
     "receive_webhook": receive_webhook,
