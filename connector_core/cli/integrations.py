@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ConnectorError, InvalidInput
+from ..flows.status import connection_state
 from ..integration import Integration, Integrations
 from ..models import Account
 from ..store import IntegrationRecord
@@ -121,11 +122,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     rows = []
     for record in integrations.list():
         status = integrations.open(record.id).status()
-        state = (
-            "needs re-authorization"
-            if status.reauthorization.needs_reauthorization
-            else ("connected" if status.connected else "not connected")
-        )
+        state = connection_state(status)[0].replace("_", " ").replace("reauthorization", "re-authorization")
         shop = status.account.name or status.account.id if status.account else None
         rows.append(
             {

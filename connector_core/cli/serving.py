@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import ConnectorError
 from ..integration import Integrations
+from .output import print_json
 from .parsing import add_command, port
 from .session import open_integrations, store_options
 
@@ -103,13 +104,25 @@ def cmd_connect_link(args: argparse.Namespace) -> int:
             raise ConnectorError(
                 f"that link belongs to integration {link.integration_id}, not {args.integration}"
             )
-        print(f"link …{link.token_hint} renewed: valid until {link.expires_at:%Y-%m-%d %H:%M} UTC")
+        if args.json:
+            print_json(
+                {
+                    "integration": link.integration_id,
+                    "renewed": f"…{link.token_hint}",
+                    "expires_at": link.expires_at.isoformat(),
+                }
+            )
+        else:
+            print(f"link …{link.token_hint} renewed: valid until {link.expires_at:%Y-%m-%d %H:%M} UTC")
         return 0
     purpose = "renew" if args.renew else "connect"
     url = create_connect_link(
         integrations, args.integration, args.days, base_url=args.base_url, purpose=purpose
     )
-    print(url)
+    if args.json:
+        print_json({"integration": args.integration, "url": url, "purpose": purpose, "days": args.days})
+    else:
+        print(url)
     return 0
 
 
@@ -161,4 +174,5 @@ def register(sub: Any) -> None:
         "--extend", metavar="LINK", help="renew this existing link (URL or token) instead of a new one"
     )
     p.add_argument("--base-url", help="the public address of `serve` (default $CHANNEL_CONNECTORS_BASE_URL)")
+    p.add_argument("--json", action="store_true", help="print the link as JSON (shape: docs/cli.md)")
     p.set_defaults(handler=cmd_connect_link)

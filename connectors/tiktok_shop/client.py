@@ -54,6 +54,7 @@ UNSCOPED_PREFIXES = ("/authorization/", "/seller/")
 
 # 105001..105004 are all "this access token is not good": refresh once, then give up.
 TOKEN_REJECTED = frozenset({105001, 105002, 105003, 105004})
+INVALID_PARAMETER = 36009004
 REFRESH_TOKEN_DEAD = frozenset({36004001, 36004005})
 RATE_LIMITED = 36009002
 _RESOURCE_ID = re.compile(r"/\d{9,}(?=/|$)")  # order, package and product IDs; not the 6-digit versions
@@ -134,7 +135,13 @@ def api_error(
     request_id = payload.get("request_id")
     args = (CHANNEL, code, message, request_id, status)
     numeric = int(code) if isinstance(code, int) or (isinstance(code, str) and code.isdigit()) else None
-    if numeric in TOKEN_REJECTED:
+    if numeric in TOKEN_REJECTED or (
+        numeric == INVALID_PARAMETER
+        and ("access-token" in message.lower() or "access_token" in message.lower())
+    ):
+        # 36009004 is overloaded; with an invalid `x-tts-access-token` it means TikTok no longer knows the
+        # token (revoked, or an emulator restarted): refresh once, and a refused refresh marks the
+        # integration for re-authorization instead of failing every call the same way.
         return AccessTokenExpired(*args)
     if numeric == 105005:
         module = path.strip("/").split("/", 1)[0]

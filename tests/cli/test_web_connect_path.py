@@ -4,6 +4,7 @@ and Ctrl-C stops `serve` and `emulator` with exit 130."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -121,3 +122,13 @@ def test_ctrl_c_stops_the_emulator_with_exit_130() -> None:
         if process.poll() is None:
             process.kill()
             process.wait(10)
+
+
+def test_connect_link_prints_json(run, tmp_path) -> None:
+    with TikTokShopEmulator(EmulatorConfig(orders=5, seed=3)) as emu:
+        integration_id = add_integration(run, tmp_path, emu, "json")
+    result = run("connect-link", integration_id, "--days", "3", "--json")
+
+    document = json.loads(result.out)
+    assert result.code == 0 and document["integration"] == integration_id
+    assert document["url"].startswith("http://127.0.0.1:8765/connect/") and document["days"] == 3

@@ -104,6 +104,27 @@ def action_routes(integrations: Integrations, guarded: Guard, detail: Handler) -
             )
         return RedirectResponse(admin_url(f"{back}?notice=shop-{action}#shops"), status_code=303)
 
+    async def every_shop(request: Request, session: AdminSession) -> Response:
+        """Disable (pause every active shop) or enable (resume every shop an operator paused) a connection."""
+        integration_id, action = request.path_params["id"], request.path_params["action"]
+        if action not in ("pause", "resume"):
+            return views.problem_page("Not found", "There is no such page.", session.csrf, 404)
+
+        def apply() -> None:
+            store = integrations.store
+            for record in store.list_shops(store.get_integration(integration_id).id):
+                wanted = record.active if action == "pause" else record.status_reason == facts.PAUSED
+                if wanted:
+                    facts.set_paused(store, integration_id, record.id, action == "pause")
+
+        try:
+            await run_in_threadpool(apply)
+        except UnknownIntegration:
+            return views.problem_page("Not found", "There is no such connection.", session.csrf, 404)
+        log.info("admin: integration %s: every shop %sd", integration_id, action)
+        notice = "all-pause" if action == "pause" else "all-resume"
+        return RedirectResponse(admin_url(f"/admin/integrations/{integration_id}?notice={notice}#shops"), 303)
+
     async def delete(request: Request, session: AdminSession) -> Response:
         form = await _form(request)
         integration_id = request.path_params["id"]
@@ -123,6 +144,7 @@ def action_routes(integrations: Integrations, guarded: Guard, detail: Handler) -
     return [
         Route(f"{base}/check", guarded(check, post=True), methods=["POST"]),
         Route(f"{base}/delete", guarded(delete, post=True), methods=["POST"]),
+        Route(base + "/every-shop/{action:str}", guarded(every_shop, post=True), methods=["POST"]),
         Route(base + "/shops/{shop_id}/{action:str}", guarded(shop_state, post=True), methods=["POST"]),
         Route(f"{base}/intents/resolve", guarded(resolve, post=True), methods=["POST"]),
         Route(base + "/links/{link_id}/{action:str}", guarded(link_ttl, post=True), methods=["POST"]),

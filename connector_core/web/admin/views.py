@@ -89,10 +89,11 @@ def cells(values: Iterable[tuple[str, str]]) -> str:
 def post_button(
     path: str, label: str, csrf: str | None, *, cls: str = "", ident: str = "", extra: str = ""
 ) -> str:
+    id_attribute = f' id="{escape(ident)}"' if ident else ""
     return (
         f'<form method="post" action="{url(path)}" class="inline">'
         f'<input type="hidden" name="csrf" value="{escape(csrf or "")}">{extra}'
-        f'<button type="submit" class="{escape(cls)}"{f" id={ident!r}" if ident else ""}>{escape(label)}</button></form>'
+        f'<button type="submit" class="{escape(cls)}"{id_attribute}>{escape(label)}</button></form>'
     )
 
 
