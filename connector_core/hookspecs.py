@@ -21,38 +21,39 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pluggy
-from pydantic import SecretStr
 
-from .aftersales import (
-    CancellationDecision,
-    DecisionOutcome,
-    Reason,
-    ReturnDecision,
-    ReturnPage,
-)
-from .models import (
-    Account,
-    Capability,
-    ConnectionCheck,
-    HandoverChoice,
-    Interception,
-    Label,
-    LabelParcel,
-    Manifest,
-    OrderPage,
-    OrderStatus,
-    OrderWindow,
-    Shipment,
-    ShipmentReport,
-    ShippingService,
-    StockLevel,
-    StockReport,
-    TokenSet,
-    WebhookEvent,
-)
+from .capabilities import Capability
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: importing the hooks stays cheap (no pydantic)
+    from pydantic import SecretStr
+
+    from .aftersales import (
+        CancellationDecision,
+        DecisionOutcome,
+        Reason,
+        ReturnDecision,
+        ReturnPage,
+    )
     from .context import ConnectorContext
+    from .models import (
+        Account,
+        ConnectionCheck,
+        HandoverChoice,
+        Interception,
+        Label,
+        LabelParcel,
+        Manifest,
+        OrderPage,
+        OrderStatus,
+        OrderWindow,
+        Shipment,
+        ShipmentReport,
+        ShippingService,
+        StockLevel,
+        StockReport,
+        TokenSet,
+        WebhookEvent,
+    )
 
 PROJECT_NAME = "connector_core"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)

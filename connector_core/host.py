@@ -409,6 +409,9 @@ class ConnectorHost:
                 pm.register(rule, name=rule_name)
             for host_plugin in self.plugins:
                 pm.register(host_plugin)
+                monitor = getattr(host_plugin, "monitor", None)
+                if callable(monitor):  # a host plugin watching every hook call (HookMetrics)
+                    monitor(pm)
             pm.check_pending()
         except pluggy.PluginValidationError as exc:
             raise ConnectorLoadError(name, f"invalid hook implementation: {exc}") from exc
