@@ -256,9 +256,7 @@ def pull_returns(task: Any, integration_id: str) -> Result:
         integration = _open(integration_id)
         handed = 0
         for page in integration.pull_returns():
-            integration.connector.pm.hook.return_pages_ready(
-                integration_id=integration.id, account_id=integration.account_id, page=page
-            )
+            integration.connector.return_pages_ready(integration.id, integration.account_id, page)
             handed += len(page.returns)
         return {"ok": True, "returns": handed}
 
