@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from .. import forms
+from ..errors import ConnectorError
 from ..flows import Integration, IntegrationStatus
 from ..models import Capability, ConnectionCheck
 from ..store import ConnectLink, Intent, RunRecord
@@ -213,12 +214,10 @@ def detail(integration: Integration, now: datetime, *, runs: int = 20) -> dict[s
 
 
 def checked(integration: Integration) -> ConnectionCheck:
-    """Prove the connection with the connector's cheap call, and keep the answer as a run, so the state
-    shown everywhere is what the last call found (a restarted channel or revoked tokens show as failing)."""
+    """Prove the connection with the connector's cheap call, and keep the answer as a run (as the CLI's
+    `check` does), so the state shown everywhere is what the last call found."""
     started = integration.clock.now()
     result = integration.check_connection()
-    summary: dict[str, Any] = {} if result.ok else {"error": result.message}
-    record = RunRecord(integration.id, integration.record.account_id or "", "check_connection", started,
-                       integration.clock.now(), result.ok, summary)  # fmt: skip
-    integration.store.record_run(record)
+    error = None if result.ok else ConnectorError(result.message)
+    integration.session.record_run("check_connection", started, {"shops": len(result.accounts)}, error)
     return result
