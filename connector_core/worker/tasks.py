@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from ..errors import ChannelUnavailable, ConnectorError, RateLimited, ReauthorizationRequired
 from ..flows import Integration, LeaseBusy
-from ..models import LabelParcel, Shipment, StockLevel, WebhookEvent, WebhookKind
+from ..models import LabelParcel, Money, Shipment, StockLevel, WebhookEvent, WebhookKind
 from ..store import StoreUnavailable
 from ..work import outbox
 from ..work.delivery import deliver, require_receiver
@@ -231,6 +231,40 @@ def cancel_order(
     return _guarded(task, f"seller cancellation for integration {integration_id}", work)
 
 
+def decide_return(
+    task: Any,
+    integration_id: str,
+    return_id: str,
+    action: str,
+    reason: str | None = None,
+    amount: Mapping[str, Any] | None = None,
+) -> Result:
+    """Decide a return (approve_refund, approve_return, mark_received, reject, partial_refund), once."""
+
+    def work() -> Result:
+        money = Money.model_validate(amount) if amount else None
+        report = _open(integration_id).decide_return(return_id, action, reason, None, money)  # type: ignore[arg-type]
+        return {"ok": True, "report": report.model_dump(mode="json")}
+
+    return _guarded(task, f"return decision for integration {integration_id}", work)
+
+
+def pull_returns(task: Any, integration_id: str) -> Result:
+    """Import the shop's changed returns (own cursor) and hand each page to the host's `return_pages_ready`."""
+
+    def work() -> Result:
+        integration = _open(integration_id)
+        handed = 0
+        for page in integration.pull_returns():
+            integration.connector.pm.hook.return_pages_ready(
+                integration_id=integration.id, account_id=integration.account_id, page=page
+            )
+            handed += len(page.returns)
+        return {"ok": True, "returns": handed}
+
+    return _guarded(task, f"returns import for integration {integration_id}", work)
+
+
 # --- webhooks -----------------------------------------------------------------------------------------------
 
 ORDER_EVENTS = frozenset(
@@ -367,6 +401,8 @@ TASKS: dict[str, Callable[..., Result]] = {
     "push_stock": push_stock,
     "confirm_shipment": confirm_shipment,
     "decide_cancellation": decide_cancellation,
+    "decide_return": decide_return,
+    "pull_returns": pull_returns,
     "cancel_order": cancel_order,
     "create_labels": create_labels,
     "process_webhook_events": process_webhook_events,
