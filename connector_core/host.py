@@ -315,6 +315,10 @@ class Connector:
             integration_id=integration_id, account_id=account_id, page=page, delivery_id=delivery_id
         )
 
+    def return_pages_ready(self, integration_id: str, account_id: str, page: ReturnPage) -> None:
+        """Hand a page of returns to the host's `return_pages_ready` implementations (every one of them)."""
+        self.pm.hook.return_pages_ready(integration_id=integration_id, account_id=account_id, page=page)
+
 
 def implemented_by(pm: pluggy.PluginManager, plugin_name: str) -> frozenset[str]:
     names = set()

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import SecretStr
 
-from ..aftersales import Reason
+from ..aftersales import Reason, ReturnAction, ReturnPage
 from ..auth import DEFAULT_MARGIN, TokenManager
 from ..clock import Clock
 from ..context import ConnectorContext, IntegrationCache
@@ -22,6 +22,7 @@ from ..models import (
     Label,
     LabelParcel,
     LabelReport,
+    Money,
     OrderPage,
     ReauthorizationState,
     Shipment,
@@ -34,7 +35,7 @@ from ..models import (
 )
 from ..store import IntegrationRecord, Store
 from ..store.platform_records import ShopRecord
-from . import cancellations, connect, labels, orders, shipments, shops, stock, webhooks
+from . import cancellations, connect, labels, orders, returns, shipments, shops, stock, webhooks
 from .session import Session
 from .status import IntegrationStatus, status
 
@@ -291,6 +292,25 @@ class Integration:
     ) -> cancellations.DecisionReport:
         """Cancel the order (or these units of it) as the seller, exactly once (an intent)."""
         return cancellations.cancel_order(self._for_order(order_id, None).session, order_id, line_ids, reason)
+
+    def pull_returns(self, since: datetime | None = None) -> Iterator[ReturnPage]:
+        """The returns changed since the last complete import of each served shop's returns (own cursor)."""
+        served = self.served()
+        if len(served) == 1:
+            return returns.pull_returns(served[0].session, since)
+        return (page for view in served for page in returns.pull_returns(view.session, since))
+
+    def decide_return(
+        self,
+        return_id: str,
+        action: ReturnAction,
+        reason: str | None = None,
+        comment: str | None = None,
+        amount: Money | None = None,
+    ) -> cancellations.DecisionReport:
+        """Approve the refund or the return, mark the returned parcel received, reject with a reason, or offer
+        a partial refund: exactly once (an intent)."""
+        return returns.decide_return(self.session, return_id, action, reason, comment, amount)
 
     def decision_reasons(self, request_id: str) -> list[Reason]:
         """The channel's reasons for rejecting this cancellation or return request (read-only)."""

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from ..errors import ChannelUnavailable, ConnectorError, RateLimited, ReauthorizationRequired
 from ..flows import Integration, LeaseBusy
-from ..models import LabelParcel, Shipment, StockLevel, WebhookEvent, WebhookKind
+from ..models import LabelParcel, Money, Shipment, StockLevel, WebhookEvent, WebhookKind
 from ..store import StoreUnavailable
 from ..store.platform_records import DueShop
 from ..work import outbox
@@ -286,6 +286,38 @@ def cancel_order(
     return _guarded(task, f"seller cancellation for integration {integration_id}", work)
 
 
+def decide_return(
+    task: Any,
+    integration_id: str,
+    return_id: str,
+    action: str,
+    reason: str | None = None,
+    amount: Mapping[str, Any] | None = None,
+) -> Result:
+    """Decide a return (approve_refund, approve_return, mark_received, reject, partial_refund), once."""
+
+    def work() -> Result:
+        money = Money.model_validate(amount) if amount else None
+        report = _open(integration_id).decide_return(return_id, action, reason, None, money)  # type: ignore[arg-type]
+        return {"ok": True, "report": report.model_dump(mode="json")}
+
+    return _guarded(task, f"return decision for integration {integration_id}", work)
+
+
+def pull_returns(task: Any, integration_id: str) -> Result:
+    """Import the shop's changed returns (own cursor) and hand each page to the host's `return_pages_ready`."""
+
+    def work() -> Result:
+        integration = _open(integration_id)
+        handed = 0
+        for page in integration.pull_returns():
+            integration.connector.return_pages_ready(integration.id, integration.account_id, page)
+            handed += len(page.returns)
+        return {"ok": True, "returns": handed}
+
+    return _guarded(task, f"returns import for integration {integration_id}", work)
+
+
 # --- webhooks -----------------------------------------------------------------------------------------------
 
 ORDER_EVENTS = frozenset(
@@ -420,6 +452,8 @@ TASKS: dict[str, Callable[..., Result]] = {
     "push_stock": push_stock,
     "confirm_shipment": confirm_shipment,
     "decide_cancellation": decide_cancellation,
+    "decide_return": decide_return,
+    "pull_returns": pull_returns,
     "cancel_order": cancel_order,
     "create_labels": create_labels,
     "process_webhook_events": process_webhook_events,
