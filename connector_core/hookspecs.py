@@ -21,38 +21,39 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pluggy
-from pydantic import SecretStr
 
-from .aftersales import (
-    CancellationDecision,
-    DecisionOutcome,
-    Reason,
-    ReturnDecision,
-    ReturnPage,
-)
-from .models import (
-    Account,
-    Capability,
-    ConnectionCheck,
-    HandoverChoice,
-    Interception,
-    Label,
-    LabelParcel,
-    Manifest,
-    OrderPage,
-    OrderStatus,
-    OrderWindow,
-    Shipment,
-    ShipmentReport,
-    ShippingService,
-    StockLevel,
-    StockReport,
-    TokenSet,
-    WebhookEvent,
-)
+from .capabilities import Capability
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: importing the hooks stays cheap (no pydantic)
+    from pydantic import SecretStr
+
+    from .aftersales import (
+        CancellationDecision,
+        DecisionOutcome,
+        Reason,
+        ReturnDecision,
+        ReturnPage,
+    )
     from .context import ConnectorContext
+    from .models import (
+        Account,
+        ConnectionCheck,
+        HandoverChoice,
+        Interception,
+        Label,
+        LabelParcel,
+        Manifest,
+        OrderPage,
+        OrderStatus,
+        OrderWindow,
+        Shipment,
+        ShipmentReport,
+        ShippingService,
+        StockLevel,
+        StockReport,
+        TokenSet,
+        WebhookEvent,
+    )
 
 PROJECT_NAME = "connector_core"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -422,6 +423,19 @@ def order_pages_ready(integration_id: str, account_id: str, page: OrderPage, del
     """
 
 
+@hookspec
+def return_pages_ready(integration_id: str, account_id: str, page: ReturnPage) -> None:
+    """Receive imported returns: a hook for the host, not for connectors (registered like
+    `order_pages_ready`).
+
+    Called by the worker's `pull_returns` task with each page of returns changed since the shop's last
+    returns import (refunds, returns, replacements, exchanges, with the channel's stated amounts). A page may
+    repeat a return the host already has when its update falls in the import's overlap: keep the newest
+    `updated_at`. Raise to refuse the page (the cursor stays). Returns nothing; every implementation runs:
+    not ``firstresult``.
+    """
+
+
 CAPABILITY_HOOKS: dict[Capability, tuple[str, ...]] = {
     Capability.CONNECT: (
         "authorization_url",
@@ -455,5 +469,5 @@ OPTIONAL_HOOKS: dict[Capability, tuple[str, ...]] = {
 
 ALWAYS_REQUIRED: tuple[str, ...] = ("connector_manifest",)
 
-HOST_HOOKS: tuple[str, ...] = ("order_pages_ready",)
+HOST_HOOKS: tuple[str, ...] = ("order_pages_ready", "return_pages_ready")
 """Hooks a host implements (in a plugin registered into every connector's manager), never a connector."""

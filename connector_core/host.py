@@ -315,6 +315,10 @@ class Connector:
             integration_id=integration_id, account_id=account_id, page=page, delivery_id=delivery_id
         )
 
+    def return_pages_ready(self, integration_id: str, account_id: str, page: ReturnPage) -> None:
+        """Hand a page of returns to the host's `return_pages_ready` implementations (every one of them)."""
+        self.pm.hook.return_pages_ready(integration_id=integration_id, account_id=account_id, page=page)
+
 
 def implemented_by(pm: pluggy.PluginManager, plugin_name: str) -> frozenset[str]:
     names = set()
@@ -409,6 +413,9 @@ class ConnectorHost:
                 pm.register(rule, name=rule_name)
             for host_plugin in self.plugins:
                 pm.register(host_plugin)
+                monitor = getattr(host_plugin, "monitor", None)
+                if callable(monitor):  # a host plugin watching every hook call (HookMetrics)
+                    monitor(pm)
             pm.check_pending()
         except pluggy.PluginValidationError as exc:
             raise ConnectorLoadError(name, f"invalid hook implementation: {exc}") from exc

@@ -15,6 +15,7 @@ from ..http import HttpClient
 from ..store import IntegrationRecord, Store
 from ..store.platform_records import AppRecord
 from . import apps
+from .connect import shop_named_by_credentials
 from .integration import Integration
 from .webhooks import DEFAULT_WEBHOOK_MAX_AGE
 
@@ -148,8 +149,16 @@ class Integrations:
         }
         merged_settings = {**record.settings, **(settings or {})}
         creds, sets = self._validated(connector, merged_creds, merged_settings)
+        split = forms.split_credentials(creds, schema)
+        # A form that names another shop switches the shop served, and with it every per-shop cursor and
+        # ledger (issue 22: the new shop was imported from the old shop's cursor).
+        named = shop_named_by_credentials(split.public, self.store.list_accounts(integration_id))
         return self.store.update_integration(
-            integration_id, name=name, credentials=forms.split_credentials(creds, schema), settings=sets
+            integration_id,
+            name=name,
+            credentials=split,
+            settings=sets,
+            account_id=named if named is not None and named != record.account_id else None,
         )
 
     def redacted(self, integration_id: str) -> forms.RedactedForm:

@@ -26,7 +26,13 @@ from connector_core import (
     WebhookEvent,
     hookimpl,
 )
-from connector_core.aftersales import CancellationDecision, DecisionOutcome, Reason
+from connector_core.aftersales import (
+    CancellationDecision,
+    DecisionOutcome,
+    Reason,
+    ReturnDecision,
+    ReturnPage,
+)
 from connector_core.models import HandoverChoice, LabelParcel, ShippingService
 
 from . import (
@@ -38,6 +44,7 @@ from . import (
     labels,
     oauth,
     orders,
+    returns,
     statuses,
     webhooks,
 )
@@ -52,6 +59,7 @@ CAPABILITIES = frozenset(
         Capability.WEBHOOKS,
         Capability.LABELS,
         Capability.CANCELLATIONS,
+        Capability.RETURNS,
     }
 )
 
@@ -213,3 +221,13 @@ def cancel_order(
 @hookimpl
 def decision_reasons(ctx: ConnectorContext, request_id: str) -> list[Reason]:
     return [Reason(name=r["name"], text=r["text"]) for r in cancellations.reject_reasons(ctx, request_id)]
+
+
+@hookimpl
+def fetch_returns(ctx: ConnectorContext, window: OrderWindow, resume: str | None) -> Iterator[ReturnPage]:
+    return returns.fetch_returns(ctx, window, resume)
+
+
+@hookimpl
+def decide_return(ctx: ConnectorContext, decision: ReturnDecision) -> DecisionOutcome:
+    return returns.decide(ctx, decision)
