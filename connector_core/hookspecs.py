@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # annotations only: importing the hooks stays cheap (no pydan
         Reason,
         ReturnDecision,
         ReturnPage,
+        WebhookSubscription,
     )
     from .context import ConnectorContext
     from .models import (
@@ -403,6 +404,26 @@ def parse_webhook(ctx: ConnectorContext, headers: Mapping[str, str], body: bytes
     """
 
 
+@hookspec(firstresult=True)
+def webhook_subscriptions(ctx: ConnectorContext) -> list[WebhookSubscription]:  # type: ignore[empty-body]
+    """List the shop's webhook subscriptions: every event the kit needs (with its current address, None
+    when it is not subscribed) and any other event the shop is subscribed to (`needed` False).
+
+    Called by `status`, by `check` and after Connect, read-only. Returns `WebhookSubscription`s.
+    Optional: a channel whose webhooks are configured only in its partner console leaves it out.
+    ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
+def subscribe_webhook(ctx: ConnectorContext, event: str, address: str) -> bool:  # type: ignore[empty-body]
+    """Point the shop's deliveries of `event` at `address` (replacing another address). Safe to repeat.
+
+    Called after Connect and re-authorization, and by `check --repair`, for each needed event whose
+    address is missing or different. Returns True once the channel took it. ``firstresult``.
+    """
+
+
 # --- the host's side: where imported orders go ----------------------------------------------------------
 
 
@@ -464,6 +485,7 @@ CAPABILITY_HOOKS: dict[Capability, tuple[str, ...]] = {
 OPTIONAL_HOOKS: dict[Capability, tuple[str, ...]] = {
     Capability.STOCK: ("stock_locations",),
     Capability.SHIPMENTS: ("plan_shipment",),
+    Capability.WEBHOOKS: ("webhook_subscriptions", "subscribe_webhook"),
 }
 """Hooks a capability uses when the connector has them; the core has a documented fallback otherwise."""
 
