@@ -21,38 +21,40 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pluggy
-from pydantic import SecretStr
 
-from .aftersales import (
-    CancellationDecision,
-    DecisionOutcome,
-    Reason,
-    ReturnDecision,
-    ReturnPage,
-)
-from .models import (
-    Account,
-    Capability,
-    ConnectionCheck,
-    HandoverChoice,
-    Interception,
-    Label,
-    LabelParcel,
-    Manifest,
-    OrderPage,
-    OrderStatus,
-    OrderWindow,
-    Shipment,
-    ShipmentReport,
-    ShippingService,
-    StockLevel,
-    StockReport,
-    TokenSet,
-    WebhookEvent,
-)
+from .capabilities import Capability
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: importing the hooks stays cheap (no pydantic)
+    from pydantic import SecretStr
+
+    from .aftersales import (
+        CancellationDecision,
+        DecisionOutcome,
+        Reason,
+        ReturnDecision,
+        ReturnPage,
+        WebhookSubscription,
+    )
     from .context import ConnectorContext
+    from .models import (
+        Account,
+        ConnectionCheck,
+        HandoverChoice,
+        Interception,
+        Label,
+        LabelParcel,
+        Manifest,
+        OrderPage,
+        OrderStatus,
+        OrderWindow,
+        Shipment,
+        ShipmentReport,
+        ShippingService,
+        StockLevel,
+        StockReport,
+        TokenSet,
+        WebhookEvent,
+    )
 
 PROJECT_NAME = "connector_core"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -404,6 +406,26 @@ def parse_webhook(ctx: ConnectorContext, headers: Mapping[str, str], body: bytes
     """
 
 
+@hookspec(firstresult=True)
+def webhook_subscriptions(ctx: ConnectorContext) -> list[WebhookSubscription]:  # type: ignore[empty-body]
+    """List the shop's webhook subscriptions: every event the kit needs (with its current address, None
+    when it is not subscribed) and any other event the shop is subscribed to (`needed` False).
+
+    Called by `status`, by `check` and after Connect, read-only. Returns `WebhookSubscription`s.
+    Optional: a channel whose webhooks are configured only in its partner console leaves it out.
+    ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
+def subscribe_webhook(ctx: ConnectorContext, event: str, address: str) -> bool:  # type: ignore[empty-body]
+    """Point the shop's deliveries of `event` at `address` (replacing another address). Safe to repeat.
+
+    Called after Connect and re-authorization, and by `check --repair`, for each needed event whose
+    address is missing or different. Returns True once the channel took it. ``firstresult``.
+    """
+
+
 # --- the host's side: where imported orders go ----------------------------------------------------------
 
 
@@ -421,6 +443,19 @@ def order_pages_ready(integration_id: str, account_id: str, page: OrderPage, del
     repeat carries the same `delivery_id` (a digest of the versions in it), so a host that keeps the ids
     it has committed can drop it. Raise to refuse the page: it is not recorded and the import stops
     there, to be retried. Returns nothing; every implementation runs: not ``firstresult``.
+    """
+
+
+@hookspec
+def return_pages_ready(integration_id: str, account_id: str, page: ReturnPage) -> None:
+    """Receive imported returns: a hook for the host, not for connectors (registered like
+    `order_pages_ready`).
+
+    Called by the worker's `pull_returns` task with each page of returns changed since the shop's last
+    returns import (refunds, returns, replacements, exchanges, with the channel's stated amounts). A page may
+    repeat a return the host already has when its update falls in the import's overlap: keep the newest
+    `updated_at`. Raise to refuse the page (the cursor stays). Returns nothing; every implementation runs:
+    not ``firstresult``.
     """
 
 
@@ -452,10 +487,11 @@ CAPABILITY_HOOKS: dict[Capability, tuple[str, ...]] = {
 OPTIONAL_HOOKS: dict[Capability, tuple[str, ...]] = {
     Capability.STOCK: ("stock_locations",),
     Capability.SHIPMENTS: ("plan_shipment",),
+    Capability.WEBHOOKS: ("webhook_subscriptions", "subscribe_webhook"),
 }
 """Hooks a capability uses when the connector has them; the core has a documented fallback otherwise."""
 
 ALWAYS_REQUIRED: tuple[str, ...] = ("connector_manifest",)
 
-HOST_HOOKS: tuple[str, ...] = ("order_pages_ready",)
+HOST_HOOKS: tuple[str, ...] = ("order_pages_ready", "return_pages_ready")
 """Hooks a host implements (in a plugin registered into every connector's manager), never a connector."""

@@ -22,6 +22,7 @@ from ..redaction import install_secret_filter, scrub
 from . import (
     aftersales,
     catalog,
+    check,
     connect,
     integrations,
     labels,
@@ -51,6 +52,7 @@ COMMAND_MODULES: tuple[Any, ...] = (
     labels,
     aftersales,
     status,
+    check,
     webhook,
     serving,
 )

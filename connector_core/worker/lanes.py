@@ -31,6 +31,7 @@ LANE_OF: dict[str, str] = {
     "create_labels": URGENT,
     "decide_cancellation": URGENT,
     "cancel_order": URGENT,
+    "decide_return": URGENT,
     "push_stock": URGENT,
     "process_webhook_events": URGENT,
     "receive_webhook": URGENT,

@@ -26,7 +26,14 @@ from connector_core import (
     WebhookEvent,
     hookimpl,
 )
-from connector_core.aftersales import CancellationDecision, DecisionOutcome, Reason
+from connector_core.aftersales import (
+    CancellationDecision,
+    DecisionOutcome,
+    Reason,
+    ReturnDecision,
+    ReturnPage,
+    WebhookSubscription,
+)
 from connector_core.models import HandoverChoice, LabelParcel, ShippingService
 
 from . import (
@@ -38,6 +45,7 @@ from . import (
     labels,
     oauth,
     orders,
+    returns,
     statuses,
     webhooks,
 )
@@ -52,6 +60,7 @@ CAPABILITIES = frozenset(
         Capability.WEBHOOKS,
         Capability.LABELS,
         Capability.CANCELLATIONS,
+        Capability.RETURNS,
     }
 )
 
@@ -213,3 +222,24 @@ def cancel_order(
 @hookimpl
 def decision_reasons(ctx: ConnectorContext, request_id: str) -> list[Reason]:
     return [Reason(name=r["name"], text=r["text"]) for r in cancellations.reject_reasons(ctx, request_id)]
+
+
+@hookimpl
+def fetch_returns(ctx: ConnectorContext, window: OrderWindow, resume: str | None) -> Iterator[ReturnPage]:
+    return returns.fetch_returns(ctx, window, resume)
+
+
+@hookimpl
+def decide_return(ctx: ConnectorContext, decision: ReturnDecision) -> DecisionOutcome:
+    return returns.decide(ctx, decision)
+
+
+@hookimpl
+def webhook_subscriptions(ctx: ConnectorContext) -> list[WebhookSubscription]:
+    return webhooks.subscriptions(ctx)
+
+
+@hookimpl
+def subscribe_webhook(ctx: ConnectorContext, event: str, address: str) -> bool:
+    webhooks.subscribe(ctx, address, event)
+    return True

@@ -32,14 +32,19 @@ def action_routes(integrations: Integrations, guarded: Guard, detail: Handler) -
     async def check(request: Request, session: AdminSession) -> Response:
         try:
             result = await run_in_threadpool(
-                lambda: integrations.open(request.path_params["id"]).check_connection()
+                lambda: facts.checked(integrations.open(request.path_params["id"]))
             )
         except UnknownIntegration:
             return views.problem_page("Not found", "There is no such connection.", session.csrf, 404)
-        words = facts.readable_error(result.message)[0] or ""
-        prefix = "The connection works" if result.ok else "The connection does not work"
-        advice = " Use Re-connect: the seller must authorize again." if result.needs_reauthorization else ""
-        return await detail(request, session, notice=f"{prefix}: {words}{advice}")
+        words = (facts.readable_error(result.message)[0] or "").rstrip(".")
+        if result.needs_reauthorization:
+            notice = (
+                "The connection does not work: the seller's authorization ended or was withdrawn. "
+                "Use Re-connect, or send the seller a renewal connect link."
+            )
+        else:
+            notice = f"{'The connection works' if result.ok else 'The connection does not work'}: {words}."
+        return await detail(request, session, notice=notice)
 
     async def link_ttl(request: Request, session: AdminSession) -> Response:
         integration_id, action = request.path_params["id"], request.path_params["action"]

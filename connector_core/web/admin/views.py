@@ -44,6 +44,7 @@ FLOW_LABELS = {
     "refresh_token": "Token refresh",
     "connect": "Connect",
     "create_labels": "Labels",
+    "check_connection": "Connection check",
 }
 _LOGO = (
     '<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="#7d95ff" d="M4 7l8-4 8 4v10l-8 4-8-4z"/>'
