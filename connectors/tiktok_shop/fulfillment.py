@@ -118,13 +118,13 @@ def select_lines(order: Line, parcel: ShipmentParcel, taken: set[str]) -> list[L
     if named & cancelled:
         raise ParcelRejected(f"line items {sorted(named & cancelled)} were cancelled: leave them out")
     lines = [li for li in all_lines if str(li.get("id")) not in taken and not _cancelled(li)]
-    lines.sort(key=_shipped)
+    # A parcel described by SKU (or by nothing) only takes units not shipped yet: a shipped unit is
+    # another parcel's, re-tracked only by an explicit correction (the core sends its recorded ids).
+    unshipped = [li for li in lines if not _shipped(li)]
     if not parcel.lines:
-        unshipped = [li for li in lines if not _shipped(li)]
-        chosen = unshipped or [li for li in lines if li.get("tracking_number")]
-        if not chosen:
+        if not unshipped:
             raise ParcelRejected("the order has no line left to ship")
-        return chosen
+        return unshipped
     chosen = []
     for wanted in parcel.lines:
         if wanted.channel_line_ids:
@@ -141,7 +141,7 @@ def select_lines(order: Line, parcel: ShipmentParcel, taken: set[str]) -> list[L
                     f"line item ids {sorted(ids - {str(li.get('id')) for li in picked})} are not on the order"
                 )
         else:
-            matching = [li for li in lines if li.get("seller_sku") == wanted.sku and li not in chosen]
+            matching = [li for li in unshipped if li.get("seller_sku") == wanted.sku and li not in chosen]
             picked = matching[: wanted.quantity or len(matching)]
             if not picked or (wanted.quantity and len(picked) < wanted.quantity):
                 raise ParcelRejected(
