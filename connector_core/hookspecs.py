@@ -157,8 +157,9 @@ def map_order_status(
     Called for every order imported and every order-status webhook. `channel_order` is the raw order (or
     webhook data) for rules that need more than the status. Returns an `OrderStatus`, or None to let the
     next implementation decide. ``firstresult``: a host plugin registered with ``tryfirst=True`` overrides
-    the connector; the connector applies its settings' overrides before its default table. A status no
-    one maps becomes ``on_hold`` with a warning: never ship what you cannot read.
+    the connector; the core applies the ``status_overrides`` setting before the connector's table, and
+    maps a status no one else maps to ``on_hold`` (``trylast``) with a warning on the order: never ship
+    what you cannot read (`connector_core.rules`). A connector answers with its own table only.
     """
 
 

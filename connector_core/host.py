@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from types import ModuleType
@@ -48,6 +48,7 @@ from .models import (
     WebhookEvent,
 )
 from .resources import load_json
+from .rules import UNKNOWN_STATUS_PLUGIN_NAME, default_rules
 
 log = logging.getLogger("connector_core.host")
 
@@ -72,6 +73,7 @@ class Connector:
         self.pm = pm
         self.manifest = manifest
         self.distribution_version = version
+        self._known_status_caller: Any = None
 
     def __repr__(self) -> str:
         return f"Connector({self.id!r}, version={self.manifest.version!r})"
@@ -166,6 +168,22 @@ class Connector:
         self, ctx: ConnectorContext, channel_status: str, channel_order: Mapping[str, Any]
     ) -> OrderStatus | None:
         result = self.pm.hook.map_order_status(
+            ctx=ctx, channel_status=channel_status, channel_order=channel_order
+        )
+        return None if result is None else OrderStatus(result)
+
+    def map_known_status(
+        self, ctx: ConnectorContext, channel_status: str, channel_order: Mapping[str, Any]
+    ) -> OrderStatus | None:
+        """`map_order_status` without the core's on-hold default: None when no one knows the status."""
+        if self._known_status_caller is None:
+            default = self.pm.get_plugin(UNKNOWN_STATUS_PLUGIN_NAME)
+            self._known_status_caller = (
+                self.pm.hook.map_order_status
+                if default is None
+                else self.pm.subset_hook_caller("map_order_status", remove_plugins=[default])
+            )
+        result = self._known_status_caller(
             ctx=ctx, channel_status=channel_status, channel_order=channel_order
         )
         return None if result is None else OrderStatus(result)
@@ -297,9 +315,14 @@ class ConnectorHost:
         *,
         group: str = ENTRY_POINT_GROUP,
         environ: Mapping[str, str] | None = None,
+        rules: Callable[[], Sequence[tuple[str, object]]] = default_rules,
     ) -> None:
+        """`plugins`: host-wide plugins registered into every connector's manager (after the core's rules,
+        so theirs are asked first within a tier). `rules`: a factory of (name, plugin) pairs, the core's
+        host rules by default (`connector_core.rules`); `lambda: []` drops them."""
         env = os.environ if environ is None else environ
         self.plugins = list(plugins)
+        self.rules = rules
         self.group = group
         self.strict = _truthy(env.get(STRICT_ENV))
         only = env.get(LOAD_ENV)
@@ -346,6 +369,8 @@ class ConnectorHost:
         pm.add_hookspecs(hookspecs)
         try:
             pm.register(plugin, name=name)
+            for rule_name, rule in self.rules():
+                pm.register(rule, name=rule_name)
             for host_plugin in self.plugins:
                 pm.register(host_plugin)
             pm.check_pending()

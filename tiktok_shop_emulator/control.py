@@ -64,6 +64,8 @@ def _set_faults(backend: Backend, body: dict[str, Any], params: dict[str, str]) 
     if body.get("lose_answer"):
         spec = body["lose_answer"]
         faults.lose_answer(spec["path"], int(spec.get("times", 1)))
+    if "churn_orders" in body:
+        faults.churn_orders(body["churn_orders"])
     if body.get("unattributed_error"):
         spec = body["unattributed_error"]
         faults.unattributed_error(spec["path"], int(spec.get("times", 1)))

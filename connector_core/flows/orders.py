@@ -14,9 +14,10 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from ..context import ConnectorContext
 from ..models import OrderPage, OrderWindow
 from .leases import hold
-from .session import Session
+from .session import CoreStatusMapper, Session
 
 ORDERS_STREAM = "orders"
 ORDERS_SINCE_SETTING = "import_orders_since"
@@ -52,9 +53,11 @@ def pull_orders(
     ) as lease:
         try:
             window, resume = _order_window(session, name, since, until)
-            pages = iter(session.connector.fetch_orders(session.context(), window, resume))
+            ctx = session.context()
+            pages = iter(session.connector.fetch_orders(ctx, window, resume))
             page = next(pages, None)
             while page is not None:
+                page = flag_unknown_statuses(ctx, page)
                 counts["pages"] += 1
                 counts["orders"] += len(page.orders)
                 counts["problems"] += len(page.problems)
@@ -114,7 +117,14 @@ def _save_cursor(session: Session, name: str, cursor: dict[str, Any]) -> None:
 
 
 def get_orders(session: Session, order_ids: Sequence[str]) -> OrderPage:
-    return session.connector.get_orders(session.context(), order_ids)
+    ctx = session.context()
+    return flag_unknown_statuses(ctx, session.connector.get_orders(ctx, order_ids))
+
+
+def flag_unknown_statuses(ctx: ConnectorContext, page: OrderPage) -> OrderPage:
+    """Say on each order put on hold only by the core's default rule why it is on hold and how to map it."""
+    mapper = ctx.status_mapper
+    return mapper.flag(page) if isinstance(mapper, CoreStatusMapper) else page
 
 
 def _backfill_stream(since: datetime | None, until: datetime | None) -> str:

@@ -21,8 +21,9 @@ from ..clock import Clock
 from ..context import ConnectorContext, IntegrationCache, ShipmentHistory, StatusMapper
 from ..host import Connector
 from ..http import HttpClient
-from ..models import Account, OrderStatus, TokenSet
+from ..models import Account, OrderPage, OrderStatus, TokenSet
 from ..redaction import scrub
+from ..rules import unknown_status_warning
 from ..store import IntegrationRecord, RunRecord, Store
 
 NO_ACCOUNT = ""
@@ -123,23 +124,7 @@ class Session:
 
     def status_mapper(self) -> StatusMapper:
         # The hook runs once per order: build its context once per flow, not once per order.
-        bare = self.bare_context()
-
-        def map_status(channel_status: str, channel_order: Mapping[str, Any]) -> OrderStatus | None:
-            return self.connector.map_order_status(bare, channel_status, channel_order)
-
-        if self.connector.status_depends_on_order():
-            return map_status
-        # No implementation reads the order itself: the answer depends on the status alone, so each
-        # distinct status goes through the hook once per flow instead of once per order.
-        memo: dict[str, OrderStatus | None] = {}
-
-        def memoized(channel_status: str, channel_order: Mapping[str, Any]) -> OrderStatus | None:
-            if channel_status not in memo:
-                memo[channel_status] = map_status(channel_status, channel_order)
-            return memo[channel_status]
-
-        return memoized
+        return CoreStatusMapper(self.connector, self.bare_context())
 
     def refresh(self, refresh_token: SecretStr) -> TokenSet:
         return self.connector.refresh_token(self.bare_context(), refresh_token)
@@ -167,3 +152,41 @@ class Session:
             )
         except Exception as exc:  # a status page must never turn a finished flow into a failed one
             self.log.warning("could not record the %s run: %s", flow, scrub(str(exc))[:200])
+
+
+class CoreStatusMapper:
+    """`ctx.map_status` for one flow: the `map_order_status` hook, remembering which channel statuses no one
+    but the core's on-hold default mapped (`unknown`), so the flow can say so on each such order."""
+
+    def __init__(self, connector: Connector, ctx: ConnectorContext) -> None:
+        self.connector = connector
+        self.ctx = ctx
+        self.unknown: set[str] = set()
+        # No implementation reads the order itself: the answer depends on the status alone, so each
+        # distinct status goes through the hook once per flow instead of once per order.
+        self._memo: dict[str, OrderStatus | None] | None = None if connector.status_depends_on_order() else {}
+
+    def __call__(self, channel_status: str, channel_order: Mapping[str, Any]) -> OrderStatus | None:
+        if self._memo is not None and channel_status in self._memo:
+            return self._memo[channel_status]
+        status = self.connector.map_known_status(self.ctx, channel_status, channel_order)
+        if status is None:
+            status = self.connector.map_order_status(self.ctx, channel_status, channel_order)
+            if status is not None:  # the core's default answered (unless a host dropped the rules)
+                self.unknown.add(channel_status.strip().upper())
+        if self._memo is not None:
+            self._memo[channel_status] = status
+        return status
+
+    def flag(self, page: OrderPage) -> OrderPage:
+        """The page with a warning on each order whose status only the core's default mapped."""
+        if not self.unknown:
+            return page
+        flagged = []
+        for order in page.orders:
+            if order.status is OrderStatus.ON_HOLD and order.channel_status.strip().upper() in self.unknown:
+                warning = unknown_status_warning(order.channel_status, self.connector.id)
+                if warning not in order.warnings:
+                    order = order.model_copy(update={"warnings": [*order.warnings, warning]})
+            flagged.append(order)
+        return page.model_copy(update={"orders": flagged})

@@ -22,6 +22,24 @@ from ..store.platform_records import ShopRecord
 State = Literal["connected", "not_connected", "needs_reauthorization", "failing"]
 STATES: tuple[State, ...] = ("connected", "not_connected", "needs_reauthorization", "failing")
 MAX_PROBLEMS = 50
+PAUSED = "paused by an operator"
+"""The reason a shop an operator paused carries: the platform's `left` status (nothing is pulled, pushed or
+routed for it) with this reason, so it can be told from a shop the seller removed, and resumed."""
+
+
+def set_paused(store: Any, integration_id: str, shop_id: str, paused: bool) -> dict[str, Any]:
+    """Pause (stop serving) or resume one shop; resuming a shop the seller removed is refused (ValueError)."""
+    record = store.get_shop(integration_id, shop_id)
+    if record is None:
+        raise LookupError(shop_id)
+    if paused:
+        if record.active:
+            record = store.set_shop_status(integration_id, shop_id, "left", PAUSED)
+    elif not record.active:
+        if record.status_reason != PAUSED:
+            raise ValueError("this shop left the authorization: Connect again to serve it")
+        record = store.set_shop_status(integration_id, shop_id, "active")
+    return shop(record, None)
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -46,7 +64,7 @@ def shop(record: ShopRecord, selected: str | None) -> dict[str, Any]:
         "name": account.name,
         "region": account.region,
         "selected": account.id == selected,
-        "status": record.status,
+        "status": "paused" if record.status == "left" and record.status_reason == PAUSED else record.status,
         "status_reason": record.status_reason,
         "next_pull_at": iso(record.next_pull_at),
         "failures": record.failures,

@@ -166,10 +166,7 @@ def _read_order(ctx: ConnectorContext, order_id: str) -> Line:
 
 
 def confirm_shipment(ctx: ConnectorContext, shipment: Shipment) -> ShipmentReport:
-    if ctx.settings.get("push_shipments") is False:
-        raise ShipmentNotAllowed(
-            "pushing shipment confirmations is switched off in this integration's settings"
-        )
+    # The 'push_shipments' switch is the core's rule (connector_core.rules): switched off, this is never called.
     client = TikTokClient(ctx)
     order = _read_order(ctx, shipment.order_id)
     if not _all_confirmed_already(order, shipment):

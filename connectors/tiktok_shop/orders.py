@@ -1,8 +1,9 @@
 """Order import: search by update-time window, 100 a page, oldest update first; detail by id, 50 at a time.
 
 A page is believed only when it is consistent with itself and with the run so far (`PageCheck`): `data`
-with an `orders` list, a `next_page_token` never seen before in the run, no more orders than `total_count`,
-and no last page while fewer than `total_count` orders were seen. Anything else is `InconsistentAnswer`:
+with an `orders` list, a `next_page_token` never seen before in the run, no more distinct orders than the
+largest `total_count` of the run, and no last page while fewer than `total_count` orders were seen (a live
+shop's counts move while it is paged; the check allows for that). Anything else is `InconsistentAnswer`:
 the client asks for the same page again a few times, then the error ends the run, so the core never moves
 the watermark past orders it did not get. An order seen twice in one run with the same `update_time` is
 emitted once.
@@ -68,15 +69,29 @@ def map_page(
 
 @dataclass
 class PageCheck:
-    """What one import run has seen, to judge whether the next page can be believed."""
+    """What one import run has seen, to judge whether the next page can be believed.
+
+    A live shop moves while it is paged: an order taken on an early page changes, leaves the window (its
+    new update time is past the window's end) and `total_count` falls; an order can change and come again
+    later in the window; orders can enter a window that ends in the future and the count rises. So the
+    check counts distinct orders, not rows, and compares them with the largest count TikTok gave in the
+    run. A lie is what no live shop produces: a page without `orders`, a token that does not advance, more
+    distinct orders than TikTok ever counted, a last page while TikTok still counts orders not served.
+    """
 
     path: str
     resumed: bool
     """The run started from a saved page token: the orders of earlier pages were counted by another run."""
     seen: int = 0
+    """Distinct orders taken in this window (those of earlier runs included, when resumed)."""
     pages: int = 0
     tokens: set[str] = field(default_factory=set)
     emitted: set[tuple[str, str]] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+    most: int = 0
+    """The largest `total_count` of the run."""
+    versions: int = 0
+    """Orders that came again with a newer update time (changed while paging): pages they fill are due."""
 
     def __call__(self, data: dict[str, Any]) -> None:
         """Raise `InconsistentAnswer` when `data` cannot be the next page of this run (nothing is changed)."""
@@ -96,14 +111,17 @@ class PageCheck:
             self._fail(f"next_page_token is a {type(token).__name__}, not text")
         if token is not None and token in self.tokens:
             self._fail(f"repeated next_page_token {token[:12]!r} after {self.pages + 1} pages")
-        seen = self.seen + len(orders)
-        if total is not None and seen > total:
-            self._fail(f"{seen} orders so far but total_count says {total}")
+        new_ids = {_order_id(raw) for raw in orders} - self.ids - {None}
+        seen = self.seen + len(new_ids)
+        most = max(self.most, total or 0)
+        if total is not None and seen > most + most // 100 + 1:
+            self._fail(f"{seen} distinct orders so far but total_count never said more than {most}")
         if token is None and total is not None and seen < total and not self.resumed:
             self._fail(f"a page without next_page_token after {seen} of total_count {total} orders")
         if token is not None and not orders and (total is None or seen < total):
             self._fail("an empty page with a next_page_token")
-        if self.pages + 1 > (MAX_PAGES if total is None else total // PAGE_SIZE + 3):
+        due = MAX_PAGES if total is None else (most + self.versions) // PAGE_SIZE + 3
+        if self.pages + 1 > due:
             self._fail(f"page {self.pages + 1} for total_count {total}: far more pages than orders")
 
     def accept(self, data: dict[str, Any]) -> tuple[list[Any], str | None, int | None]:
@@ -113,11 +131,16 @@ class PageCheck:
         token = (data.get("next_page_token") or None) if orders else None
         if token is not None:
             self.tokens.add(token)
-        self.seen += len(orders)
         self.pages += 1
         fresh = []
         for raw in orders:
             key = (str(raw.get("id")), str(raw.get("update_time"))) if isinstance(raw, Mapping) else None
+            order_id = _order_id(raw)
+            if order_id is not None and order_id not in self.ids:
+                self.ids.add(order_id)
+                self.seen += 1
+            elif key is not None and key not in self.emitted:
+                self.versions += 1  # changed since an earlier page of this run: a newer version
             if key is not None and key in self.emitted:
                 log.info("order %s seen twice in one import (same update_time): emitted once", key[0])
                 continue
@@ -125,10 +148,16 @@ class PageCheck:
                 self.emitted.add(key)
             fresh.append(raw)
         total = data.get("total_count")
+        if isinstance(total, int) and not isinstance(total, bool):
+            self.most = max(self.most, total)
         return fresh, token, total if isinstance(total, int) else None
 
     def _fail(self, what: str) -> NoReturn:
         raise InconsistentAnswer(CHANNEL, "inconsistent_page", f"{self.path}: {what}", http_status=200)
+
+
+def _order_id(raw: Any) -> str | None:
+    return str(raw.get("id")) if isinstance(raw, Mapping) and raw.get("id") is not None else None
 
 
 def fetch_orders(ctx: ConnectorContext, window: OrderWindow, resume: str | None) -> Iterator[OrderPage]:

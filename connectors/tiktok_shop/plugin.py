@@ -12,7 +12,6 @@ from connector_core import (
     Capability,
     ConnectionCheck,
     ConnectorContext,
-    ConnectorError,
     Interception,
     Label,
     Manifest,
@@ -112,18 +111,15 @@ def get_orders(ctx: ConnectorContext, order_ids: Sequence[str]) -> OrderPage:
 
 
 @hookimpl
-def map_order_status(
-    ctx: ConnectorContext, channel_status: str, channel_order: Mapping[str, Any]
-) -> OrderStatus | None:
-    return statuses.map_status(channel_status, ctx.settings, channel_order)
+def map_order_status(channel_status: str, channel_order: Mapping[str, Any]) -> OrderStatus | None:
+    # TikTok's rules only: the core applies the 'status_overrides' setting first and puts a status no one
+    # knows on hold (connector_core.rules).
+    return statuses.known_status(channel_status, channel_order)
 
 
 @hookimpl
 def push_stock(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockReport:
-    if ctx.settings.get("stock_sync") is False:
-        raise ConnectorError(
-            f"integration {ctx.integration_id}: stock sync is off; enable 'stock_sync' (stock master) in its settings"
-        )
+    # The 'stock_sync' switch is the core's rule (connector_core.rules): switched off, this is never called.
     return inventory.push_stock(ctx, levels)
 
 

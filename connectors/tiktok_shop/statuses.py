@@ -51,18 +51,12 @@ HELD_BY_CANCELLATION_REQUEST = frozenset({"ON_HOLD", "AWAITING_SHIPMENT", "PARTI
 """Statuses in which a buyer's open cancellation request holds the order (reference.md#cancellation-fields)."""
 
 
-def map_status(
-    channel_status: str, settings: Mapping[str, Any], channel_order: Mapping[str, Any] | None = None
-) -> OrderStatus | None:
-    """The settings' override if any, else the default table; None for a status nobody knows.
+def known_status(channel_status: str, channel_order: Mapping[str, Any] | None = None) -> OrderStatus | None:
+    """TikTok's default table; None for a status it does not know (the core then puts the order on hold).
 
-    By default an order awaiting shipment with an open cancellation request is `on_hold`: the host must not
-    ship it until the request is decided (an override in the settings still wins)."""
+    An order awaiting shipment with an open cancellation request is `on_hold`: the host must not ship it
+    until the request is decided (the seller's 'status_overrides', applied by the core first, still win)."""
     status = normalise(channel_status)
-    overrides = settings.get("status_overrides") or {}
-    for key, value in overrides.items():
-        if key.upper() == status:
-            return OrderStatus(value)
     if (
         channel_order is not None
         and channel_order.get("is_buyer_request_cancel") is True
@@ -70,3 +64,16 @@ def map_status(
     ):
         return OrderStatus.ON_HOLD
     return DEFAULT_STATUS_MAP.get(status)
+
+
+def map_status(
+    channel_status: str, settings: Mapping[str, Any], channel_order: Mapping[str, Any] | None = None
+) -> OrderStatus | None:
+    """The settings' override if any, else TikTok's rules: what the hook chain answers, for callers outside
+    a plugin manager (the mapping tests, tools reading raw orders)."""
+    status = normalise(channel_status)
+    overrides = settings.get("status_overrides") or {}
+    for key, value in overrides.items():
+        if key.upper() == status:
+            return OrderStatus(value)
+    return known_status(status, channel_order)

@@ -107,9 +107,20 @@ FAKE_SETTINGS_SCHEMA: dict[str, Any] = {
         },
         "stock_sync": {
             "title": "Stock sync",
-            "description": "Push stock levels.",
+            "description": "Push stock levels (the core refuses pushes when it is false).",
             "type": "boolean",
-            "default": False,
+            "default": True,
+        },
+        "push_shipments": {
+            "title": "Push shipments",
+            "description": "Confirm shipments on the channel.",
+            "type": "boolean",
+        },
+        "status_overrides": {
+            "title": "Status overrides",
+            "description": "Channel status -> canonical status, before the connector's table.",
+            "type": "object",
+            "additionalProperties": {"type": "string"},
         },
     },
 }

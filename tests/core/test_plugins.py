@@ -82,7 +82,8 @@ def test_statuses_the_override_does_not_list_fall_through(
     host: ConnectorHost, bare_context: ConnectorContext
 ) -> None:
     assert host.get(FAKE_ID).map_order_status(bare_context, "SENT", {}) is OrderStatus.SHIPPED
-    assert host.get(FAKE_ID).map_order_status(bare_context, "NOBODY_KNOWS", {}) is None
+    assert host.get(FAKE_ID).map_order_status(bare_context, "NOBODY_KNOWS", {}) is OrderStatus.ON_HOLD
+    assert host.get(FAKE_ID).map_known_status(bare_context, "NOBODY_KNOWS", {}) is None
 
 
 def test_an_override_can_be_limited_to_one_connector(

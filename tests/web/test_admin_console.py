@@ -177,3 +177,23 @@ def test_pull_now_is_explained_not_offered_when_orders_have_nowhere_to_go(make_w
         )
     finally:
         holder[0].close()
+
+
+def test_a_shop_is_paused_and_resumed_but_a_shop_that_left_needs_connect(admin_web: Web) -> None:
+    csrf = _login(admin_web)
+    admin_web.connect()
+    store = admin_web.integrations.store
+    base = f"/admin/integrations/{admin_web.integration_id}"
+    shop = str(admin_web.emu.shops[1]["id"])
+    assert admin_web.client.post(f"{base}/shops/{shop}/pause", data={"csrf": csrf}).status_code == 303
+    record = store.get_shop(admin_web.integration_id, shop)
+    assert record is not None and not record.active and record.next_pull_at is None
+    assert 'class="badge pending">Paused' in admin_web.client.get(base).text
+    assert admin_web.client.post(f"{base}/shops/{shop}/resume", data={"csrf": csrf}).status_code == 303
+    record = store.get_shop(admin_web.integration_id, shop)
+    assert record is not None and record.active and record.next_pull_at is not None
+
+    gone = str(admin_web.emu.shops[2]["id"])
+    store.set_shop_status(admin_web.integration_id, gone, "left", "the seller removed it")
+    assert admin_web.client.post(f"{base}/shops/{gone}/resume", data={"csrf": csrf}).status_code == 409
+    assert admin_web.client.post(f"{base}/shops/nope/pause", data={"csrf": csrf}).status_code == 404

@@ -312,3 +312,19 @@ def test_orders_are_read_without_moving_the_import_and_an_uncertain_change_is_se
         == "not_uncertain"
     )
     _call(admin_web, "POST", "/connections/{id}/intents/resolve", 422, json={**body, "outcome": "maybe"})
+
+
+def test_a_shop_is_paused_and_resumed_through_the_api(admin_web: Web) -> None:
+    admin_web.connect()
+    shop = str(admin_web.emu.shops[0]["id"])
+    paused = _call(admin_web, "POST", "/connections/{id}/shops/{shop}/pause", 200, params={"shop": shop})
+    assert paused["status"] == "paused"
+    shown = _call(admin_web, "GET", "/connections/{id}", 200)
+    assert [s["status"] for s in shown["shops"] if s["id"] == shop] == ["paused"]
+    assert (
+        _call(admin_web, "POST", "/connections/{id}/shops/{shop}/resume", 200, params={"shop": shop})[
+            "status"
+        ]
+        == "active"
+    )
+    _call(admin_web, "POST", "/connections/{id}/shops/{shop}/pause", 404, params={"shop": "nope"})

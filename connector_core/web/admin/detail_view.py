@@ -43,6 +43,8 @@ def _overview(c: Mapping[str, Any]) -> str:
 
 
 def _shop_status(s: Mapping[str, Any]) -> str:
+    if s["status"] == "paused":
+        return badge("pending", "Paused") + '<span class="sub">nothing is pulled, pushed or routed</span>'
     if s["status"] == "left":
         reason = s["status_reason"] or "no longer in the authorization"
         return badge("idle", "Left") + f'<span class="sub">{escape(reason)}</span>'
@@ -52,7 +54,16 @@ def _shop_status(s: Mapping[str, Any]) -> str:
     return badge("active", "Active")
 
 
-def _shops(c: Mapping[str, Any]) -> str:
+def _shop_action(c: Mapping[str, Any], s: Mapping[str, Any], csrf: str | None) -> str:
+    base = f"/admin/integrations/{c['id']}/shops/{s['id']}"
+    if s["status"] == "active":
+        return post_button(f"{base}/pause", "Pause", csrf, cls="small")
+    if s["status"] == "paused":
+        return post_button(f"{base}/resume", "Resume", csrf, cls="small")
+    return '<span class="sub">Connect again to serve it</span>'
+
+
+def _shops(c: Mapping[str, Any], csrf: str | None) -> str:
     if not c["shops"]:
         return (
             '<section class="card"><h2>Shops</h2>'
@@ -70,10 +81,11 @@ def _shops(c: Mapping[str, Any]) -> str:
             ("Region", escape(s["region"] or "—")),
             ("Status", _shop_status(s)),
             ("Next pull", escape(moment(s["next_pull_at"], "not scheduled"))),
+            ("", _shop_action(c, s, csrf)),
         ]
         for s in c["shops"]
     ]
-    table = _table(("Shop", "Shop id", "Region", "Status", "Next pull"), rows)
+    table = _table(("Shop", "Shop id", "Region", "Status", "Next pull", ""), rows)
     return f'<section class="card" id="shops"><h2>Shops</h2>{table}</section>'
 
 
@@ -317,7 +329,7 @@ def detail_page(
         f'<div class="page-head"><div class="title"><h1>{escape(c["name"])}</h1>{badge(c["state"])}</div>'
         f'<div class="toolbar">{toolbar}</div></div>{note}'
         + _overview(c)
-        + _shops(c)
+        + _shops(c, csrf)
         + _orders(c, orders, order_id, orders_problem)
         + _runs(c)
         + _intents(c, csrf)

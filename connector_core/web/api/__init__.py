@@ -20,7 +20,7 @@ from ..admin.auth import AdminConfig
 from ..branding import Branding
 from ..sink import WorkSink
 from .guard import answer, guarded
-from .handlers import Api
+from .operations import OperationsApi
 from .schemas import component_schemas, ref
 
 VERSION = "1.0.0"
@@ -77,6 +77,12 @@ OPERATIONS: tuple[Operation, ...] = (
               (200, "ConsentUrl"), body="ConnectInput", refusals=(400, 401, 403, 404, 409, 422)),
     Operation("POST", f"{C}/check", "check", "Prove the connection with one cheap call to the channel",
               (200, "ConnectionCheck"), refusals=(401, 403, 404)),
+    Operation("POST", f"{C}/shops/{{shop_id}}/pause", "pause_shop",
+              "Stop serving one shop (no pulls, pushes or webhooks) until resumed", (200, "Shop"),
+              refusals=(401, 403, 404), tags=("connections",)),
+    Operation("POST", f"{C}/shops/{{shop_id}}/resume", "resume_shop",
+              "Serve a paused shop again (its next pull is due at once)", (200, "Shop"),
+              refusals=(401, 403, 404, 409), tags=("connections",)),
     Operation("GET", f"{C}/links", "links", "The connection's connect links", (200, "LinkList"), tags=("links",)),
     Operation("POST", f"{C}/links", "create_link", "Create a connect link (its address is shown once)",
               (201, "LinkCreated"), body="LinkInput", refusals=(400, 401, 403, 404, 422), tags=("links",)),
@@ -197,7 +203,7 @@ def api_routes(
     base_url: str,
     brand: Branding | None = None,
 ) -> list[BaseRoute]:
-    api = Api(integrations, sink, base_url, PREFIX, brand or Branding())
+    api = OperationsApi(integrations, sink, base_url, PREFIX, brand or Branding())
     document = openapi_document()
     config.guard.attach(integrations.store)  # sign-outs and lockouts seen the same way as the console's
 

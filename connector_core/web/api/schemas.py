@@ -108,7 +108,10 @@ HAND_WRITTEN: dict[str, Any] = {
         name=OPT_STR,
         region=OPT_STR,
         selected=BOOL,
-        status={"enum": ["active", "left"], "description": "left: no longer in the authorization"},
+        status={
+            "enum": ["active", "paused", "left"],
+            "description": "paused: an operator stopped serving it; left: no longer in the authorization",
+        },
         status_reason=OPT_STR,
         next_pull_at=TIME,
         failures={**INT, "description": "scheduled pulls failed in a row"},
