@@ -36,7 +36,9 @@ from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 pytestmark = pytest.mark.slow
 SEED = int(os.environ.get("RUNTIME_CHAOS_SEED") or random.SystemRandom().randrange(1, 10**6))
 STEPS = int(os.environ.get("RUNTIME_CHAOS_STEPS", "24"))
-DRAIN_TIMEOUT = 120.0
+DRAIN_TIMEOUT = 300.0
+"""A shipment or stock call of a worker killed mid-call is sent again only once that call can no longer land
+(the HTTP call deadline, 120 s, after the death was seen): draining may take that long."""
 GRACE, SWEEP = 2, 1
 FAULTS = ("kill_worker", "stall_redis", "restart_redis", "empty_redis", "terminate_postgres")
 
