@@ -21,31 +21,39 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pluggy
-from pydantic import SecretStr
 
-from .models import (
-    Account,
-    Capability,
-    ConnectionCheck,
-    HandoverChoice,
-    Interception,
-    Label,
-    LabelParcel,
-    Manifest,
-    OrderPage,
-    OrderStatus,
-    OrderWindow,
-    Shipment,
-    ShipmentReport,
-    ShippingService,
-    StockLevel,
-    StockReport,
-    TokenSet,
-    WebhookEvent,
-)
+from .capabilities import Capability
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: importing the hooks stays cheap (no pydantic)
+    from pydantic import SecretStr
+
+    from .aftersales import (
+        CancellationDecision,
+        DecisionOutcome,
+        Reason,
+        ReturnDecision,
+        ReturnPage,
+    )
     from .context import ConnectorContext
+    from .models import (
+        Account,
+        ConnectionCheck,
+        HandoverChoice,
+        Interception,
+        Label,
+        LabelParcel,
+        Manifest,
+        OrderPage,
+        OrderStatus,
+        OrderWindow,
+        Shipment,
+        ShipmentReport,
+        ShippingService,
+        StockLevel,
+        StockReport,
+        TokenSet,
+        WebhookEvent,
+    )
 
 PROJECT_NAME = "connector_core"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -305,6 +313,74 @@ def void_label(ctx: ConnectorContext, package_id: str) -> bool:  # type: ignore[
     """
 
 
+# --- cancellations (the seller decides; the channel keeps the request) ----------------------------------
+
+
+@hookspec(firstresult=True)
+def decide_cancellation(ctx: ConnectorContext, decision: CancellationDecision) -> DecisionOutcome:  # type: ignore[empty-body]
+    """Approve or reject an order's open cancellation request.
+
+    Called once per decision after the core recorded it as an intent; called again with the SAME decision
+    (same `idempotency_key`, which goes on the wire where the channel takes one) only when an earlier
+    attempt's outcome is unknown. `decision.request_id` is the channel's request id when the core knew it.
+    Returns a `DecisionOutcome`: ``applied``, or ``already_applied`` when a read-back shows the request
+    already ended the way this decision wanted (a retry whose first attempt landed). Raises
+    `DecisionRefused` when the channel said no (nothing applied); raise anything else when the outcome is
+    unknown (the core retries). ``firstresult``: a host plugin with ``tryfirst=True`` answers first.
+    """
+
+
+@hookspec(firstresult=True)
+def cancel_order(  # type: ignore[empty-body]
+    ctx: ConnectorContext, order_id: str, line_ids: Sequence[str], reason: str
+) -> DecisionOutcome:
+    """Cancel the order as the seller: the whole order when `line_ids` is empty, else those units.
+
+    Called once per (order, lines) after the core recorded the intent, again only after an unknown
+    outcome: read the order's cancellations back first and report an earlier matching seller
+    cancellation as ``already_applied`` without a second call (many channels take no idempotency key
+    here). `reason` is one of the channel's seller reasons by name. Returns a `DecisionOutcome`; raises
+    `DecisionRefused` when the channel refuses. ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
+def decision_reasons(ctx: ConnectorContext, request_id: str) -> list[Reason]:  # type: ignore[empty-body]
+    """List the reasons the channel accepts for rejecting THIS cancellation or return request.
+
+    Called when the operator or host is about to reject, read-only (never cached: channels give each request
+    its own list). `request_id` is the channel's cancellation or return id. Returns `Reason`s (name for the
+    wire, text for people). ``firstresult``.
+    """
+
+
+# --- returns -------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def fetch_returns(ctx: ConnectorContext, window: OrderWindow, resume: str | None) -> Iterator[ReturnPage]:  # type: ignore[empty-body]
+    """Stream the returns (refund, return, replacement, exchange requests) updated inside `window`, one
+    page at a time, oldest update first.
+
+    Called by the core's incremental returns import (its own cursor per shop) and by the reconciliation
+    sweep. `resume` is the opaque `ReturnPage.resume` of the last page the core took in an interrupted run.
+    Returns an iterator of `ReturnPage`; a malformed return goes into `problems`, the rest of its page is
+    kept; amounts are the channel's stated ones, read only. ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
+def decide_return(ctx: ConnectorContext, decision: ReturnDecision) -> DecisionOutcome:  # type: ignore[empty-body]
+    """Decide a return: approve the refund, approve the return, mark the returned parcel received, reject
+    with one of the channel's reasons, or offer a partial refund.
+
+    Called once per decision after the core recorded the intent, with the same `idempotency_key` on every
+    retry (only after an unknown outcome). Returns ``applied``, or ``already_applied`` when a read-back
+    shows the return already where this decision takes it. Raises `DecisionRefused` when the channel says
+    no (for example: the channel's warehouse received the parcel, or the status moved on). ``firstresult``.
+    """
+
+
 # --- webhooks -------------------------------------------------------------------------------------------
 
 
@@ -347,6 +423,19 @@ def order_pages_ready(integration_id: str, account_id: str, page: OrderPage, del
     """
 
 
+@hookspec
+def return_pages_ready(integration_id: str, account_id: str, page: ReturnPage) -> None:
+    """Receive imported returns: a hook for the host, not for connectors (registered like
+    `order_pages_ready`).
+
+    Called by the worker's `pull_returns` task with each page of returns changed since the shop's last
+    returns import (refunds, returns, replacements, exchanges, with the channel's stated amounts). A page may
+    repeat a return the host already has when its update falls in the import's overlap: keep the newest
+    `updated_at`. Raise to refuse the page (the cursor stays). Returns nothing; every implementation runs:
+    not ``firstresult``.
+    """
+
+
 CAPABILITY_HOOKS: dict[Capability, tuple[str, ...]] = {
     Capability.CONNECT: (
         "authorization_url",
@@ -359,6 +448,8 @@ CAPABILITY_HOOKS: dict[Capability, tuple[str, ...]] = {
     Capability.STOCK: ("push_stock",),
     Capability.SHIPMENTS: ("confirm_shipment",),
     Capability.WEBHOOKS: ("verify_webhook", "parse_webhook"),
+    Capability.CANCELLATIONS: ("decide_cancellation", "cancel_order", "decision_reasons"),
+    Capability.RETURNS: ("fetch_returns", "decide_return"),
     Capability.LABELS: (
         "shipping_services",
         "split_parcels",
@@ -378,5 +469,5 @@ OPTIONAL_HOOKS: dict[Capability, tuple[str, ...]] = {
 
 ALWAYS_REQUIRED: tuple[str, ...] = ("connector_manifest",)
 
-HOST_HOOKS: tuple[str, ...] = ("order_pages_ready",)
+HOST_HOOKS: tuple[str, ...] = ("order_pages_ready", "return_pages_ready")
 """Hooks a host implements (in a plugin registered into every connector's manager), never a connector."""

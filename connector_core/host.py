@@ -24,6 +24,7 @@ import pluggy
 from pydantic import SecretStr, ValidationError
 
 from . import hookspecs
+from .aftersales import CancellationDecision, DecisionOutcome, Reason, ReturnDecision, ReturnPage
 from .context import ConnectorContext
 from .errors import CapabilityNotSupported, ConnectorError, ConnectorLoadError, UnknownConnector
 from .forms import edit_schema, load_schema
@@ -261,6 +262,41 @@ class Connector:
         self._require(Capability.LABELS)
         return bool(self._first("void_label", ctx=ctx, package_id=package_id))
 
+    # --- after the sale -------------------------------------------------------------------------------
+
+    def decide_cancellation(self, ctx: ConnectorContext, decision: CancellationDecision) -> DecisionOutcome:
+        self._require(Capability.CANCELLATIONS)
+        result: DecisionOutcome = self._first("decide_cancellation", ctx=ctx, decision=decision)
+        return result
+
+    def cancel_order(
+        self, ctx: ConnectorContext, order_id: str, line_ids: Sequence[str], reason: str
+    ) -> DecisionOutcome:
+        self._require(Capability.CANCELLATIONS)
+        result: DecisionOutcome = self._first(
+            "cancel_order", ctx=ctx, order_id=order_id, line_ids=list(line_ids), reason=reason
+        )
+        return result
+
+    def decision_reasons(self, ctx: ConnectorContext, request_id: str) -> list[Reason]:
+        if not self.capabilities & {Capability.CANCELLATIONS, Capability.RETURNS}:
+            raise CapabilityNotSupported(self.id, Capability.CANCELLATIONS.value)
+        return list(self._first("decision_reasons", ctx=ctx, request_id=request_id))
+
+    def fetch_returns(
+        self, ctx: ConnectorContext, window: OrderWindow, resume: str | None
+    ) -> Iterator[ReturnPage]:
+        self._require(Capability.RETURNS)
+        pages: Iterator[ReturnPage] = iter(
+            self._first("fetch_returns", ctx=ctx, window=window, resume=resume)
+        )
+        return pages
+
+    def decide_return(self, ctx: ConnectorContext, decision: ReturnDecision) -> DecisionOutcome:
+        self._require(Capability.RETURNS)
+        result: DecisionOutcome = self._first("decide_return", ctx=ctx, decision=decision)
+        return result
+
     def verify_webhook(self, ctx: ConnectorContext, headers: Mapping[str, str], body: bytes) -> bool:
         self._require(Capability.WEBHOOKS)
         return bool(self.pm.hook.verify_webhook(ctx=ctx, headers=headers, body=body))
@@ -278,6 +314,10 @@ class Connector:
         self.pm.hook.order_pages_ready(
             integration_id=integration_id, account_id=account_id, page=page, delivery_id=delivery_id
         )
+
+    def return_pages_ready(self, integration_id: str, account_id: str, page: ReturnPage) -> None:
+        """Hand a page of returns to the host's `return_pages_ready` implementations (every one of them)."""
+        self.pm.hook.return_pages_ready(integration_id=integration_id, account_id=account_id, page=page)
 
 
 def implemented_by(pm: pluggy.PluginManager, plugin_name: str) -> frozenset[str]:
@@ -373,6 +413,9 @@ class ConnectorHost:
                 pm.register(rule, name=rule_name)
             for host_plugin in self.plugins:
                 pm.register(host_plugin)
+                monitor = getattr(host_plugin, "monitor", None)
+                if callable(monitor):  # a host plugin watching every hook call (HookMetrics)
+                    monitor(pm)
             pm.check_pending()
         except pluggy.PluginValidationError as exc:
             raise ConnectorLoadError(name, f"invalid hook implementation: {exc}") from exc

@@ -21,6 +21,9 @@ from pydantic import (
     field_serializer,
 )
 
+# Re-exported: its home is capabilities.py, so the hook specs import no pydantic.
+from .capabilities import Capability as Capability
+
 
 def _require_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
@@ -46,17 +49,6 @@ class OrderStatus(str, enum.Enum):
     SHIPPED = "shipped"
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
-
-
-class Capability(str, enum.Enum):
-    """What a connector can do; each capability needs a fixed set of hooks (`hookspecs.CAPABILITY_HOOKS`)."""
-
-    CONNECT = "connect"
-    ORDERS = "orders"
-    STOCK = "stock"
-    SHIPMENTS = "shipments"
-    WEBHOOKS = "webhooks"
-    LABELS = "labels"
 
 
 class Fulfilment(str, enum.Enum):

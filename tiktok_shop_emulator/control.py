@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tiktok_shop_emulator.state import buyers, shipping
+from tiktok_shop_emulator.state import buyers, returns, shipping
 from tiktok_shop_emulator.state.backend import Backend
 from tiktok_shop_emulator.wire.error_codes import ApiError
 from tiktok_shop_emulator.wire.httpio import HttpRequest, HttpResponse, json_response
@@ -207,6 +207,7 @@ ACTIONS: tuple[tuple[str, re.Pattern[str], Action], ...] = tuple(
         ),
         ("POST", r"/orders/(?P<order_id>\d+)/address", _buyer_action(buyers.change_address)),
         ("POST", r"/orders/(?P<order_id>\d+)/fbt", _buyer_action(buyers.fulfil_by_tiktok)),
+        ("POST", r"/orders/(?P<order_id>\d+)/return", _buyer_action(returns.open_return)),
     )
 )
 

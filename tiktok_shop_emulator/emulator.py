@@ -9,7 +9,7 @@ from typing import Any
 
 from tiktok_shop_emulator.config import EmulatorConfig
 from tiktok_shop_emulator.server import API_ROLE, AUTH_ROLE, EmulatorHTTPServer, start_server
-from tiktok_shop_emulator.state import buyers, shipping
+from tiktok_shop_emulator.state import buyers, returns, shipping
 from tiktok_shop_emulator.state.backend import Backend
 from tiktok_shop_emulator.state.faults import Faults
 from tiktok_shop_emulator.state.notifications import Delivery
@@ -271,6 +271,24 @@ class TikTokShopEmulator:
     def cancellations(self, order_id_text: str) -> list[dict[str, Any]]:
         """The order's cancellation records, as Search Cancellations returns them."""
         return [dict(r) for r in self._backend.cancellations.of_order(order_id_text)]
+
+    def open_return(self, order_id_text: str, return_type: str = "RETURN_AND_REFUND") -> dict[str, Any]:
+        """The buyer asks for a refund (REFUND), a return (RETURN_AND_REFUND) or a REPLACEMENT."""
+        return returns.open_return(self._backend, order_id_text, return_type)
+
+    def ship_return(
+        self, return_id: str, tracking: str = "RET-0001", carrier: str = "Royal Mail"
+    ) -> dict[str, Any]:
+        """The buyer sends the item back with this tracking (the return must be approved)."""
+        return returns.buyer_ships(self._backend, return_id, tracking, carrier)
+
+    def returns(self, order_id_text: str) -> list[dict[str, Any]]:
+        """The order's return records, as Search Returns returns them."""
+        return [dict(r) for r in self._backend.returns.all() if r["order_id"] == order_id_text]
+
+    def idempotency_keys(self) -> list[tuple[str, str]]:
+        """(call, idempotency_key) of every after-sales write that carried a key, first use only."""
+        return [(name, key) for (_, name, key) in self._backend.cancellations.replies]
 
     def freeze_order(self, order_id_text: str, frozen: bool = True) -> None:
         """Put the order's package in freeze status (a risk hold): label and split calls answer 10007014."""

@@ -19,7 +19,20 @@ from typing import Any
 
 from ..errors import ConnectorError, UnknownIntegration
 from ..redaction import install_secret_filter, scrub
-from . import catalog, connect, integrations, labels, orders, serving, shipments, status, stock, webhook
+from . import (
+    aftersales,
+    catalog,
+    check,
+    connect,
+    integrations,
+    labels,
+    orders,
+    serving,
+    shipments,
+    status,
+    stock,
+    webhook,
+)
 from .global_options import apply_globals, closest, command_parser, hint_for_options, split_globals
 from .parsing import EXIT_CODES, PROG, HelpFormatter, Parser, UsageError
 from .prompts import PromptAbandoned
@@ -37,7 +50,9 @@ COMMAND_MODULES: tuple[Any, ...] = (
     stock,
     shipments,
     labels,
+    aftersales,
     status,
+    check,
     webhook,
     serving,
 )

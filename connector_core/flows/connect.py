@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -44,9 +44,20 @@ def finish_connect(session: Session, callback_params: Mapping[str, str]) -> list
 def discover_accounts(session: Session) -> list[Account]:
     accounts = session.connector.discover_accounts(session.context())
     session.store.save_accounts(session.id, accounts)
-    if session.record.account_id is None and len(accounts) == 1:
+    named = shop_named_by_credentials(session.record.credentials.public, accounts)
+    if named is not None and session.record.account_id != named:
+        select_account(session, named)  # the host's form named the shop: that one only
+    elif session.record.account_id is None and len(accounts) == 1:
         select_account(session, accounts[0].id)
     return accounts
+
+
+def shop_named_by_credentials(public: Mapping[str, Any], accounts: Sequence[Account]) -> str | None:
+    """The shop a credential form names (a field holding a discovered shop's id or selector), if any: a
+    host whose form asks for the shop serves that shop only, and a changed field switches it."""
+    values = {str(v).strip() for v in public.values() if isinstance(v, (str, int)) and str(v).strip()}
+    named = {a.id for a in accounts if a.id in values or (a.selector and a.selector in values)}
+    return named.pop() if len(named) == 1 else None
 
 
 def select_account(session: Session, account_id: str) -> None:

@@ -18,6 +18,7 @@ from ..context import ConnectorContext
 from ..models import OrderPage, OrderWindow
 from .leases import hold
 from .session import CoreStatusMapper, Session
+from .shops import remember_order_shops
 
 ORDERS_STREAM = "orders"
 ORDERS_SINCE_SETTING = "import_orders_since"
@@ -61,6 +62,7 @@ def pull_orders(
                 counts["pages"] += 1
                 counts["orders"] += len(page.orders)
                 counts["problems"] += len(page.problems)
+                remember_order_shops(session, page)
                 yield page
                 lease.renew()
                 if page.resume is not None:
@@ -83,10 +85,9 @@ def pull_orders(
 def _order_window(
     session: Session, name: str, since: datetime | None, until: datetime | None
 ) -> tuple[OrderWindow, str | None]:
+    # Only the served shop's own cursor: one written before cursors were kept per shop was moved to the shop
+    # that release served when the store was migrated, and is no other shop's starting point (issue 22).
     saved = load_cursor(session, name)
-    if not saved and session.account_id and name.endswith(f"@{session.account_id}"):
-        # Written before cursors were kept per shop: start from it once rather than from the first day.
-        saved = load_cursor(session, name.rsplit("@", 1)[0])
     if "until" in saved and "since" in saved:
         return OrderWindow(since=saved["since"], until=saved["until"]), saved.get("resume")
     if since is None:
@@ -96,7 +97,7 @@ def _order_window(
 
 
 def _first_import_start(session: Session) -> datetime:
-    configured = session.record.settings.get(ORDERS_SINCE_SETTING)
+    configured = session.settings.get(ORDERS_SINCE_SETTING)
     if configured:
         day = date.fromisoformat(str(configured)[:10])
         return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)

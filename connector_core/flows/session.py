@@ -58,7 +58,11 @@ class Session:
         http: HttpClient,
         clock: Clock,
         tokens: TokenManager,
+        *,
+        shop: str | None = None,
     ) -> None:
+        self.shop = shop
+        """The shop this session serves whatever the record selects (a view made by `Integration.shop`)."""
         self.record = record
         self.connector = connector
         self.store = store
@@ -67,6 +71,7 @@ class Session:
         self.tokens = tokens
         self.log = logging.getLogger(f"connectors.{connector.id}")
         self.cache: IntegrationCache = ShopCache(store, record.id, self.account_id)
+        self._shop_settings: dict[str, Any] | None = None
 
     @property
     def id(self) -> str:
@@ -80,13 +85,23 @@ class Session:
 
     @property
     def account_id(self) -> str:
-        """The shop the integration serves ("" when the channel has none or none is selected yet)."""
-        return self.record.account_id or NO_ACCOUNT
+        """The shop served: this session's own, else the record's selected one ("" when the channel has no
+        shops, or several and none was named: then the flows find the shop, see `Integration`)."""
+        return self.shop or self.record.account_id or NO_ACCOUNT
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The connection's settings with the served shop's overrides on top (stock sync off for DE ...)."""
+        if self._shop_settings is None:
+            found = self.store.get_shop(self.id, self.account_id) if self.account_id else None
+            self._shop_settings = dict(found.settings) if found is not None else {}
+        return {**self.record.settings, **self._shop_settings}
 
     def switch_record(self, record: IntegrationRecord) -> None:
         """Take an updated record (a new shop selected): caches follow the shop."""
         self.record = record
         self.cache = ShopCache(self.store, record.id, self.account_id)
+        self._shop_settings = None
 
     # --- contexts for the connector's hooks -----------------------------------------------------------
 
@@ -96,7 +111,7 @@ class Session:
             connector_id=self.connector.id,
             integration_id=self.id,
             credentials=self.record.credentials,
-            settings=self.record.settings,
+            settings=self.settings,
             http=self.http,
             clock=self.clock,
             log=self.log,
@@ -116,9 +131,9 @@ class Session:
         )
 
     def pick_account(self, accounts: list[Account]) -> Account | None:
-        if self.record.account_id:
+        if self.account_id:
             for account in accounts:
-                if account.id == self.record.account_id:
+                if account.id == self.account_id:
                     return account
         return accounts[0] if len(accounts) == 1 else None
 

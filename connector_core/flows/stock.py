@@ -156,3 +156,24 @@ def _push_under_lease(
         session.id, session.account_id, confirmed=confirmed, refused=refused, as_of=stamps
     )
     return report.calls
+
+
+def merge_reports(reports: Sequence[StockReport]) -> StockReport:
+    """One report for a push to several shops: every shop's results, except "unknown SKU" for a SKU that
+    another shop knows (each shop sells its own catalogue)."""
+    known = {(r.sku, r.warehouse) for report in reports for r in report.results if r.outcome != "unknown_sku"}
+    results = [
+        r
+        for report in reports
+        for r in report.results
+        if r.outcome != "unknown_sku" or (r.sku, r.warehouse) not in known
+    ]
+    unknown_seen: set[Key] = set()
+    merged = []
+    for r in results:  # one "unknown SKU" per SKU, not one per shop
+        if r.outcome == "unknown_sku":
+            if (r.sku, r.warehouse) in unknown_seen:
+                continue
+            unknown_seen.add((r.sku, r.warehouse))
+        merged.append(r)
+    return StockReport(results=merged, calls=sum(r.calls for r in reports))

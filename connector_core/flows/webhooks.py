@@ -84,14 +84,17 @@ def _refusal(session: Session, event: WebhookEvent, shops: set[str], max_age: ti
 def apply_authorization_event(session: Session, event: WebhookEvent) -> None:
     """Apply what an authorization event says (idempotent: applying it twice is applying it once)."""
     if event.kind is WebhookKind.DEAUTHORIZED:
-        if session.record.account_id and event.account_id not in (None, session.record.account_id):
-            session.log.warning(
-                "integration %s: shop %s withdrew the authorization; the served shop %s is not affected",
-                session.id,
-                event.account_id,
-                session.record.account_id,
-            )
-            return
+        shop = event.account_id
+        if shop and session.store.get_shop(session.id, shop) is not None:
+            # The shop leaves: no longer pulled, pushed to or routed, and nothing for it is retried.
+            session.store.set_shop_status(session.id, shop, "left", "the seller deauthorized it")
+            if session.store.list_accounts(session.id) and shop != session.record.account_id:
+                session.log.warning(
+                    "integration %s: shop %s withdrew the authorization; its other shops are still served",
+                    session.id,
+                    shop,
+                )
+                return
         session.tokens.mark_reauthorization_needed("the seller withdrew the authorization")
     elif event.kind is WebhookKind.AUTHORIZATION_EXPIRING and event.reauthorize_by is not None:
         session.tokens.set_deadline(event.reauthorize_by)

@@ -77,6 +77,7 @@ class DueShop:
     shop_id: str
     next_pull_at: datetime
     failures: int
+    last_error: str | None = None
 
 
 @dataclass(frozen=True)

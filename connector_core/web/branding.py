@@ -7,7 +7,8 @@ pages can never be used to send a seller to somebody else's site (no open redire
 back at `<return_to>?outcome=connected|declined|failed|expired|invalid&connection=<id>`.
 
 A host configures it in code (`create_app(..., branding=Branding(...))`) or, for `serve`, with
-CHANNEL_CONNECTORS_BRAND_NAME, _BRAND_LOGO_URL, _BRAND_COLOR and _RETURN_ORIGINS (comma-separated).
+CHANNEL_CONNECTORS_BRAND_NAME, _BRAND_LOGO_URL, _BRAND_COLOR, _BRAND_CONNECT_PAGE (1: a connect link shows
+its own page first) and _RETURN_ORIGINS (comma-separated).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ ENV = {
     "logo_url": "CHANNEL_CONNECTORS_BRAND_LOGO_URL",
     "color": "CHANNEL_CONNECTORS_BRAND_COLOR",
     "return_origins": "CHANNEL_CONNECTORS_RETURN_ORIGINS",
+    "connect_page": "CHANNEL_CONNECTORS_BRAND_CONNECT_PAGE",
 }
 
 
@@ -57,6 +59,9 @@ class Branding:
     """The main colour, as #rrggbb."""
     return_origins: tuple[str, ...] = field(default=())
     """Origins (https://app.example.com) a return URL may point to; empty: no return URL is accepted."""
+    connect_page: bool = False
+    """Show a connect link's own page (who asks, what happens next, one button) before the channel's
+    consent page, instead of redirecting at once."""
 
     def __post_init__(self) -> None:
         if len(self.name) > 80:
@@ -86,6 +91,7 @@ class Branding:
             logo_url=env.get(ENV["logo_url"]) or None,
             color=env.get(ENV["color"]) or cls.color,
             return_origins=origins,
+            connect_page=(env.get(ENV["connect_page"]) or "").strip().lower() in ("1", "true", "yes"),
         )
 
     @property

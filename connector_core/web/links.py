@@ -175,4 +175,24 @@ def open_link(
         )
     integrations.store.touch_connect_link(token)
     log.info("integration %s: %s link …%s opened", link.integration_id, link.purpose, link.token_hint)
+    if look.connect_page:
+        channel = integration.connector.manifest.name
+        asker = look.name or "The app"
+        first = (
+            f"{asker} asks to stay connected to your shop on {channel}: the earlier authorization is ending."
+            if link.purpose == "renew"
+            else f"{asker} asks to connect to your shop on {channel}."
+        )
+        return page(
+            f"Connect {channel} to {look.name}" if look.name else f"Connect {channel}",
+            [
+                first,
+                f"The button takes you to {channel}: sign in there and approve. You come back here afterwards.",
+            ],
+            ok=True,
+            status=200,
+            brand=look,
+            action=(f"Continue to {channel}", consent_url),
+            mark=False,
+        )
     return RedirectResponse(consent_url, status_code=302, headers=PRIVATE_HEADERS)

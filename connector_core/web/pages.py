@@ -31,7 +31,7 @@ _STYLE = (
     ".bar img{height:32px;width:auto}.bar strong{font-size:1.05rem}"
     "main{max-width:34rem;margin:2.5rem auto;padding:0 1rem}"
     ".card{background:#fff;border-radius:12px;padding:1.4rem 1.5rem;box-shadow:0 1px 3px #0002}"
-    "h1{font-size:1.35rem;margin:.2rem 0 .8rem}.ok h1{color:#136c34}.fail h1{color:#9b1c1c}"
+    "h1{font-size:1.35rem;margin:.2rem 0 .8rem}.ok h1{color:#136c34}.plain h1{color:inherit}.fail h1{color:#9b1c1c}"
     ".mark{font-size:2rem;line-height:1}li{margin:.2rem 0}"
     ".button{display:inline-block;margin-top:1rem;background:var(--brand);color:#fff;text-decoration:none;"
     "font-weight:600;padding:.6rem 1.1rem;border-radius:8px}"
@@ -55,11 +55,14 @@ def page(
     items: Iterable[str] = (),
     brand: Branding | None = None,
     action: tuple[str, str] | None = None,
+    mark: bool = True,
 ) -> HTMLResponse:
     """A complete page in the host's look: a heading, paragraphs, an optional list and an optional button
     (`(label, address)`, e.g. back to the host's app), all given as plain text."""
     look = brand or Branding()
-    body = [f'<div class="mark" aria-hidden="true">{"&#10003;" if ok else "!"}</div><h1>{escape(title)}</h1>']
+    tone = ("ok" if ok else "fail") if mark else "plain"
+    sign = f'<div class="mark" aria-hidden="true">{"&#10003;" if ok else "!"}</div>' if mark else ""
+    body = [f"{sign}<h1>{escape(title)}</h1>"]
     body += [f"<p>{escape(text)}</p>" for text in paragraphs]
     listed = [f"<li>{escape(item)}</li>" for item in items]
     if listed:
@@ -72,7 +75,7 @@ def page(
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{escape(title)}</title><style>:root{{--brand:{look.color}}}{_STYLE}</style></head>"
-        f'<body class="{"ok" if ok else "fail"}">{bar}<main><div class="card">{"".join(body)}</div></main></body></html>'
+        f'<body class="{tone}">{bar}<main><div class="card">{"".join(body)}</div></main></body></html>'
     )
     headers = dict(PRIVATE_HEADERS)
     if look.logo_source:

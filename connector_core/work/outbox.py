@@ -169,10 +169,9 @@ def _run_webhook_events(
         events.append(WebhookEvent.model_validate(item.payload))
     if not events:
         return {"ok": True, "reread": 0}
-    shop = integration.record.account_id
-    order_ids = sorted(
-        {e.order_id for e in events if e.order_id and _needs_reread(e) and e.account_id in (None, shop)}
-    )
+    # Each order is re-read in the shop its event names (every served shop's own view and ledger).
+    by_shop = integration.orders_by_shop([e for e in events if _needs_reread(e)])
+    order_ids = [order_id for _, ids in by_shop for order_id in ids]
     outcome: Result = {"reread": 0}
     if integration.reauthorization().needs_reauthorization:
         outcome["note"] = "re-authorization required: the import after it catches these orders up"
@@ -182,7 +181,7 @@ def _run_webhook_events(
         except NoOrderReceiver as exc:
             outcome["note"] = str(exc)
         else:
-            outcome["reread"] = deliver(integration, integration.get_orders(order_ids), receiver)
+            outcome["reread"] = sum(deliver(view, view.get_orders(ids), receiver) for view, ids in by_shop)
     for event in events:
         store.finish_work(integration.id, WEBHOOK, event.id, "done", outcome)
     return {"ok": True, **outcome}

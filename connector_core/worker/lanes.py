@@ -29,6 +29,9 @@ LANES = (URGENT, PULLS, BACKFILL)
 LANE_OF: dict[str, str] = {
     "confirm_shipment": URGENT,
     "create_labels": URGENT,
+    "decide_cancellation": URGENT,
+    "cancel_order": URGENT,
+    "decide_return": URGENT,
     "push_stock": URGENT,
     "process_webhook_events": URGENT,
     "receive_webhook": URGENT,

@@ -26,9 +26,28 @@ from connector_core import (
     WebhookEvent,
     hookimpl,
 )
+from connector_core.aftersales import (
+    CancellationDecision,
+    DecisionOutcome,
+    Reason,
+    ReturnDecision,
+    ReturnPage,
+)
 from connector_core.models import HandoverChoice, LabelParcel, ShippingService
 
-from . import CONNECTOR_ID, __version__, fulfillment, inventory, labels, oauth, orders, statuses, webhooks
+from . import (
+    CONNECTOR_ID,
+    __version__,
+    cancellations,
+    fulfillment,
+    inventory,
+    labels,
+    oauth,
+    orders,
+    returns,
+    statuses,
+    webhooks,
+)
 from .schema_files import schema_file
 
 CAPABILITIES = frozenset(
@@ -39,6 +58,8 @@ CAPABILITIES = frozenset(
         Capability.SHIPMENTS,
         Capability.WEBHOOKS,
         Capability.LABELS,
+        Capability.CANCELLATIONS,
+        Capability.RETURNS,
     }
 )
 
@@ -183,3 +204,30 @@ def handover_choices(ctx: ConnectorContext, parcel: LabelParcel) -> list[Handove
 @hookimpl
 def void_label(ctx: ConnectorContext, package_id: str) -> bool:
     return labels.void_label(ctx, package_id)
+
+
+@hookimpl
+def decide_cancellation(ctx: ConnectorContext, decision: CancellationDecision) -> DecisionOutcome:
+    return cancellations.decide(ctx, decision)
+
+
+@hookimpl
+def cancel_order(
+    ctx: ConnectorContext, order_id: str, line_ids: Sequence[str], reason: str
+) -> DecisionOutcome:
+    return cancellations.cancel_lines(ctx, order_id, line_ids, reason)
+
+
+@hookimpl
+def decision_reasons(ctx: ConnectorContext, request_id: str) -> list[Reason]:
+    return [Reason(name=r["name"], text=r["text"]) for r in cancellations.reject_reasons(ctx, request_id)]
+
+
+@hookimpl
+def fetch_returns(ctx: ConnectorContext, window: OrderWindow, resume: str | None) -> Iterator[ReturnPage]:
+    return returns.fetch_returns(ctx, window, resume)
+
+
+@hookimpl
+def decide_return(ctx: ConnectorContext, decision: ReturnDecision) -> DecisionOutcome:
+    return returns.decide(ctx, decision)

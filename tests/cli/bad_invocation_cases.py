@@ -269,4 +269,18 @@ CORPUS: list[tuple[str, list[str], int, str]] = [
     ("a mistyped command", ["integratons", "list"], 2, "did you mean 'integrations'?"),
     ("a mistyped option", ["status", "{id}", "--jsn"], 2, "did you mean --json?"),
     ("a mistyped id", ["status", "{id}x"], 1, "did you mean '{id}'?"),
+    (
+        "validate: /dev/zero",
+        ["validate", "tiktok_shop", "/dev/zero"],
+        1,
+        "/dev/zero: line 1: holds NUL bytes",
+    ),
+    ("push-stock: /dev/zero", ["push-stock", "{id}", "/dev/zero"], 1, "/dev/zero: line 1: holds NUL bytes"),
+    (
+        "pull-orders: --output a file not ours",
+        ["pull-orders", "{id}", "--output", "{f}/dup.csv"],
+        1,
+        "dup.csv: line 1 is not an order",
+    ),
+    ("check: unknown id", ["check", "nope-id"], 1, "nope-id"),
 ]

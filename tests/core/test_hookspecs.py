@@ -77,6 +77,12 @@ def test_the_spec_module_defines_the_hooks_the_design_lists() -> None:
         "fetch_label",
         "handover_choices",
         "void_label",
+        "decide_cancellation",
+        "cancel_order",
+        "decision_reasons",
+        "fetch_returns",
+        "decide_return",
+        "return_pages_ready",
     }
 
 

@@ -9,6 +9,7 @@ orders, repeats its token or counts absurdly still fails (tests/reliability/test
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from reliability_support import connect, shop_cipher
@@ -28,6 +29,8 @@ def test_a_busy_shop_imports_and_the_orders_changed_meanwhile_follow_in_the_next
         first = {o.id: o for page in integration.pull_orders() for o in page.orders}
 
         emu.faults.churn_orders(None)
+        # A window ends at "now" in whole seconds: what changed in the run's last second is the next run's.
+        time.sleep(1.1)
         changed = {o.id: o for page in integration.pull_orders() for o in page.orders}
         shop = emu.order_ids(shop_cipher=shop_cipher(emu, "GB"))
         latest = {order_id: emu.order(order_id)["update_time"] for order_id in shop}

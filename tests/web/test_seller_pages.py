@@ -161,3 +161,20 @@ def test_the_api_takes_a_return_url_only_on_an_allowed_origin(branded: Web) -> N
     made = branded.client.post(f"{base}/links", json={"return_to": f"{HOME}/done"}, headers=bearer).json()
     assert parse_qs(urlsplit(made["url"]).query) == {"return_to": [f"{HOME}/done"]}
     assert branded.client.post(f"{base}/connect", headers=bearer).status_code == 200  # no body at all
+
+
+def test_a_connect_link_can_show_its_own_page_before_the_channels(make_web: Any) -> None:
+    from dataclasses import replace
+
+    web: Web = make_web(branding=replace(BRAND, connect_page=True))
+    link = create_connect_link(
+        web.integrations, web.integration_id, 3, base_url="http://testserver", purpose="renew"
+    )
+    opened = web.client.get(f"/connect/{link.rsplit('/', 1)[-1]}")
+    assert opened.status_code == 200
+    assert "Connect TikTok Shop to Acme Orders" in opened.text
+    assert "Acme Orders asks to stay connected to your shop on TikTok Shop" in opened.text
+    button = _button(opened.text)
+    assert button is not None and button.startswith(web.emu.consent_base_url)
+    assert "Continue to TikTok Shop" in opened.text and opened.headers["referrer-policy"] == "no-referrer"
+    _speaks_plainly(opened.text)

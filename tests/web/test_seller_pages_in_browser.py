@@ -31,7 +31,9 @@ def test_a_seller_on_a_phone_connects_through_a_branded_link(tmp_path: Path) -> 
     with TikTokShopEmulator(config) as emu:
         integrations = Integrations(ConnectorHost().load(), SQLiteStore(tmp_path / "store.sqlite3"))
         record = integrations.create("tiktok_shop", emulator_form(emu), name="Acme seller 42")
-        brand = Branding(name="Acme Orders", logo_url=LOGO, color="#aa3300", return_origins=(home,))
+        brand = Branding(
+            name="Acme Orders", logo_url=LOGO, color="#aa3300", return_origins=(home,), connect_page=True
+        )
         app = create_app(integrations, base_url=f"http://127.0.0.1:{port}", branding=brand)
         link = create_connect_link(integrations, record.id, 7, base_url=f"http://127.0.0.1:{port}")
         with serving(app, port), sync_playwright() as playwright:
@@ -39,6 +41,9 @@ def test_a_seller_on_a_phone_connects_through_a_branded_link(tmp_path: Path) -> 
             try:
                 page = browser.new_page(viewport={"width": 390, "height": 844})
                 page.goto(f"{link}?return_to={home}/settings/channels")
+                assert "Connect TikTok Shop to Acme Orders" in page.content()
+                page.screenshot(path=str(shots / "seller-0-connect-link-390px.png"), full_page=True)
+                page.click("text=Continue to TikTok Shop")
                 page.wait_for_url(f"{emu.consent_base_url}/**")
                 page.click("button[value=approve]")
                 page.wait_for_url(f"http://127.0.0.1:{port}/tiktok/auth/callback**")

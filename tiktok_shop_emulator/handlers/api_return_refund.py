@@ -1,4 +1,4 @@
-"""Return & refund module, cancellation calls (reference.md#cancellations).
+"""Return & refund module: cancellations (reference.md#cancellations) and returns (reference.md#returns).
 
 Approve and Reject take an optional ``idempotency_key`` query parameter (signed with the rest of the query);
 a repeated key replays the first answer (success or refusal) for 24 hours, as the reference advises an
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tiktok_shop_emulator.state import cancelling
+from tiktok_shop_emulator.state import cancelling, returning
 from tiktok_shop_emulator.wire.call import Call
 from tiktok_shop_emulator.wire.error_codes import ApiError
 
@@ -66,11 +66,35 @@ def reject_reasons(call: Call) -> dict[str, Any]:
     request_id = call.query.get("return_or_cancel_id")
     if not request_id:
         raise ApiError(25001001, "`return_or_cancel_id` is required.")
+    if request_id in call.backend.returns.records:
+        return returning.reasons(call.backend, call.shop, request_id)
     return cancelling.reject_reasons(call.backend, call.shop, request_id)
 
 
 def cancel_order(call: Call) -> dict[str, Any]:
     return cancelling.seller_cancel(call.backend, call.shop, call.body)
+
+
+def search_returns(call: Call) -> dict[str, Any]:
+    return returning.search(call.backend, call.shop, call.body, call.query)
+
+
+def approve_return(call: Call) -> dict[str, Any]:
+    return_id = call.params["return_id"]
+    return replayed(
+        call,
+        f"return_approve/{return_id}",
+        lambda: returning.approve(call.backend, call.shop, return_id, call.body),
+    )
+
+
+def reject_return(call: Call) -> dict[str, Any]:
+    return_id = call.params["return_id"]
+    return replayed(
+        call,
+        f"return_reject/{return_id}",
+        lambda: returning.reject(call.backend, call.shop, return_id, call.body),
+    )
 
 
 ROUTES = (
@@ -79,5 +103,10 @@ ROUTES = (
     ("POST", "/return_refund/202309/cancellations/{cancel_id}/reject", reject_cancellation, True),
     ("GET", "/return_refund/202309/reject_reasons", reject_reasons, True),
     ("POST", "/return_refund/202309/cancellations", cancel_order, True),
+    ("POST", "/return_refund/202309/returns/search", search_returns, True),
+    ("POST", "/return_refund/202309/returns/{return_id}/approve", approve_return, True),
+    ("POST", "/return_refund/202309/returns/{return_id}/reject", reject_return, True),
 )
-FILTER_BODIES = frozenset({"/return_refund/202309/cancellations/search"})
+FILTER_BODIES = frozenset(
+    {"/return_refund/202309/cancellations/search", "/return_refund/202309/returns/search"}
+)

@@ -21,6 +21,7 @@ from tiktok_shop_emulator.state.notifications import Webhooks
 from tiktok_shop_emulator.state.orderbook import OrderBook
 from tiktok_shop_emulator.state.ordergen import ORDER_ID_BASE, OrderSpace
 from tiktok_shop_emulator.state.ordersearch import OrderSearch
+from tiktok_shop_emulator.state.returns import Returns
 from tiktok_shop_emulator.state.sim_clock import Clock
 from tiktok_shop_emulator.state.stats import Stats
 from tiktok_shop_emulator.state.stock import Inventory
@@ -78,6 +79,7 @@ class Backend:
         self.inventory = Inventory(self.world, seed)
         self.labels = LabelState()
         self.cancellations = Cancellations()
+        self.returns = Returns()
         self.book.add_status_listener(self._publish_status_change)
 
     # --- sellers --------------------------------------------------------------------------------------------

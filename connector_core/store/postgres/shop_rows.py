@@ -129,15 +129,23 @@ class PostgresShopRows(PostgresConnection):
     def due_shops(self, now: datetime, limit: int) -> list[DueShop]:
         rows = self._read(
             lambda c: c.execute(
-                "SELECT a.integration_id, a.account_id, a.next_pull_at, a.failures FROM accounts a "
+                "SELECT a.integration_id, a.account_id, a.next_pull_at, a.failures, a.last_error FROM accounts a "
+                "JOIN integrations i ON i.id = a.integration_id "
                 "WHERE a.status = 'active' AND a.next_pull_at <= %s "
+                "AND coalesce(i.account_id, '') IN ('', a.account_id) "
                 "AND NOT EXISTS (SELECT 1 FROM reauthorization r WHERE r.integration_id = a.integration_id "
                 "AND r.needed) ORDER BY a.next_pull_at LIMIT %s",
                 (now, limit),
             ).fetchall()
         )
         return [
-            DueShop(r["integration_id"], r["account_id"], utc(r["next_pull_at"]) or now, r["failures"])
+            DueShop(
+                r["integration_id"],
+                r["account_id"],
+                utc(r["next_pull_at"]) or now,
+                r["failures"],
+                r["last_error"],
+            )
             for r in rows
         ]
 

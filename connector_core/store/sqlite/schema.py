@@ -223,7 +223,7 @@ ALTER TABLE accounts ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE accounts ADD COLUMN last_error TEXT;
 ALTER TABLE accounts ADD COLUMN updated_at REAL NOT NULL DEFAULT 0;
 UPDATE accounts SET next_pull_at = (SELECT created_at FROM integrations i WHERE i.id = accounts.integration_id);
-CREATE INDEX accounts_by_shop ON accounts (account_id);
+CREATE INDEX accounts_by_shop ON accounts (account_id, status);
 CREATE INDEX accounts_due ON accounts (next_pull_at) WHERE status = 'active';
 CREATE TEMP TABLE legacy_shop AS
     SELECT i.id AS integration_id,

@@ -131,8 +131,10 @@ class ShopRows(SQLiteConnection):
         rows = (
             self._connection()
             .execute(
-                "SELECT a.integration_id, a.account_id, a.next_pull_at, a.failures FROM accounts a "
-                "INDEXED BY accounts_due WHERE a.status = 'active' AND a.next_pull_at <= ? "
+                "SELECT a.integration_id, a.account_id, a.next_pull_at, a.failures, a.last_error FROM accounts a "
+                "INDEXED BY accounts_due JOIN integrations i ON i.id = a.integration_id "
+                "WHERE a.status = 'active' AND a.next_pull_at <= ? "
+                "AND coalesce(i.account_id, '') IN ('', a.account_id) "
                 "AND NOT EXISTS (SELECT 1 FROM reauthorization r WHERE r.integration_id = a.integration_id "
                 "AND r.needed = 1) ORDER BY a.next_pull_at LIMIT ?",
                 (now.timestamp(), limit),
@@ -140,7 +142,10 @@ class ShopRows(SQLiteConnection):
             .fetchall()
         )
         return [
-            DueShop(r["integration_id"], r["account_id"], utc(r["next_pull_at"]), r["failures"]) for r in rows
+            DueShop(
+                r["integration_id"], r["account_id"], utc(r["next_pull_at"]), r["failures"], r["last_error"]
+            )
+            for r in rows
         ]
 
     def connections_for_shop(self, connector: str, shop_id: str) -> list[ShopRoute]:

@@ -32,14 +32,19 @@ def action_routes(integrations: Integrations, guarded: Guard, detail: Handler) -
     async def check(request: Request, session: AdminSession) -> Response:
         try:
             result = await run_in_threadpool(
-                lambda: integrations.open(request.path_params["id"]).check_connection()
+                lambda: facts.checked(integrations.open(request.path_params["id"]))
             )
         except UnknownIntegration:
             return views.problem_page("Not found", "There is no such connection.", session.csrf, 404)
-        words = facts.readable_error(result.message)[0] or ""
-        prefix = "The connection works" if result.ok else "The connection does not work"
-        advice = " Use Re-connect: the seller must authorize again." if result.needs_reauthorization else ""
-        return await detail(request, session, notice=f"{prefix}: {words}{advice}")
+        words = (facts.readable_error(result.message)[0] or "").rstrip(".")
+        if result.needs_reauthorization:
+            notice = (
+                "The connection does not work: the seller's authorization ended or was withdrawn. "
+                "Use Re-connect, or send the seller a renewal connect link."
+            )
+        else:
+            notice = f"{'The connection works' if result.ok else 'The connection does not work'}: {words}."
+        return await detail(request, session, notice=notice)
 
     async def link_ttl(request: Request, session: AdminSession) -> Response:
         integration_id, action = request.path_params["id"], request.path_params["action"]
@@ -104,6 +109,27 @@ def action_routes(integrations: Integrations, guarded: Guard, detail: Handler) -
             )
         return RedirectResponse(admin_url(f"{back}?notice=shop-{action}#shops"), status_code=303)
 
+    async def every_shop(request: Request, session: AdminSession) -> Response:
+        """Disable (pause every active shop) or enable (resume every shop an operator paused) a connection."""
+        integration_id, action = request.path_params["id"], request.path_params["action"]
+        if action not in ("pause", "resume"):
+            return views.problem_page("Not found", "There is no such page.", session.csrf, 404)
+
+        def apply() -> None:
+            store = integrations.store
+            for record in store.list_shops(store.get_integration(integration_id).id):
+                wanted = record.active if action == "pause" else record.status_reason == facts.PAUSED
+                if wanted:
+                    facts.set_paused(store, integration_id, record.id, action == "pause")
+
+        try:
+            await run_in_threadpool(apply)
+        except UnknownIntegration:
+            return views.problem_page("Not found", "There is no such connection.", session.csrf, 404)
+        log.info("admin: integration %s: every shop %sd", integration_id, action)
+        notice = "all-pause" if action == "pause" else "all-resume"
+        return RedirectResponse(admin_url(f"/admin/integrations/{integration_id}?notice={notice}#shops"), 303)
+
     async def delete(request: Request, session: AdminSession) -> Response:
         form = await _form(request)
         integration_id = request.path_params["id"]
@@ -123,6 +149,7 @@ def action_routes(integrations: Integrations, guarded: Guard, detail: Handler) -
     return [
         Route(f"{base}/check", guarded(check, post=True), methods=["POST"]),
         Route(f"{base}/delete", guarded(delete, post=True), methods=["POST"]),
+        Route(base + "/every-shop/{action:str}", guarded(every_shop, post=True), methods=["POST"]),
         Route(base + "/shops/{shop_id}/{action:str}", guarded(shop_state, post=True), methods=["POST"]),
         Route(f"{base}/intents/resolve", guarded(resolve, post=True), methods=["POST"]),
         Route(base + "/links/{link_id}/{action:str}", guarded(link_ttl, post=True), methods=["POST"]),

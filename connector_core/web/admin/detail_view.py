@@ -86,7 +86,24 @@ def _shops(c: Mapping[str, Any], csrf: str | None) -> str:
         for s in c["shops"]
     ]
     table = _table(("Shop", "Shop id", "Region", "Status", "Next pull", ""), rows)
-    return f'<section class="card" id="shops"><h2>Shops</h2>{table}</section>'
+    base = f"/admin/integrations/{c['id']}/every-shop"
+    if any(s["status"] == "active" for s in c["shops"]):
+        switch = post_button(
+            f"{base}/pause",
+            "Disable connection (pause every shop)",
+            csrf,
+            cls="small danger",
+            ident="disable",
+        )
+    elif any(s["status"] == "paused" for s in c["shops"]):
+        switch = post_button(
+            f"{base}/resume", "Enable connection (resume every shop)", csrf, cls="small", ident="enable"
+        )
+    else:
+        switch = ""
+    return (
+        f'<section class="card" id="shops"><h2>Shops</h2>{table}<div class="toolbar">{switch}</div></section>'
+    )
 
 
 def _orders(

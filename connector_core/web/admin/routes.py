@@ -315,6 +315,8 @@ NOTICES = {
     "resolved": "Recorded.",
     "shop-pause": "The shop is paused: nothing is pulled, pushed or routed for it until you resume it.",
     "shop-resume": "The shop is served again; its next import is due now.",
+    "all-pause": "The connection is disabled: every shop is paused until you enable it again.",
+    "all-resume": "The connection is enabled: every paused shop is served again.",
 }
 
 

@@ -200,7 +200,7 @@ class Api:
         return answer({"consent_url": url})
 
     async def check(self, request: Request) -> Response:
-        result = await self._call(lambda: self._open(request).check_connection())
+        result = await self._call(lambda: facts.checked(self._open(request)))
         return answer(result.model_dump(mode="json"))
 
     async def links(self, request: Request) -> Response:

@@ -46,7 +46,7 @@ ALTER TABLE accounts ADD COLUMN failures integer NOT NULL DEFAULT 0;
 ALTER TABLE accounts ADD COLUMN last_error text;
 ALTER TABLE accounts ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
 UPDATE accounts SET next_pull_at = i.created_at FROM integrations i WHERE i.id = accounts.integration_id;
-CREATE INDEX accounts_by_shop ON accounts (account_id);
+CREATE INDEX accounts_by_shop ON accounts (account_id, status);
 CREATE INDEX accounts_due ON accounts (next_pull_at) WHERE status = 'active';
 
 CREATE TEMP TABLE legacy_shop ON COMMIT DROP AS
