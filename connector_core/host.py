@@ -1,9 +1,9 @@
 """`ConnectorHost`: finds connectors by entry point and gives host code a typed way to call them.
 
 Each connector gets its own pluggy `PluginManager`, so a hook call reaches one connector; host-wide
-plugins (a status-mapping override, a metrics wrapper) are registered into every manager. Loading is
-isolated per connector: one that fails to import, or that declares a capability without its hooks, is
-reported by name and the others still load. `CHANNEL_CONNECTORS_STRICT=1` makes any failure fatal (for a
+plugins (a status-mapping override, a metrics monitor) are registered into every manager, after the
+core's own host rules (`connector_core.rules`). Loading is isolated per connector: one that fails to
+import, or that declares a capability without its hooks, is reported by name and the others still load. `CHANNEL_CONNECTORS_STRICT=1` makes any failure fatal (for a
 connector's own CI); `CHANNEL_CONNECTORS_LOAD=a,b` loads only the named connectors.
 
 Host code never touches `pm.hook`: it calls the methods of `Connector`, which say what they take and
@@ -24,7 +24,14 @@ import pluggy
 from pydantic import SecretStr, ValidationError
 
 from . import hookspecs
-from .aftersales import CancellationDecision, DecisionOutcome, Reason, ReturnDecision, ReturnPage
+from .aftersales import (
+    CancellationDecision,
+    DecisionOutcome,
+    Reason,
+    ReturnDecision,
+    ReturnPage,
+    WebhookSubscription,
+)
 from .context import ConnectorContext
 from .errors import CapabilityNotSupported, ConnectorError, ConnectorLoadError, UnknownConnector
 from .forms import edit_schema, load_schema
@@ -314,6 +321,14 @@ class Connector:
         self.pm.hook.order_pages_ready(
             integration_id=integration_id, account_id=account_id, page=page, delivery_id=delivery_id
         )
+
+    def webhook_subscriptions(self, ctx: ConnectorContext) -> list[WebhookSubscription]:
+        self._require(Capability.WEBHOOKS)
+        return list(self._first("webhook_subscriptions", ctx=ctx))
+
+    def subscribe_webhook(self, ctx: ConnectorContext, event: str, address: str) -> bool:
+        self._require(Capability.WEBHOOKS)
+        return bool(self._first("subscribe_webhook", ctx=ctx, event=event, address=address))
 
     def return_pages_ready(self, integration_id: str, account_id: str, page: ReturnPage) -> None:
         """Hand a page of returns to the host's `return_pages_ready` implementations (every one of them)."""

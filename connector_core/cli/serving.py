@@ -14,6 +14,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
+from .. import home as home_folder
 from ..errors import ConnectorError
 from ..integration import Integrations
 from .output import print_json
@@ -25,6 +26,7 @@ log = logging.getLogger("connector_core.cli.serving")
 # The port of the emulator's (and `connect`'s) default redirect URL http://127.0.0.1:8765/tiktok/auth/callback:
 # with serve there, the seller's browser comes back to serve after consent; the emulator uses 8770/8771.
 SERVE_PORT = 8765
+ORDERS_FOLDER = "orders"
 
 WEB_EXTRA = "pip install 'channel-connectors[web]'"
 
@@ -57,6 +59,14 @@ def _check_port_free(host: str, port_number: int) -> None:
         ) from None
 
 
+def orders_folder(args: argparse.Namespace) -> Path:
+    """Where `serve` keeps imported orders: --orders-to DIR, else `orders/` in the store's home folder, so
+    the admin page's Pull now works as the README starts it (an import with no handler would be refused)."""
+    if args.orders_to:
+        return Path(args.orders_to)
+    return home_folder.resolve_home(getattr(args, "home", None), create=True) / ORDERS_FOLDER
+
+
 def _integrations(args: argparse.Namespace) -> Integrations:
     return open_integrations(args)
 
@@ -76,11 +86,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise ConnectorError(
             "--admin needs CHANNEL_CONNECTORS_ADMIN_TOKEN (or _ADMIN_USER and _ADMIN_PASSWORD) in the environment"
         )
-    on_orders = JsonLinesOrders(Path(args.orders_to)) if args.orders_to else None
+    folder = orders_folder(args)
+    on_orders = JsonLinesOrders(folder)
     sink = InProcessSink(integrations, on_orders)
     base_url = args.base_url or f"http://{args.host}:{args.port}"
     app = create_app(integrations, base_url=base_url, admin=admin, sink=sink)
-    print(f"serving on http://{args.host}:{args.port} (public address {app.state.base_url})", flush=True)
+    print(f"serving on http://{args.host}:{args.port} (public address {app.state.base_url})")
+    print(
+        f"imported orders (Pull now, webhooks): {folder}/INTEGRATION_ID.jsonl (--orders-to DIR)", flush=True
+    )
     # No access log: callback queries carry auth codes and connect-link paths are bearer tokens.
     server = uvicorn.Server(
         uvicorn.Config(app, host=args.host, port=args.port, access_log=False, log_level="warning")
@@ -152,7 +166,10 @@ def register(sub: Any) -> None:
     p.add_argument("--base-url", help=base_help)
     p.add_argument("--admin", action="store_true", help="serve /admin (credentials from the environment)")
     p.add_argument(
-        "--orders-to", metavar="DIR", help="append imported orders as JSON Lines per integration here"
+        "--orders-to",
+        metavar="DIR",
+        help="append imported orders as JSON Lines, one file per integration, here (default: the folder "
+        "`orders` in the home folder)",
     )
     p.set_defaults(handler=cmd_serve)
 

@@ -47,8 +47,8 @@ class Integrations:
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         cred_schema = connector.credentials_schema()
         settings_schema = connector.settings_schema()
-        creds = forms.apply_defaults(forms.drop_blank(credentials), cred_schema)
-        sets = forms.apply_defaults(forms.drop_blank(settings), settings_schema)
+        creds = forms.apply_defaults(forms.drop_blank(credentials, cred_schema), cred_schema)
+        sets = forms.apply_defaults(forms.drop_blank(settings, settings_schema), settings_schema)
         errors = forms.validate(creds, cred_schema) + [
             FieldError(f"settings.{e.field}" if e.field else "settings", e.message)
             for e in forms.validate(sets, settings_schema)
@@ -104,7 +104,9 @@ class Integrations:
         """A new seller's connection under an existing app: validate the settings form, then Connect it."""
         app = self.store.get_app(app_id)
         connector = self.host.get(app.connector)
-        sets = forms.apply_defaults(forms.drop_blank(settings or {}), connector.settings_schema())
+        sets = forms.apply_defaults(
+            forms.drop_blank(settings or {}, connector.settings_schema()), connector.settings_schema()
+        )
         errors = [
             FieldError(f"settings.{e.field}" if e.field else "settings", e.message)
             for e in forms.validate(sets, connector.settings_schema())

@@ -132,3 +132,23 @@ def test_connect_link_prints_json(run, tmp_path) -> None:
     document = json.loads(result.out)
     assert result.code == 0 and document["integration"] == integration_id
     assert document["url"].startswith("http://127.0.0.1:8765/connect/") and document["days"] == 3
+
+
+def test_serve_admin_as_the_readme_starts_it_keeps_pulled_orders_in_the_home(tmp_path) -> None:
+    home = tmp_path / "admin-home"
+    home.mkdir()
+    process = subprocess.Popen(
+        [CONSOLE_SCRIPT, "serve", "--admin", "--port", str(free_port()), "--home", str(home)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1", "CHANNEL_CONNECTORS_ADMIN_TOKEN": "t" * 32},
+    )
+    try:
+        line = _wait_for_line(process, "imported orders")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(20)
+
+    assert f"{home / 'orders'}/INTEGRATION_ID.jsonl" in line
+    assert (home / "orders").is_dir()  # Pull now has somewhere to put the orders: the button works
