@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from ..errors import ChannelUnavailable, ConnectorError, RateLimited, ReauthorizationRequired
 from ..flows import Integration, LeaseBusy
+from ..flows.webhooks import WebhookRejected
 from ..models import LabelParcel, Money, Shipment, StockLevel, WebhookEvent, WebhookKind
 from ..store import StoreUnavailable
 from ..store.platform_records import DueShop
@@ -343,13 +344,25 @@ def process_webhook_events(task: Any, integration_id: str, events: Sequence[Mapp
 
 
 def receive_webhook(task: Any, integration_id: str, headers: Mapping[str, str], body_base64: str) -> Result:
-    """A raw delivery, for hosts without the web app: verify it, apply de-authorization and expiry (marks
-    re-authorization), drop duplicates, then re-read the orders it names."""
+    """A raw delivery, for hosts without the web app: verify it, record its new events in the outbox (the
+    same de-duplication and durability as the web app's), apply de-authorization and expiry, then re-read
+    the orders it names (the same hand-over path as every other re-read)."""
 
     def work() -> Result:
         integration = _open(integration_id)
-        fresh = integration.receive_webhook(headers, base64.b64decode(body_base64, validate=True))
-        return _act_on(integration, fresh)
+        body = base64.b64decode(body_base64, validate=True)
+        lowered = {k.lower(): v for k, v in headers.items()}
+        ctx = integration.session.bare_context()
+        if not integration.connector.verify_webhook(ctx, lowered, body):
+            raise WebhookRejected(f"integration {integration_id}: webhook signature does not verify; ignored")
+        fresh = outbox.record_webhook_events(
+            integration, integration.connector.parse_webhook(ctx, lowered, body)
+        )
+        result = outbox.run_work(
+            current_runtime().integrations, integration_id, outbox.WEBHOOK, [e.id for e in fresh]
+        )
+        result["reauthorization_required"] = integration.reauthorization().needs_reauthorization
+        return result
 
     return _guarded(task, f"webhook delivery for integration {integration_id}", work)
 
