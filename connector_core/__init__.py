@@ -2,105 +2,266 @@
 
 Host code needs only what is re-exported here: `ConnectorHost` to load connectors, `Integrations` to
 create and open integrations, the canonical models, the errors, and `hookimpl` for host-wide plugins.
+A connector author's page is docs/writing-a-connector.md.
+
+Importing the package is cheap: every name below is imported from its module on first use (PEP 562), so
+`from connector_core import hookimpl` loads the hook markers, not the store, the flows and the HTTP client.
+The package also imports from a checkout that is not installed (`__version__` is then "0+unknown").
 """
 
 from __future__ import annotations
 
-from importlib.metadata import version as _distribution_version
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from .auth import TokenManager
-from .clock import Clock, OffsetClock, SystemClock
-from .context import ConnectorContext, IntegrationCache
-from .credentials import Credentials
-from .errors import (
-    AccessTokenExpired,
-    CallDeadlineExceeded,
-    CapabilityNotSupported,
-    ChannelError,
-    ChannelUnavailable,
-    ConnectorError,
-    ConnectorLoadError,
-    FieldError,
-    InconsistentAnswer,
-    InvalidInput,
-    ItemRejected,
-    LabelNotAllowed,
-    LabelRefused,
-    LabelVoidUnsupported,
-    OAuthStateError,
-    PermissionDenied,
-    RateLimited,
-    ReauthorizationRequired,
-    RefreshTokenRejected,
-    ResponseTooLarge,
-    ShipmentNotAllowed,
-    ShipmentRejected,
-    SignatureInvalid,
-    UnknownConnector,
-    UnknownIntegration,
-    UnsafeHeader,
-)
-from .flows import (
-    STOCK_OUTCOME_UNKNOWN,
-    Integration,
-    Integrations,
-    IntegrationStatus,
-    LeaseBusy,
-    WebhookRejected,
-)
-from .hookspecs import hookimpl, hookspec
-from .host import Connector, ConnectorHost, LoadFailure
-from .http import CallBudget, HttpClient, RetryPolicy
-from .models import (
-    Account,
-    Address,
-    Cancellation,
-    Capability,
-    ConnectionCheck,
-    Dimensions,
-    HandoverChoice,
-    Label,
-    LabelParcel,
-    LabelReport,
-    LabelResult,
-    Manifest,
-    Money,
-    Order,
-    OrderLine,
-    OrderPage,
-    OrderProblem,
-    OrderStatus,
-    OrderWindow,
-    Parcel,
-    ParcelResult,
-    ReauthorizationState,
-    Shipment,
-    ShipmentLine,
-    ShipmentParcel,
-    ShipmentReport,
-    ShippingService,
-    StockLevel,
-    StockReport,
-    StockResult,
-    TokenSet,
-    WebhookEvent,
-    WebhookKind,
-    Weight,
-)
-from .plugins import HookMetrics, StatusOverride
-from .rate_gate import RateGate
-from .store import SQLiteStore, Store, open_store
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    ".auth": ("TokenManager",),
+    ".clock": ("Clock", "OffsetClock", "SystemClock"),
+    ".context": ("ConnectorContext", "IntegrationCache"),
+    ".credentials": ("Credentials",),
+    ".errors": (
+        "AccessTokenExpired",
+        "AccountInactive",
+        "CallDeadlineExceeded",
+        "CapabilityNotSupported",
+        "ChannelError",
+        "ChannelUnavailable",
+        "ConnectorError",
+        "ConnectorLoadError",
+        "FieldError",
+        "InconsistentAnswer",
+        "InvalidInput",
+        "ItemRejected",
+        "LabelNotAllowed",
+        "LabelRefused",
+        "LabelVoidUnsupported",
+        "OAuthStateError",
+        "PermissionDenied",
+        "RateLimited",
+        "ReauthorizationRequired",
+        "RefreshTokenRejected",
+        "ResponseTooLarge",
+        "ShipmentNotAllowed",
+        "ShipmentRejected",
+        "SignatureInvalid",
+        "UnknownConnector",
+        "UnknownIntegration",
+        "UnsafeHeader",
+    ),
+    ".flows": (
+        "STOCK_OUTCOME_UNKNOWN",
+        "Integration",
+        "Integrations",
+        "IntegrationStatus",
+        "LeaseBusy",
+        "OrderIntercepted",
+        "WebhookRejected",
+    ),
+    ".hookspecs": ("hookimpl", "hookspec"),
+    ".host": ("Connector", "ConnectorHost", "LoadFailure"),
+    ".http": ("CallBudget", "HttpClient", "RetryPolicy"),
+    ".models": (
+        "Account",
+        "Address",
+        "Cancellation",
+        "CancellationRequest",
+        "Capability",
+        "ConnectionCheck",
+        "Dimensions",
+        "Fulfilment",
+        "HandoverChoice",
+        "Interception",
+        "Label",
+        "LabelParcel",
+        "LabelReport",
+        "LabelResult",
+        "Manifest",
+        "Money",
+        "Order",
+        "OrderLine",
+        "OrderPage",
+        "OrderProblem",
+        "OrderStatus",
+        "OrderWindow",
+        "Parcel",
+        "ParcelResult",
+        "ReauthorizationState",
+        "Shipment",
+        "ShipmentLine",
+        "ShipmentParcel",
+        "ShipmentReport",
+        "ShippingService",
+        "StockLevel",
+        "StockReport",
+        "StockResult",
+        "TokenSet",
+        "WebhookEvent",
+        "WebhookKind",
+        "Weight",
+    ),
+    ".plugins": ("HookMetrics", "StatusOverride"),
+    ".rate_gate": ("RateGate",),
+    ".store": ("SQLiteStore", "Store", "open_store"),
+}
+"""Each public name, by the module that defines it (the one list; `__all__` and the typing imports
+below are checked against it by tests/core/test_public_api.py)."""
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
-__version__ = _distribution_version("channel-connectors")
+if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ imports on demand
+    from .auth import TokenManager
+    from .clock import (
+        Clock,
+        OffsetClock,
+        SystemClock,
+    )
+    from .context import (
+        ConnectorContext,
+        IntegrationCache,
+    )
+    from .credentials import Credentials
+    from .errors import (
+        AccessTokenExpired,
+        AccountInactive,
+        CallDeadlineExceeded,
+        CapabilityNotSupported,
+        ChannelError,
+        ChannelUnavailable,
+        ConnectorError,
+        ConnectorLoadError,
+        FieldError,
+        InconsistentAnswer,
+        InvalidInput,
+        ItemRejected,
+        LabelNotAllowed,
+        LabelRefused,
+        LabelVoidUnsupported,
+        OAuthStateError,
+        PermissionDenied,
+        RateLimited,
+        ReauthorizationRequired,
+        RefreshTokenRejected,
+        ResponseTooLarge,
+        ShipmentNotAllowed,
+        ShipmentRejected,
+        SignatureInvalid,
+        UnknownConnector,
+        UnknownIntegration,
+        UnsafeHeader,
+    )
+    from .flows import (
+        STOCK_OUTCOME_UNKNOWN,
+        Integration,
+        Integrations,
+        IntegrationStatus,
+        LeaseBusy,
+        OrderIntercepted,
+        WebhookRejected,
+    )
+    from .hookspecs import (
+        hookimpl,
+        hookspec,
+    )
+    from .host import (
+        Connector,
+        ConnectorHost,
+        LoadFailure,
+    )
+    from .http import (
+        CallBudget,
+        HttpClient,
+        RetryPolicy,
+    )
+    from .models import (
+        Account,
+        Address,
+        Cancellation,
+        CancellationRequest,
+        Capability,
+        ConnectionCheck,
+        Dimensions,
+        Fulfilment,
+        HandoverChoice,
+        Interception,
+        Label,
+        LabelParcel,
+        LabelReport,
+        LabelResult,
+        Manifest,
+        Money,
+        Order,
+        OrderLine,
+        OrderPage,
+        OrderProblem,
+        OrderStatus,
+        OrderWindow,
+        Parcel,
+        ParcelResult,
+        ReauthorizationState,
+        Shipment,
+        ShipmentLine,
+        ShipmentParcel,
+        ShipmentReport,
+        ShippingService,
+        StockLevel,
+        StockReport,
+        StockResult,
+        TokenSet,
+        WebhookEvent,
+        WebhookKind,
+        Weight,
+    )
+    from .plugins import (
+        HookMetrics,
+        StatusOverride,
+    )
+    from .rate_gate import RateGate
+    from .store import (
+        SQLiteStore,
+        Store,
+        open_store,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    """PEP 562: import a public name (or a subpackage) the first time it is asked for, then keep it."""
+    if name == "__version__":
+        value: Any = _version()
+    elif name in _MODULE_OF:
+        value = getattr(importlib.import_module(_MODULE_OF[name], __name__), name)
+    else:
+        try:
+            value = importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("channel-connectors")
+    except PackageNotFoundError:  # a checkout used through PYTHONPATH, not installed
+        return "0+unknown"
+
 
 __all__ = [
     "STOCK_OUTCOME_UNKNOWN",
     "AccessTokenExpired",
     "Account",
+    "AccountInactive",
     "Address",
     "CallBudget",
     "CallDeadlineExceeded",
     "Cancellation",
+    "CancellationRequest",
     "Capability",
     "CapabilityNotSupported",
     "ChannelError",
@@ -115,6 +276,7 @@ __all__ = [
     "Credentials",
     "Dimensions",
     "FieldError",
+    "Fulfilment",
     "HandoverChoice",
     "HookMetrics",
     "HttpClient",
@@ -123,6 +285,7 @@ __all__ = [
     "IntegrationCache",
     "IntegrationStatus",
     "Integrations",
+    "Interception",
     "InvalidInput",
     "ItemRejected",
     "Label",
@@ -139,6 +302,7 @@ __all__ = [
     "OAuthStateError",
     "OffsetClock",
     "Order",
+    "OrderIntercepted",
     "OrderLine",
     "OrderPage",
     "OrderProblem",

@@ -37,6 +37,7 @@ from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from . import ecma
+from .blank_rule import is_blank, state_blank_rule
 from .credentials import Credentials
 from .errors import FieldError, InvalidInput
 from .form_messages import ERROR_MESSAGES, message_for
@@ -76,6 +77,7 @@ def load_schema(path: str | Path) -> dict[str, Any]:
     if not isinstance(schema, dict):
         Draft7Validator.check_schema(schema)
         raise ValueError(f"{path}: a form schema must be a JSON object")
+    schema = state_blank_rule(schema)  # a connector's schema that does not say the blank rule yet, does now
     try:
         Draft7Validator.check_schema(python_schema(schema))
     except ecma.UnsupportedPattern as exc:
@@ -217,15 +219,18 @@ def apply_defaults(values: Mapping[str, Any], schema: Mapping[str, Any]) -> dict
     return filled
 
 
-def drop_blank(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The blank rule: a top-level field holding "" or null is not set (RJSF leaves an emptied input out)."""
-    return {k: v for k, v in values.items() if v is not None and v != ""}
+def drop_blank(values: Mapping[str, Any], schema: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The blank rule: a top-level field holding null, or "" when it is a text field, is not set (RJSF leaves
+    an emptied input out). Without `schema` every "" counts as blank. The schemas say the same rule
+    (`blank_rule`), so a standard validator reading them agrees."""
+    fields = _properties(schema) if schema is not None else {}
+    return {k: v for k, v in values.items() if not is_blank(v, fields.get(k) if schema is not None else None)}
 
 
 def prepare(values: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, Any]:
     """Submitted form values as they are validated and stored, credentials and settings alike: blank
     fields removed, then every absent field with a default filled in."""
-    return apply_defaults(drop_blank(values), schema)
+    return apply_defaults(drop_blank(values, schema), schema)
 
 
 def edit_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
@@ -239,7 +244,7 @@ def edit_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
         field = edited["properties"][name]
         described = str(field.get("description", "")).strip()
         field["description"] = f"{described} {KEEP_STORED_HINT}".strip()
-    return edited
+    return state_blank_rule(edited)  # a secret no longer required may now be left blank: say so
 
 
 @dataclass(frozen=True)

@@ -21,30 +21,40 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pluggy
-from pydantic import SecretStr
 
-from .models import (
-    Account,
-    Capability,
-    ConnectionCheck,
-    HandoverChoice,
-    Label,
-    LabelParcel,
-    Manifest,
-    OrderPage,
-    OrderStatus,
-    OrderWindow,
-    Shipment,
-    ShipmentReport,
-    ShippingService,
-    StockLevel,
-    StockReport,
-    TokenSet,
-    WebhookEvent,
-)
+from .capabilities import Capability
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: importing the hooks stays cheap (no pydantic)
+    from pydantic import SecretStr
+
+    from .aftersales import (
+        CancellationDecision,
+        DecisionOutcome,
+        Reason,
+        ReturnDecision,
+        ReturnPage,
+        WebhookSubscription,
+    )
     from .context import ConnectorContext
+    from .models import (
+        Account,
+        ConnectionCheck,
+        HandoverChoice,
+        Interception,
+        Label,
+        LabelParcel,
+        Manifest,
+        OrderPage,
+        OrderStatus,
+        OrderWindow,
+        Shipment,
+        ShipmentReport,
+        ShippingService,
+        StockLevel,
+        StockReport,
+        TokenSet,
+        WebhookEvent,
+    )
 
 PROJECT_NAME = "connector_core"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -156,8 +166,9 @@ def map_order_status(
     Called for every order imported and every order-status webhook. `channel_order` is the raw order (or
     webhook data) for rules that need more than the status. Returns an `OrderStatus`, or None to let the
     next implementation decide. ``firstresult``: a host plugin registered with ``tryfirst=True`` overrides
-    the connector; the connector applies its settings' overrides before its default table. A status no
-    one maps becomes ``on_hold`` with a warning: never ship what you cannot read.
+    the connector; the core applies the ``status_overrides`` setting before the connector's table, and
+    maps a status no one else maps to ``on_hold`` (``trylast``) with a warning on the order: never ship
+    what you cannot read (`connector_core.rules`). A connector answers with its own table only.
     """
 
 
@@ -178,6 +189,22 @@ def push_stock(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockRepo
     """
 
 
+@hookspec(firstresult=True)
+def stock_locations(  # type: ignore[empty-body]
+    ctx: ConnectorContext, levels: Sequence[StockLevel]
+) -> list[str | None]:
+    """Name the channel's own warehouse of each stock level, before the core checks its ledger.
+
+    Called by every stock push with the levels it may send. Returns one entry per level, in order: the
+    channel's id of the warehouse the level is for (None: the channel has no warehouses, or the shop has
+    only one, which holds every level). The core keys its stock ledger by (SKU, this), so two host codes
+    for one warehouse, or a code the settings now map to another warehouse, never leave the ledger
+    remembering a level the channel does not hold. A level whose warehouse cannot be told keeps the
+    host's code (`push_stock` then reports it invalid). Optional: without it the host's warehouse code is
+    the key. ``firstresult``.
+    """
+
+
 # --- shipments ------------------------------------------------------------------------------------------
 
 
@@ -188,8 +215,9 @@ def plan_shipment(ctx: ConnectorContext, shipment: Shipment, held_line_ids: Sequ
     Called once per parcel the core has not recorded yet, before anything is sent: the core records the
     ids this returns and confirms with exactly those ids on every attempt, so a retry after a lost answer
     never picks other units. Resolve parcels in order (two "SKU x 1" parcels of an order holding two
-    units get one unit each); a parcel without lines means every line not shipped yet. `held_line_ids`
-    are lines an earlier, still uncertain parcel of this order holds: never choose them.
+    units get one unit each); a parcel without lines means every line not shipped yet. Choose only units
+    not shipped yet: a shipped unit is another parcel's. `held_line_ids` are lines an earlier parcel of
+    this order holds (confirmed or still uncertain): never choose them.
     Returns a `Shipment` with the same parcels in the same order, each with `lines` carrying
     `channel_line_ids`. Raises `ShipmentRejected` naming the parcel or SKU when a parcel cannot be
     matched (nothing is recorded), `ShipmentNotAllowed` when the channel ships the order itself.
@@ -204,8 +232,9 @@ def confirm_shipment(ctx: ConnectorContext, shipment: Shipment) -> ShipmentRepor
     Called with one parcel at a time, with the line ids `plan_shipment` chose and the core recorded
     (a parcel already confirmed never reaches the connector). The same parcel may come again after a
     lost answer, an exception or a kill: read the order back first and report lines that already carry
-    this tracking number as ``already_confirmed`` without a call. A changed tracking number on shipped
-    lines updates the earlier confirmation (``tracking_updated``). Returns a `ShipmentReport` with one
+    this tracking number as ``already_confirmed`` without a call. A new tracking number on shipped
+    lines (an explicit correction: the core sends the lines of the parcel `replaces` names) updates the
+    earlier confirmation (``tracking_updated``). Returns a `ShipmentReport` with one
     result per parcel; ``rejected`` only when the channel said no (nothing applied). Raise (do not
     report ``rejected``) when the outcome is unknown: an outage or a lost answer; the core retries.
     Raises `ShipmentNotAllowed` when the channel ships the order itself. ``firstresult``.
@@ -239,7 +268,11 @@ def split_parcels(ctx: ConnectorContext, order_id: str, parcels: Sequence[LabelP
 
 @hookspec(firstresult=True)
 def create_label(  # type: ignore[empty-body]
-    ctx: ConnectorContext, parcel: LabelParcel, service_id: str | None, handover: HandoverChoice | None
+    ctx: ConnectorContext,
+    parcel: LabelParcel,
+    service_id: str | None,
+    handover: HandoverChoice | None,
+    overrides: Sequence[Interception],
 ) -> Label:
     """Buy (or arrange) the label for one box and return it with its document bytes.
 
@@ -248,6 +281,8 @@ def create_label(  # type: ignore[empty-body]
     channel already has a label for exactly these lines, return it without buying another. `service_id`
     None means the channel's default; `handover` None means the connector's sensible default. Raise
     `LabelRefused` when the channel refuses this box (nothing bought), `LabelNotAllowed` for the order.
+    `overrides` are the interception reasons the host decided to label despite (`Interception`): the core
+    already checked the order; a connector that re-checks right before buying honours them.
     Returns the `Label`, its document as bytes. ``firstresult``.
     """
 
@@ -281,6 +316,74 @@ def void_label(ctx: ConnectorContext, package_id: str) -> bool:  # type: ignore[
     """
 
 
+# --- cancellations (the seller decides; the channel keeps the request) ----------------------------------
+
+
+@hookspec(firstresult=True)
+def decide_cancellation(ctx: ConnectorContext, decision: CancellationDecision) -> DecisionOutcome:  # type: ignore[empty-body]
+    """Approve or reject an order's open cancellation request.
+
+    Called once per decision after the core recorded it as an intent; called again with the SAME decision
+    (same `idempotency_key`, which goes on the wire where the channel takes one) only when an earlier
+    attempt's outcome is unknown. `decision.request_id` is the channel's request id when the core knew it.
+    Returns a `DecisionOutcome`: ``applied``, or ``already_applied`` when a read-back shows the request
+    already ended the way this decision wanted (a retry whose first attempt landed). Raises
+    `DecisionRefused` when the channel said no (nothing applied); raise anything else when the outcome is
+    unknown (the core retries). ``firstresult``: a host plugin with ``tryfirst=True`` answers first.
+    """
+
+
+@hookspec(firstresult=True)
+def cancel_order(  # type: ignore[empty-body]
+    ctx: ConnectorContext, order_id: str, line_ids: Sequence[str], reason: str
+) -> DecisionOutcome:
+    """Cancel the order as the seller: the whole order when `line_ids` is empty, else those units.
+
+    Called once per (order, lines) after the core recorded the intent, again only after an unknown
+    outcome: read the order's cancellations back first and report an earlier matching seller
+    cancellation as ``already_applied`` without a second call (many channels take no idempotency key
+    here). `reason` is one of the channel's seller reasons by name. Returns a `DecisionOutcome`; raises
+    `DecisionRefused` when the channel refuses. ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
+def decision_reasons(ctx: ConnectorContext, request_id: str) -> list[Reason]:  # type: ignore[empty-body]
+    """List the reasons the channel accepts for rejecting THIS cancellation or return request.
+
+    Called when the operator or host is about to reject, read-only (never cached: channels give each request
+    its own list). `request_id` is the channel's cancellation or return id. Returns `Reason`s (name for the
+    wire, text for people). ``firstresult``.
+    """
+
+
+# --- returns -------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def fetch_returns(ctx: ConnectorContext, window: OrderWindow, resume: str | None) -> Iterator[ReturnPage]:  # type: ignore[empty-body]
+    """Stream the returns (refund, return, replacement, exchange requests) updated inside `window`, one
+    page at a time, oldest update first.
+
+    Called by the core's incremental returns import (its own cursor per shop) and by the reconciliation
+    sweep. `resume` is the opaque `ReturnPage.resume` of the last page the core took in an interrupted run.
+    Returns an iterator of `ReturnPage`; a malformed return goes into `problems`, the rest of its page is
+    kept; amounts are the channel's stated ones, read only. ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
+def decide_return(ctx: ConnectorContext, decision: ReturnDecision) -> DecisionOutcome:  # type: ignore[empty-body]
+    """Decide a return: approve the refund, approve the return, mark the returned parcel received, reject
+    with one of the channel's reasons, or offer a partial refund.
+
+    Called once per decision after the core recorded the intent, with the same `idempotency_key` on every
+    retry (only after an unknown outcome). Returns ``applied``, or ``already_applied`` when a read-back
+    shows the return already where this decision takes it. Raises `DecisionRefused` when the channel says
+    no (for example: the channel's warehouse received the parcel, or the status moved on). ``firstresult``.
+    """
+
+
 # --- webhooks -------------------------------------------------------------------------------------------
 
 
@@ -300,6 +403,26 @@ def parse_webhook(ctx: ConnectorContext, headers: Mapping[str, str], body: bytes
     Called only after `verify_webhook` returned True. Returns the events (an unknown event type is an
     `OTHER` event, not an error). The core de-duplicates on `WebhookEvent.id` and updates the
     integration's re-authorization state for deauthorization and expiry events. ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
+def webhook_subscriptions(ctx: ConnectorContext) -> list[WebhookSubscription]:  # type: ignore[empty-body]
+    """List the shop's webhook subscriptions: every event the kit needs (with its current address, None
+    when it is not subscribed) and any other event the shop is subscribed to (`needed` False).
+
+    Called by `status`, by `check` and after Connect, read-only. Returns `WebhookSubscription`s.
+    Optional: a channel whose webhooks are configured only in its partner console leaves it out.
+    ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
+def subscribe_webhook(ctx: ConnectorContext, event: str, address: str) -> bool:  # type: ignore[empty-body]
+    """Point the shop's deliveries of `event` at `address` (replacing another address). Safe to repeat.
+
+    Called after Connect and re-authorization, and by `check --repair`, for each needed event whose
+    address is missing or different. Returns True once the channel took it. ``firstresult``.
     """
 
 
@@ -323,6 +446,19 @@ def order_pages_ready(integration_id: str, account_id: str, page: OrderPage, del
     """
 
 
+@hookspec
+def return_pages_ready(integration_id: str, account_id: str, page: ReturnPage) -> None:
+    """Receive imported returns: a hook for the host, not for connectors (registered like
+    `order_pages_ready`).
+
+    Called by the worker's `pull_returns` task with each page of returns changed since the shop's last
+    returns import (refunds, returns, replacements, exchanges, with the channel's stated amounts). A page may
+    repeat a return the host already has when its update falls in the import's overlap: keep the newest
+    `updated_at`. Raise to refuse the page (the cursor stays). Returns nothing; every implementation runs:
+    not ``firstresult``.
+    """
+
+
 CAPABILITY_HOOKS: dict[Capability, tuple[str, ...]] = {
     Capability.CONNECT: (
         "authorization_url",
@@ -335,6 +471,8 @@ CAPABILITY_HOOKS: dict[Capability, tuple[str, ...]] = {
     Capability.STOCK: ("push_stock",),
     Capability.SHIPMENTS: ("confirm_shipment",),
     Capability.WEBHOOKS: ("verify_webhook", "parse_webhook"),
+    Capability.CANCELLATIONS: ("decide_cancellation", "cancel_order", "decision_reasons"),
+    Capability.RETURNS: ("fetch_returns", "decide_return"),
     Capability.LABELS: (
         "shipping_services",
         "split_parcels",
@@ -347,11 +485,13 @@ CAPABILITY_HOOKS: dict[Capability, tuple[str, ...]] = {
 """The hooks a connector must implement for each capability it declares."""
 
 OPTIONAL_HOOKS: dict[Capability, tuple[str, ...]] = {
+    Capability.STOCK: ("stock_locations",),
     Capability.SHIPMENTS: ("plan_shipment",),
+    Capability.WEBHOOKS: ("webhook_subscriptions", "subscribe_webhook"),
 }
 """Hooks a capability uses when the connector has them; the core has a documented fallback otherwise."""
 
 ALWAYS_REQUIRED: tuple[str, ...] = ("connector_manifest",)
 
-HOST_HOOKS: tuple[str, ...] = ("order_pages_ready",)
+HOST_HOOKS: tuple[str, ...] = ("order_pages_ready", "return_pages_ready")
 """Hooks a host implements (in a plugin registered into every connector's manager), never a connector."""

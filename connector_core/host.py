@@ -1,10 +1,11 @@
 """`ConnectorHost`: finds connectors by entry point and gives host code a typed way to call them.
 
 Each connector gets its own pluggy `PluginManager`, so a hook call reaches one connector; host-wide
-plugins (a status-mapping override, a metrics wrapper) are registered into every manager. Loading is
-isolated per connector: one that fails to import, or that declares a capability without its hooks, is
-reported by name and the others still load. `CHANNEL_CONNECTORS_STRICT=1` makes any failure fatal (for a
-connector's own CI); `CHANNEL_CONNECTORS_LOAD=a,b` loads only the named connectors.
+plugins (a status-mapping override, a metrics monitor) are registered into every manager, after the
+core's own host rules (`connector_core.rules`). Loading is isolated per connector: one that fails to
+import, or that declares a capability without its hooks, is reported by name and the others still load.
+`CHANNEL_CONNECTORS_STRICT=1` makes any failure fatal (for a connector's own CI);
+`CHANNEL_CONNECTORS_LOAD=a,b` loads only the named connectors.
 
 Host code never touches `pm.hook`: it calls the methods of `Connector`, which say what they take and
 return, and raise a clear error when a connector does not answer.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from types import ModuleType
@@ -24,6 +25,14 @@ import pluggy
 from pydantic import SecretStr, ValidationError
 
 from . import hookspecs
+from .aftersales import (
+    CancellationDecision,
+    DecisionOutcome,
+    Reason,
+    ReturnDecision,
+    ReturnPage,
+    WebhookSubscription,
+)
 from .context import ConnectorContext
 from .errors import CapabilityNotSupported, ConnectorError, ConnectorLoadError, UnknownConnector
 from .forms import edit_schema, load_schema
@@ -32,6 +41,7 @@ from .models import (
     Capability,
     ConnectionCheck,
     HandoverChoice,
+    Interception,
     Label,
     LabelParcel,
     Manifest,
@@ -47,6 +57,7 @@ from .models import (
     WebhookEvent,
 )
 from .resources import load_json
+from .rules import UNKNOWN_STATUS_PLUGIN_NAME, default_rules
 
 log = logging.getLogger("connector_core.host")
 
@@ -71,6 +82,7 @@ class Connector:
         self.pm = pm
         self.manifest = manifest
         self.distribution_version = version
+        self._known_status_caller: Any = None
 
     def __repr__(self) -> str:
         return f"Connector({self.id!r}, version={self.manifest.version!r})"
@@ -169,6 +181,22 @@ class Connector:
         )
         return None if result is None else OrderStatus(result)
 
+    def map_known_status(
+        self, ctx: ConnectorContext, channel_status: str, channel_order: Mapping[str, Any]
+    ) -> OrderStatus | None:
+        """`map_order_status` without the core's on-hold default: None when no one knows the status."""
+        if self._known_status_caller is None:
+            default = self.pm.get_plugin(UNKNOWN_STATUS_PLUGIN_NAME)
+            self._known_status_caller = (
+                self.pm.hook.map_order_status
+                if default is None
+                else self.pm.subset_hook_caller("map_order_status", remove_plugins=[default])
+            )
+        result = self._known_status_caller(
+            ctx=ctx, channel_status=channel_status, channel_order=channel_order
+        )
+        return None if result is None else OrderStatus(result)
+
     def status_depends_on_order(self) -> bool:
         """True when some `map_order_status` implementation asks for `channel_order` (not just the status)."""
         return any("channel_order" in impl.argnames for impl in self.pm.hook.map_order_status.get_hookimpls())
@@ -177,6 +205,10 @@ class Connector:
         self._require(Capability.STOCK)
         result: StockReport = self._first("push_stock", ctx=ctx, levels=list(levels))
         return result
+
+    def stock_locations(self, ctx: ConnectorContext, levels: Sequence[StockLevel]) -> list[str | None]:
+        self._require(Capability.STOCK)
+        return list(self._first("stock_locations", ctx=ctx, levels=list(levels)))
 
     def implements(self, hook: str) -> bool:
         """True when the connector (or a host-wide plugin) implements this optional hook."""
@@ -212,10 +244,16 @@ class Connector:
         parcel: LabelParcel,
         service_id: str | None = None,
         handover: HandoverChoice | None = None,
+        overrides: Sequence[Interception] = (),
     ) -> Label:
         self._require(Capability.LABELS)
         result: Label = self._first(
-            "create_label", ctx=ctx, parcel=parcel, service_id=service_id, handover=handover
+            "create_label",
+            ctx=ctx,
+            parcel=parcel,
+            service_id=service_id,
+            handover=handover,
+            overrides=list(overrides),
         )
         return result
 
@@ -231,6 +269,41 @@ class Connector:
     def void_label(self, ctx: ConnectorContext, package_id: str) -> bool:
         self._require(Capability.LABELS)
         return bool(self._first("void_label", ctx=ctx, package_id=package_id))
+
+    # --- after the sale -------------------------------------------------------------------------------
+
+    def decide_cancellation(self, ctx: ConnectorContext, decision: CancellationDecision) -> DecisionOutcome:
+        self._require(Capability.CANCELLATIONS)
+        result: DecisionOutcome = self._first("decide_cancellation", ctx=ctx, decision=decision)
+        return result
+
+    def cancel_order(
+        self, ctx: ConnectorContext, order_id: str, line_ids: Sequence[str], reason: str
+    ) -> DecisionOutcome:
+        self._require(Capability.CANCELLATIONS)
+        result: DecisionOutcome = self._first(
+            "cancel_order", ctx=ctx, order_id=order_id, line_ids=list(line_ids), reason=reason
+        )
+        return result
+
+    def decision_reasons(self, ctx: ConnectorContext, request_id: str) -> list[Reason]:
+        if not self.capabilities & {Capability.CANCELLATIONS, Capability.RETURNS}:
+            raise CapabilityNotSupported(self.id, Capability.CANCELLATIONS.value)
+        return list(self._first("decision_reasons", ctx=ctx, request_id=request_id))
+
+    def fetch_returns(
+        self, ctx: ConnectorContext, window: OrderWindow, resume: str | None
+    ) -> Iterator[ReturnPage]:
+        self._require(Capability.RETURNS)
+        pages: Iterator[ReturnPage] = iter(
+            self._first("fetch_returns", ctx=ctx, window=window, resume=resume)
+        )
+        return pages
+
+    def decide_return(self, ctx: ConnectorContext, decision: ReturnDecision) -> DecisionOutcome:
+        self._require(Capability.RETURNS)
+        result: DecisionOutcome = self._first("decide_return", ctx=ctx, decision=decision)
+        return result
 
     def verify_webhook(self, ctx: ConnectorContext, headers: Mapping[str, str], body: bytes) -> bool:
         self._require(Capability.WEBHOOKS)
@@ -249,6 +322,18 @@ class Connector:
         self.pm.hook.order_pages_ready(
             integration_id=integration_id, account_id=account_id, page=page, delivery_id=delivery_id
         )
+
+    def webhook_subscriptions(self, ctx: ConnectorContext) -> list[WebhookSubscription]:
+        self._require(Capability.WEBHOOKS)
+        return list(self._first("webhook_subscriptions", ctx=ctx))
+
+    def subscribe_webhook(self, ctx: ConnectorContext, event: str, address: str) -> bool:
+        self._require(Capability.WEBHOOKS)
+        return bool(self._first("subscribe_webhook", ctx=ctx, event=event, address=address))
+
+    def return_pages_ready(self, integration_id: str, account_id: str, page: ReturnPage) -> None:
+        """Hand a page of returns to the host's `return_pages_ready` implementations (every one of them)."""
+        self.pm.hook.return_pages_ready(integration_id=integration_id, account_id=account_id, page=page)
 
 
 def implemented_by(pm: pluggy.PluginManager, plugin_name: str) -> frozenset[str]:
@@ -286,9 +371,14 @@ class ConnectorHost:
         *,
         group: str = ENTRY_POINT_GROUP,
         environ: Mapping[str, str] | None = None,
+        rules: Callable[[], Sequence[tuple[str, object]]] = default_rules,
     ) -> None:
+        """`plugins`: host-wide plugins registered into every connector's manager (after the core's rules,
+        so theirs are asked first within a tier). `rules`: a factory of (name, plugin) pairs, the core's
+        host rules by default (`connector_core.rules`); `lambda: []` drops them."""
         env = os.environ if environ is None else environ
         self.plugins = list(plugins)
+        self.rules = rules
         self.group = group
         self.strict = _truthy(env.get(STRICT_ENV))
         only = env.get(LOAD_ENV)
@@ -335,8 +425,13 @@ class ConnectorHost:
         pm.add_hookspecs(hookspecs)
         try:
             pm.register(plugin, name=name)
+            for rule_name, rule in self.rules():
+                pm.register(rule, name=rule_name)
             for host_plugin in self.plugins:
                 pm.register(host_plugin)
+                monitor = getattr(host_plugin, "monitor", None)
+                if callable(monitor):  # a host plugin watching every hook call (HookMetrics)
+                    monitor(pm)
             pm.check_pending()
         except pluggy.PluginValidationError as exc:
             raise ConnectorLoadError(name, f"invalid hook implementation: {exc}") from exc

@@ -21,6 +21,9 @@ from pydantic import (
     field_serializer,
 )
 
+# Re-exported: its home is capabilities.py, so the hook specs import no pydantic.
+from .capabilities import Capability as Capability
+
 
 def _require_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
@@ -48,15 +51,17 @@ class OrderStatus(str, enum.Enum):
     CANCELLED = "cancelled"
 
 
-class Capability(str, enum.Enum):
-    """What a connector can do; each capability needs a fixed set of hooks (`hookspecs.CAPABILITY_HOOKS`)."""
+class Fulfilment(str, enum.Enum):
+    """Who gets the parcel to the buyer, which decides what the host may do with the order."""
 
-    CONNECT = "connect"
-    ORDERS = "orders"
-    STOCK = "stock"
-    SHIPMENTS = "shipments"
-    WEBHOOKS = "webhooks"
-    LABELS = "labels"
+    SELLER = "seller"
+    """The seller ships with its own carrier and confirms the tracking (`confirm_shipment`)."""
+    CHANNEL_LABEL = "channel_label"
+    """The seller ships, with a label bought from the channel (`create_labels`)."""
+    CHANNEL_WAREHOUSE = "channel_warehouse"
+    """The channel's own warehouse picks, packs and ships (TikTok: FBT): nothing for the host to ship."""
+    THIRD_PARTY = "third_party"
+    """A logistics partner the channel appoints fulfils it (e.g. a 4PL): nothing for the host to ship."""
 
 
 class Money(_Model):
@@ -98,6 +103,10 @@ class OrderLine(_Model):
         description="the channel's ids for the units of this line; shipment confirmation uses them",
     )
     variant: str | None = None
+    cancelled_line_ids: list[str] = Field(
+        default_factory=list,
+        description="the units of this line the channel cancelled (a subset of channel_line_ids); never ship them",
+    )
 
 
 class Parcel(_Model):
@@ -113,6 +122,18 @@ class Cancellation(_Model):
     reason: str | None = None
     initiator: str | None = None
     cancelled_at: UtcDatetime | None = None
+
+
+class CancellationRequest(_Model):
+    """A cancellation someone asked for that is not decided yet: the order must not ship meanwhile."""
+
+    id: str | None = Field(default=None, description="the channel's id of the request, when it has one")
+    requested_by: Literal["buyer", "seller", "channel"] | None = None
+    requested_at: UtcDatetime | None = None
+    respond_by: UtcDatetime | None = Field(
+        default=None, description="the channel decides by itself after this (usually: it approves)"
+    )
+    reason: str | None = None
 
 
 class Order(_Model):
@@ -143,6 +164,12 @@ class Order(_Model):
     buyer_note: str | None = None
     parcels: list[Parcel] = Field(default_factory=list)
     cancellation: Cancellation | None = None
+    cancellation_request: CancellationRequest | None = Field(
+        default=None, description="a cancellation waiting for a decision; shipping is refused meanwhile"
+    )
+    fulfilment: Fulfilment | None = Field(
+        default=None, description="who gets the parcel to the buyer (None: the connector does not say)"
+    )
     warnings: list[str] = Field(default_factory=list)
     channel_data: dict[str, Any] = Field(default_factory=dict, description="channel fields kept verbatim")
 
@@ -229,12 +256,36 @@ class ShipmentParcel(_Model):
     lines: list[ShipmentLine] = Field(
         default_factory=list, description="empty: every line of the order not shipped yet"
     )
+    replaces: str | None = Field(
+        default=None,
+        min_length=1,
+        description="a correction: the tracking number of a parcel of this order confirmed before; exactly "
+        "its units get this tracking and carrier (`lines` must be empty). Without it a parcel only ever "
+        "takes units not shipped yet",
+    )
+
+
+class Interception(str, enum.Enum):
+    """Why the kit refuses to ship or label an order that a host may still ship on purpose (`overrides`).
+
+    An order the channel cancelled, or one the channel's warehouse fulfils, is refused with no override.
+    """
+
+    CANCELLATION_REQUESTED = "cancellation_requested"
+    """Someone asked to cancel the order and nobody decided yet."""
+    LINES_CANCELLED = "lines_cancelled"
+    """Some units of the order were cancelled; the parcel must leave them out."""
+    ADDRESS_CHANGED = "address_changed"
+    """The buyer changed the address after the version the host was handed."""
 
 
 class Shipment(_Model):
     order_id: str = Field(min_length=1)
     parcels: list[ShipmentParcel] = Field(min_length=1)
     shipped_at: UtcDatetime | None = None
+    overrides: list[Interception] = Field(
+        default_factory=list, description="ship despite these (the host decided, knowingly); empty: refuse"
+    )
 
 
 ParcelOutcome = Literal["confirmed", "already_confirmed", "tracking_updated", "rejected"]
@@ -391,6 +442,8 @@ class WebhookKind(str, enum.Enum):
     PACKAGE_UPDATED = "package_updated"
     DEAUTHORIZED = "deauthorized"
     AUTHORIZATION_EXPIRING = "authorization_expiring"
+    ADDRESS_CHANGED = "address_changed"
+    RETURN_CHANGED = "return_changed"
     OTHER = "other"
 
 

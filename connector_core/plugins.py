@@ -2,7 +2,7 @@
 connector.
 
 They show the two ways a host customizes connectors without forking them: answering a hook first
-(`StatusOverride`, ``tryfirst``) and wrapping every call (`HookMetrics`, a pluggy wrapper).
+(`StatusOverride`, ``tryfirst``) and watching every call (`HookMetrics`, pluggy's hook-call monitoring).
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import pluggy
+
 from .context import ConnectorContext
-from .hookspecs import CAPABILITY_HOOKS, hookimpl
+from .hookspecs import hookimpl
 from .models import OrderStatus
 
 
@@ -37,13 +39,36 @@ class StatusOverride:
 
 
 class HookMetrics:
-    """Counts calls, failures and seconds spent in each hook, for every connector it is registered into."""
+    """Counts calls, failures and seconds spent in every hook (firstresult or not, `plan_shipment` and the
+    host's `order_pages_ready` included), for every connector it is given to.
+
+    It uses pluggy's own hook-call monitoring (`PluginManager.add_hookcall_monitoring`), so it sees each
+    hook call whole (every implementation asked, wrappers included) without declaring a wrapper per hook:
+    a hook added to the specs is timed with no change here. `ConnectorHost(plugins=[metrics])` attaches it
+    to every connector's manager through `monitor(pm)`."""
 
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
         self.failures: Counter[str] = Counter()
         self.seconds: defaultdict[str, float] = defaultdict(float)
         self._lock = threading.Lock()
+        self._started = threading.local()  # hook calls nest (a hook calling another): a stack per thread
+
+    def monitor(self, pm: pluggy.PluginManager) -> Callable[[], None]:
+        """Time every hook call of `pm`; returns the function that stops it."""
+        return pm.add_hookcall_monitoring(self._before, self._after)
+
+    def _before(self, hook_name: str, hook_impls: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
+        stack: list[float] | None = getattr(self._started, "stack", None)
+        if stack is None:
+            stack = self._started.stack = []
+        stack.append(time.perf_counter())
+
+    def _after(
+        self, outcome: Any, hook_name: str, hook_impls: Sequence[Any], kwargs: Mapping[str, Any]
+    ) -> None:
+        started = self._started.stack.pop()
+        self.record(hook_name, time.perf_counter() - started, outcome.exception is not None)
 
     def record(self, hook: str, seconds: float, failed: bool) -> None:
         with self._lock:
@@ -62,23 +87,3 @@ class HookMetrics:
                 }
                 for hook in sorted(self.calls)
             }
-
-
-def _timing_wrapper(hook: str) -> Callable[..., Generator[None, Any, Any]]:
-    @hookimpl(wrapper=True, specname=hook)
-    def wrapper(self: HookMetrics) -> Generator[None, Any, Any]:
-        started = time.perf_counter()
-        failed = True
-        try:
-            result = yield
-            failed = False
-            return result
-        finally:
-            self.record(hook, time.perf_counter() - started, failed)
-
-    wrapper.__name__ = f"time_{hook}"
-    return wrapper
-
-
-for _hook in sorted({h for hooks in CAPABILITY_HOOKS.values() for h in hooks}):
-    setattr(HookMetrics, f"time_{_hook}", _timing_wrapper(_hook))

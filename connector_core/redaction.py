@@ -46,6 +46,8 @@ _registered_names: set[str] = set()
 _QUERY_PAIR = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&;?#\s\"']+)=(?P<value>(?:[^&;#\s\"':]|:(?!\s|$))*)")
 # `name: value`, `name=value` or `"name": "value"` outside a query string (an echoed header, a JSON field).
 # Only values of secret length count, so "code: is missing" in an ordinary message stays readable.
+# The password of a URL's user part (`postgresql://user:PASSWORD@host/db`), wherever a URL appears.
+_URL_PASSWORD = re.compile(r"(?P<lead>[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s\"']*:)(?P<value>[^@\s\"'/]+)(?=@)")
 _NAMED_VALUE = re.compile(
     r"(?<![\w\-])(?P<name>[A-Za-z][\w\-]*)(?P<sep>[\"']?\s*[:=]\s*[\"']?)"
     r"(?P<value>(?:Bearer\s+)?[^\s\"',;&}\]]{6,})"
@@ -75,14 +77,17 @@ def register_secret_names(names: Iterable[str]) -> None:
 
 
 def scrub(text: str) -> str:
-    """Replace every registered secret value inside `text`, and the value of every secret-named
-    query parameter (`?sign=...&access_token=...`) wherever a URL appears in it."""
+    """Replace every registered secret value inside `text`, the value of every secret-named query
+    parameter (`?sign=...&access_token=...`) and the password of every URL's user part
+    (`postgresql://user:***@host/db`) wherever a URL appears in it."""
     with _registry_lock:
         secrets = sorted(_registered, key=len, reverse=True)
         names = DEFAULT_SECRET_NAMES | _registered_names
     for secret in secrets:
         if secret in text:
             text = text.replace(secret, REDACTED)
+    if "://" in text:
+        text = _URL_PASSWORD.sub(lambda m: f"{m['lead']}{REDACTED}", text)
     if "=" in text:
         text = _QUERY_PAIR.sub(
             lambda m: f"{m['lead']}{m['name']}={REDACTED}" if m["name"].lower() in names else m[0], text

@@ -100,7 +100,7 @@ def serve(args: argparse.Namespace, on_ready: ReadyHook | None = None) -> int:
             while not stop.wait(0.5):
                 pass
     except KeyboardInterrupt:
-        pass
+        return 130  # the shell's convention for Ctrl-C (128 + SIGINT), as every channel-connectors command
     except OSError as exc:
         sys.stderr.write(f"cannot start the emulator: {exc}\n")
         return 1

@@ -12,8 +12,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tiktok_shop_emulator.state import shipping
+from tiktok_shop_emulator.state import buyers, returns, shipping
 from tiktok_shop_emulator.state.backend import Backend
+from tiktok_shop_emulator.wire.error_codes import ApiError
 from tiktok_shop_emulator.wire.httpio import HttpRequest, HttpResponse, json_response
 
 PREFIX = "/_emulator"
@@ -63,6 +64,8 @@ def _set_faults(backend: Backend, body: dict[str, Any], params: dict[str, str]) 
     if body.get("lose_answer"):
         spec = body["lose_answer"]
         faults.lose_answer(spec["path"], int(spec.get("times", 1)))
+    if "churn_orders" in body:
+        faults.churn_orders(body["churn_orders"])
     if body.get("unattributed_error"):
         spec = body["unattributed_error"]
         faults.unattributed_error(spec["path"], int(spec.get("times", 1)))
@@ -151,6 +154,18 @@ def _order_status(backend: Backend, body: dict[str, Any], params: dict[str, str]
         raise ControlError("unknown order", 404) from exc
 
 
+def _buyer_action(action: Callable[[Backend, str], Any]) -> Action:
+    def run(backend: Backend, body: dict[str, Any], params: dict[str, str]) -> Any:
+        try:
+            return action(backend, params["order_id"])
+        except KeyError as exc:
+            raise ControlError("unknown order", 404) from exc
+        except ApiError as exc:
+            raise ControlError(exc.message, 409) from exc
+
+    return run
+
+
 def _deliveries(backend: Backend, body: dict[str, Any], params: dict[str, str]) -> Any:
     return [
         {
@@ -185,6 +200,14 @@ ACTIONS: tuple[tuple[str, re.Pattern[str], Action], ...] = tuple(
         ("GET", r"/orders/(?P<order_id>\d+)", _order),
         ("POST", r"/orders/(?P<order_id>\d+)/status", _order_status),
         ("GET", "/webhooks/deliveries", _deliveries),
+        (
+            "POST",
+            r"/orders/(?P<order_id>\d+)/cancellation_request",
+            _buyer_action(buyers.request_cancellation),
+        ),
+        ("POST", r"/orders/(?P<order_id>\d+)/address", _buyer_action(buyers.change_address)),
+        ("POST", r"/orders/(?P<order_id>\d+)/fbt", _buyer_action(buyers.fulfil_by_tiktok)),
+        ("POST", r"/orders/(?P<order_id>\d+)/return", _buyer_action(returns.open_return)),
     )
 )
 

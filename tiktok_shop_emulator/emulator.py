@@ -9,7 +9,7 @@ from typing import Any
 
 from tiktok_shop_emulator.config import EmulatorConfig
 from tiktok_shop_emulator.server import API_ROLE, AUTH_ROLE, EmulatorHTTPServer, start_server
-from tiktok_shop_emulator.state import shipping
+from tiktok_shop_emulator.state import buyers, returns, shipping
 from tiktok_shop_emulator.state.backend import Backend
 from tiktok_shop_emulator.state.faults import Faults
 from tiktok_shop_emulator.state.notifications import Delivery
@@ -253,6 +253,48 @@ class TikTokShopEmulator:
     def set_order_status(self, order_id_text: str, status: str) -> dict[str, Any]:
         """Move an order to ``status`` (shipping what must be shipped), bump update_time, fire the webhook."""
         return shipping.set_status(self._backend.order_owner(order_id_text), order_id_text, status)
+
+    # --- what buyers and TikTok do (reference.md#cancellations, #address-update, #fulfilment-type) ----------
+
+    def request_cancellation(self, order_id_text: str) -> dict[str, Any]:
+        """The buyer asks to cancel: a pending request with a deadline (accepted at once while ON_HOLD)."""
+        return buyers.request_cancellation(self._backend, order_id_text)
+
+    def change_address(self, order_id_text: str, street: str = "1 Changed Street") -> dict[str, Any]:
+        """The buyer changes the ship-to address before shipment (webhook 3 follows)."""
+        return buyers.change_address(self._backend, order_id_text, street)
+
+    def fulfil_by_tiktok(self, order_id_text: str) -> dict[str, Any]:
+        """Turn the order into an FBT order (TikTok's warehouse ships it)."""
+        return buyers.fulfil_by_tiktok(self._backend, order_id_text)
+
+    def cancellations(self, order_id_text: str) -> list[dict[str, Any]]:
+        """The order's cancellation records, as Search Cancellations returns them."""
+        return [dict(r) for r in self._backend.cancellations.of_order(order_id_text)]
+
+    def open_return(self, order_id_text: str, return_type: str = "RETURN_AND_REFUND") -> dict[str, Any]:
+        """The buyer asks for a refund (REFUND), a return (RETURN_AND_REFUND) or a REPLACEMENT."""
+        return returns.open_return(self._backend, order_id_text, return_type)
+
+    def ship_return(
+        self, return_id: str, tracking: str = "RET-0001", carrier: str = "Royal Mail"
+    ) -> dict[str, Any]:
+        """The buyer sends the item back with this tracking (the return must be approved)."""
+        return returns.buyer_ships(self._backend, return_id, tracking, carrier)
+
+    def returns(self, order_id_text: str) -> list[dict[str, Any]]:
+        """The order's return records, as Search Returns returns them."""
+        return [dict(r) for r in self._backend.returns.all() if r["order_id"] == order_id_text]
+
+    def deactivate(self, shop_id: str, seller: bool = False) -> None:
+        """The shop (or its whole seller account) becomes inactive: the gateway refuses its calls with HTTP
+        401 and 36009043 (shop) or 36009044 (seller), as TikTok does from 2026-07-20."""
+        code = (36009044, "The seller is inactive.") if seller else (36009043, "The shop is inactive.")
+        self._backend.inactive[shop_id] = code
+
+    def idempotency_keys(self) -> list[tuple[str, str]]:
+        """(call, idempotency_key) of every after-sales write that carried a key, first use only."""
+        return [(name, key) for (_, name, key) in self._backend.cancellations.replies]
 
     def freeze_order(self, order_id_text: str, frozen: bool = True) -> None:
         """Put the order's package in freeze status (a risk hold): label and split calls answer 10007014."""

@@ -14,6 +14,7 @@ from tiktok_shop_emulator.handlers import (
     api_logistics,
     api_orders,
     api_products,
+    api_return_refund,
     api_shops,
 )
 from tiktok_shop_emulator.wire import error_codes
@@ -56,6 +57,7 @@ ROUTES: tuple[Route, ...] = tuple(
         api_labels,
         api_fulfillment,
         api_events,
+        api_return_refund,
     )
     for method, template, handler, scoped in module.ROUTES
 )

@@ -17,12 +17,26 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, entry_points, version
 from typing import Any
 
-from ..errors import ConnectorError
-from ..redaction import install_secret_filter
-from . import catalog, connect, integrations, labels, orders, serving, shipments, status, stock, webhook
+from ..errors import ConnectorError, UnknownIntegration
+from ..redaction import install_secret_filter, scrub
+from . import (
+    aftersales,
+    catalog,
+    check,
+    connect,
+    integrations,
+    labels,
+    orders,
+    serving,
+    shipments,
+    status,
+    stock,
+    webhook,
+)
+from .global_options import apply_globals, closest, command_parser, hint_for_options, split_globals
 from .parsing import EXIT_CODES, PROG, HelpFormatter, Parser, UsageError
 from .prompts import PromptAbandoned
-from .session import store_problem
+from .session import open_integrations, store_problem
 
 COMMANDS_GROUP = "channel_connectors.commands"
 
@@ -36,7 +50,9 @@ COMMAND_MODULES: tuple[Any, ...] = (
     stock,
     shipments,
     labels,
+    aftersales,
     status,
+    check,
     webhook,
     serving,
 )
@@ -65,11 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--debug", action="store_true", help="show tracebacks and debug logs (before or after the command)"
     )
+    # Taken out of the command line before parsing (global_options.py): declared here for --help only.
+    parser.add_argument("--home", help="the store folder, for every command, before or after it")
     parser.add_argument(
-        "--home",
-        dest="global_home",
-        default=None,
-        help="the store folder, for every command (see --help of each)",
+        "--database-url",
+        help="the store's URL (sqlite:///path, postgresql://...), before or after the command",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     for module in COMMAND_MODULES:
@@ -111,17 +127,13 @@ def configure_logging(debug: bool) -> None:
     root.setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
-def _split_debug(argv: Sequence[str]) -> tuple[list[str], bool]:
-    """`--debug` is accepted anywhere before `--`: taken out here so every command, plug-in ones included,
-    honours it without declaring it."""
-    args = list(argv)
-    end = args.index("--") if "--" in args else len(args)
-    debug = "--debug" in args[:end]
-    return [a for i, a in enumerate(args) if not (i < end and a == "--debug")], debug
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments, debug = _split_debug(sys.argv[1:] if argv is None else argv)
+    try:
+        arguments, found = split_globals(sys.argv[1:] if argv is None else argv)
+    except UsageError as exc:
+        print(f"usage error: {scrub(str(exc))}", file=sys.stderr)
+        return 2
+    debug = found.debug
     configure_logging(debug)
     try:
         parser = build_parser()
@@ -130,18 +142,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         args, unknown = parser.parse_known_args(arguments)
         if unknown:
             if not isinstance(getattr(args, "passthrough", None), list):
-                parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+                command = command_parser(parser, args)
+                hint = hint_for_options(unknown, command)
+                command.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
             args.passthrough = unknown
     except CommandConflict as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except UsageError as exc:
-        print(f"usage error: {exc}", file=sys.stderr)
+        print(f"usage error: {scrub(str(exc))}", file=sys.stderr)
         return 2
-    args.debug = debug
-    # `--home` before the command: for commands whose own --home is unset (a plug-in's may default to None).
-    if getattr(args, "home", None) is None and args.global_home is not None:
-        args.home = args.global_home
+    apply_globals(args, found)
     handler: Handler = args.handler
     try:
         return handler(args)
@@ -156,13 +167,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
-        print(f"error: {one_line(exc, args)}", file=sys.stderr)
+        print(f"error: {scrub(one_line(exc, args))}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
+
+
+def _id_hint(wrong: str, args: argparse.Namespace) -> str:
+    """ ": did you mean 'tiktok_shop-1a2b3c4d'?" when a stored id is close to the one typed."""
+    try:
+        known = [record.id for record in open_integrations(args).list()]
+    except Exception:  # a hint must never hide the real error
+        return ""
+    guess = closest(wrong, known)
+    return f" (did you mean {guess!r}?)" if guess else ""
 
 
 def one_line(exc: BaseException, args: argparse.Namespace) -> str:
     """The message an operator sees for `exc`: one line, naming what to do."""
-    if isinstance(exc, PromptAbandoned | ConnectorError | TimeoutError):
+    if isinstance(exc, UnknownIntegration):
+        text = str(exc) + _id_hint(exc.integration_id, args)
+    elif isinstance(exc, PromptAbandoned | ConnectorError | TimeoutError):
         text = str(exc)
     elif isinstance(exc, sqlite3.Error):
         text = store_problem(getattr(args, "store_location", "(the store)"), exc)

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
 import sys
+import time
 from typing import Any
+from urllib.error import HTTPError
+from urllib.request import urlopen
 
 from ..callback import CallbackServer, state_of
 from ..errors import ConnectorError
@@ -37,12 +41,53 @@ def _callback_server(path: str, port_number: int, integration_id: str) -> Callba
         raise ConnectorError(f"--port {port_number}: cannot listen on 127.0.0.1: {exc.strerror}") from None
 
 
+def _serve_listening(port_number: int) -> bool:
+    """Is `channel-connectors serve` (or a host app mounting it) answering on this loopback port? Its
+    callback route then receives the seller, so connect waits for the store instead of listening itself."""
+    try:
+        with urlopen(f"http://127.0.0.1:{port_number}/healthz", timeout=2) as answer:
+            body = json.loads(answer.read(65536) or b"{}")
+    except HTTPError as exc:  # 503: serve is there, its store is unwell; it says so itself
+        return exc.code == 503
+    except (OSError, ValueError):
+        return False
+    return isinstance(body, dict) and "connectors" in body
+
+
+def _wait_for_serve(integration: Any, port_number: int, args: argparse.Namespace, with_code: str) -> None:
+    """Connect through the `serve` already listening on the port: it completes the callback in the same
+    store; this waits until new tokens appear there."""
+    redirect_uri = f"http://127.0.0.1:{port_number}{integration.connector.manifest.callback_path}"
+    before = integration.tokens.tokens()
+    url = integration.begin_connect(redirect_uri)
+    say = sys.stderr if args.json else sys.stdout
+    print(
+        f"`{PROG} serve` is listening on port {port_number}: it receives the seller's return "
+        "(it must use this same store).",
+        file=say,
+    )
+    print("Open this URL in the browser where the seller is signed in, and approve:", file=say)
+    print(f"  {url}", file=say, flush=True)
+    deadline = time.monotonic() + args.timeout
+    while time.monotonic() < deadline:
+        current = integration.tokens.tokens()
+        if current is not None and current != before:
+            return
+        time.sleep(0.5)
+    raise ConnectorError(
+        f"no authorization reached the store within {args.timeout:.0f} s: check the page serve showed "
+        f"(a different store behind serve cannot finish it), run connect again, or run `{with_code}`"
+    )
+
+
 def cmd_connect(args: argparse.Namespace) -> int:
     integrations = open_integrations(args)
     integration = integrations.open(args.integration)
     with_code = f"{PROG} connect {integration.id} --code CODE"
     if args.code:
         integration.finish_connect({"code": args.code})
+    elif args.port and _serve_listening(args.port):
+        _wait_for_serve(integration, args.port, args, with_code)
     else:
         path = integration.connector.manifest.callback_path
         with _callback_server(path, args.port, integration.id) as server:

@@ -13,6 +13,7 @@ import io
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,10 @@ from ..errors import ConnectorError
 from ..models import StockLevel
 
 STDIN = "-"
+MIB = 1024 * 1024
+MAX_SMALL_FILE = 4 * MIB  # a form, a settings file, a webhook body: a few kB in practice
+MAX_STOCK_FILE = 512 * MIB  # about 20 million short stock lines
+CHUNK = MIB
 MAX_QUANTITY = 2**31 - 1
 MAX_REPORTED = 50  # bad lines listed in full; beyond this the count is given
 _ASCII_DIGITS = re.compile(r"[0-9]+", re.ASCII)
@@ -35,13 +40,37 @@ def _label(path: str) -> str:
     return "standard input" if path == STDIN else path
 
 
-def read_bytes(path: str, what: str = "file") -> bytes:
-    """The raw bytes of `path` (or standard input)."""
+def _capped(read: Callable[[int], bytes], path: str, what: str, cap: int, text: bool) -> bytes:
+    """Read in chunks up to `cap` bytes; a text file holding a NUL byte (a binary file, /dev/zero) is
+    refused at its first chunk."""
+    data = bytearray()
+    while len(data) <= cap:
+        chunk = read(min(CHUNK, cap + 1 - len(data)))
+        if not chunk:
+            return bytes(data)
+        if text and b"\x00" in chunk:
+            line = data.count(b"\n") + chunk[: chunk.index(b"\x00")].count(b"\n") + 1
+            raise InputError(
+                f"{_label(path)}: line {line}: holds NUL bytes, so it is not a text {what}: check the path"
+            )
+        data += chunk
+    raise InputError(
+        f"cannot read {_label(path)}: larger than {cap // MIB} MiB, the most a {what} may hold: "
+        "check that it is the right file"
+    )
+
+
+def read_bytes(path: str, what: str = "file", cap: int = MAX_SMALL_FILE, *, text: bool = False) -> bytes:
+    """The raw bytes of `path` (or standard input), at most `cap` of them: `/dev/zero` or a wrong file
+    is refused after `cap` bytes instead of filling the memory."""
     if path == STDIN:
         stream = getattr(sys.stdin, "buffer", None)
-        return stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+        if stream is None:
+            return _capped(lambda n: sys.stdin.read(n).encode("utf-8"), path, what, cap, text)
+        return _capped(stream.read, path, what, cap, text)
     try:
-        return Path(path).read_bytes()
+        with Path(path).open("rb") as handle:
+            return _capped(handle.read, path, what, cap, text)
     except FileNotFoundError:
         raise InputError(f"cannot read {path}: no such {what}: check the path") from None
     except IsADirectoryError:
@@ -52,9 +81,9 @@ def read_bytes(path: str, what: str = "file") -> bytes:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-def read_text(path: str, what: str = "file") -> str:
+def read_text(path: str, what: str = "file", cap: int = MAX_SMALL_FILE) -> str:
     """`path` decoded as UTF-8 (a leading byte-order mark, as Excel writes, is dropped)."""
-    data = read_bytes(path, what)
+    data = read_bytes(path, what, cap, text=True)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -128,7 +157,7 @@ def _quantity(raw: str) -> tuple[int | None, str | None]:
 def read_stock_csv(path: str) -> list[StockLevel]:
     """Stock levels from a CSV with columns sku, quantity and optionally warehouse (any case, any order,
     spaces trimmed; comma, semicolon or tab). All bad lines are reported together and nothing is returned."""
-    text = read_text(path, "CSV file")
+    text = read_text(path, "stock file", MAX_STOCK_FILE)
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), None)
     if first is None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ConnectorError, InvalidInput
+from ..flows.status import connection_state
 from ..integration import Integration, Integrations
 from ..models import Account
 from ..store import IntegrationRecord
@@ -40,18 +41,25 @@ def find_account(accounts: Sequence[Account], wanted: str) -> Account:
 
 
 def shop_lines(integration: Integration) -> list[str]:
-    """The shops, which one is served, and the exact command to change it."""
-    accounts = integration.store.list_accounts(integration.id)
-    served = integration.context().account
+    """Every shop of the authorization with its status; all active ones are served unless an older
+    `--shop` limited the integration to one (and the exact command that lifts it)."""
+    shops = integration.shops()
+    selected = integration.record.account_id or None
     lines = []
-    for account in accounts:
-        mark = "*" if served is not None and account.id == served.id else " "
-        lines.append(f"  {mark} {account.id:<20} {account.name or '':<28} {account.region or ''}".rstrip())
-    change = f"{PROG} integrations update {integration.id} --shop SHOP_ID"
-    if served is not None:
-        lines.append(f"serving {served.name or served.id} ({served.id}); to serve another shop: {change}")
-    elif accounts:
-        lines.append(f"no shop served yet: pick one with `{change}`")
+    for shop in shops:
+        account = shop.account
+        mark = "*" if shop.active and selected in (None, account.id) else " "
+        state = "" if shop.active else f"left: {shop.status_reason or 'no longer authorized'}"
+        lines.append(
+            f"  {mark} {account.id:<20} {account.name or '':<28} {account.region or '':<4} {state}".rstrip()
+        )
+    if selected:
+        lines.append(
+            f"serving only shop {selected}; to serve another shop: {PROG} integrations update "
+            f"{integration.id} --shop SHOP_ID (every shop: --all-shops)"
+        )
+    elif any(s.active for s in shops):
+        lines.append("every active shop is served (*): pulls cover each, shipments go to the order's shop")
     return lines
 
 
@@ -121,11 +129,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     rows = []
     for record in integrations.list():
         status = integrations.open(record.id).status()
-        state = (
-            "needs re-authorization"
-            if status.reauthorization.needs_reauthorization
-            else ("connected" if status.connected else "not connected")
-        )
+        state = connection_state(status)[0].replace("_", " ").replace("reauthorization", "re-authorization")
         shop = status.account.name or status.account.id if status.account else None
         rows.append(
             {
@@ -158,7 +162,22 @@ def describe(integrations: Integrations, integration_id: str) -> dict[str, Any]:
         "secrets_set": redacted.is_set,
         "settings": record.settings,
         "accounts": [a.model_dump(mode="json", exclude={"selector"}) for a in accounts],
-        "selected_account": record.account_id,
+        "selected_account": record.account_id or None,
+        "app_id": record.app_id,
+        "tags": record.tags,
+        "shops": [
+            {
+                "id": shop.id,
+                "name": shop.account.name,
+                "region": shop.account.region,
+                "status": shop.status,
+                "status_reason": shop.status_reason,
+                "settings": shop.settings,
+                "next_pull_at": shop.next_pull_at.isoformat() if shop.next_pull_at else None,
+                "failures": shop.failures,
+            }
+            for shop in integrations.store.list_shops(integration_id)
+        ],
     }
 
 
@@ -176,9 +195,17 @@ def cmd_update(args: argparse.Namespace) -> int:
         account = find_account(integrations.store.list_accounts(record.id), args.shop)
     credentials = read_json_object(args.file, "credentials file") if args.file else None
     settings = read_json_object(args.settings, "settings file") if args.settings else None
-    if credentials is None and settings is None and args.name is None and account is None:
+    if args.all_shops and account is not None:
+        raise ConnectorError("integrations update: give --shop or --all-shops, not both")
+    if (
+        credentials is None
+        and settings is None
+        and args.name is None
+        and account is None
+        and not args.all_shops
+    ):
         raise ConnectorError(
-            "integrations update: nothing to change: give --shop, --file, --settings or --name"
+            "integrations update: nothing to change: give --all-shops, --shop, --file, --settings or --name"
         )
     if credentials is not None or settings is not None or args.name is not None:
         try:
@@ -187,12 +214,16 @@ def cmd_update(args: argparse.Namespace) -> int:
             return _invalid(exc)
     if account is not None:
         integrations.open(record.id).select_account(account.id)
+    if args.all_shops:
+        integrations.store.update_integration(record.id, account_id="")
     if args.json:
         print_json(describe(integrations, record.id))
         return 0
     print(f"updated integration {record.id}")
     if account is not None:
-        print(f"serving shop {account.name or account.id} ({account.id})")
+        print(f"serving only shop {account.name or account.id} ({account.id})")
+    if args.all_shops:
+        print("serving every active shop")
     return 0
 
 
@@ -272,6 +303,7 @@ def register(sub: Any) -> None:
         description="Change an integration. Credentials are merged into the stored ones: a secret left "
         "blank or sent back as ******** keeps its stored value. Settings are merged field by field.",
         examples=[
+            f"{PROG} integrations update ID --all-shops",
             f"{PROG} integrations update ID --shop 7000123456789",
             f'{PROG} integrations update ID --shop "My UK Shop"',
             f"{PROG} integrations update ID --settings settings.json",
@@ -279,7 +311,12 @@ def register(sub: Any) -> None:
         parents=[store],
     )
     p.add_argument("integration", help="the integration's id, as `integrations list` shows it")
-    p.add_argument("--shop", help="the shop to serve: its id, name or cipher (see `connect`'s list)")
+    p.add_argument(
+        "--shop", help="serve only this shop: its id, name or cipher (by default every shop is served)"
+    )
+    p.add_argument(
+        "--all-shops", action="store_true", help="serve every active shop again (lifts an earlier --shop)"
+    )
     p.add_argument("--file", help="JSON file of credential values to change")
     p.add_argument("--settings", help="JSON file of settings values to change")
     p.add_argument("--name", help="a new name for people")

@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import FieldError, InvalidInput
 from ..integration import Integration
 from ..models import Dimensions, Label, LabelParcel, Weight
+from .output import print_json
 from .parsing import add_command
 from .session import open_integrations, store_options
 
@@ -90,53 +91,132 @@ def output_paths(output: str, count: int) -> list[Path]:
     return [path.with_name(f"{path.stem}-{n}{path.suffix or '.pdf'}") for n in range(1, count + 1)]
 
 
-def _write(label: Label, path: Path) -> Path:
+def _write(label: Label, path: Path, overwrite: bool = False) -> tuple[Path, str | None]:
+    """Write the label; a file already there holding something else (another order's label) is never
+    replaced without --overwrite: the label goes beside it, named after its package, and the note says so."""
     if label.document_format != "pdf" and path.suffix.lower() == ".pdf":
         path = path.with_suffix(EXTENSIONS[label.document_format])
+    note = None
+    if not overwrite and path.exists() and path.read_bytes() != label.document:
+        taken = path
+        path = path.with_name(f"{path.stem}-{label.package_id}{path.suffix}")
+        note = f"{taken} holds another document: kept it, wrote {path.name} (--overwrite replaces)"
     path.write_bytes(label.document)
-    return path
+    return path, note
+
+
+def _default_output(args: argparse.Namespace) -> str:
+    """label-ORDER.pdf (or label-PACKAGE.pdf for a reprint): two orders never share a file by default."""
+    if args.output:
+        return str(args.output)
+    key = args.reprint or args.order or "label"
+    return f"label-{''.join(ch if ch.isalnum() or ch in '-_' else '_' for ch in key)}.pdf"
 
 
 def cmd_label(args: argparse.Namespace) -> int:
     integration = open_integrations(args).open(args.integration)
     if args.void:
         integration.void_label(args.void)
-        print(f"package {args.void}: label voided")
+        if args.json:
+            print_json({"integration": integration.id, "package_id": args.void, "voided": True})
+        else:
+            print(f"package {args.void}: label voided")
         return 0
     if args.reprint:
         if args.order or args.box:
             raise _bad("--reprint", "takes a package id alone (no --order or --box)")
-        target = output_paths(args.output, 1)[0]
+        target = output_paths(_default_output(args), 1)[0]
         label = integration.reprint(args.reprint)
-        written = _write(label, target)
-        note = f" ({label.warnings[0]})" if label.warnings else ""
-        print(f"package {label.package_id}: tracking {label.tracking_number or '-'} -> {written}{note}")
+        written, kept = _write(label, target, args.overwrite)
+        notes = [*label.warnings, *([kept] if kept else [])]
+        if args.json:
+            print_json(
+                {
+                    "integration": integration.id,
+                    "package_id": label.package_id,
+                    "tracking_number": label.tracking_number,
+                    "file": str(written),
+                    "notes": notes,
+                }
+            )
+        else:
+            note = f" ({'; '.join(notes)})" if notes else ""
+            print(f"package {label.package_id}: tracking {label.tracking_number or '-'} -> {written}{note}")
         return 0
     if not args.order:
         raise _bad("--order", "is required (or --reprint PACKAGE, or --void PACKAGE)")
     parcels = _parcels(integration, args)
-    paths = output_paths(args.output, len(parcels))
+    paths = output_paths(_default_output(args), len(parcels))
     report = integration.create_labels(args.order, parcels, service_id=args.service)
+    boxes: list[dict[str, Any]] = []
     for number, (result, path) in enumerate(zip(report.results, paths, strict=True), start=1):
+        box: dict[str, Any] = {
+            "box": number,
+            "channel_line_ids": list(result.channel_line_ids),
+            "outcome": result.outcome,
+            "message": result.message,
+        }
+        boxes.append(box)
         if result.label is None:
-            print(f"box {number} ({','.join(result.channel_line_ids)}): refused: {result.message}")
+            if not args.json:
+                print(f"box {number} ({','.join(result.channel_line_ids)}): refused: {result.message}")
             continue
         label = result.label
-        written = _write(label, path)
-        print(
-            f"box {number}: package {label.package_id}, tracking {label.tracking_number or '-'}, "
-            f"carrier {label.carrier or '-'} ({result.outcome.replace('_', ' ')}) -> {written}"
+        written, kept = _write(label, path, args.overwrite)
+        box.update(
+            package_id=label.package_id,
+            tracking_number=label.tracking_number,
+            carrier=label.carrier,
+            file=str(written),
+            notes=[kept] if kept else [],
         )
+        if not args.json:
+            print(
+                f"box {number}: package {label.package_id}, tracking {label.tracking_number or '-'}, "
+                f"carrier {label.carrier or '-'} ({result.outcome.replace('_', ' ')}) -> {written}"
+                + (f" ({kept})" if kept else "")
+            )
     created = sum(r.outcome == "created" for r in report.results)
-    print(
-        f"{created} label(s) bought, {len(report.results) - created} not bought now (already bought or refused)"
-    )
-    return 0 if all(r.outcome != "refused" for r in report.results) else 1
+    ok = all(r.outcome != "refused" for r in report.results)
+    if args.json:
+        print_json(
+            {
+                "integration": integration.id,
+                "order_id": args.order,
+                "boxes": boxes,
+                "bought": created,
+                "ok": ok,
+            }
+        )
+    else:
+        print(
+            f"{created} label(s) bought, {len(report.results) - created} not bought now "
+            "(already bought or refused)"
+        )
+    return 0 if ok else 1
 
 
 def cmd_shipping_services(args: argparse.Namespace) -> int:
     integration = open_integrations(args).open(args.integration)
     parcels = _parcels(integration, args)
+    if args.json:
+        print_json(
+            {
+                "integration": integration.id,
+                "order_id": args.order,
+                "boxes": [
+                    {
+                        "box": number,
+                        "channel_line_ids": list(parcel.channel_line_ids),
+                        "services": [
+                            s.model_dump(mode="json") for s in integration.shipping_services(parcel)
+                        ],
+                    }
+                    for number, parcel in enumerate(parcels, start=1)
+                ],
+            }
+        )
+        return 0
     for number, parcel in enumerate(parcels, start=1):
         services = integration.shipping_services(parcel)
         print(f"box {number} ({','.join(parcel.channel_line_ids)}):")
@@ -188,8 +268,14 @@ def register(sub: Any) -> None:
         "--service", help="a shipping service id from `shipping-services` (default: the channel's)"
     )
     label.add_argument(
-        "--output", default="label.pdf", help="file to write (several boxes: label-1.pdf, ...)"
+        "--output",
+        help="file to write (default label-ORDER.pdf; several boxes: label-ORDER-1.pdf, ...); a file already "
+        "there holding another label is kept and the new one written beside it",
     )
+    label.add_argument(
+        "--overwrite", action="store_true", help="replace an existing --output file holding something else"
+    )
+    label.add_argument("--json", action="store_true", help="print the outcome as JSON (shape: docs/cli.md)")
     label.add_argument("--reprint", metavar="PACKAGE", help="fetch the label of this package again")
     label.add_argument(
         "--void", metavar="PACKAGE", help="void the label of this package (where the channel can)"
@@ -206,4 +292,7 @@ def register(sub: Any) -> None:
     services.add_argument("integration", help="the integration's id, as `integrations list` shows it")
     services.add_argument("--order", required=True, help="the channel's order id")
     _box_arguments(services)
+    services.add_argument(
+        "--json", action="store_true", help="print the services as JSON (shape: docs/cli.md)"
+    )
     services.set_defaults(handler=cmd_shipping_services)

@@ -30,7 +30,9 @@ class Parser(argparse.ArgumentParser):
     block: the operator sees what is wrong and where to read more."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message} (see `{self.prog} --help`)")
+        from .global_options import hint_for_choice
+
+        raise UsageError(f"{self.prog}: {hint_for_choice(message)} (see `{self.prog} --help`)")
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .. import forms
+from ..blank_rule import main_type
 from ..errors import ConnectorError
 
 MAX_TRIES = 5  # a script piping wrong answers must not loop forever
@@ -24,7 +25,7 @@ class PromptAbandoned(ConnectorError):
 
 def _convert(text: str, field: Mapping[str, Any]) -> Any:
     """The typed text as the field's JSON type; ValueError names what was expected."""
-    kind = field.get("type")
+    kind = main_type(field)
     if kind == "boolean":
         lowered = text.lower()
         if lowered in _TRUE:
@@ -50,7 +51,7 @@ def _prompt_line(name: str, field: Mapping[str, Any], required: bool) -> str:
     choices = field.get("enum")
     if choices:
         label += f" [{'/'.join(map(str, choices))}]"
-    elif field.get("type") == "boolean":
+    elif main_type(field) == "boolean":
         label += " [yes/no]"
     default = field.get("default")
     if default is not None and not isinstance(default, (dict, list)):
@@ -113,7 +114,7 @@ def ask_form(
     for name, field in forms.iter_fields(schema):
         if name in managed or (wanted is not None and name not in wanted):
             continue
-        if field.get("type") in {"object", "array"}:
+        if main_type(field) in {"object", "array"}:
             continue  # maps and lists are edited as a JSON file: `integrations update ID --settings FILE`
         value = ask_field(name, field, required=name in required, ask=ask, ask_secret=ask_secret, say=out)
         if value is not None:

@@ -7,16 +7,26 @@ which is why nothing here imports Starlette before a command runs).
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import signal
+import socket
 from pathlib import Path
 from typing import Any
 
+from .. import home as home_folder
 from ..errors import ConnectorError
 from ..integration import Integrations
+from .output import print_json
 from .parsing import add_command, port
 from .session import open_integrations, store_options
 
 log = logging.getLogger("connector_core.cli.serving")
+
+# The port of the emulator's (and `connect`'s) default redirect URL http://127.0.0.1:8765/tiktok/auth/callback:
+# with serve there, the seller's browser comes back to serve after consent; the emulator uses 8770/8771.
+SERVE_PORT = 8765
+ORDERS_FOLDER = "orders"
 
 WEB_EXTRA = "pip install 'channel-connectors[web]'"
 
@@ -31,6 +41,32 @@ def _require_web() -> None:
         ) from None
 
 
+def _check_port_free(host: str, port_number: int) -> None:
+    """One line naming the port when it is taken, before uvicorn logs its own error and exits 3."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port_number))
+    except OSError as exc:
+        reason = (
+            "already in use (another serve, or `connect` waiting?)"
+            if exc.errno == errno.EADDRINUSE
+            else (exc.strerror or str(exc))
+        )
+        raise ConnectorError(
+            f"--port {port_number}: cannot listen on {host}:{port_number}: {reason}: stop that program or pass "
+            "another --port"
+        ) from None
+
+
+def orders_folder(args: argparse.Namespace) -> Path:
+    """Where `serve` keeps imported orders: --orders-to DIR, else `orders/` in the store's home folder, so
+    the admin page's Pull now works as the README starts it (an import with no handler would be refused)."""
+    if args.orders_to:
+        return Path(args.orders_to)
+    return home_folder.resolve_home(getattr(args, "home", None), create=True) / ORDERS_FOLDER
+
+
 def _integrations(args: argparse.Namespace) -> Integrations:
     return open_integrations(args)
 
@@ -43,23 +79,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.port == 0:
         raise ConnectorError("--port 0: give the port sellers' browsers and the channel will reach (1-65535)")
+    _check_port_free(args.host, args.port)
     integrations = _integrations(args)
     admin = AdminConfig.from_env() if args.admin else None
     if args.admin and admin is None:
         raise ConnectorError(
             "--admin needs CHANNEL_CONNECTORS_ADMIN_TOKEN (or _ADMIN_USER and _ADMIN_PASSWORD) in the environment"
         )
-    on_orders = JsonLinesOrders(Path(args.orders_to)) if args.orders_to else None
+    folder = orders_folder(args)
+    on_orders = JsonLinesOrders(folder)
     sink = InProcessSink(integrations, on_orders)
     base_url = args.base_url or f"http://{args.host}:{args.port}"
     app = create_app(integrations, base_url=base_url, admin=admin, sink=sink)
-    print(f"serving on http://{args.host}:{args.port} (public address {app.state.base_url})", flush=True)
+    print(f"serving on http://{args.host}:{args.port} (public address {app.state.base_url})")
+    print(
+        f"imported orders (Pull now, webhooks): {folder}/INTEGRATION_ID.jsonl (--orders-to DIR)", flush=True
+    )
+    # No access log: callback queries carry auth codes and connect-link paths are bearer tokens.
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=args.host, port=args.port, access_log=False, log_level="warning")
+    )
     try:
-        # No access log: callback queries carry auth codes and connect-link paths are bearer tokens.
-        uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="warning")
+        server.run()
     finally:
         sink.close()
-    return 0
+    # uvicorn stops gracefully on Ctrl-C and re-raises it only where SIGINT is not ignored: say 130 either way.
+    return 130 if signal.SIGINT in getattr(server, "_captured_signals", ()) else 0
 
 
 def cmd_connect_link(args: argparse.Namespace) -> int:
@@ -73,13 +118,25 @@ def cmd_connect_link(args: argparse.Namespace) -> int:
             raise ConnectorError(
                 f"that link belongs to integration {link.integration_id}, not {args.integration}"
             )
-        print(f"link …{link.token_hint} renewed: valid until {link.expires_at:%Y-%m-%d %H:%M} UTC")
+        if args.json:
+            print_json(
+                {
+                    "integration": link.integration_id,
+                    "renewed": f"…{link.token_hint}",
+                    "expires_at": link.expires_at.isoformat(),
+                }
+            )
+        else:
+            print(f"link …{link.token_hint} renewed: valid until {link.expires_at:%Y-%m-%d %H:%M} UTC")
         return 0
     purpose = "renew" if args.renew else "connect"
     url = create_connect_link(
         integrations, args.integration, args.days, base_url=args.base_url, purpose=purpose
     )
-    print(url)
+    if args.json:
+        print_json({"integration": args.integration, "url": url, "purpose": purpose, "days": args.days})
+    else:
+        print(url)
     return 0
 
 
@@ -93,16 +150,26 @@ def register(sub: Any) -> None:
         "run the web endpoints (callbacks, webhooks, connect links, admin) under uvicorn",
         examples=[
             "channel-connectors serve --port 8000 --base-url https://connect.example.com",
+            "channel-connectors serve --admin   # beside `channel-connectors emulator`: Connect works as is",
             "channel-connectors serve --admin --orders-to ./orders   # admin credentials from the environment",
         ],
         parents=[store_options()],
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    p.add_argument("--port", type=port, default=8000, help="port to listen on")
+    p.add_argument(
+        "--port",
+        type=port,
+        default=SERVE_PORT,
+        help="port to listen on: the default is the port of the emulator's default redirect URL, so the "
+        "consent page comes back here (and `connect` hands over to serve when it runs)",
+    )
     p.add_argument("--base-url", help=base_help)
     p.add_argument("--admin", action="store_true", help="serve /admin (credentials from the environment)")
     p.add_argument(
-        "--orders-to", metavar="DIR", help="append imported orders as JSON Lines per integration here"
+        "--orders-to",
+        metavar="DIR",
+        help="append imported orders as JSON Lines, one file per integration, here (default: the folder "
+        "`orders` in the home folder)",
     )
     p.set_defaults(handler=cmd_serve)
 
@@ -124,4 +191,5 @@ def register(sub: Any) -> None:
         "--extend", metavar="LINK", help="renew this existing link (URL or token) instead of a new one"
     )
     p.add_argument("--base-url", help="the public address of `serve` (default $CHANNEL_CONNECTORS_BASE_URL)")
+    p.add_argument("--json", action="store_true", help="print the link as JSON (shape: docs/cli.md)")
     p.set_defaults(handler=cmd_connect_link)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from ..flows.status import connection_state
 from ..integration import IntegrationStatus
 from .output import print_json, style
 from .parsing import add_command
@@ -26,12 +27,16 @@ def _iso(moment: datetime | None) -> str | None:
 def status_document(status: IntegrationStatus) -> dict[str, Any]:
     reauth = status.reauthorization
     account = status.account
+    state, reason = connection_state(status)
     return {
         "integration": status.integration_id,
         "connector": status.connector,
         "name": status.name,
         "shop": {"id": account.id, "name": account.name, "region": account.region} if account else None,
-        "connected": status.connected,
+        # The last call's truth: stored tokens the channel no longer accepts are not "connected".
+        "connected": state == "connected",
+        "state": state,
+        "state_reason": reason,
         "access_token_expires_at": _iso(status.access_expires_at),
         "refresh_token_expires_at": _iso(status.refresh_expires_at),
         "reauthorize_by": _iso(reauth.deadline),
@@ -48,7 +53,12 @@ def status_lines(status: IntegrationStatus) -> Iterator[str]:
     account = status.account
     shop = f"{account.name or ''} {account.id}".strip() if account else "-"
     yield f"shop               {shop}"
-    yield f"connected          {'yes' if status.connected else 'no'}"
+    state, reason = connection_state(status)
+    if state == "failing":
+        yield style(f"connected          no: {reason}", "red")
+        yield f"  run `{PROG} check {status.integration_id}` to test the connection and see what to do"
+    else:
+        yield f"connected          {'yes' if state == 'connected' else 'no'}"
     yield f"access token until {_when(status.access_expires_at)}"
     yield f"re-authorize by    {_when(reauth.deadline)}"
     if reauth.needs_reauthorization:

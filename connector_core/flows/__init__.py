@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .integration import Integration
 from .integrations import Integrations
+from .interception import OrderIntercepted
 from .labels import LABEL_INTENT, SPLIT_INTENT, box_key, document_key
 from .leases import LeaseBusy
 from .orders import (
@@ -19,7 +20,7 @@ from .orders import (
     ORDERS_STREAM,
     stream_name,
 )
-from .shipments import parcel_fingerprint
+from .parcels import parcel_fingerprint
 from .status import IntegrationStatus
 from .stock import MAX_STOCK_QUANTITY
 from .stock import NO_RESULT as STOCK_OUTCOME_UNKNOWN
@@ -39,6 +40,7 @@ __all__ = [
     "IntegrationStatus",
     "Integrations",
     "LeaseBusy",
+    "OrderIntercepted",
     "WebhookRejected",
     "box_key",
     "document_key",

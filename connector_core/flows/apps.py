@@ -20,7 +20,7 @@ from ..store.platform_records import AppRecord
 
 def validated_credentials(connector: Connector, credentials: Mapping[str, Any]) -> dict[str, Any]:
     schema = connector.credentials_schema()
-    creds = forms.apply_defaults(forms.drop_blank(credentials), schema)
+    creds = forms.apply_defaults(forms.drop_blank(credentials, schema), schema)
     errors = forms.validate(creds, schema)
     if errors:
         raise InvalidInput(f"{connector.id} app", errors)

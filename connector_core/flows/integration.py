@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any, Literal
 
 from pydantic import SecretStr
 
+from ..aftersales import Reason, ReturnAction, ReturnPage
 from ..auth import DEFAULT_MARGIN, TokenManager
 from ..clock import Clock
 from ..context import ConnectorContext, IntegrationCache
@@ -16,9 +18,11 @@ from ..models import (
     Account,
     ConnectionCheck,
     HandoverChoice,
+    Interception,
     Label,
     LabelParcel,
     LabelReport,
+    Money,
     OrderPage,
     ReauthorizationState,
     Shipment,
@@ -30,7 +34,19 @@ from ..models import (
     WebhookEvent,
 )
 from ..store import IntegrationRecord, Store
-from . import connect, labels, orders, shipments, stock, webhooks
+from ..store.platform_records import ShopRecord
+from . import (
+    cancellations,
+    connect,
+    labels,
+    orders,
+    returns,
+    shipments,
+    shops,
+    stock,
+    subscriptions,
+    webhooks,
+)
 from .session import Session
 from .status import IntegrationStatus, status
 
@@ -48,7 +64,9 @@ class Integration:
         token_margin: timedelta = DEFAULT_MARGIN,
         *,
         webhook_max_age: timedelta = webhooks.DEFAULT_WEBHOOK_MAX_AGE,
+        shop: str | None = None,
     ) -> None:
+        self._opened = (record, connector, store, http, clock, token_margin)
         # A refresh changes the channel (it may rotate the refresh token): a dead refresher's lease is taken
         # over only once its call can no longer land.
         self.tokens = TokenManager(
@@ -59,7 +77,7 @@ class Integration:
             clock=clock,
             settle=timedelta(seconds=http.deadline),
         )
-        self.session = Session(record, connector, store, http, clock, self.tokens)
+        self.session = Session(record, connector, store, http, clock, self.tokens, shop=shop)
         self.webhook_max_age = webhook_max_age
 
     def _refresh(self, refresh_token: SecretStr) -> TokenSet:
@@ -103,10 +121,77 @@ class Integration:
     def context(self) -> ConnectorContext:
         return self.session.context()
 
+    # --- shops: every authorized shop is served ------------------------------------------------------
+
+    def shops(self) -> list[ShopRecord]:
+        """Every shop the authorization covers (and those that left it), with status, settings, schedule."""
+        return self.store.list_shops(self.id)
+
+    def shop(self, shop_id: str) -> Integration:
+        """This connection serving one shop: its cursor, ledgers, leases and settings overrides."""
+        if shop_id == self.session.shop:
+            return self
+        active = shops.active_shop_ids(self.session)
+        if shop_id not in active:
+            raise shops.unknown_shop(shop_id, active)
+        _, connector, store, http, clock, margin = self._opened
+        return Integration(
+            self.session.record,
+            connector,
+            store,
+            http,
+            clock,
+            margin,
+            webhook_max_age=self.webhook_max_age,
+            shop=shop_id,
+        )
+
+    def set_shop_settings(self, shop_id: str, settings: Mapping[str, Any]) -> ShopRecord:
+        """Override the connection's settings for one shop (e.g. {"stock_sync": False} for DE)."""
+        return self.store.set_shop_settings(self.id, shop_id, settings)
+
+    def served(self) -> list[Integration]:
+        """The shops a call without a shop is for: the one this object serves (named, or selected by an
+        older release), else every active shop; a connection with at most one shop is served as it is."""
+        if self.session.account_id:
+            return [self]
+        active = shops.active_shop_ids(self.session)
+        # Views even for a single shop: its state is keyed by its real id, never by "no shop".
+        return [self.shop(s) for s in active] if active else [self]
+
+    def orders_by_shop(self, events: Sequence[WebhookEvent]) -> list[tuple[Integration, list[str]]]:
+        """The orders `events` name, grouped by the served shop each event names (one naming no shop goes
+        to the first served shop); events of shops not served are dropped."""
+        views = {view.account_id: view for view in self.served()}
+        grouped: dict[str, set[str]] = {}
+        for event in events:
+            if not event.order_id:
+                continue
+            shop = event.account_id if event.account_id in views else None
+            if shop is None and not event.account_id:
+                shop = next(iter(views))
+            if shop is not None:
+                grouped.setdefault(shop, set()).add(event.order_id)
+        return [(views[shop], sorted(ids)) for shop, ids in grouped.items()]
+
+    def _for_order(self, order_id: str, shop: str | None) -> Integration:
+        if shop is not None:
+            return self.shop(shop)
+        served = self.served()
+        if len(served) == 1:
+            return served[0]
+        remembered = shops.remembered_shop(self.session, order_id)
+        if remembered is not None and remembered in {v.account_id for v in served}:
+            return self.shop(remembered)
+        for view in served:  # never imported here: ask each shop (a read), at most once per shop
+            if view.get_orders([order_id]).orders:
+                return view
+        raise shops.unknown_order(order_id, [v.account_id for v in served])
+
     # --- connect --------------------------------------------------------------------------------------
 
-    def begin_connect(self, redirect_uri: str | None = None) -> str:
-        return connect.begin_connect(self.session, redirect_uri)
+    def begin_connect(self, redirect_uri: str | None = None, *, data: Mapping[str, Any] | None = None) -> str:
+        return connect.begin_connect(self.session, redirect_uri, data=data)
 
     def finish_connect(self, callback_params: Mapping[str, str]) -> list[Account]:
         return connect.finish_connect(self.session, callback_params)
@@ -129,18 +214,42 @@ class Integration:
     # --- orders, stock, shipments, webhooks -----------------------------------------------------------
 
     def pull_orders(
-        self, since: datetime | None = None, until: datetime | None = None, *, stream: str | None = None
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        *,
+        stream: str | None = None,
+        shop: str | None = None,
     ) -> Iterator[OrderPage]:
-        return orders.pull_orders(self.session, since, until, stream=stream)
+        """Pages of orders of `shop`, or of every served shop in turn (each from its own cursor)."""
+        if shop is not None:
+            return orders.pull_orders(self.shop(shop).session, since, until, stream=stream)
+        served = self.served()
+        if len(served) == 1:
+            return orders.pull_orders(served[0].session, since, until, stream=stream)
+        return (
+            page for view in served for page in orders.pull_orders(view.session, since, until, stream=stream)
+        )
 
     def get_orders(self, order_ids: Sequence[str]) -> OrderPage:
         return orders.get_orders(self.session, order_ids)
 
-    def push_stock(self, levels: Sequence[StockLevel], *, force: bool = False) -> StockReport:
-        return stock.push_stock(self.session, levels, force=force)
+    def push_stock(
+        self, levels: Sequence[StockLevel], *, force: bool = False, shop: str | None = None
+    ) -> StockReport:
+        """Levels for `shop`, or for every served shop whose settings sync stock (a SKU a shop does not
+        sell is reported only when no shop knows it)."""
+        if shop is not None:
+            return stock.push_stock(self.shop(shop).session, levels, force=force)
+        served = self.served()
+        if len(served) == 1:
+            return stock.push_stock(served[0].session, levels, force=force)
+        syncing = [v for v in served if v.session.settings.get("stock_sync") is not False]
+        return stock.merge_reports([stock.push_stock(v.session, levels, force=force) for v in syncing])
 
-    def confirm_shipment(self, shipment: Shipment) -> ShipmentReport:
-        return shipments.confirm_shipment(self.session, shipment)
+    def confirm_shipment(self, shipment: Shipment, *, shop: str | None = None) -> ShipmentReport:
+        """Confirm to the shop of the order (remembered from the import, or looked up), or to `shop`."""
+        return shipments.confirm_shipment(self._for_order(shipment.order_id, shop).session, shipment)
 
     # --- labels ---------------------------------------------------------------------------------------
 
@@ -150,13 +259,19 @@ class Integration:
         boxes: Sequence[labels.Box],
         service_id: str | None = None,
         handover: HandoverChoice | None = None,
+        overrides: Sequence[Interception] = (),
+        *,
+        shop: str | None = None,
     ) -> LabelReport:
-        """Buy one label per box of the order, exactly once (a retry finds the first purchase)."""
-        return labels.create_labels(self.session, order_id, boxes, service_id, handover)
+        """Buy one label per box of the order, exactly once (a retry finds the first purchase); refused for an
+        order the channel says must not ship now, unless `overrides` names the reason (`interception`). The
+        order's shop is found as for shipments, or named with `shop`."""
+        view = self._for_order(order_id, shop)
+        return labels.create_labels(view.session, order_id, boxes, service_id, handover, overrides)
 
-    def labels(self, order_id: str) -> list[Label]:
+    def labels(self, order_id: str, *, shop: str | None = None) -> list[Label]:
         """The label ledger of an order: every label bought, with its kept document."""
-        return labels.labels(self.session, order_id)
+        return labels.labels(self._for_order(order_id, shop).session, order_id)
 
     def reprint(self, package_id: str) -> Label:
         return labels.reprint(self.session, package_id)
@@ -169,6 +284,54 @@ class Integration:
 
     def void_label(self, package_id: str) -> bool:
         return labels.void_label(self.session, package_id)
+
+    # --- after the sale -------------------------------------------------------------------------------
+
+    def decide_cancellation(
+        self,
+        order_id: str,
+        action: Literal["approve", "reject"],
+        reason: str | None = None,
+        comment: str | None = None,
+    ) -> cancellations.DecisionReport:
+        """Approve or reject the order's open cancellation request, exactly once (an intent)."""
+        view = self._for_order(order_id, None)  # the order's shop, as for shipments
+        return cancellations.decide_cancellation(view.session, order_id, action, reason, comment)
+
+    def cancel_order(
+        self, order_id: str, line_ids: Sequence[str] = (), reason: str = ""
+    ) -> cancellations.DecisionReport:
+        """Cancel the order (or these units of it) as the seller, exactly once (an intent)."""
+        return cancellations.cancel_order(self._for_order(order_id, None).session, order_id, line_ids, reason)
+
+    def pull_returns(self, since: datetime | None = None) -> Iterator[ReturnPage]:
+        """The returns changed since the last complete import of each served shop's returns (own cursor)."""
+        served = self.served()
+        if len(served) == 1:
+            return returns.pull_returns(served[0].session, since)
+        return (page for view in served for page in returns.pull_returns(view.session, since))
+
+    def decide_return(
+        self,
+        return_id: str,
+        action: ReturnAction,
+        reason: str | None = None,
+        comment: str | None = None,
+        amount: Money | None = None,
+    ) -> cancellations.DecisionReport:
+        """Approve the refund or the return, mark the returned parcel received, reject with a reason, or offer
+        a partial refund: exactly once (an intent)."""
+        return returns.decide_return(self.session, return_id, action, reason, comment, amount)
+
+    def webhook_subscriptions(
+        self, address: str | None = None, repair: bool = False
+    ) -> list[subscriptions.SubscriptionState]:
+        """What the served shop is subscribed to versus what the kit needs; `repair` subscribes the rest."""
+        return subscriptions.sync_webhooks(self.session, address, repair)
+
+    def decision_reasons(self, request_id: str) -> list[Reason]:
+        """The channel's reasons for rejecting this cancellation or return request (read-only)."""
+        return self.connector.decision_reasons(self.context(), request_id)
 
     # --- webhooks, status -----------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from ..http import HttpClient
 from ..store import IntegrationRecord, Store
 from ..store.platform_records import AppRecord
 from . import apps
+from .connect import shop_named_by_credentials
 from .integration import Integration
 from .webhooks import DEFAULT_WEBHOOK_MAX_AGE
 
@@ -46,8 +47,8 @@ class Integrations:
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         cred_schema = connector.credentials_schema()
         settings_schema = connector.settings_schema()
-        creds = forms.apply_defaults(forms.drop_blank(credentials), cred_schema)
-        sets = forms.apply_defaults(forms.drop_blank(settings), settings_schema)
+        creds = forms.apply_defaults(forms.drop_blank(credentials, cred_schema), cred_schema)
+        sets = forms.apply_defaults(forms.drop_blank(settings, settings_schema), settings_schema)
         errors = forms.validate(creds, cred_schema) + [
             FieldError(f"settings.{e.field}" if e.field else "settings", e.message)
             for e in forms.validate(sets, settings_schema)
@@ -103,7 +104,9 @@ class Integrations:
         """A new seller's connection under an existing app: validate the settings form, then Connect it."""
         app = self.store.get_app(app_id)
         connector = self.host.get(app.connector)
-        sets = forms.apply_defaults(forms.drop_blank(settings or {}), connector.settings_schema())
+        sets = forms.apply_defaults(
+            forms.drop_blank(settings or {}, connector.settings_schema()), connector.settings_schema()
+        )
         errors = [
             FieldError(f"settings.{e.field}" if e.field else "settings", e.message)
             for e in forms.validate(sets, connector.settings_schema())
@@ -146,8 +149,16 @@ class Integrations:
         }
         merged_settings = {**record.settings, **(settings or {})}
         creds, sets = self._validated(connector, merged_creds, merged_settings)
+        split = forms.split_credentials(creds, schema)
+        # A form that names another shop switches the shop served, and with it every per-shop cursor and
+        # ledger (issue 22: the new shop was imported from the old shop's cursor).
+        named = shop_named_by_credentials(split.public, self.store.list_accounts(integration_id))
         return self.store.update_integration(
-            integration_id, name=name, credentials=forms.split_credentials(creds, schema), settings=sets
+            integration_id,
+            name=name,
+            credentials=split,
+            settings=sets,
+            account_id=named if named is not None and named != record.account_id else None,
         )
 
     def redacted(self, integration_id: str) -> forms.RedactedForm:

@@ -28,8 +28,17 @@ from ..context import ConnectorContext
 from ..errors import FieldError, InvalidInput, LabelNotAllowed, LabelRefused
 from ..host import Connector
 from ..leases import HeldLease, LeaseBusy, hold
-from ..models import HandoverChoice, Label, LabelParcel, LabelReport, LabelResult, ShippingService
+from ..models import (
+    HandoverChoice,
+    Interception,
+    Label,
+    LabelParcel,
+    LabelReport,
+    LabelResult,
+    ShippingService,
+)
 from ..store import Intent, Store
+from .interception import OrderIntercepted, check
 
 log = logging.getLogger("connector_core.flows.labels")
 
@@ -135,8 +144,10 @@ def create_labels(
     boxes: Sequence[Box],
     service_id: str | None = None,
     handover: HandoverChoice | None = None,
+    overrides: Sequence[Interception] = (),
 ) -> LabelReport:
-    """Label every box of `order_id` once (see the module docstring)."""
+    """Label every box of `order_id` once (see the module docstring); refused, before anything is bought,
+    for an order the channel says must not ship now (`interception`), unless the host `overrides` it."""
     parcels = normalise_boxes(order_id, boxes)
     with _order_lease(session, order_id) as lease:
         done = {i.key: i for i in _intents(session, order_id, LABEL_INTENT) if i.status == "done"}
@@ -146,10 +157,14 @@ def create_labels(
         }
         todo = [key for key in keys if key not in done]
         if todo:
+            boxed = {i for p in parcels for i in p.channel_line_ids}
+            check(session, order_id, overrides, boxed, action="label")  # type: ignore[arg-type]
             ctx = session.context()
             packaged = _split(session, ctx, order_id, parcels)
             for key in todo:
-                results[key] = _label_one(session, ctx, lease, key, packaged[key], service_id, handover)
+                results[key] = _label_one(
+                    session, ctx, lease, key, packaged[key], service_id, handover, overrides
+                )
     return LabelReport(order_id=order_id, results=[results[key] for key in keys])
 
 
@@ -199,6 +214,7 @@ def _label_one(
     parcel: LabelParcel,
     service_id: str | None,
     handover: HandoverChoice | None,
+    overrides: Sequence[Interception] = (),
 ) -> LabelResult:
     payload = {
         "parcel": parcel.model_dump(mode="json"),
@@ -216,9 +232,12 @@ def _label_one(
     if intent.attempts > 1:
         log.info("label %s of order %s: retrying an attempt whose outcome is unknown", key, parcel.order_id)
     try:
-        label = session.connector.create_label(ctx, parcel, recorded.get("service_id"), chosen_handover)
-    except LabelNotAllowed as exc:
-        # The channel will not label this box as asked: nothing was bought, so the box may be chosen again.
+        label = session.connector.create_label(
+            ctx, parcel, recorded.get("service_id"), chosen_handover, list(overrides)
+        )
+    except (LabelNotAllowed, OrderIntercepted) as exc:
+        # The channel will not label this box as asked (or the order must not ship now, seen right before
+        # buying): nothing was bought, so the box may be chosen again.
         session.store.finish_intent(
             session.id, session.account_id, LABEL_INTENT, key, "refused", {"reason": str(exc), "code": None}
         )

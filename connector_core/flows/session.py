@@ -21,8 +21,9 @@ from ..clock import Clock
 from ..context import ConnectorContext, IntegrationCache, ShipmentHistory, StatusMapper
 from ..host import Connector
 from ..http import HttpClient
-from ..models import Account, OrderStatus, TokenSet
+from ..models import Account, OrderPage, OrderStatus, TokenSet
 from ..redaction import scrub
+from ..rules import unknown_status_warning
 from ..store import IntegrationRecord, RunRecord, Store
 
 NO_ACCOUNT = ""
@@ -57,7 +58,11 @@ class Session:
         http: HttpClient,
         clock: Clock,
         tokens: TokenManager,
+        *,
+        shop: str | None = None,
     ) -> None:
+        self.shop = shop
+        """The shop this session serves whatever the record selects (a view made by `Integration.shop`)."""
         self.record = record
         self.connector = connector
         self.store = store
@@ -66,6 +71,7 @@ class Session:
         self.tokens = tokens
         self.log = logging.getLogger(f"connectors.{connector.id}")
         self.cache: IntegrationCache = ShopCache(store, record.id, self.account_id)
+        self._shop_settings: dict[str, Any] | None = None
 
     @property
     def id(self) -> str:
@@ -79,13 +85,23 @@ class Session:
 
     @property
     def account_id(self) -> str:
-        """The shop the integration serves ("" when the channel has none or none is selected yet)."""
-        return self.record.account_id or NO_ACCOUNT
+        """The shop served: this session's own, else the record's selected one ("" when the channel has no
+        shops, or several and none was named: then the flows find the shop, see `Integration`)."""
+        return self.shop or self.record.account_id or NO_ACCOUNT
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The connection's settings with the served shop's overrides on top (stock sync off for DE ...)."""
+        if self._shop_settings is None:
+            found = self.store.get_shop(self.id, self.account_id) if self.account_id else None
+            self._shop_settings = dict(found.settings) if found is not None else {}
+        return {**self.record.settings, **self._shop_settings}
 
     def switch_record(self, record: IntegrationRecord) -> None:
         """Take an updated record (a new shop selected): caches follow the shop."""
         self.record = record
         self.cache = ShopCache(self.store, record.id, self.account_id)
+        self._shop_settings = None
 
     # --- contexts for the connector's hooks -----------------------------------------------------------
 
@@ -95,7 +111,7 @@ class Session:
             connector_id=self.connector.id,
             integration_id=self.id,
             credentials=self.record.credentials,
-            settings=self.record.settings,
+            settings=self.settings,
             http=self.http,
             clock=self.clock,
             log=self.log,
@@ -115,31 +131,15 @@ class Session:
         )
 
     def pick_account(self, accounts: list[Account]) -> Account | None:
-        if self.record.account_id:
+        if self.account_id:
             for account in accounts:
-                if account.id == self.record.account_id:
+                if account.id == self.account_id:
                     return account
         return accounts[0] if len(accounts) == 1 else None
 
     def status_mapper(self) -> StatusMapper:
         # The hook runs once per order: build its context once per flow, not once per order.
-        bare = self.bare_context()
-
-        def map_status(channel_status: str, channel_order: Mapping[str, Any]) -> OrderStatus | None:
-            return self.connector.map_order_status(bare, channel_status, channel_order)
-
-        if self.connector.status_depends_on_order():
-            return map_status
-        # No implementation reads the order itself: the answer depends on the status alone, so each
-        # distinct status goes through the hook once per flow instead of once per order.
-        memo: dict[str, OrderStatus | None] = {}
-
-        def memoized(channel_status: str, channel_order: Mapping[str, Any]) -> OrderStatus | None:
-            if channel_status not in memo:
-                memo[channel_status] = map_status(channel_status, channel_order)
-            return memo[channel_status]
-
-        return memoized
+        return CoreStatusMapper(self.connector, self.bare_context())
 
     def refresh(self, refresh_token: SecretStr) -> TokenSet:
         return self.connector.refresh_token(self.bare_context(), refresh_token)
@@ -167,3 +167,41 @@ class Session:
             )
         except Exception as exc:  # a status page must never turn a finished flow into a failed one
             self.log.warning("could not record the %s run: %s", flow, scrub(str(exc))[:200])
+
+
+class CoreStatusMapper:
+    """`ctx.map_status` for one flow: the `map_order_status` hook, remembering which channel statuses no one
+    but the core's on-hold default mapped (`unknown`), so the flow can say so on each such order."""
+
+    def __init__(self, connector: Connector, ctx: ConnectorContext) -> None:
+        self.connector = connector
+        self.ctx = ctx
+        self.unknown: set[str] = set()
+        # No implementation reads the order itself: the answer depends on the status alone, so each
+        # distinct status goes through the hook once per flow instead of once per order.
+        self._memo: dict[str, OrderStatus | None] | None = None if connector.status_depends_on_order() else {}
+
+    def __call__(self, channel_status: str, channel_order: Mapping[str, Any]) -> OrderStatus | None:
+        if self._memo is not None and channel_status in self._memo:
+            return self._memo[channel_status]
+        status = self.connector.map_known_status(self.ctx, channel_status, channel_order)
+        if status is None:
+            status = self.connector.map_order_status(self.ctx, channel_status, channel_order)
+            if status is not None:  # the core's default answered (unless a host dropped the rules)
+                self.unknown.add(channel_status.strip().upper())
+        if self._memo is not None:
+            self._memo[channel_status] = status
+        return status
+
+    def flag(self, page: OrderPage) -> OrderPage:
+        """The page with a warning on each order whose status only the core's default mapped."""
+        if not self.unknown:
+            return page
+        flagged = []
+        for order in page.orders:
+            if order.status is OrderStatus.ON_HOLD and order.channel_status.strip().upper() in self.unknown:
+                warning = unknown_status_warning(order.channel_status, self.connector.id)
+                if warning not in order.warnings:
+                    order = order.model_copy(update={"warnings": [*order.warnings, warning]})
+            flagged.append(order)
+        return page.model_copy(update={"orders": flagged})

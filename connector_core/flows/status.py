@@ -61,3 +61,22 @@ def status(session: Session) -> IntegrationStatus:
         ),
         last_runs=session.store.last_runs(session.id, limit=5),
     )
+
+
+def connection_state(status: IntegrationStatus) -> tuple[str, str | None]:
+    """The connection as the last call found it, not just "tokens are stored": `connected`,
+    `not_connected`, `needs_reauthorization` or `failing` (the latest run failed), with the reason to show.
+    Tokens stay stored when the channel forgets them (an emulator restarted, an authorization revoked), so
+    only a call tells; `channel-connectors check` makes a cheap one."""
+    if status.reauthorization.needs_reauthorization:
+        return "needs_reauthorization", status.reauthorization.reason
+    if not status.connected:
+        return "not_connected", "never connected"
+    latest = status.last_runs[0] if status.last_runs else None
+    if latest is not None and not latest.ok:
+        error = str(latest.summary.get("error") or "failed")
+        return (
+            "failing",
+            f"the last call ({latest.flow}, {latest.finished_at:%Y-%m-%d %H:%M} UTC) failed: {error}",
+        )
+    return "connected", None

@@ -8,17 +8,20 @@ newer level in the ledger.
 
 Levels are absolute, so their order matters: a level carrying an `as_of` older than the newest the ledger
 applied or has in flight is `stale` and never sent, wherever it comes from (a late task, a redelivered
-message, a second process). The store applies the same rule in its upserts (`store.stock_rows`).
+message, a second process). The store applies the same rule in its upserts (`store.stock_rows`). The
+ledger keys a level by the channel's own warehouse (`stock_locations`), so aliases and remapped codes of
+the host never make it remember a level the channel does not hold (`stock_order`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from ..models import StockLevel, StockReport, StockResult
 from .leases import hold
 from .session import Session
+from .stock_order import Key, choose, host_key, older, stale, superseded
 
 MAX_STOCK_QUANTITY = 2**31 - 1
 """The largest level the core sends: a signed 32-bit count, what channels' APIs take."""
@@ -26,20 +29,18 @@ STOCK_LEASE_TTL = timedelta(minutes=5)
 STOCK_LEASE_WAIT = timedelta(seconds=30)
 """A second push waits for the first (pushes are short); past this it reports who holds the shop's stock."""
 
-Key = tuple[str, str | None]
 NO_RESULT = "uncertain"
 
 
 def push_stock(session: Session, levels: Sequence[StockLevel], *, force: bool = False) -> StockReport:
-    """Send changed levels; unchanged ones (per the ledger) and invalid ones are reported, not sent."""
+    """Send changed levels; unchanged ones (per the ledger), stale and invalid ones are reported, not sent."""
     started = session.clock.now()
     latest: dict[Key, StockLevel] = {}
     for level in levels:
-        key = (level.sku, level.warehouse)
-        if not _older(level, latest.get(key)):
-            latest[key] = level  # the newest level of a SKU wins; of equals, the last listed
+        if not older(level, latest.get(host_key(level))):
+            latest[host_key(level)] = level  # the newest level of a SKU wins; of equals, the last listed
     results: dict[Key, StockResult] = {}
-    valid: dict[Key, StockLevel] = {}
+    valid: list[StockLevel] = []
     for key, level in latest.items():
         problem = _invalid(level)
         if problem:
@@ -47,10 +48,16 @@ def push_stock(session: Session, levels: Sequence[StockLevel], *, force: bool = 
                 sku=level.sku, warehouse=level.warehouse, outcome="invalid", message=problem
             )
         else:
-            valid[key] = level
+            valid.append(level)
     calls = 0
     try:
         if valid:
+            locations = _locations(session, valid)
+            chosen, replaced = choose(valid, locations)
+            location_of = {host_key(level): where for level, where in zip(valid, locations, strict=True)}
+            for key in replaced:
+                where = location_of[key]
+                results[key] = superseded(latest[key], chosen[(key[0], where)], where)
             with hold(
                 session.store,
                 f"stock:{session.id}:{session.account_id}",
@@ -59,7 +66,7 @@ def push_stock(session: Session, levels: Sequence[StockLevel], *, force: bool = 
                 wait=STOCK_LEASE_WAIT,
                 settle=session.late_call_bound,
             ):
-                calls = _push_under_lease(session, valid, results, force)
+                calls = _push_under_lease(session, chosen, results, force)
     except BaseException as exc:
         session.record_run("push_stock", started, {"levels": len(latest)}, exc)
         raise
@@ -72,31 +79,17 @@ def push_stock(session: Session, levels: Sequence[StockLevel], *, force: bool = 
     return report
 
 
-def _older(level: StockLevel, than: StockLevel | None) -> bool:
-    mine, theirs = level.freshness(), None if than is None else than.freshness()
-    return mine is not None and theirs is not None and mine < theirs
-
-
-def _stale(level: StockLevel, newest: int | None) -> StockResult | None:
-    """The `stale` result when `level` is older than what the ledger applied or has in flight."""
-    mine = level.freshness()
-    if mine is None or newest is None or mine >= newest:
-        return None
-    return StockResult(
-        sku=level.sku,
-        warehouse=level.warehouse,
-        outcome="stale",
-        quantity=level.quantity,
-        message=f"stale, not sent: as of {level.as_of} is older than the level already applied or in flight "
-        f"({_describe_as_of(level, newest)})",
-    )
-
-
-def _describe_as_of(level: StockLevel, newest: int) -> str:
-    if isinstance(level.as_of, datetime):
-        when = datetime.fromtimestamp(newest / 1_000_000, tz=timezone.utc)
-        return f"as of {when.isoformat()}"
-    return f"as of {newest}"
+def _locations(session: Session, levels: list[StockLevel]) -> list[str | None]:
+    """The channel's warehouse of each level (the host's code when the connector cannot tell)."""
+    if not session.connector.implements("stock_locations"):
+        return [level.warehouse for level in levels]
+    found = session.connector.stock_locations(session.context(), levels)
+    if len(found) != len(levels):
+        raise TypeError(
+            f"connector {session.connector.id!r}: stock_locations returned {len(found)} locations for "
+            f"{len(levels)} levels"
+        )
+    return found
 
 
 def _invalid(level: StockLevel) -> str | None:
@@ -109,41 +102,41 @@ def _invalid(level: StockLevel) -> str | None:
 
 
 def _push_under_lease(
-    session: Session, valid: dict[Key, StockLevel], results: dict[Key, StockResult], force: bool
+    session: Session, chosen: dict[Key, StockLevel], results: dict[Key, StockResult], force: bool
 ) -> int:
+    """Send `chosen` (ledger key -> level); results go under each level's host key."""
     ledger = session.store.stock_levels(session.id, session.account_id)
-    to_send: list[StockLevel] = []
-    for key, level in valid.items():
+    to_send: dict[Key, StockLevel] = {}
+    for key, level in chosen.items():
         known = ledger.get(key)
         # Not even `force` sends a stale level: that is how TikTok ends at an older level than the host's.
-        stale = _stale(level, None if known is None else known.newest())
+        refusal = stale(level, None if known is None else known.newest())
         unchanged = known is not None and known.pending is None and known.quantity == level.quantity
-        if stale is not None:
-            results[key] = stale
+        if refusal is not None:
+            results[host_key(level)] = refusal
         elif unchanged and not force:
-            results[key] = StockResult(
+            results[host_key(level)] = StockResult(
                 sku=level.sku, warehouse=level.warehouse, outcome="unchanged", quantity=level.quantity
             )
         else:
-            to_send.append(level)
+            to_send[key] = level
     if not to_send:
         return 0
     stamps: dict[Key, int] = {}
-    for lv in to_send:
-        stamp = lv.freshness()
+    for key, level in to_send.items():
+        stamp = level.freshness()
         if stamp is not None:
-            stamps[(lv.sku, lv.warehouse)] = stamp
+            stamps[key] = stamp
     session.store.begin_stock_push(
-        session.id, session.account_id, [(lv.sku, lv.warehouse, lv.quantity) for lv in to_send], stamps
+        session.id, session.account_id, [(sku, wh, lv.quantity) for (sku, wh), lv in to_send.items()], stamps
     )
     # An exception here leaves every level pending: the next push sends them again.
-    report = session.connector.push_stock(session.context(), to_send)
+    report = session.connector.push_stock(session.context(), list(to_send.values()))
     answered = {(r.sku, r.warehouse): r for r in report.results}
     confirmed: list[tuple[str, str | None, int]] = []
     refused: list[Key] = []
-    for level in to_send:
-        key = (level.sku, level.warehouse)
-        result = answered.get(key)
+    for key, level in to_send.items():
+        result = answered.get(host_key(level))
         if result is None:
             # The connector cannot say what happened: the level stays pending and is sent again.
             result = StockResult(
@@ -155,11 +148,32 @@ def _push_under_lease(
                 "not have been updated and will be sent again on the next push",
             )
         elif result.outcome == "updated":
-            confirmed.append((level.sku, level.warehouse, level.quantity))
+            confirmed.append((key[0], key[1], level.quantity))
         elif result.code != NO_RESULT:
             refused.append(key)
-        results[key] = result
+        results[host_key(level)] = result
     session.store.finish_stock_push(
         session.id, session.account_id, confirmed=confirmed, refused=refused, as_of=stamps
     )
     return report.calls
+
+
+def merge_reports(reports: Sequence[StockReport]) -> StockReport:
+    """One report for a push to several shops: every shop's results, except "unknown SKU" for a SKU that
+    another shop knows (each shop sells its own catalogue)."""
+    known = {(r.sku, r.warehouse) for report in reports for r in report.results if r.outcome != "unknown_sku"}
+    results = [
+        r
+        for report in reports
+        for r in report.results
+        if r.outcome != "unknown_sku" or (r.sku, r.warehouse) not in known
+    ]
+    unknown_seen: set[Key] = set()
+    merged = []
+    for r in results:  # one "unknown SKU" per SKU, not one per shop
+        if r.outcome == "unknown_sku":
+            if (r.sku, r.warehouse) in unknown_seen:
+                continue
+            unknown_seen.add((r.sku, r.warehouse))
+        merged.append(r)
+    return StockReport(results=merged, calls=sum(r.calls for r in reports))

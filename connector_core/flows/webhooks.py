@@ -36,6 +36,22 @@ def receive_webhook(
             f"integration {session.id}: webhook signature does not verify; delivery ignored"
         )
     events = session.connector.parse_webhook(ctx, lowered, body)
+    fresh = [
+        e
+        for e in check_events(session, events, max_age=max_age)
+        if session.store.remember_event(session.id, e.id)
+    ]
+    for event in fresh:
+        apply_authorization_event(session, event)
+    return fresh
+
+
+def check_events(
+    session: Session, events: list[WebhookEvent], *, max_age: timedelta = DEFAULT_WEBHOOK_MAX_AGE
+) -> list[WebhookEvent]:
+    """The events of a verified, parsed delivery that apply to this integration (its shops, recent enough).
+
+    Raises `WebhookRejected` when there were events and every one was refused (each refusal is named)."""
     shops = {a.id for a in session.store.list_accounts(session.id)}
     accepted: list[WebhookEvent] = []
     refusals: list[str] = []
@@ -48,10 +64,7 @@ def receive_webhook(
             accepted.append(event)
     if events and not accepted:
         raise WebhookRejected(f"integration {session.id}: delivery ignored: {'; '.join(refusals)}")
-    fresh = [e for e in accepted if session.store.remember_event(session.id, e.id)]
-    for event in fresh:
-        _apply_authorization_event(session, event)
-    return fresh
+    return accepted
 
 
 def _refusal(session: Session, event: WebhookEvent, shops: set[str], max_age: timedelta) -> str | None:
@@ -68,16 +81,20 @@ def _refusal(session: Session, event: WebhookEvent, shops: set[str], max_age: ti
     return None
 
 
-def _apply_authorization_event(session: Session, event: WebhookEvent) -> None:
+def apply_authorization_event(session: Session, event: WebhookEvent) -> None:
+    """Apply what an authorization event says (idempotent: applying it twice is applying it once)."""
     if event.kind is WebhookKind.DEAUTHORIZED:
-        if session.record.account_id and event.account_id not in (None, session.record.account_id):
-            session.log.warning(
-                "integration %s: shop %s withdrew the authorization; the served shop %s is not affected",
-                session.id,
-                event.account_id,
-                session.record.account_id,
-            )
-            return
+        shop = event.account_id
+        if shop and session.store.get_shop(session.id, shop) is not None:
+            # The shop leaves: no longer pulled, pushed to or routed, and nothing for it is retried.
+            session.store.set_shop_status(session.id, shop, "left", "the seller deauthorized it")
+            if session.store.list_accounts(session.id) and shop != session.record.account_id:
+                session.log.warning(
+                    "integration %s: shop %s withdrew the authorization; its other shops are still served",
+                    session.id,
+                    shop,
+                )
+                return
         session.tokens.mark_reauthorization_needed("the seller withdrew the authorization")
     elif event.kind is WebhookKind.AUTHORIZATION_EXPIRING and event.reauthorize_by is not None:
         session.tokens.set_deadline(event.reauthorize_by)

@@ -46,7 +46,8 @@ class ShopRole(Protocol):
 
     def due_shops(self, now: datetime, limit: int) -> list[DueShop]:
         """Active shops of connections not waiting for re-authorization whose pull is due at `now`, the
-        longest overdue first, at most `limit`: an index range scan, so a tick costs what is due."""
+        longest overdue first, at most `limit`: an index range scan, so a tick costs what is due. A
+        connection limited to one shop (an older `--shop`) has only that shop due."""
         ...
 
     def connections_for_shop(self, connector: str, shop_id: str) -> list[ShopRoute]:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from ..credentials import Credentials
 from ..models import Account, ReauthorizationState, TokenSet
+from .outbox import OutboxRole
 from .platform_roles import AppRole, PlatformRoles, SealedAppRole
 from .records import (
     ConnectLink,
@@ -227,6 +228,7 @@ class SharedRoles(
     WebhookEventRole,
     DocumentRole,
     RunRole,
+    OutboxRole,
     Protocol,
 ):
     """The roles that hold no secret."""

@@ -26,6 +26,7 @@ from ..redaction import register_secret
 from ..vault import Vault
 from .delegation import SharedRolesDelegate, text
 from .errors import UnknownConnectLink
+from .outbox import OutboxDelegate
 from .platform_delegation import PlatformRolesDelegate, checked_tags
 from .platform_records import AppRecord, SealedApp
 from .records import (
@@ -54,12 +55,13 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class SealedStore(SharedRolesDelegate, PlatformRolesDelegate):
+class SealedStore(OutboxDelegate, SharedRolesDelegate, PlatformRolesDelegate):
     """A `Store` over a `StoreBackend`: seals on the way in, opens (and registers for redaction) on the way out."""
 
     def __init__(self, backend: StoreBackend, vault: Vault, clock: Clock) -> None:
         SharedRolesDelegate.__init__(self, backend)
         PlatformRolesDelegate.__init__(self, backend)
+        self._outbox = backend
         self.backend: StoreBackend = backend
         self.vault = vault
         self.clock = clock

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from .admin import AdminConfig
 from .app import create_app
+from .branding import Branding
 from .links import create_connect_link, extend_connect_link, resolve_base_url
 from .sink import InProcessSink, JsonLinesOrders, NoOrderHandler, OrdersHandler, SinkFull, WorkSink
 
 __all__ = [
     "AdminConfig",
+    "Branding",
     "InProcessSink",
     "JsonLinesOrders",
     "NoOrderHandler",

@@ -19,6 +19,7 @@ from ..integration import Integrations
 from ..models import Capability
 from .admin import AdminConfig, admin_routes
 from .api import api_routes
+from .branding import Branding
 from .callback import callback_route
 from .health import health_route
 from .links import connect_link_route, resolve_base_url
@@ -57,17 +58,23 @@ def create_app(
     admin: AdminConfig | None = None,
     sink: WorkSink | None = None,
     webhook_body_limit: int = DEFAULT_BODY_LIMIT,
+    branding: Branding | None = None,
 ) -> Starlette:
     """The application. `base_url` is where sellers reach it (callback and link addresses are built from it);
-    `sink` takes webhook and Pull-now work (default: `InProcessSink`, on a thread of this process)."""
+    `sink` takes webhook and Pull-now work (default: `InProcessSink`, on a thread of this process);
+    `branding` is the host's look on the seller's pages and where sellers may return to (default: from
+    CHANNEL_CONNECTORS_BRAND_* and CHANNEL_CONNECTORS_RETURN_ORIGINS)."""
     root = resolve_base_url(base_url)
+    look = branding if branding is not None else Branding.from_env()
     work: WorkSink = sink if sink is not None else InProcessSink(integrations)
-    routes: list[BaseRoute] = [health_route(integrations), connect_link_route(integrations, root)]
-    routes += [callback_route(integrations, c) for c in integrations.host if c.supports(Capability.CONNECT)]
+    routes: list[BaseRoute] = [health_route(integrations), connect_link_route(integrations, root, look)]
+    routes += [
+        callback_route(integrations, c, look) for c in integrations.host if c.supports(Capability.CONNECT)
+    ]
     routes.append(webhook_route(integrations, work, webhook_body_limit))
     if admin is not None:
         routes += admin_routes(integrations, admin, work, root)
-        routes += api_routes(integrations, admin, work, root)  # the JSON API, guarded like the admin
+        routes += api_routes(integrations, admin, work, root, look)  # the JSON API, guarded like the admin
     app = Starlette(
         routes=routes,
         exception_handlers={ConnectorError: _connector_error, Exception: _unexpected},
@@ -75,4 +82,5 @@ def create_app(
     app.state.integrations = integrations
     app.state.sink = work
     app.state.base_url = root
+    app.state.branding = look
     return app

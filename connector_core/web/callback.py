@@ -14,56 +14,67 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..errors import ChannelError, ConnectorError, InvalidInput, OAuthStateError, UnknownIntegration
+from ..errors import ConnectorError, OAuthStateError, UnknownIntegration
 from ..host import Connector
 from ..integration import Integrations
+from .branding import Branding, Outcome
 from .pages import page
 
 log = logging.getLogger("connector_core.web.callback")
 
-RETRY_ADVICE = (
-    "If you opened a connect link, open the same link again to retry while it is valid; "
-    "otherwise ask the person who set up this integration for a new link."
-)
+
+def _retry(brand: Branding) -> str:
+    return f"To try again, open the same link again while it is valid, or ask {brand.sender} for a new one."
 
 
-def callback_route(integrations: Integrations, connector: Connector) -> Route:
+def callback_route(integrations: Integrations, connector: Connector, brand: Branding | None = None) -> Route:
     path = connector.manifest.callback_path or f"/{connector.id}/auth/callback"
 
     async def endpoint(request: Request) -> Response:
         # The flows are synchronous (store, channel calls): run them off the event loop.
-        return await run_in_threadpool(complete, integrations, connector, dict(request.query_params))
+        return await run_in_threadpool(complete, integrations, connector, dict(request.query_params), brand)
 
     return Route(path, endpoint, methods=["GET"], name=f"callback:{connector.id}")
 
 
-def complete(integrations: Integrations, connector: Connector, params: dict[str, str]) -> Response:
-    """Claim the state, exchange the code, and say what happened."""
+def complete(
+    integrations: Integrations, connector: Connector, params: dict[str, str], brand: Branding | None = None
+) -> Response:
+    """Claim the state, exchange the code, and say what happened, in the host's look and words a seller
+    understands; with the host's return URL, a button takes the seller back with the outcome."""
+    look = brand or Branding()
     name = connector.manifest.name
+
+    def answer(title: str, lines: list[str], outcome: Outcome, status: int, *, who: str | None = None,
+               items: list[str] | None = None) -> Response:  # fmt: skip
+        target = look.back_to(return_to, outcome, who)
+        action = None if target is None else (f"Continue to {look.home}", target)
+        ok = outcome == "connected"
+        return page(title, lines, ok=ok, status=status, items=items or [], brand=look, action=action)
+
+    return_to: str | None = None
     state = params.get("state")
     if not state:
-        return page(
-            "Not connected: the link is incomplete",
-            [
-                f"This address was opened without the state {name} sends back, so nothing was done.",
-                RETRY_ADVICE,
-            ],
-            ok=False,
-            status=400,
+        return answer(
+            "Not connected: this address is incomplete",
+            [f"Nothing was connected. {_retry(look)}"],
+            "invalid",
+            400,
         )
     try:
         claimed = integrations.store.consume_oauth_state(state)
+        return_to = look.return_url(str(claimed.data.get("return_to") or "")) or None
         integration = integrations.open(claimed.integration_id)
     except (OAuthStateError, UnknownIntegration) as exc:
         log.warning("%s callback refused: %s", connector.id, exc)
-        return page(
-            "Not connected: this authorization was already used or has expired",
+        return answer(
+            "This authorization was already used or has expired",
             [
-                f"Each authorization started here can be completed once, within a few minutes. ({exc})",
-                RETRY_ADVICE,
+                "Each authorization can be completed once, within a few minutes. Nothing was changed.",
+                _retry(look),
             ],
-            ok=False,
-            status=400,
+            "expired",
+            400,
         )
     if integration.connector.id != connector.id:
         log.warning(
@@ -72,56 +83,50 @@ def complete(integrations: Integrations, connector: Connector, params: dict[str,
             integration.id,
             integration.connector.id,
         )
-        return page(
-            "Not connected: this answer came to the wrong address",
+        return answer(
+            "This answer came to the wrong address",
+            [f"Nothing was connected. {_retry(look)}"],
+            "failed",
+            400,
+        )
+    if not params.get("code"):  # the seller declined (or the channel sent an error instead of a code)
+        log.info("integration %s: consent not given (%s)", integration.id, params.get("error") or "no code")
+        return answer(
+            f"Not connected: you did not authorize {look.name or 'the app'}",
             [
-                f"The authorization was started for a {integration.connector.manifest.name} integration.",
-                RETRY_ADVICE,
+                f"The authorization was not approved on {name}, so nothing was connected or changed.",
+                f"If that was a mistake: {_retry(look)[0].lower()}{_retry(look)[1:]}",
             ],
-            ok=False,
-            status=400,
+            "declined",
+            400,
+            who=integration.id,
         )
     try:
         accounts = integration.finish_connect(params)
-    except InvalidInput as exc:
-        return page(
-            f"Not connected: {name} did not authorize the app",
-            [str(exc), "Start again and approve the authorization on the consent page.", RETRY_ADVICE],
-            ok=False,
-            status=400,
-        )
-    except ChannelError as exc:
-        log.warning("integration %s: code exchange failed: %s", integration.id, exc)
-        return page(
-            f"Not connected: {name} refused the authorization code",
-            [str(exc), "Nothing was saved. " + RETRY_ADVICE],
-            ok=False,
-            status=502,
-        )
     except ConnectorError as exc:
         log.warning("integration %s: connect failed: %s", integration.id, exc)
-        return page(
-            "Not connected",
-            [str(exc), RETRY_ADVICE],
-            ok=False,
-            status=502,
+        return answer(
+            f"Not connected: {name} did not accept the authorization",
+            ["Nothing was saved.", _retry(look)],
+            "failed",
+            502,
+            who=integration.id,
         )
     shops = [f"{a.name or a.id}" + (f" ({a.region})" if a.region else "") for a in accounts]
     log.info("integration %s connected: %d shops", integration.id, len(shops))
     if not shops:
-        return page(
-            f"Connected to {name}, but no shop was authorized",
-            [
-                f"Integration {integration.record.name}: the authorization covers no shop.",
-                "Authorize again and select at least one shop.",
-            ],
-            ok=False,
-            status=200,
+        return answer(
+            f"Connected to {name}, but no shop was chosen",
+            ["Please authorize again and select at least one shop.", _retry(look)],
+            "failed",
+            200,
+            who=integration.id,
         )
-    return page(
+    return answer(
         f"Connected to {name}",
-        [f"Integration {integration.record.name} is connected. Authorized shops:"],
+        [f"{look.name or 'The app'} can now work with these shops:"],
+        "connected",
+        200,
+        who=integration.id,
         items=shops,
-        ok=True,
-        status=200,
     )

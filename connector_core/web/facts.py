@@ -14,14 +14,33 @@ from datetime import datetime
 from typing import Any, Literal
 
 from .. import forms
+from ..errors import ConnectorError
 from ..flows import Integration, IntegrationStatus
-from ..models import Capability
+from ..models import Capability, ConnectionCheck
 from ..store import ConnectLink, Intent, RunRecord
 from ..store.platform_records import ShopRecord
 
 State = Literal["connected", "not_connected", "needs_reauthorization", "failing"]
 STATES: tuple[State, ...] = ("connected", "not_connected", "needs_reauthorization", "failing")
 MAX_PROBLEMS = 50
+PAUSED = "paused by an operator"
+"""The reason a shop an operator paused carries: the platform's `left` status (nothing is pulled, pushed or
+routed for it) with this reason, so it can be told from a shop the seller removed, and resumed."""
+
+
+def set_paused(store: Any, integration_id: str, shop_id: str, paused: bool) -> dict[str, Any]:
+    """Pause (stop serving) or resume one shop; resuming a shop the seller removed is refused (ValueError)."""
+    record = store.get_shop(integration_id, shop_id)
+    if record is None:
+        raise LookupError(shop_id)
+    if paused:
+        if record.active:
+            record = store.set_shop_status(integration_id, shop_id, "paused", PAUSED)
+    elif not record.active:
+        if record.status != "paused":
+            raise ValueError("this shop left the authorization: Connect again to serve it")
+        record = store.set_shop_status(integration_id, shop_id, "active")
+    return shop(record, None)
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -65,6 +84,10 @@ _CHANNEL_ERROR = re.compile(
     r"^(?P<channel>.+?) API returned (?P<code>\S+)(?: \(HTTP \d+\))?: (?P<message>.*)$", re.S
 )
 _REQUEST_ID = re.compile(r" ?\[request_id (?P<id>[^\]]+)\]")
+_RAW_CODE = re.compile(r" ?\((?:[A-Z][\w ]{0,30} )?\d{4,}\)")
+"""A channel's numeric code in parentheses ("(TikTok 36004005)"): for logs and support, not for people."""
+_COMMAND_HINT = re.compile(r";? ?(?:run|use) `[^`]+`")
+"""Advice to run a command line ("run `channel-connectors connect x`"): wrong on a web page."""
 _TYPE_PREFIX = re.compile(r"^[A-Z][A-Za-z]+(Error|Exception|Required|Unavailable|Limited|Busy|Rejected)?: ")
 
 
@@ -78,6 +101,7 @@ def readable_error(text: object) -> tuple[str | None, str | None, str | None]:
     found = _REQUEST_ID.search(text)
     request_id = found.group("id") if found else None
     words = _TYPE_PREFIX.sub("", _REQUEST_ID.sub("", text), count=1)
+    words = _COMMAND_HINT.sub("", _RAW_CODE.sub("", words)).strip()
     channel = _CHANNEL_ERROR.match(words)
     if channel is None:
         return words, request_id, None
@@ -157,7 +181,7 @@ def summary(integration: Integration, runs: Sequence[RunRecord], pending: int) -
         "access_expires_at": iso(status.access_expires_at),
         "refresh_expires_at": iso(status.refresh_expires_at),
         "reauthorize_by": iso(status.reauthorization.deadline),
-        "reauthorization_reason": status.reauthorization.reason,
+        "reauthorization_reason": readable_error(status.reauthorization.reason)[0],
         "last_import": last_import(runs),
         "uncertain": pending,
         "created_at": iso(integration.record.created_at),
@@ -187,3 +211,13 @@ def detail(integration: Integration, now: datetime, *, runs: int = 20) -> dict[s
         "intents": [intent(i) for i in pending],
         "links": [link(x, now) for x in links],
     }
+
+
+def checked(integration: Integration) -> ConnectionCheck:
+    """Prove the connection with the connector's cheap call, and keep the answer as a run (as the CLI's
+    `check` does), so the state shown everywhere is what the last call found."""
+    started = integration.clock.now()
+    result = integration.check_connection()
+    error = None if result.ok else ConnectorError(result.message)
+    integration.session.record_run("check_connection", started, {"shops": len(result.accounts)}, error)
+    return result

@@ -22,12 +22,13 @@ from ..errors import ConnectorError, FieldError, InvalidInput, UnknownIntegratio
 from ..integration import Integrations
 from ..models import Capability
 from ..store import ConnectLink
+from .branding import Branding, Outcome
 from .pages import PRIVATE_HEADERS, page, when
 
 log = logging.getLogger("connector_core.web.links")
 
 BASE_URL_ENV = "CHANNEL_CONNECTORS_BASE_URL"
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_BASE_URL = "http://127.0.0.1:8765"  # serve's default port: the emulator's default redirect URL
 DEFAULT_DAYS = 30
 MAX_DAYS = 365
 PURPOSES = ("connect", "renew")
@@ -95,48 +96,68 @@ def extend_connect_link(integrations: Integrations, link: str, days: int = DEFAU
     return integrations.store.renew_connect_link(token_of(link), _ttl(days))
 
 
-def connect_link_route(integrations: Integrations, base_url: str) -> Route:
+def connect_link_route(integrations: Integrations, base_url: str, brand: Branding | None = None) -> Route:
+    look = brand or Branding()
+
     async def endpoint(request: Request) -> Response:
         token = request.path_params["token"]
-        return await run_in_threadpool(open_link, integrations, base_url, token)
+        return_to = look.return_url(request.query_params.get("return_to"))
+        return await run_in_threadpool(open_link, integrations, base_url, token, look, return_to)
 
     return Route(CONNECT_PREFIX + "{token}", endpoint, methods=["GET"], name="connect_link")
 
 
-def _unknown() -> Response:
+def _back(brand: Branding, return_to: str | None, outcome: Outcome) -> tuple[str, str] | None:
+    target = brand.back_to(return_to, outcome)
+    return None if target is None else (f"Back to {brand.home}", target)
+
+
+def _unknown(brand: Branding, return_to: str | None) -> Response:
     return page(
-        "This connect link is not valid",
+        "This link does not work",
         [
-            "The address may be incomplete (check that it was copied whole) or the link was withdrawn.",
-            "Ask the person who sent it for a new link.",
+            "It may have been copied only in part, or it was withdrawn.",
+            f"Ask {brand.sender} for a new link.",
         ],
         ok=False,
         status=404,
+        brand=brand,
+        action=_back(brand, return_to, "invalid"),
     )
 
 
-def open_link(integrations: Integrations, base_url: str, token: str) -> Response:
-    """Check the link, mint a fresh state, send the seller to the consent page."""
+def open_link(
+    integrations: Integrations,
+    base_url: str,
+    token: str,
+    brand: Branding | None = None,
+    return_to: str | None = None,
+) -> Response:
+    """Check the link, mint a fresh state (carrying the accepted return URL), send the seller to consent."""
+    look = brand or Branding()
     link = integrations.store.find_connect_link(token) if 16 <= len(token) <= 256 else None
     if link is None:
-        return _unknown()
+        return _unknown(look, return_to)
     if integrations.clock.now() >= link.expires_at:
         log.info("integration %s: expired link …%s opened", link.integration_id, link.token_hint)
         return page(
-            "This connect link has expired",
+            "This link has expired",
             [
                 f"It was valid until {when(link.expires_at)}.",
-                "Ask the person who sent it to renew it; the same address works again once renewed.",
+                f"Ask {look.sender} to renew it; the same address works again once renewed.",
             ],
             ok=False,
             status=410,
+            brand=look,
+            action=_back(look, return_to, "expired"),
         )
     try:
         integration = integrations.open(link.integration_id)
         callback = integration.connector.manifest.callback_path
-        consent_url = integration.begin_connect(f"{base_url}{callback}")
+        data = {"return_to": return_to} if return_to else None
+        consent_url = integration.begin_connect(f"{base_url}{callback}", data=data)
     except UnknownIntegration:
-        return _unknown()
+        return _unknown(look, return_to)
     except ConnectorError as exc:
         log.warning(
             "integration %s: link …%s cannot start Connect: %s", link.integration_id, link.token_hint, exc
@@ -144,12 +165,34 @@ def open_link(integrations: Integrations, base_url: str, token: str) -> Response
         return page(
             "The authorization cannot start right now",
             [
-                "The integration this link belongs to is not ready for authorization.",
-                "Nothing was changed. Tell the person who sent the link; the link stays valid.",
+                "Nothing was changed, and the link stays valid.",
+                f"Please try again later, or tell {look.sender}.",
             ],
             ok=False,
             status=503,
+            brand=look,
+            action=_back(look, return_to, "failed"),
         )
     integrations.store.touch_connect_link(token)
     log.info("integration %s: %s link …%s opened", link.integration_id, link.purpose, link.token_hint)
+    if look.connect_page:
+        channel = integration.connector.manifest.name
+        asker = look.name or "The app"
+        first = (
+            f"{asker} asks to stay connected to your shop on {channel}: the earlier authorization is ending."
+            if link.purpose == "renew"
+            else f"{asker} asks to connect to your shop on {channel}."
+        )
+        return page(
+            f"Connect {channel} to {look.name}" if look.name else f"Connect {channel}",
+            [
+                first,
+                f"The button takes you to {channel}: sign in there and approve. You come back here afterwards.",
+            ],
+            ok=True,
+            status=200,
+            brand=look,
+            action=(f"Continue to {channel}", consent_url),
+            mark=False,
+        )
     return RedirectResponse(consent_url, status_code=302, headers=PRIVATE_HEADERS)

@@ -1,11 +1,14 @@
-"""`POST /webhooks/<connector>`: verify, route to the shop's integrations, de-duplicate, hand off, answer.
+"""`POST /webhooks/<connector>`: route to the shop's connections, verify, de-duplicate, hand off, answer.
 
 Order of checks, each answering before anything is stored: the connector exists and takes webhooks (404),
-the body fits the cap (413), the signature verifies for some integration of that connector (401), the body
-parses (400), some integration verified above is authorized for the shop the delivery names (404). Only
-then is each event remembered (de-duplication is per integration), applied to the authorization state and
-handed to the `WorkSink`; the answer goes out without waiting for that work. Events the sink cannot take
-(503) are forgotten again, so the channel's redelivery counts as new.
+the body fits the cap (413), the body parses (400), some connection serves the shop it names (404, found
+through the shop index), the signature verifies with the app of one of them (401, once per app): the cost
+does not grow with the number of connections (flows/webhook_routing.py). Only then is each event recorded
+in the store's outbox (one row per integration and event id: the recording is the de-duplication), applied
+to the authorization state, and the `WorkSink` told to start its work. The answer 200 goes out once every
+event is recorded, without waiting for the work: a sink that cannot take it now, a broker that stalls or a
+worker that dies delays the work until the outbox sweeper hands it out again, but cannot lose it. A store
+that cannot record the events answers 503, so the channel retries.
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..errors import ConnectorError, InvalidInput, UnknownConnector
-from ..integration import Integration, Integrations, WebhookRejected
-from ..models import Capability, WebhookEvent
-from .sink import SinkFull, WorkSink
+from ..errors import ConnectorError, UnknownConnector, UnknownIntegration
+from ..flows.webhook_routing import route_delivery
+from ..integration import Integrations, WebhookRejected
+from ..models import Capability
+from ..store import StoreUnavailable
+from ..work.outbox import record_webhook_events
+from ..work.sink import SinkFull, WorkSink
 
 log = logging.getLogger("connector_core.web.webhooks")
 
@@ -77,71 +83,34 @@ def receive(integrations: Integrations, sink: WorkSink, delivery: Delivery) -> R
         return _answer(404, f"no connector {delivery.connector!r} is loaded here")
     if not connector.supports(Capability.WEBHOOKS):
         return _answer(404, f"connector {connector.id!r} takes no webhooks")
-    verified = _verified_integrations(integrations, connector.id, delivery)
-    if not verified:
-        log.warning("%s webhook: the signature verifies for no connected integration; ignored", connector.id)
-        return _answer(401, "the signature does not verify; the delivery was ignored")
     try:
-        events = connector.parse_webhook(verified[0][0].context(), delivery.headers, delivery.body)
-    except InvalidInput as exc:
-        return _answer(400, str(exc))
-    targets = _authorized_for(verified, events)
-    if not targets:
-        shops = sorted({e.account_id for e in events if e.account_id})
-        log.warning(
-            "%s webhook for shop(s) %s, which no integration here serves; ignored", connector.id, shops
-        )
-        return _answer(
-            404, f"no integration here is authorized for shop {', '.join(shops)}; nothing was stored"
-        )
+        routing = route_delivery(integrations, connector, delivery.headers, delivery.body)
+    except StoreUnavailable as exc:
+        log.warning("%s webhook: the store cannot route it: %s", connector.id, exc)
+        return _answer(503, "busy: deliver again later")
+    if routing.refusal == "unparsable":
+        return _answer(400, routing.message)
+    if routing.refusal == "unserved":
+        log.warning("%s webhook: %s; ignored", connector.id, routing.message)
+        return _answer(404, f"{routing.message}; nothing was stored")
+    if routing.refusal == "unverified":
+        log.warning("%s webhook: the signature verifies for no app serving its shop; ignored", connector.id)
+        return _answer(401, "the signature does not verify; the delivery was ignored")
     fresh_total = 0
-    for integration in targets:
+    for integration_id in routing.targets:
         try:
-            fresh = integration.receive_webhook(delivery.headers, delivery.body)
-        except WebhookRejected:  # its credentials changed between the two checks: treat as not ours
+            integration = integrations.open(integration_id)
+            fresh = record_webhook_events(integration, routing.events)
+        except (WebhookRejected, UnknownIntegration):  # every event refused here, or removed since routed
             continue
+        except StoreUnavailable as exc:
+            log.warning("integration %s: the events could not be recorded: %s", integration_id, exc)
+            return _answer(503, "busy: deliver again later")
         fresh_total += len(fresh)
         if fresh:
             try:
                 sink.webhook_events(integration.id, fresh)
-            except SinkFull as exc:
-                # Not handed on: forget these events, or TikTok's redelivery would be dropped as a duplicate
-                # and the work they ask for never done.
-                for event in fresh:
-                    integrations.store.forget_event(integration.id, event.id)
-                log.warning("integration %s: %s", integration.id, exc)
-                return _answer(503, "busy: deliver again later")
-    return _answer(200, "received", integrations=len(targets), new_events=fresh_total)
-
-
-def _verified_integrations(
-    integrations: Integrations, connector_id: str, delivery: Delivery
-) -> list[tuple[Integration, set[str]]]:
-    """The connected integrations of this connector whose credentials verify the signature, with their shops."""
-    found = []
-    for record in integrations.list():
-        if record.connector != connector_id:
-            continue
-        shops = {a.id for a in integrations.store.list_accounts(record.id)}
-        if not shops:
-            continue  # never connected: it serves no shop, so no delivery is for it
-        try:
-            integration = integrations.open(record.id)
-            if integration.connector.verify_webhook(integration.context(), delivery.headers, delivery.body):
-                found.append((integration, shops))
-        except ConnectorError as exc:
-            log.warning("integration %s: cannot check a webhook signature: %s", record.id, exc)
-        except Exception as exc:  # a connector that trips over hostile bytes has not verified them
-            log.warning(
-                "integration %s: checking a signature raised %s: not verified", record.id, type(exc).__name__
-            )
-    return found
-
-
-def _authorized_for(
-    verified: list[tuple[Integration, set[str]]], events: list[WebhookEvent]
-) -> list[Integration]:
-    named = {e.account_id for e in events if e.account_id}
-    if not named:  # an app-wide delivery: every integration that verified it
-        return [integration for integration, _ in verified]
-    return [integration for integration, shops in verified if named & shops]
+            except (SinkFull, ConnectorError) as exc:
+                # Recorded already: the outbox sweeper starts this work later; the answer stays 200.
+                log.warning("integration %s: %s; the sweeper starts the work later", integration.id, exc)
+    return _answer(200, "received", integrations=len(routing.targets), new_events=fresh_total)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from .app import beat_schedule, create_app
 from .delivery import NoOrderReceiver, deliver, delivery_id
 from .rate_limit import SharedRateLimit, parse_rates
+from .requests import submit_request
 from .runtime import Runtime, build_runtime, current_runtime
 from .settings import WorkerConfigurationError, WorkerSettings
 from .sink import CelerySink
@@ -29,4 +30,5 @@ __all__ = [
     "deliver",
     "delivery_id",
     "parse_rates",
+    "submit_request",
 ]

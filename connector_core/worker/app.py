@@ -24,9 +24,9 @@ from .tasks import PREFIX, TASKS
 REFRESH_EVERY = timedelta(minutes=5)
 """Tokens are refreshed a margin (15 minutes) ahead of expiry; checking every 5 minutes never misses one."""
 REAUTHORIZATION_CHECK_EVERY = timedelta(hours=6)
-VISIBILITY_TIMEOUT = 3600
-"""Seconds Redis waits for a task's acknowledgement before handing it to another worker: longer than any
-task runs, or a slow import would be started twice (harmless, but wasted)."""
+BROKER_SOCKET_TIMEOUT = 5.0
+"""Seconds a send to the broker may hang (a stalled Redis) before it fails: the web app answers a webhook
+without waiting on a broker that does not answer (its events are recorded; the sweep sends them later)."""
 
 
 def create_app(settings: WorkerSettings | None = None, *, name: str = "channel_connectors") -> Celery:
@@ -42,11 +42,22 @@ def create_app(settings: WorkerSettings | None = None, *, name: str = "channel_c
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        redis_socket_timeout=BROKER_SOCKET_TIMEOUT,
+        redis_socket_connect_timeout=BROKER_SOCKET_TIMEOUT,
         result_expires=3600,
         broker_connection_retry_on_startup=True,
         beat_schedule=beat_schedule(settings),
         timezone="UTC",
-        **lane_settings(PREFIX, {"visibility_timeout": VISIBILITY_TIMEOUT}),
+        # Bounded: a worker killed outright gets its started task back after this, not an hour later; a send
+        # to a stalled Redis fails after BROKER_SOCKET_TIMEOUT instead of hanging the web app's answer.
+        **lane_settings(
+            PREFIX,
+            {
+                "visibility_timeout": settings.visibility_timeout,
+                "socket_timeout": BROKER_SOCKET_TIMEOUT,
+                "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
+            },
+        ),
     )
     for short, function in TASKS.items():
         app.task(name=f"{PREFIX}{short}", bind=True)(function)
@@ -64,6 +75,11 @@ def beat_schedule(settings: WorkerSettings) -> dict[str, dict[str, Any]]:
             "task": f"{PREFIX}refresh_tokens",
             "schedule": REFRESH_EVERY.total_seconds(),
             "options": {"expires": REFRESH_EVERY.total_seconds()},
+        },
+        "send-again-recorded-work-nobody-finished": {
+            "task": f"{PREFIX}sweep_outbox",
+            "schedule": settings.sweep_interval,
+            "options": {"expires": settings.sweep_interval},
         },
         "warn-before-reauthorization-deadlines": {
             "task": f"{PREFIX}warn_reauthorization",

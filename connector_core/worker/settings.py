@@ -23,6 +23,16 @@ DEFAULT_PULL_INTERVAL = 300.0
 HOST_PLUGINS_ENV = "CHANNEL_CONNECTORS_HOST_PLUGINS"
 REAUTH_WARNING_ENV = "CHANNEL_CONNECTORS_REAUTHORIZATION_WARNING_DAYS"
 DEFAULT_REAUTH_WARNING_DAYS = 7.0
+OUTBOX_GRACE_ENV = "CHANNEL_CONNECTORS_OUTBOX_GRACE"
+DEFAULT_OUTBOX_GRACE = 30.0
+"""Seconds recorded work may wait unfinished before the sweep sends it again."""
+SWEEP_INTERVAL_ENV = "CHANNEL_CONNECTORS_OUTBOX_SWEEP_INTERVAL"
+DEFAULT_SWEEP_INTERVAL = 10.0
+VISIBILITY_TIMEOUT_ENV = "CHANNEL_CONNECTORS_VISIBILITY_TIMEOUT"
+DEFAULT_VISIBILITY_TIMEOUT = 300.0
+"""Seconds Redis waits for a started task's acknowledgement before it hands the task to another worker
+(the task of a worker killed outright). Outbox work does not wait for it: the sweep re-sends it after the
+grace. A task running longer than this is started a second time, which its lease turns away."""
 
 
 class WorkerConfigurationError(ConnectorError):
@@ -40,6 +50,9 @@ class WorkerSettings:
     host_plugins: tuple[str, ...] = ()
     """Modules holding the host's hookimpls (`order_pages_ready`), imported in every worker."""
     reauthorization_warning: timedelta = timedelta(days=DEFAULT_REAUTH_WARNING_DAYS)
+    outbox_grace: timedelta = timedelta(seconds=DEFAULT_OUTBOX_GRACE)
+    sweep_interval: float = DEFAULT_SWEEP_INTERVAL
+    visibility_timeout: float = DEFAULT_VISIBILITY_TIMEOUT
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> WorkerSettings:
@@ -63,6 +76,9 @@ class WorkerSettings:
             reauthorization_warning=timedelta(
                 days=_positive(env, REAUTH_WARNING_ENV, DEFAULT_REAUTH_WARNING_DAYS)
             ),
+            outbox_grace=timedelta(seconds=_positive(env, OUTBOX_GRACE_ENV, DEFAULT_OUTBOX_GRACE)),
+            sweep_interval=_positive(env, SWEEP_INTERVAL_ENV, DEFAULT_SWEEP_INTERVAL),
+            visibility_timeout=_positive(env, VISIBILITY_TIMEOUT_ENV, DEFAULT_VISIBILITY_TIMEOUT),
         )
 
 

@@ -16,16 +16,20 @@ import base64
 import logging
 import random
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
 from ..errors import ChannelUnavailable, ConnectorError, RateLimited, ReauthorizationRequired
 from ..flows import Integration, LeaseBusy
-from ..models import LabelParcel, Shipment, StockLevel, WebhookEvent, WebhookKind
+from ..flows.webhooks import WebhookRejected
+from ..models import LabelParcel, Money, Shipment, StockLevel, WebhookEvent, WebhookKind
 from ..store import StoreUnavailable
-from .delivery import deliver, require_receiver
+from ..store.platform_records import DueShop
+from ..work import outbox
+from ..work.delivery import deliver, require_receiver
+from . import schedule
 from .runtime import current_runtime
 
 log = logging.getLogger("connector_core.worker.tasks")
@@ -71,19 +75,27 @@ def _open(integration_id: str) -> Integration:
 
 
 def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -> Result:
-    """Import new and changed orders of the integration's shop and hand them to the host."""
+    """Import new and changed orders of one shop (or of every shop the integration serves) and hand them
+    to the host; then schedule the shop's next pull (an interval on, or a backoff after a failure)."""
 
     def work() -> Result:
         integration = _open(integration_id)
-        if account_id is not None and account_id != integration.account_id:
-            return {"ok": True, "skipped": f"shop {account_id} is no longer the integration's shop"}
+        if account_id:
+            shop = integration.store.get_shop(integration_id, account_id)
+            if shop is None or not shop.active:
+                # Left the authorization (or forgotten): stop cleanly, nothing to retry.
+                return {"ok": True, "skipped": f"shop {account_id} is not an active shop of the integration"}
+            if integration.record.account_id and integration.record.account_id != account_id:
+                return {"ok": True, "skipped": f"shop {account_id} is no longer the integration's shop"}
+        views = [integration.shop(account_id)] if account_id else integration.served()
         require_receiver(integration)  # before the import, so no cursor moves past orders nobody took
         stats = integration.http.stats
         calls_before, refused_before = stats.requests, stats.by_status.get(429, 0)
         pages = delivered = 0
-        for page in integration.pull_orders():
-            pages += 1
-            delivered += deliver(integration, page)
+        for view in views:
+            for page in view.pull_orders():
+                pages += 1
+                delivered += deliver(view, page)
         return {
             "ok": True,
             "pages": pages,
@@ -93,7 +105,34 @@ def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -
             "http_429": stats.by_status.get(429, 0) - refused_before,
         }
 
-    return _guarded(task, f"import for integration {integration_id}", work)
+    if not account_id:
+        return _guarded(task, f"import for integration {integration_id}", work)
+    try:
+        result = _guarded(task, f"import for integration {integration_id} shop {account_id}", work)
+    except Exception as exc:  # a retry (Celery's) or a crash: the schedule backs off meanwhile
+        _reschedule(integration_id, account_id, str(exc) or type(exc).__name__)
+        raise
+    if result.get("ok") and "skipped" not in result:
+        _reschedule(integration_id, account_id, None)
+    elif not result.get("ok"):
+        _reschedule(integration_id, account_id, str(result.get("error")))
+    return result
+
+
+def _reschedule(integration_id: str, shop_id: str, error: str | None) -> None:
+    runtime = current_runtime()
+    store, now = runtime.integrations.store, runtime.integrations.clock.now()
+    shop = store.get_shop(integration_id, shop_id)
+    if shop is None or not shop.active:
+        return
+    record_settings = store.get_integration(integration_id).settings
+    interval = schedule.interval_for({**record_settings, **shop.settings}, runtime.settings.pull_interval)
+    if error is None:
+        store.schedule_shop(integration_id, shop_id, schedule.after_success(interval, now))
+    else:
+        failures = shop.failures + 1
+        when = schedule.after_failure(interval, now, failures)
+        store.schedule_shop(integration_id, shop_id, when, failures=failures, last_error=error[:500])
 
 
 BACKFILL_SLICE_PAGES = 5
@@ -114,9 +153,25 @@ def backfill_orders(
     twice: the hand-over ledger hands nothing over twice)."""
 
     def work() -> Result:
-        integration = _open(integration_id)
-        if account_id is not None and account_id != integration.account_id:
-            return {"ok": True, "skipped": f"shop {account_id} is no longer the integration's shop"}
+        opened = _open(integration_id)
+        if not account_id:
+            served = opened.served()
+            if len(served) > 1 or served[0].account_id:
+                # One backfill per shop, each with its own cursor, slices and hand-over ledger.
+                for view in served:
+                    task.app.send_task(
+                        f"{PREFIX}backfill_orders",
+                        args=[integration_id, since, until, view.account_id, slice_pages],
+                        ignore_result=True,
+                    )
+                return {"ok": True, "shops": [v.account_id for v in served], "done": False}
+            integration = opened
+        else:
+            shop = opened.store.get_shop(integration_id, account_id)
+            selected = opened.record.account_id
+            if shop is None or not shop.active or (selected and selected != account_id):
+                return {"ok": True, "skipped": f"shop {account_id} is not served by the integration"}
+            integration = opened.shop(account_id)
         require_receiver(integration)
         window = (datetime.fromisoformat(since), datetime.fromisoformat(until))
         pages = delivered = 0
@@ -144,15 +199,17 @@ def backfill_orders(
 
 
 def pull_all(task: Any) -> Result:
-    """The schedule's tick: one `pull_orders` task per connected integration."""
+    """The schedule's tick: one `pull_orders` task per shop whose pull is due, found through the store's
+    index on `next_pull_at` in batches; nothing is opened or decrypted (see worker/schedule.py)."""
     runtime = current_runtime()
-    sent = 0
-    for record in runtime.integrations.list():
-        if record.account_id and _connected(runtime.integrations.open(record.id)):
-            task.app.send_task(
-                f"{PREFIX}pull_orders", args=[record.id, record.account_id], ignore_result=True
-            )
-            sent += 1
+    interval = timedelta(seconds=runtime.settings.pull_interval)
+
+    def enqueue(shop: DueShop) -> None:
+        task.app.send_task(
+            f"{PREFIX}pull_orders", args=[shop.integration_id, shop.shop_id], ignore_result=True
+        )
+
+    sent = schedule.tick(runtime.integrations.store, runtime.integrations.clock.now(), interval, enqueue)
     return {"ok": True, "queued": sent}
 
 
@@ -204,11 +261,76 @@ def create_labels(
     return _guarded(task, f"labels of order {order_id} for integration {integration_id}", work)
 
 
+def decide_cancellation(
+    task: Any, integration_id: str, order_id: str, action: str, reason: str | None = None
+) -> Result:
+    """Approve or reject an order's open cancellation request; a repeat decides nothing new (intents)."""
+
+    def work() -> Result:
+        if action not in ("approve", "reject"):
+            raise ValueError(f"action {action!r}: give approve or reject")
+        report = _open(integration_id).decide_cancellation(order_id, action, reason)  # type: ignore[arg-type]
+        return {"ok": True, "report": report.model_dump(mode="json")}
+
+    return _guarded(task, f"cancellation decision for integration {integration_id}", work)
+
+
+def cancel_order(
+    task: Any, integration_id: str, order_id: str, reason: str, line_ids: Sequence[str] = ()
+) -> Result:
+    """Cancel an order (or some units) as the seller, once (an intent; a retry reads back first)."""
+
+    def work() -> Result:
+        report = _open(integration_id).cancel_order(order_id, list(line_ids), reason)
+        return {"ok": True, "report": report.model_dump(mode="json")}
+
+    return _guarded(task, f"seller cancellation for integration {integration_id}", work)
+
+
+def decide_return(
+    task: Any,
+    integration_id: str,
+    return_id: str,
+    action: str,
+    reason: str | None = None,
+    amount: Mapping[str, Any] | None = None,
+) -> Result:
+    """Decide a return (approve_refund, approve_return, mark_received, reject, partial_refund), once."""
+
+    def work() -> Result:
+        money = Money.model_validate(amount) if amount else None
+        report = _open(integration_id).decide_return(return_id, action, reason, None, money)  # type: ignore[arg-type]
+        return {"ok": True, "report": report.model_dump(mode="json")}
+
+    return _guarded(task, f"return decision for integration {integration_id}", work)
+
+
+def pull_returns(task: Any, integration_id: str) -> Result:
+    """Import the shop's changed returns (own cursor) and hand each page to the host's `return_pages_ready`."""
+
+    def work() -> Result:
+        integration = _open(integration_id)
+        handed = 0
+        for page in integration.pull_returns():
+            integration.connector.return_pages_ready(integration.id, integration.account_id, page)
+            handed += len(page.returns)
+        return {"ok": True, "returns": handed}
+
+    return _guarded(task, f"returns import for integration {integration_id}", work)
+
+
 # --- webhooks -----------------------------------------------------------------------------------------------
 
 ORDER_EVENTS = frozenset(
-    {WebhookKind.ORDER_STATUS_CHANGED, WebhookKind.ORDER_CANCELLATION, WebhookKind.PACKAGE_UPDATED}
+    {
+        WebhookKind.ORDER_STATUS_CHANGED,
+        WebhookKind.ORDER_CANCELLATION,
+        WebhookKind.PACKAGE_UPDATED,
+        WebhookKind.ADDRESS_CHANGED,
+        WebhookKind.RETURN_CHANGED,
+    }
 )
+"""Events naming an order whose new version the host must be handed (re-read, then delivered once)."""
 
 
 def process_webhook_events(task: Any, integration_id: str, events: Sequence[Mapping[str, Any]]) -> Result:
@@ -222,27 +344,73 @@ def process_webhook_events(task: Any, integration_id: str, events: Sequence[Mapp
 
 
 def receive_webhook(task: Any, integration_id: str, headers: Mapping[str, str], body_base64: str) -> Result:
-    """A raw delivery, for hosts without the web app: verify it, apply de-authorization and expiry (marks
-    re-authorization), drop duplicates, then re-read the orders it names."""
+    """A raw delivery, for hosts without the web app: verify it, record its new events in the outbox (the
+    same de-duplication and durability as the web app's), apply de-authorization and expiry, then re-read
+    the orders it names (the same hand-over path as every other re-read)."""
 
     def work() -> Result:
         integration = _open(integration_id)
-        fresh = integration.receive_webhook(headers, base64.b64decode(body_base64, validate=True))
-        return _act_on(integration, fresh)
+        body = base64.b64decode(body_base64, validate=True)
+        lowered = {k.lower(): v for k, v in headers.items()}
+        ctx = integration.session.bare_context()
+        if not integration.connector.verify_webhook(ctx, lowered, body):
+            raise WebhookRejected(f"integration {integration_id}: webhook signature does not verify; ignored")
+        fresh = outbox.record_webhook_events(
+            integration, integration.connector.parse_webhook(ctx, lowered, body)
+        )
+        result = outbox.run_work(
+            current_runtime().integrations, integration_id, outbox.WEBHOOK, [e.id for e in fresh]
+        )
+        result["reauthorization_required"] = integration.reauthorization().needs_reauthorization
+        return result
 
     return _guarded(task, f"webhook delivery for integration {integration_id}", work)
 
 
 def _act_on(integration: Integration, events: Sequence[WebhookEvent]) -> Result:
-    shop = integration.account_id
-    order_ids = sorted(
-        {e.order_id for e in events if e.order_id and e.kind in ORDER_EVENTS and e.account_id in (None, shop)}
-    )
+    """Re-read the orders the events name, each in the shop it names (every served shop's own view)."""
     state = integration.reauthorization()
     result: Result = {"ok": True, "reread": 0, "reauthorization_required": state.needs_reauthorization}
-    if order_ids and not state.needs_reauthorization:
-        result["reread"] = deliver(integration, integration.get_orders(order_ids))
+    if not state.needs_reauthorization:
+        for view, order_ids in integration.orders_by_shop([e for e in events if e.kind in ORDER_EVENTS]):
+            result["reread"] += deliver(view, view.get_orders(order_ids))
     return result
+
+
+# --- the outbox ---------------------------------------------------------------------------------------------
+
+
+def run_work(task: Any, integration_id: str, kind: str, keys: Sequence[str]) -> Result:
+    """Run work recorded in the store's outbox (webhook events, host requests) and record its outcome.
+
+    A transient failure retries through the broker; should that retry be lost too (an emptied Redis), the
+    work is still pending in the outbox and the sweep sends it again."""
+
+    def work() -> Result:
+        return outbox.run_work(current_runtime().integrations, integration_id, kind, list(keys))
+
+    return _guarded(task, f"{kind} work of integration {integration_id}", work)
+
+
+def sweep_outbox(task: Any) -> Result:
+    """The schedule's sweep: send again the recorded work nobody finished within the grace (a lost broker
+    message, a killed worker), and prune finished work older than the de-duplication window."""
+    runtime = current_runtime()
+    store = runtime.store
+    sent = 0
+    for integration_id, kind, keys in outbox.due_work(store, runtime.settings.outbox_grace):
+        task.app.send_task(f"{PREFIX}run_work", args=[integration_id, kind, keys], ignore_result=True)
+        sent += 1
+    pruned = 0
+    now = runtime.integrations.clock.now()
+    if _last_prune.get("at") is None or now - _last_prune["at"] > PRUNE_EVERY:
+        _last_prune["at"] = now  # a scan of finished rows once an hour per worker, not every sweep
+        pruned = store.prune_work(now - outbox.KEEP_FINISHED)
+    return {"ok": True, "sent": sent, "pruned": pruned}
+
+
+PRUNE_EVERY = timedelta(hours=1)
+_last_prune: dict[str, datetime] = {}
 
 
 # --- tokens and authorization -------------------------------------------------------------------------------
@@ -304,11 +472,17 @@ TASKS: dict[str, Callable[..., Result]] = {
     "pull_all": pull_all,
     "push_stock": push_stock,
     "confirm_shipment": confirm_shipment,
+    "decide_cancellation": decide_cancellation,
+    "decide_return": decide_return,
+    "pull_returns": pull_returns,
+    "cancel_order": cancel_order,
     "create_labels": create_labels,
     "process_webhook_events": process_webhook_events,
     "receive_webhook": receive_webhook,
     "refresh_tokens": refresh_tokens,
     "refresh_token": refresh_token,
     "warn_reauthorization": warn_reauthorization,
+    "run_work": run_work,
+    "sweep_outbox": sweep_outbox,
 }
 """Every task by its short name; registered as `channel_connectors.<name>` by `create_app`."""

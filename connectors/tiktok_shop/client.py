@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import random
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,9 +19,11 @@ from typing import Any
 import requests
 
 from connector_core import ConnectorContext, ConnectorError
+from connector_core.channel_calls import call_channel, maybe_applied
 from connector_core.clock import to_unix
 from connector_core.errors import (
     AccessTokenExpired,
+    AccountInactive,
     ChannelError,
     ChannelUnavailable,
     InconsistentAnswer,
@@ -32,7 +33,7 @@ from connector_core.errors import (
     RefreshTokenRejected,
     SignatureInvalid,
 )
-from connector_core.http import RATE_LIMIT_WAIT_SPENT, CallBudget, parse_retry_after
+from connector_core.http import CallBudget, parse_retry_after
 
 from .api_versions import BASE_VERSION, check_version, version_for
 from .signing import sign
@@ -54,6 +55,7 @@ UNSCOPED_PREFIXES = ("/authorization/", "/seller/")
 
 # 105001..105004 are all "this access token is not good": refresh once, then give up.
 TOKEN_REJECTED = frozenset({105001, 105002, 105003, 105004})
+INVALID_PARAMETER = 36009004
 REFRESH_TOKEN_DEAD = frozenset({36004001, 36004005})
 RATE_LIMITED = 36009002
 _RESOURCE_ID = re.compile(r"/\d{9,}(?=/|$)")  # order, package and product IDs; not the 6-digit versions
@@ -74,7 +76,11 @@ SCOPE_PACKAGES = {
     "fulfillment": "Fulfillment Basic",
     "logistics": "Logistics Basic",
     "event": "Webhook",
+    "return_refund": "Return & Refund Basic",
 }
+
+INACTIVE_ACCOUNT = frozenset({36009043, 36009044})
+"""The gateway refuses an inactive shop (36009043) or seller (36009044) since 2026-07-20."""
 
 _sandbox_warned = False
 
@@ -133,7 +139,13 @@ def api_error(
     request_id = payload.get("request_id")
     args = (CHANNEL, code, message, request_id, status)
     numeric = int(code) if isinstance(code, int) or (isinstance(code, str) and code.isdigit()) else None
-    if numeric in TOKEN_REJECTED:
+    if numeric in TOKEN_REJECTED or (
+        numeric == INVALID_PARAMETER
+        and ("access-token" in message.lower() or "access_token" in message.lower())
+    ):
+        # 36009004 is overloaded; with an invalid `x-tts-access-token` it means TikTok no longer knows the
+        # token (revoked, or an emulator restarted): refresh once, and a refused refresh marks the
+        # integration for re-authorization instead of failing every call the same way.
         return AccessTokenExpired(*args)
     if numeric == 105005:
         module = path.strip("/").split("/", 1)[0]
@@ -143,6 +155,8 @@ def api_error(
             hint=f"the app lacks access to {path}: enable the '{package}' API scope package for the app in "
             "TikTok Shop Partner Center, then re-authorize the shop",
         )
+    if numeric in INACTIVE_ACCOUNT:
+        return AccountInactive(*args)  # reference.md#inactive-seller: terminal, never retried
     if numeric == 106001:
         return SignatureInvalid(*args)
     if numeric == 106013:
@@ -261,50 +275,24 @@ class TikTokClient:
         safe_to_repeat: bool,
         check: AnswerCheck | None = None,
     ) -> dict[str, Any]:
-        """One API call: refreshes once on an expired token, waits out rate limits, asks a safe call again
-        after an inconsistent answer (a few times), raises core errors. One deadline and one rate-limit
-        bound (the HTTP client's) cover all of it."""
-        http = self.ctx.http
-        budget = http.budget()
-        token = self.ctx.access_token()
-        refreshed = False
-        waits = 0
-        inconsistent = 0
+        """One API call through the core's call loop (`connector_core.channel_calls`: refresh once on an
+        expired token, wait out rate limits, ask a safe call again after an inconsistent answer); this
+        connector's part is `_send`: sign, send, and read TikTok's envelope into the core's errors."""
         encoded = encode_body(body)
-        while True:
-            try:
-                data = self._send(method, path, query or {}, encoded, token, safe_to_repeat, budget)
-                if check is not None:
-                    check(data)
-                return data
-            except AccessTokenExpired:
-                if refreshed:
-                    raise
-                log.info("TikTok said the access token expired (105002): refreshing once and retrying")
-                token = self.ctx.refresh_access_token(token)
-                refreshed = True
-            except RateLimited as exc:
-                # The HTTP layer already backed off; a long burst still gets a few more, slower tries,
-                # within the same bound on waiting (which raises when it is spent).
-                waits += 1
-                if waits > self.max_rate_limit_waits or exc.code == RATE_LIMIT_WAIT_SPENT:
-                    raise  # too many, or the HTTP layer's own verdict: its bound is spent
-                delay = min(exc.retry_after or 0.5 * 2**waits * random.uniform(0.5, 1), 30)
-                http.spend_rate_limit_wait(budget, delay, exc.retry_after, f"{method} {path}")
-                http.pause(delay)
-            except InconsistentAnswer as exc:
-                if not safe_to_repeat:
-                    raise _maybe_applied(exc) from None
-                inconsistent += 1
-                if inconsistent > INCONSISTENT_RETRIES:
-                    raise
-                delay = 0.2 * 2**inconsistent * random.uniform(0.5, 1)
-                if delay >= budget.remaining():
-                    raise
-                log.warning(
-                    "%s (asking again, %d of %d)", exc.channel_message, inconsistent, INCONSISTENT_RETRIES
-                )
-                http.pause(delay)
+
+        def send(token: str, budget: CallBudget) -> dict[str, Any]:
+            return self._send(method, path, query or {}, encoded, token, safe_to_repeat, budget)
+
+        return call_channel(
+            self.ctx,
+            send,
+            what=f"{method} {path}",
+            safe_to_repeat=safe_to_repeat,
+            check=check,
+            max_rate_limit_waits=self.max_rate_limit_waits,
+            inconsistent_retries=INCONSISTENT_RETRIES,
+            maybe_applied_hint=MAYBE_APPLIED_ON_TIKTOK,
+        )
 
     def _send(
         self,
@@ -375,17 +363,15 @@ class TikTokClient:
             raise
 
 
+MAYBE_APPLIED_ON_TIKTOK = (
+    "the answer could not be read, so the call may or may not have been applied: "
+    "check on TikTok before sending it again"
+)
+
+
 def _maybe_applied(exc: InconsistentAnswer) -> InconsistentAnswer:
     """The same error for a call that must not be repeated: its text says it may have been applied."""
-    return InconsistentAnswer(
-        CHANNEL,
-        exc.code,
-        exc.channel_message,
-        exc.request_id,
-        exc.http_status,
-        hint="the answer could not be read, so the call may or may not have been applied: "
-        "check on TikTok before sending it again",
-    )
+    return maybe_applied(exc, MAYBE_APPLIED_ON_TIKTOK)
 
 
 def _query_value(value: Any) -> str:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
 from connector_core import (
     ConnectorContext,
+    Interception,
+    OrderIntercepted,
     ParcelResult,
     Shipment,
     ShipmentLine,
@@ -51,18 +53,31 @@ def normalise_carrier(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+EU5_MARKETS = frozenset({"DE", "FR", "IT", "ES", "IE"})
+"""EU markets whose providers depend on the route from 2026 (reference.md#eu5-providers)."""
+
+
 def shipping_providers(
-    ctx: ConnectorContext, client: TikTokClient, delivery_option_id: str
+    ctx: ConnectorContext,
+    client: TikTokClient,
+    delivery_option_id: str,
+    origin: str | None = None,
+    destination: str | None = None,
 ) -> list[dict[str, str]]:
-    cached = ctx.cache.get(CARRIERS, delivery_option_id)
+    """The carriers of a delivery option; for an EU route, of that (origin, destination) pair."""
+    route: dict[str, str] = {}
+    if origin and destination and (origin.upper() in EU5_MARKETS or destination.upper() in EU5_MARKETS):
+        route = {"warehouse_region": origin.upper(), "buyer_region": destination.upper()}
+    key = ":".join([delivery_option_id, *route.values()])
+    cached = ctx.cache.get(CARRIERS, key)
     if cached is not None:
         return list(cached)
     path = client.path("logistics", f"delivery_options/{delivery_option_id}/shipping_providers")
     providers = [
         {"id": str(p["id"]), "name": str(p.get("name", ""))}
-        for p in client.get(path).get("shipping_providers") or []
+        for p in client.get(path, route or None).get("shipping_providers") or []
     ]
-    ctx.cache.put(CARRIERS, {delivery_option_id: providers})
+    ctx.cache.put(CARRIERS, {key: providers})
     return providers
 
 
@@ -71,7 +86,9 @@ def resolve_carrier(ctx: ConnectorContext, client: TikTokClient, order: Line, ca
     option = order.get("delivery_option_id")
     if not option:
         raise ParcelRejected(f"order {order.get('id')} has no delivery option, so no carrier can be matched")
-    providers = shipping_providers(ctx, client, str(option))
+    origin = ctx.account.region if ctx.account else None  # the shop's market: its warehouses are there
+    destination = (order.get("recipient_address") or {}).get("region_code")
+    providers = shipping_providers(ctx, client, str(option), origin, destination)
     aliases = {normalise_carrier(k): v for k, v in (ctx.settings.get("carrier_aliases") or {}).items()}
     wanted = normalise_carrier(aliases.get(normalise_carrier(carrier), carrier))
     for provider in providers:
@@ -88,16 +105,26 @@ def _shipped(line: Line) -> bool:
     return bool(line.get("tracking_number")) or line.get("package_status") not in (None, "", "TO_FULFILL")
 
 
+def _cancelled(line: Line) -> bool:
+    return line.get("display_status") == "CANCELLED"
+
+
 def select_lines(order: Line, parcel: ShipmentParcel, taken: set[str]) -> list[Line]:
-    """The order's line items this parcel covers, unshipped ones first; raises when they cannot be found."""
-    lines = [li for li in order.get("line_items") or [] if str(li.get("id")) not in taken]
-    lines.sort(key=_shipped)
+    """The order's line items this parcel covers, unshipped ones first; raises when they cannot be found.
+    A cancelled unit is never chosen, and naming one is refused."""
+    all_lines = order.get("line_items") or []
+    cancelled = {str(li.get("id")) for li in all_lines if _cancelled(li)}
+    named = {i for wanted in parcel.lines for i in wanted.channel_line_ids}
+    if named & cancelled:
+        raise ParcelRejected(f"line items {sorted(named & cancelled)} were cancelled: leave them out")
+    lines = [li for li in all_lines if str(li.get("id")) not in taken and not _cancelled(li)]
+    # A parcel described by SKU (or by nothing) only takes units not shipped yet: a shipped unit is
+    # another parcel's, re-tracked only by an explicit correction (the core sends its recorded ids).
+    unshipped = [li for li in lines if not _shipped(li)]
     if not parcel.lines:
-        unshipped = [li for li in lines if not _shipped(li)]
-        chosen = unshipped or [li for li in lines if li.get("tracking_number")]
-        if not chosen:
+        if not unshipped:
             raise ParcelRejected("the order has no line left to ship")
-        return chosen
+        return unshipped
     chosen = []
     for wanted in parcel.lines:
         if wanted.channel_line_ids:
@@ -114,7 +141,7 @@ def select_lines(order: Line, parcel: ShipmentParcel, taken: set[str]) -> list[L
                     f"line item ids {sorted(ids - {str(li.get('id')) for li in picked})} are not on the order"
                 )
         else:
-            matching = [li for li in lines if li.get("seller_sku") == wanted.sku and li not in chosen]
+            matching = [li for li in unshipped if li.get("seller_sku") == wanted.sku and li not in chosen]
             picked = matching[: wanted.quantity or len(matching)]
             if not picked or (wanted.quantity and len(picked) < wanted.quantity):
                 raise ParcelRejected(
@@ -131,7 +158,7 @@ def plan_shipment(ctx: ConnectorContext, shipment: Shipment, held_line_ids: Sequ
     an order with two units get one unit each), and never a line an uncertain earlier parcel holds.
     """
     order = _read_order(ctx, shipment.order_id)
-    _check_order_can_ship(order)
+    _check_order_can_ship(order, shipment.overrides)
     taken = {str(i) for i in held_line_ids}
     planned = []
     for parcel in shipment.parcels:
@@ -154,13 +181,12 @@ def _read_order(ctx: ConnectorContext, order_id: str) -> Line:
 
 
 def confirm_shipment(ctx: ConnectorContext, shipment: Shipment) -> ShipmentReport:
-    if ctx.settings.get("push_shipments") is False:
-        raise ShipmentNotAllowed(
-            "pushing shipment confirmations is switched off in this integration's settings"
-        )
+    # The 'push_shipments' switch is the core's rule (connector_core.rules): switched off, this is never called.
     client = TikTokClient(ctx)
     order = _read_order(ctx, shipment.order_id)
-    _check_order_can_ship(order)
+    if not _all_confirmed_already(order, shipment):
+        # The latest read, right before the write: a cancellation requested since the plan stops it here.
+        _check_order_can_ship(order, shipment.overrides)
     taken: set[str] = set()
     results: list[ParcelResult] = []
     calls = 0
@@ -172,8 +198,23 @@ def confirm_shipment(ctx: ConnectorContext, shipment: Shipment) -> ShipmentRepor
     return ShipmentReport(order_id=shipment.order_id, parcels=results, calls=calls)
 
 
-def _check_order_can_ship(order: Line) -> None:
-    order_id = order.get("id")
+def _all_confirmed_already(order: Line, shipment: Shipment) -> bool:
+    """Every parcel's tracking is on the order already (a retry after a lost answer): nothing to check."""
+    have = {li.get("tracking_number") for li in order.get("line_items") or [] if li.get("tracking_number")}
+    return all(p.tracking_number in have for p in shipment.parcels)
+
+
+def _check_order_can_ship(order: Line, overrides: Collection[Interception] = ()) -> None:
+    """Refuse an order TikTok ships itself, one not in a shippable status, or one with an open
+    cancellation request (reference.md#cancellation-fields: in the US shipping would silently reject it)."""
+    order_id = str(order.get("id"))
+    kind = order.get("fulfillment_type")
+    if kind and kind != "FULFILLMENT_BY_SELLER":
+        raise OrderIntercepted(
+            order_id,
+            f"order {order_id} is fulfilled by TikTok's warehouse or a partner ({kind}): there is nothing to ship",
+            None,
+        )
     if order.get("shipping_type") == "TIKTOK":
         raise ShipmentNotAllowed(
             f"order {order_id} uses TikTok Shipping: buy its label from TikTok instead (Integration.create_labels, "
@@ -182,6 +223,13 @@ def _check_order_can_ship(order: Line) -> None:
     status = order.get("status")
     if status in {"UNPAID", "ON_HOLD", "CANCELLED"}:
         raise ShipmentNotAllowed(f"order {order_id} is {status} on TikTok and cannot be shipped")
+    if order.get("is_buyer_request_cancel") and Interception.CANCELLATION_REQUESTED not in overrides:
+        raise OrderIntercepted(
+            order_id,
+            f"order {order_id}: the buyer asked to cancel it; decide the request before shipping, or override "
+            f"'{Interception.CANCELLATION_REQUESTED.value}'",
+            Interception.CANCELLATION_REQUESTED,
+        )
 
 
 def _confirm_parcel(

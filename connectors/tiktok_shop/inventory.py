@@ -135,6 +135,22 @@ def resolve_warehouse(
     )
 
 
+def stock_locations(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> list[str | None]:
+    """TikTok's warehouse id of each level (the host's code where it cannot be told): what TikTok's
+    stock is keyed by, so the core's ledger keys by it too. A shop with one warehouse keeps all its stock
+    there, whatever the host calls it: None for each level."""
+    warehouses = sales_warehouses(ctx, TikTokClient(ctx))
+    found: list[str | None] = []
+    for level in levels:
+        try:
+            target = resolve_warehouse(ctx, level, warehouses)
+        except ValueError:
+            found.append(level.warehouse)
+            continue
+        found.append(target if len(warehouses) > 1 else None)
+    return found
+
+
 def _describe(warehouses: list[dict[str, Any]]) -> str:
     return ", ".join(f"{w['id']} {w['name']}" for w in warehouses) or "none"
 

@@ -11,11 +11,11 @@ mean the label was bought before (a lost answer, a crash), so it is returned, ne
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from connector_core import ConnectorContext, Label, Money
+from connector_core import ConnectorContext, Interception, Label, Money, OrderIntercepted
 from connector_core.clock import from_unix, to_unix
 from connector_core.errors import (
     ChannelError,
@@ -61,6 +61,9 @@ LABEL_REFUSALS: Mapping[int, str] = {
 }
 
 Order = Mapping[str, Any]
+SPLIT_TOLERATES = (Interception.CANCELLATION_REQUESTED,)
+"""A split buys nothing: the core checked the order before it, and the label call checks again right before
+buying (with the host's overrides)."""
 
 
 def _refused(exc: ChannelError, what: str) -> LabelRefused | None:
@@ -82,7 +85,7 @@ def read_order(ctx: ConnectorContext, order_id: str) -> dict[str, Any]:
     return found[0]
 
 
-def check_qualifies(order: Order) -> None:
+def check_qualifies(order: Order, overrides: Collection[Interception] = ()) -> None:
     """TikTok sells a label only for TikTok Shipping orders awaiting shipment (reference.md#labels-eligibility)."""
     order_id = order.get("id")
     if order.get("fulfillment_type") == "FULFILLMENT_BY_TIKTOK":
@@ -97,9 +100,12 @@ def check_qualifies(order: Order) -> None:
         raise LabelNotAllowed(
             f"order {order_id} is {status} on TikTok: labels are bought only while it awaits shipment"
         )
-    if order.get("is_buyer_request_cancel"):
-        raise LabelNotAllowed(
-            f"order {order_id}: the buyer asked to cancel; answer the request in Seller Center before buying a label"
+    if order.get("is_buyer_request_cancel") and Interception.CANCELLATION_REQUESTED not in overrides:
+        raise OrderIntercepted(
+            str(order_id),
+            f"order {order_id}: the buyer asked to cancel it; decide the request before buying a label, or "
+            f"override '{Interception.CANCELLATION_REQUESTED.value}'",
+            Interception.CANCELLATION_REQUESTED,
         )
 
 
@@ -198,12 +204,12 @@ def split_parcels(ctx: ConnectorContext, order_id: str, parcels: Sequence[LabelP
     if region in BUY_LABEL_MARKETS:
         # In-shipping split: no split call, each label call carries its box's lines.
         if not all(existing_label_package(order, p) for p in parcels):
-            check_qualifies(order)
+            check_qualifies(order, SPLIT_TOLERATES)
         return list(parcels)
     packaged = [_package_of(order, p) for p in parcels]
     if all(packaged):
         return [p.model_copy(update={"package_id": pkg}) for p, pkg in zip(parcels, packaged, strict=True)]
-    check_qualifies(order)
+    check_qualifies(order, SPLIT_TOLERATES)
     return _split(ctx, order, parcels)
 
 
@@ -319,14 +325,20 @@ def handover_choices(ctx: ConnectorContext, parcel: LabelParcel) -> list[Handove
 
 
 def create_label(
-    ctx: ConnectorContext, parcel: LabelParcel, service_id: str | None, handover: HandoverChoice | None
+    ctx: ConnectorContext,
+    parcel: LabelParcel,
+    service_id: str | None,
+    handover: HandoverChoice | None,
+    overrides: Collection[Interception] = (),
 ) -> Label:
     order = read_order(ctx, parcel.order_id)
     client = TikTokClient(ctx)
     done = existing_label_package(order, parcel)
     if done is not None:
         return fetch_document(ctx, client, done, order).model_copy(update={"order_id": parcel.order_id})
-    check_qualifies(order)
+    check_qualifies(
+        order, overrides
+    )  # the latest read, right before buying: a request since the plan stops it
     chosen: HandoverChoice | None = None
     if market(ctx, order) in BUY_LABEL_MARKETS:
         package_id, service = _buy(client, parcel, service_id)

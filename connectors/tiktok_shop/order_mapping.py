@@ -18,6 +18,8 @@ from pydantic import ValidationError
 from connector_core import (
     Address,
     Cancellation,
+    CancellationRequest,
+    Fulfilment,
     Money,
     Order,
     OrderLine,
@@ -63,8 +65,15 @@ CHANNEL_FIELDS = (
     "collection_due_time",
     "delivery_due_time",
     "request_cancel_time",
+    "cancel_order_sla_time",
     "commerce_platform",
+    "has_updated_recipient_address",
+    "is_subscription_order",
 )
+PARTNER_FULFILMENT = "FULFILLMENT_BY_DILAYANI_TOKOPEDIA"
+REQUESTERS = {"BUYER": "buyer", "SELLER": "seller", "SYSTEM": "channel", "OPERATOR": "channel"}
+Requests = Mapping[str, Mapping[str, Any]]
+"""Open cancellation requests by order id, as Search Cancellations lists them (reference.md#cancellation-requests)."""
 
 StatusMapper = Callable[[str, Mapping[str, Any]], OrderStatus | None]
 
@@ -156,7 +165,8 @@ def map_address(raw: Any) -> Address:
         name=name or None,
         phone=phone,
         lines=lines or ([full] if full else []),
-        city=levels.get("L3") or levels.get("L2"),
+        # UK addresses name the post town separately (reference.md#post-town); it is the postal city.
+        city=_text(raw.get("post_town")) or levels.get("L3") or levels.get("L2"),
         region=levels.get("L1"),
         postal_code=_text(raw.get("postal_code")),
         country_code=_text(raw.get("region_code")),
@@ -197,6 +207,7 @@ def group_lines(items: Any, currency: str) -> list[OrderLine]:
                 channel_sku_id=_text(first.get("sku_id")),
                 channel_product_id=_text(first.get("product_id")),
                 channel_line_ids=[str(u["id"]) for u in units],
+                cancelled_line_ids=[str(u["id"]) for u in units if u.get("display_status") == "CANCELLED"],
             )
         )
     return lines
@@ -232,7 +243,46 @@ def map_cancellation(raw: Mapping[str, Any], status: str) -> Cancellation | None
     )
 
 
-def map_order(raw: Mapping[str, Any], map_status: StatusMapper, account_id: str | None = None) -> Order:
+def map_fulfilment(raw: Mapping[str, Any]) -> Fulfilment:
+    """Who ships it (reference.md#fulfilment-type): TikTok's warehouse, a partner, or the seller (own
+    carrier, or TikTok Shipping's label)."""
+    kind = _text(raw.get("fulfillment_type")) or "FULFILLMENT_BY_SELLER"
+    if kind == "FULFILLMENT_BY_TIKTOK":
+        return Fulfilment.CHANNEL_WAREHOUSE
+    if kind != "FULFILLMENT_BY_SELLER":  # Tokopedia's and any later partner model: not the seller's to ship
+        return Fulfilment.THIRD_PARTY
+    return Fulfilment.CHANNEL_LABEL if raw.get("shipping_type") == "TIKTOK" else Fulfilment.SELLER
+
+
+def map_cancellation_request(
+    raw: Mapping[str, Any], status: str, request: Mapping[str, Any] | None
+) -> CancellationRequest | None:
+    """The open cancellation request: the order's flag, completed by Search Cancellations when it was read."""
+    if status == "CANCELLED" or not (raw.get("is_buyer_request_cancel") or request):
+        return None
+    request = request or {}
+    deadlines = [
+        int(a["deadline"])
+        for a in _list(request.get("seller_next_action_response"))
+        if _is_mapping(a) and str(a.get("deadline") or "").isdigit()
+    ]
+    role = _text(request.get("role")) or "BUYER"
+    return CancellationRequest(
+        id=_text(request.get("cancel_id")),
+        requested_by=REQUESTERS.get(role.upper(), "buyer"),  # type: ignore[arg-type]
+        requested_at=_time(raw, "request_cancel_time", required=False)
+        or _time(request, "create_time", required=False),
+        respond_by=from_unix(min(deadlines)) if deadlines else None,
+        reason=_text(request.get("cancel_reason_text")) or _text(request.get("cancel_reason")),
+    )
+
+
+def map_order(
+    raw: Mapping[str, Any],
+    map_status: StatusMapper,
+    account_id: str | None = None,
+    requests: Requests | None = None,
+) -> Order:
     """Map one raw order; raises `OrderMappingError` naming the field when it cannot."""
     order_id = _text(raw.get("id"))
     if order_id is None:
@@ -252,6 +302,7 @@ def map_order(raw: Mapping[str, Any], map_status: StatusMapper, account_id: str 
     if status is None:
         status = OrderStatus.ON_HOLD
         warnings.append(UNKNOWN_STATUS_WARNING.format(status=channel_status))
+    fulfilment = map_fulfilment(raw)
     ship_to = map_address(raw.get("recipient_address"))
     if ship_to.is_masked:
         warnings.append(MASKED_WARNING)
@@ -275,10 +326,14 @@ def map_order(raw: Mapping[str, Any], map_status: StatusMapper, account_id: str 
             total=_money(payment, "total_amount", currency),
             ship_to=ship_to,
             lines=group_lines(raw.get("line_items"), currency),
-            shipping_by="seller" if raw.get("shipping_type") == "SELLER" else "channel",
+            shipping_by="seller"
+            if raw.get("shipping_type") == "SELLER" and fulfilment == Fulfilment.SELLER
+            else "channel",
             buyer_note=_text(raw.get("buyer_message")),
             parcels=map_parcels(raw),
             cancellation=map_cancellation(raw, normalised),
+            cancellation_request=map_cancellation_request(raw, normalised, (requests or {}).get(order_id)),
+            fulfilment=fulfilment,
             warnings=warnings,
             channel_data={k: raw[k] for k in CHANNEL_FIELDS if k in raw},
         )
@@ -288,12 +343,14 @@ def map_order(raw: Mapping[str, Any], map_status: StatusMapper, account_id: str 
         raise OrderMappingError(field, first["msg"]) from None
 
 
-def map_or_report(raw: Any, map_status: StatusMapper, account_id: str | None = None) -> Order | OrderProblem:
+def map_or_report(
+    raw: Any, map_status: StatusMapper, account_id: str | None = None, requests: Requests | None = None
+) -> Order | OrderProblem:
     """The order, or a problem naming the order id and the field: one bad order never sinks its page."""
     order_id = _text(raw.get("id")) if _is_mapping(raw) else None
     if not _is_mapping(raw):
         return OrderProblem(order_id=None, message=f"not an order object: {type(raw).__name__}")
     try:
-        return map_order(raw, map_status, account_id)
+        return map_order(raw, map_status, account_id, requests)
     except OrderMappingError as exc:
         return OrderProblem(order_id=order_id, message=f"order {order_id or '(no id)'}: {exc}")

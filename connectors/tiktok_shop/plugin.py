@@ -12,7 +12,7 @@ from connector_core import (
     Capability,
     ConnectionCheck,
     ConnectorContext,
-    ConnectorError,
+    Interception,
     Label,
     Manifest,
     OrderPage,
@@ -26,9 +26,29 @@ from connector_core import (
     WebhookEvent,
     hookimpl,
 )
+from connector_core.aftersales import (
+    CancellationDecision,
+    DecisionOutcome,
+    Reason,
+    ReturnDecision,
+    ReturnPage,
+    WebhookSubscription,
+)
 from connector_core.models import HandoverChoice, LabelParcel, ShippingService
 
-from . import CONNECTOR_ID, __version__, fulfillment, inventory, labels, oauth, orders, statuses, webhooks
+from . import (
+    CONNECTOR_ID,
+    __version__,
+    cancellations,
+    fulfillment,
+    inventory,
+    labels,
+    oauth,
+    orders,
+    returns,
+    statuses,
+    webhooks,
+)
 from .schema_files import schema_file
 
 CAPABILITIES = frozenset(
@@ -39,6 +59,8 @@ CAPABILITIES = frozenset(
         Capability.SHIPMENTS,
         Capability.WEBHOOKS,
         Capability.LABELS,
+        Capability.CANCELLATIONS,
+        Capability.RETURNS,
     }
 )
 
@@ -111,17 +133,21 @@ def get_orders(ctx: ConnectorContext, order_ids: Sequence[str]) -> OrderPage:
 
 
 @hookimpl
-def map_order_status(ctx: ConnectorContext, channel_status: str) -> OrderStatus | None:
-    return statuses.map_status(channel_status, ctx.settings)
+def map_order_status(channel_status: str, channel_order: Mapping[str, Any]) -> OrderStatus | None:
+    # TikTok's rules only: the core applies the 'status_overrides' setting first and puts a status no one
+    # knows on hold (connector_core.rules).
+    return statuses.known_status(channel_status, channel_order)
 
 
 @hookimpl
 def push_stock(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockReport:
-    if ctx.settings.get("stock_sync") is False:
-        raise ConnectorError(
-            f"integration {ctx.integration_id}: stock sync is off; enable 'stock_sync' (stock master) in its settings"
-        )
+    # The 'stock_sync' switch is the core's rule (connector_core.rules): switched off, this is never called.
     return inventory.push_stock(ctx, levels)
+
+
+@hookimpl
+def stock_locations(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> list[str | None]:
+    return inventory.stock_locations(ctx, levels)
 
 
 @hookimpl
@@ -157,9 +183,13 @@ def split_parcels(ctx: ConnectorContext, order_id: str, parcels: Sequence[LabelP
 
 @hookimpl
 def create_label(
-    ctx: ConnectorContext, parcel: LabelParcel, service_id: str | None, handover: HandoverChoice | None
+    ctx: ConnectorContext,
+    parcel: LabelParcel,
+    service_id: str | None,
+    handover: HandoverChoice | None,
+    overrides: Sequence[Interception],
 ) -> Label:
-    return labels.create_label(ctx, parcel, service_id, handover)
+    return labels.create_label(ctx, parcel, service_id, handover, overrides)
 
 
 @hookimpl
@@ -175,3 +205,41 @@ def handover_choices(ctx: ConnectorContext, parcel: LabelParcel) -> list[Handove
 @hookimpl
 def void_label(ctx: ConnectorContext, package_id: str) -> bool:
     return labels.void_label(ctx, package_id)
+
+
+@hookimpl
+def decide_cancellation(ctx: ConnectorContext, decision: CancellationDecision) -> DecisionOutcome:
+    return cancellations.decide(ctx, decision)
+
+
+@hookimpl
+def cancel_order(
+    ctx: ConnectorContext, order_id: str, line_ids: Sequence[str], reason: str
+) -> DecisionOutcome:
+    return cancellations.cancel_lines(ctx, order_id, line_ids, reason)
+
+
+@hookimpl
+def decision_reasons(ctx: ConnectorContext, request_id: str) -> list[Reason]:
+    return [Reason(name=r["name"], text=r["text"]) for r in cancellations.reject_reasons(ctx, request_id)]
+
+
+@hookimpl
+def fetch_returns(ctx: ConnectorContext, window: OrderWindow, resume: str | None) -> Iterator[ReturnPage]:
+    return returns.fetch_returns(ctx, window, resume)
+
+
+@hookimpl
+def decide_return(ctx: ConnectorContext, decision: ReturnDecision) -> DecisionOutcome:
+    return returns.decide(ctx, decision)
+
+
+@hookimpl
+def webhook_subscriptions(ctx: ConnectorContext) -> list[WebhookSubscription]:
+    return webhooks.subscriptions(ctx)
+
+
+@hookimpl
+def subscribe_webhook(ctx: ConnectorContext, event: str, address: str) -> bool:
+    webhooks.subscribe(ctx, address, event)
+    return True

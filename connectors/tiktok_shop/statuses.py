@@ -37,16 +37,43 @@ UNKNOWN_STATUS_WARNING = (
 )
 
 
+SPELLINGS = {"CANCEL": "CANCELLED"}
+"""The order-status webhook page spells the end state CANCEL, the order API CANCELLED: accept both."""
+
+
 def normalise(channel_status: str) -> str:
     status = str(channel_status).strip().upper()
-    return LEGACY_NUMERIC.get(status, status)
+    status = LEGACY_NUMERIC.get(status, status)
+    return SPELLINGS.get(status, status)
 
 
-def map_status(channel_status: str, settings: Mapping[str, Any]) -> OrderStatus | None:
-    """The settings' override if any, else the default table; None for a status nobody knows."""
+HELD_BY_CANCELLATION_REQUEST = frozenset({"ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING"})
+"""Statuses in which a buyer's open cancellation request holds the order (reference.md#cancellation-fields)."""
+
+
+def known_status(channel_status: str, channel_order: Mapping[str, Any] | None = None) -> OrderStatus | None:
+    """TikTok's default table; None for a status it does not know (the core then puts the order on hold).
+
+    An order awaiting shipment with an open cancellation request is `on_hold`: the host must not ship it
+    until the request is decided (the seller's 'status_overrides', applied by the core first, still win)."""
+    status = normalise(channel_status)
+    if (
+        channel_order is not None
+        and channel_order.get("is_buyer_request_cancel") is True
+        and status in HELD_BY_CANCELLATION_REQUEST
+    ):
+        return OrderStatus.ON_HOLD
+    return DEFAULT_STATUS_MAP.get(status)
+
+
+def map_status(
+    channel_status: str, settings: Mapping[str, Any], channel_order: Mapping[str, Any] | None = None
+) -> OrderStatus | None:
+    """The settings' override if any, else TikTok's rules: what the hook chain answers, for callers outside
+    a plugin manager (the mapping tests, tools reading raw orders)."""
     status = normalise(channel_status)
     overrides = settings.get("status_overrides") or {}
     for key, value in overrides.items():
         if key.upper() == status:
             return OrderStatus(value)
-    return DEFAULT_STATUS_MAP.get(status)
+    return known_status(status, channel_order)

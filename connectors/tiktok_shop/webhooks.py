@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from connector_core import ConnectorContext, WebhookEvent, WebhookKind
+from connector_core.aftersales import WebhookSubscription
 from connector_core.clock import from_unix
 from connector_core.errors import FieldError, InvalidInput
 
@@ -23,14 +24,14 @@ from .statuses import DEFAULT_STATUS_MAP, normalise
 # TikTok's numeric event types (reference.md#webhooks) -> (name, canonical kind)
 EVENT_TYPES: dict[int, tuple[str, WebhookKind]] = {
     1: ("ORDER_STATUS_CHANGE", WebhookKind.ORDER_STATUS_CHANGED),
-    2: ("REVERSE_ORDER_STATUS_UPDATE", WebhookKind.OTHER),
-    3: ("RECIPIENT_ADDRESS_UPDATE", WebhookKind.OTHER),
+    2: ("REVERSE_ORDER_STATUS_UPDATE", WebhookKind.RETURN_CHANGED),  # legacy: cancellations and returns
+    3: ("RECIPIENT_ADDRESS_UPDATE", WebhookKind.ADDRESS_CHANGED),
     4: ("PACKAGE_UPDATE", WebhookKind.PACKAGE_UPDATED),
     5: ("PRODUCT_STATUS_CHANGE", WebhookKind.OTHER),
     6: ("SELLER_DEAUTHORIZATION", WebhookKind.DEAUTHORIZED),
     7: ("UPCOMING_AUTHORIZATION_EXPIRATION", WebhookKind.AUTHORIZATION_EXPIRING),
     11: ("CANCELLATION_STATUS_CHANGE", WebhookKind.ORDER_CANCELLATION),
-    12: ("RETURN_STATUS_CHANGE", WebhookKind.OTHER),
+    12: ("RETURN_STATUS_CHANGE", WebhookKind.RETURN_CHANGED),
     15: ("PRODUCT_INFORMATION_CHANGE", WebhookKind.OTHER),
     16: ("PRODUCT_CREATION", WebhookKind.OTHER),
 }
@@ -145,3 +146,34 @@ def subscribe(ctx: ConnectorContext, address: str, event_type: str = "ORDER_STAT
         body={"address": address, "event_type": event_type},
         safe_to_repeat=True,
     )
+
+
+NEEDED_EVENTS = (
+    "ORDER_STATUS_CHANGE",
+    "CANCELLATION_STATUS_CHANGE",
+    "RETURN_STATUS_CHANGE",
+    "RECIPIENT_ADDRESS_UPDATE",
+    "PACKAGE_UPDATE",
+    "SELLER_DEAUTHORIZATION",
+    "UPCOMING_AUTHORIZATION_EXPIRATION",
+    "PRODUCT_STATUS_CHANGE",
+)
+"""The Event API topics the kit relies on (reference.md#event-subscriptions); inventory_update has no topic."""
+
+
+def subscriptions(ctx: ConnectorContext) -> list[WebhookSubscription]:
+    """GET /event/202309/webhooks: each needed topic with its address, then the shop's other topics."""
+    client = TikTokClient(ctx)
+    data = client.get(client.path("event", "webhooks"))
+    current = {
+        str(w.get("event_type")): str(w.get("address") or "") or None
+        for w in data.get("webhooks") or []
+        if isinstance(w, dict) and w.get("event_type")
+    }
+    needed = [WebhookSubscription(event=e, address=current.get(e)) for e in NEEDED_EVENTS]
+    extra = [
+        WebhookSubscription(event=e, address=a, needed=False)
+        for e, a in current.items()
+        if e not in NEEDED_EVENTS
+    ]
+    return needed + extra

@@ -7,7 +7,8 @@ What a host does, in one file:
 * keeps the admin token on the server: the browser talks only to the host's `/backend/...`, which checks
   the host's own user (here: a placeholder) and forwards to `/channels/api/v1/...` with the Bearer token;
 * serves one page (`static/index.html`, `static/host.js`) that lists connections and draws the credential
-  and settings forms with the forms bundle (`connector_core/web/static/forms.js`), straight from the API.
+  and settings forms with the forms bundle (`connector_core/web/static/forms.js`), straight from the API;
+* brands the seller's pages and has the seller sent back to its page with the outcome (`return_to`).
 
 Run it against the emulator:
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 from starlette.applications import Starlette
@@ -30,7 +32,7 @@ from starlette.staticfiles import StaticFiles
 
 from connector_core import ConnectorHost, Integrations
 from connector_core.store import open_store
-from connector_core.web import AdminConfig, InProcessSink, WorkSink, create_app
+from connector_core.web import AdminConfig, Branding, InProcessSink, WorkSink, create_app
 
 HERE = Path(__file__).resolve().parent
 FORMS_BUNDLE = Path(create_app.__code__.co_filename).resolve().parent / "static" / "forms.js"
@@ -42,11 +44,16 @@ def host_app(
     integrations: Integrations, *, base_url: str, token: str, sink: WorkSink | None = None
 ) -> Starlette:
     """The host's app. `base_url` is the host's public address (the runtime lives at base_url + /channels)."""
+    parts = urlsplit(base_url)
     channels = create_app(
         integrations,
         base_url=f"{base_url.rstrip('/')}/channels",
         admin=AdminConfig(token=token),
         sink=sink if sink is not None else InProcessSink(integrations),
+        # The seller's pages look like the host's, and may send the seller back to the host's own pages.
+        branding=Branding(
+            name="Example host", color="#4b2bd6", return_origins=(f"{parts.scheme}://{parts.netloc}",)
+        ),
     )
     transport = httpx.ASGITransport(app=channels)
 

@@ -32,16 +32,19 @@ def _integrations(tmp_path: Path) -> Integrations:
 # --- choosing the shop ------------------------------------------------------------------------------------
 
 
-def test_without_a_shop_the_error_names_the_command_that_picks_one(run, creds_file, emulator):
+def test_every_authorized_shop_is_served_without_picking_one(run, creds_file, emulator):
     added = run("integrations", "add", "tiktok_shop", "--file", str(creds_file))
     integration = added.out.split()[2]
     connected = run("connect", integration, "--code", emulator.authorize())
-    assert "no shop served yet: pick one with" in connected.out
+    assert "every active shop is served" in connected.out
+    assert all(shop["id"] in connected.out for shop in emulator.shops)
 
-    pulled = run("pull-orders", integration)
+    pulled = run("pull-orders", integration, "--json")
 
-    assert pulled.code == 1
-    assert f"channel-connectors integrations update {integration} --shop SHOP_ID" in pulled.err
+    assert pulled.code == 0, pulled.err
+    shown = json.loads(run("integrations", "show", integration).out)
+    assert {s["id"] for s in shown["shops"]} == {shop["id"] for shop in emulator.shops}
+    assert {s["status"] for s in shown["shops"]} == {"active"}
 
 
 @pytest.mark.parametrize("how", ["id", "name", "cipher"])
@@ -168,7 +171,7 @@ def test_connect_through_the_callback_as_the_readme_says(tmp_path, creds_file):
                 process.wait()
         assert process.returncode == 0, err
         assert "3 shop(s) authorized" in out
-        assert f"channel-connectors integrations update {integration} --shop SHOP_ID" in out
+        assert "every active shop is served" in out
 
 
 def test_a_connect_that_times_out_names_the_code_option(run, creds_file, monkeypatch):

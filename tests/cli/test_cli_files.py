@@ -190,3 +190,64 @@ def test_ctrl_c_in_the_middle_of_a_page_leaves_whole_lines(
         monkeypatch.undo()
 
     assert [i for i, _ in _ids(path)] == ["1"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+        b"sku,quantity\nA,5\n",
+        b'{"name": "not an order"}\n',
+    ],
+    ids=["a PDF", "a CSV", "other JSON lines"],
+)
+def test_a_file_that_is_not_ours_is_refused_untouched(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "label.pdf"
+    path.write_bytes(content)
+
+    with (
+        pytest.raises(InputError, match=r"label\.pdf: line 1 is not an order.*nothing was written"),
+        OrderFile(str(path)) as out,
+    ):
+        out.write_page([_order("1", 100)])
+
+    assert path.read_bytes() == content
+
+
+def test_an_order_line_without_its_newline_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "orders.jsonl"
+    with OrderFile(str(path)) as out:
+        out.write_page([_order("1", 100)])
+    first = path.read_bytes()
+    path.write_bytes(first.rstrip(b"\n"))  # an editor saved it without the final newline
+
+    with OrderFile(str(path)) as out:
+        assert out.write_page([_order("1", 100), _order("2", 100)]) == 1
+
+    assert path.read_bytes().startswith(first)
+    assert [i for i, _ in _ids(path)] == ["1", "2"]
+
+
+def test_an_endless_input_is_refused_without_filling_the_memory() -> None:
+    with pytest.raises(InputError, match=r"/dev/zero: line 1: holds NUL bytes"):
+        read_json_object("/dev/zero")
+    with pytest.raises(InputError, match=r"/dev/zero: line 1: holds NUL bytes"):
+        read_stock_csv("/dev/zero")
+
+
+def test_a_form_file_larger_than_the_cap_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "huge.json"
+    path.write_bytes(b" " * (5 * 1024 * 1024))
+
+    with pytest.raises(InputError, match=r"huge\.json: larger than 4 MiB"):
+        read_json_object(str(path))
+
+
+def test_a_one_line_file_without_a_newline_that_is_not_an_order_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"remember the milk")
+
+    with pytest.raises(InputError, match=r"notes\.txt: line 1 is not an order"), OrderFile(str(path)):
+        pass
+
+    assert path.read_bytes() == b"remember the milk"

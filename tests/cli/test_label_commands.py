@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +124,35 @@ def test_a_seller_shipping_order_is_refused_with_what_to_do(
     assert result.code == 1 and "Seller Shipping" in result.err and len(result.err.strip().splitlines()) == 1
     missing = run("label", us)
     assert missing.code == 1 and "--order" in missing.err
+
+
+def test_a_second_order_never_overwrites_the_first_orders_label(
+    run: Any, connected: str, emulator: TikTokShopEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    first = tiktok_order(emulator, "GB", 1)
+    assert run("label", connected, "--order", first["id"]).code == 0
+    assert (tmp_path / f"label-{first['id']}.pdf").exists()  # the default name is the order's own
+    (tmp_path / f"label-{first['id']}.pdf").rename(tmp_path / "label.pdf")
+    kept = (tmp_path / "label.pdf").read_bytes()
+    second = tiktok_order(emulator, "GB", 1)
+
+    result = run("label", connected, "--order", second["id"], "--output", "label.pdf", "--json")
+
+    assert result.code == 0, result.err
+    document = json.loads(result.out)
+    box = document["boxes"][0]
+    assert (tmp_path / "label.pdf").read_bytes() == kept
+    assert box["file"] == f"label-{box['package_id']}.pdf" and "holds another document" in box["notes"][0]
+    assert document["order_id"] == second["id"] and document["bought"] == 1 and document["ok"] is True
+
+
+def test_shipping_services_json_names_the_box_item_ids(
+    run: Any, us: str, emulator: TikTokShopEmulator
+) -> None:
+    order = tiktok_order(emulator, "US", 1)
+
+    document = json.loads(run("shipping-services", us, "--order", order["id"], "--json").out)
+
+    assert document["boxes"][0]["channel_line_ids"] == [line["id"] for line in order["line_items"]]
+    assert sum(s["is_default"] for s in document["boxes"][0]["services"]) == 1

@@ -50,6 +50,13 @@ from connector_core import (
     WebhookKind,
     hookimpl,
 )
+from connector_core.aftersales import (
+    CancellationDecision,
+    DecisionOutcome,
+    Reason,
+    ReturnDecision,
+    ReturnPage,
+)
 
 FAKE_ID = "fake"
 FAKE_APP_SECRET = "fake-app-secret-0123"
@@ -107,9 +114,20 @@ FAKE_SETTINGS_SCHEMA: dict[str, Any] = {
         },
         "stock_sync": {
             "title": "Stock sync",
-            "description": "Push stock levels.",
+            "description": "Push stock levels (the core refuses pushes when it is false).",
             "type": "boolean",
-            "default": False,
+            "default": True,
+        },
+        "push_shipments": {
+            "title": "Push shipments",
+            "description": "Confirm shipments on the channel.",
+            "type": "boolean",
+        },
+        "status_overrides": {
+            "title": "Status overrides",
+            "description": "Channel status -> canonical status, before the connector's table.",
+            "type": "object",
+            "additionalProperties": {"type": "string"},
         },
     },
 }
@@ -281,7 +299,34 @@ class FakeChannel:
         return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-class FakeConnector(FakeLabelHooks):
+class FakeAfterSalesHooks:
+    """After-sales hooks of the double: decisions are recorded and applied, and there are no returns."""
+
+    decisions: list[Any]
+
+    @hookimpl
+    def decide_cancellation(self, decision: CancellationDecision) -> DecisionOutcome:
+        self.decisions = [*getattr(self, "decisions", []), decision]
+        return DecisionOutcome(request_id=decision.request_id, outcome="applied")
+
+    @hookimpl
+    def cancel_order(self, order_id: str, line_ids: Sequence[str], reason: str) -> DecisionOutcome:
+        return DecisionOutcome(outcome="applied")
+
+    @hookimpl
+    def decision_reasons(self, request_id: str) -> list[Reason]:
+        return [Reason(name="fake_reason", text="A fake reason")]
+
+    @hookimpl
+    def fetch_returns(self, window: OrderWindow, resume: str | None) -> Iterator[ReturnPage]:
+        yield ReturnPage(returns=[])
+
+    @hookimpl
+    def decide_return(self, decision: ReturnDecision) -> DecisionOutcome:
+        return DecisionOutcome(outcome="applied")
+
+
+class FakeConnector(FakeLabelHooks, FakeAfterSalesHooks):
     """A connector double: every hook of every capability, against a `FakeChannel`."""
 
     def __init__(self, channel: FakeChannel, schema_dir: Path) -> None:

@@ -33,7 +33,7 @@ def test_an_integration_context_maps_status_through_the_hook(connected: Integrat
     ctx = connected.context()
 
     assert ctx.map_status("SENT", {}) is OrderStatus.SHIPPED
-    assert ctx.map_status("UNHEARD_OF", {}) is None
+    assert ctx.map_status("UNHEARD_OF", {}) is OrderStatus.ON_HOLD  # the core's rule for the unknown
     assert ctx.access_token() == "access-1"
     assert ctx.refresh_access_token("access-1") == "access-2"
     assert ctx.settings == {"stock_sync": True}

@@ -65,6 +65,7 @@ def test_the_spec_module_defines_the_hooks_the_design_lists() -> None:
         "get_orders",
         "map_order_status",
         "push_stock",
+        "stock_locations",
         "plan_shipment",
         "confirm_shipment",
         "verify_webhook",
@@ -76,6 +77,14 @@ def test_the_spec_module_defines_the_hooks_the_design_lists() -> None:
         "fetch_label",
         "handover_choices",
         "void_label",
+        "decide_cancellation",
+        "cancel_order",
+        "decision_reasons",
+        "fetch_returns",
+        "decide_return",
+        "return_pages_ready",
+        "webhook_subscriptions",
+        "subscribe_webhook",
     }
 
 

@@ -63,7 +63,7 @@ def test_create_stores_the_integration_with_defaults_applied(integrations: Integ
     assert record.name == "Fake Channel"
     assert record.credentials["region"] == "eu"  # blank dropped, default applied
     assert record.credentials.secret("app_secret") == FAKE_APP_SECRET
-    assert record.settings == {"stock_sync": False}
+    assert record.settings == {"stock_sync": True}
     assert [r.id for r in integrations.list()] == [record.id]
 
 
@@ -567,7 +567,7 @@ def open_with(connector: FakeConnector, store: SQLiteStore, clock: OffsetClock) 
     host = ConnectorHost(group="none", environ={})
     host.add(FAKE_ID, connector)
     integrations = Integrations(host, store, clock=clock)
-    record = integrations.create(FAKE_ID, GOOD_CREDENTIALS)
+    record = integrations.create(FAKE_ID, GOOD_CREDENTIALS, {"stock_sync": True})
     integration = integrations.open(record.id)
     integration.tokens.store_new_tokens(connector.channel.issue_tokens(clock.now()))
     return integration

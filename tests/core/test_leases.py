@@ -163,16 +163,16 @@ def test_a_dead_refreshers_lease_is_taken_over_after_the_call_deadline_not_its_e
     store.save_tokens(
         iid,
         TokenSet(
-            access_token=SecretStr("old"),
+            access_token=SecretStr("LeaseTestAccess-old-5521"),
             access_expires_at=soon,
-            refresh_token=SecretStr("refresh"),
+            refresh_token=SecretStr("LeaseTestRefresh-7730"),
             refresh_expires_at=soon + timedelta(days=300),
         ),
     )
     fresh = TokenSet(
-        access_token=SecretStr("new"),
+        access_token=SecretStr("LeaseTestAccess-new-5522"),
         access_expires_at=soon + timedelta(hours=4),
-        refresh_token=SecretStr("refresh-2"),
+        refresh_token=SecretStr("LeaseTestRefresh-7731"),
         refresh_expires_at=soon + timedelta(days=300),
     )
     assert store.try_lock(f"token-refresh:{iid}", dead_owner(), timedelta(seconds=60))
@@ -181,5 +181,5 @@ def test_a_dead_refreshers_lease_is_taken_over_after_the_call_deadline_not_its_e
     )
 
     started = time.monotonic()
-    assert manager.access_token() == "new"
+    assert manager.access_token() == "LeaseTestAccess-new-5522"
     assert 0.3 <= time.monotonic() - started < 5

@@ -82,7 +82,8 @@ def test_statuses_the_override_does_not_list_fall_through(
     host: ConnectorHost, bare_context: ConnectorContext
 ) -> None:
     assert host.get(FAKE_ID).map_order_status(bare_context, "SENT", {}) is OrderStatus.SHIPPED
-    assert host.get(FAKE_ID).map_order_status(bare_context, "NOBODY_KNOWS", {}) is None
+    assert host.get(FAKE_ID).map_order_status(bare_context, "NOBODY_KNOWS", {}) is OrderStatus.ON_HOLD
+    assert host.get(FAKE_ID).map_known_status(bare_context, "NOBODY_KNOWS", {}) is None
 
 
 def test_an_override_can_be_limited_to_one_connector(
@@ -137,12 +138,17 @@ def test_metrics_count_failures_and_let_the_error_through(
     }
 
 
-def test_metrics_wrap_every_capability_hook() -> None:
-    from connector_core.hookspecs import CAPABILITY_HOOKS
+def test_metrics_time_every_hook_not_only_those_of_a_capability_table(
+    host: ConnectorHost, metrics: HookMetrics, bare_context: ConnectorContext
+) -> None:
+    from connector_core import Shipment, ShipmentParcel
 
-    wrapped = {name.removeprefix("time_") for name in dir(HookMetrics) if name.startswith("time_")}
+    shipment = Shipment(order_id="o1", parcels=[ShipmentParcel(tracking_number="T", carrier="DHL")])
+    host.get(FAKE_ID).pm.hook.plan_shipment(ctx=bare_context, shipment=shipment, held_line_ids=[])
 
-    assert wrapped == {hook for hooks in CAPABILITY_HOOKS.values() for hook in hooks}
+    snapshot = metrics.snapshot()
+    assert snapshot["plan_shipment"]["calls"] == 1  # optional hook, no implementation: still timed
+    assert snapshot["connector_manifest"]["calls"] == 2  # once per connector, when it loaded
 
 
 def test_capabilities_are_unchanged_by_host_plugins(host: ConnectorHost) -> None:

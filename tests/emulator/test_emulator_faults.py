@@ -197,3 +197,27 @@ def test_control_endpoint_refuses_non_loopback_clients(emu: TikTokShopEmulator) 
     assert control.handle(backend, outside).status == 403
     inside = HttpRequest("GET", "/_emulator/faults", "", Message(), b"", "127.0.0.1")
     assert control.handle(backend, inside).status == 200
+
+
+def test_a_busy_shop_changes_orders_while_they_are_paged(
+    api: OpenApi, emu: TikTokShopEmulator, ciphers: dict[str, str]
+) -> None:
+    now = int(emu.clock.unix())
+    body = {"update_time_ge": 0, "update_time_lt": now}
+    query = {"page_size": 20, "sort_field": "update_time", "sort_order": "ASC"}
+    first = api.ok("POST", "/order/202309/orders/search", query, body=body, shop=ciphers["GB"])
+    emu.faults.churn_orders(5)
+
+    second = api.ok(
+        "POST",
+        "/order/202309/orders/search",
+        {**query, "page_token": first["next_page_token"]},
+        body=body,
+        shop=ciphers["GB"],
+    )
+
+    assert second["total_count"] == first["total_count"] - 5, "5 orders changed and left the window"
+    changed = [i for i in emu.order_ids(shop_cipher=ciphers["GB"]) if emu.order(i)["update_time"] >= now]
+    assert len(changed) == 5
+    emu.faults.clear()
+    assert emu.faults.describe()["churn_orders"] is None

@@ -133,3 +133,73 @@ def test_a_wrong_secret_is_still_refused_for_this_client(
     client.app_secret = "not-the-secret"
     refused = client.call("GET", "/authorization/202309/shops")
     assert refused["code"] == 106001
+
+
+def _signed_pairs(client: ReferenceClient, path: str, pairs: list[tuple[str, str]], joined: str) -> str:
+    message = client.app_secret + path + joined + client.app_secret
+    signature = hmac.new(client.app_secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+    return urllib.parse.urlencode([*pairs, ("sign", signature)])
+
+
+@pytest.mark.parametrize("reading", ["each pair", "comma joined"])
+def test_an_id_given_several_times_is_signed_and_read_as_the_gateway_plausibly_does(
+    started: tuple[TikTokShopEmulator, ReferenceClient], reading: str
+) -> None:
+    # One independent client sends order-detail ids as `ids=a&ids=b`; the reference does not say how the
+    # gateway signs a repeated key, so each plausible reading is accepted and every id is read.
+    emu, client = started
+    client.token("get", auth_code=emu.authorize(), grant_type="authorized_code")
+    cipher = client.call("GET", "/authorization/202309/shops")["data"]["shops"][0]["cipher"]
+    ids = emu.order_ids(shop_cipher=cipher)[:2]
+    path = "/order/202309/orders"
+    base = [("app_key", client.app_key), ("shop_cipher", cipher), ("timestamp", str(int(time.time())))]
+    pairs = [*base, ("ids", ids[0]), ("ids", ids[1])]
+    by_key = sorted(pairs, key=lambda kv: kv[0])
+    joined = (
+        "".join(k + v for k, v in by_key)
+        if reading == "each pair"
+        else "".join(k + v for k, v in sorted([*base, ("ids", ",".join(ids))]))
+    )
+    headers = {"Content-Type": "application/json", "x-tts-access-token": client.access_token}
+
+    answer = client._send(
+        "GET", f"{client.api_host}{path}?{_signed_pairs(client, path, pairs, joined)}", None, headers
+    )
+
+    assert answer["code"] == 0, answer
+    assert [o["id"] for o in answer["data"]["orders"]] == ids
+    forged = client._send(
+        "GET", f"{client.api_host}{path}?{_signed_pairs(client, path, pairs, joined + 'x')}", None, headers
+    )
+    assert forged["code"] == 106001
+
+
+def test_the_202610_mark_shipped_shape_one_generated_client_sends_is_served(
+    started: tuple[TikTokShopEmulator, ReferenceClient],
+) -> None:
+    emu, client = started
+    client.token("get", auth_code=emu.authorize(), grant_type="authorized_code")
+    shop = next(s for s in emu.shops if s["region"] == "US")
+    order_id = emu.order_ids(status="AWAITING_SHIPMENT", shop_cipher=shop["cipher"], shipping_type="SELLER")[
+        0
+    ]
+    order = emu.order(order_id)
+
+    option = order["delivery_option_id"]
+    providers = client.call(
+        "GET", f"/logistics/202309/delivery_options/{option}/shipping_providers", shop_cipher=shop["cipher"]
+    )["data"]["shipping_providers"]
+    body = {
+        "order_line_list": [{"order_line_item_id": line["id"]} for line in order["line_items"]],
+        "tracking_number": "GEN202610",
+        "shipping_provider_id": providers[0]["id"],
+    }
+    shipped = client.call(
+        "POST",
+        f"/fulfillment/202610/orders/{order_id}/packages",
+        shop_cipher=shop["cipher"],
+        body=json.dumps(body, separators=(",", ":")).encode(),
+    )
+
+    assert shipped["code"] == 0, shipped
+    assert {li["tracking_number"] for li in emu.order(order_id)["line_items"]} == {"GEN202610"}

@@ -8,4 +8,6 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("starlette", reason="the example host needs the [web] extra")
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples" / "host_app"))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "examples" / "host_app"))
+sys.path.insert(0, str(ROOT / "tests" / "web"))  # browser_support: Debian's chromium through playwright

@@ -25,7 +25,7 @@ USER = {"X-Host-User": "demo"}
 def host(tmp_path: Path) -> Iterator[tuple[TestClient, TikTokShopEmulator]]:
     with TikTokShopEmulator(EmulatorConfig(orders=10, seed=4)) as emu:
         integrations = Integrations(ConnectorHost().load(), SQLiteStore(tmp_path / "host.sqlite3"))
-        app = host_app(integrations, base_url="http://testserver", token=TOKEN)
+        app = host_app(integrations, base_url="http://127.0.0.1:8100", token=TOKEN)
         with TestClient(app, follow_redirects=False) as client:
             yield client, emu
 

@@ -55,7 +55,9 @@ def test_each_endpoint_takes_its_newest_version_within_the_pin(
 
 
 def test_the_form_offers_exactly_the_versions_the_connector_can_use() -> None:
-    pattern = credentials_schema()["properties"]["version"]["pattern"]
+    pattern = credentials_schema()["properties"]["version"]["then"][
+        "pattern"
+    ]  # the blank rule: non-empty only
     assert tuple(sorted(re.findall(r"[0-9]{6}", pattern))) == SUPPORTED_VERSIONS
     assert all(check_version(v) == v for v in SUPPORTED_VERSIONS)
 

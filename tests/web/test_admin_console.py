@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from typing import Any
 
 from web_support import ADMIN_TOKEN, Web
 
@@ -154,3 +155,73 @@ def test_tags_filter_the_list_and_a_shop_that_left_says_so(admin_web: Web) -> No
     )
     page = admin_web.client.get(f"/admin/integrations/{admin_web.integration_id}").text
     assert 'class="badge idle">Left' in page and "the seller removed it" in page
+
+
+def test_pull_now_is_explained_not_offered_when_orders_have_nowhere_to_go(make_web: Any) -> None:
+    from connector_core.web import AdminConfig, InProcessSink
+
+    holder: list[InProcessSink] = []
+
+    class Late:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(holder[0], name)
+
+    web = make_web(admin=AdminConfig(token=ADMIN_TOKEN), sink=Late())
+    holder.append(InProcessSink(web.integrations))  # no order handler
+    try:
+        page = web.client.get(
+            f"/admin/integrations/{web.integration_id}", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        )
+        assert (
+            '<button type="button" id="pull" disabled' in page.text and "serve --orders-to DIR" in page.text
+        )
+    finally:
+        holder[0].close()
+
+
+def test_a_shop_is_paused_and_resumed_but_a_shop_that_left_needs_connect(admin_web: Web) -> None:
+    csrf = _login(admin_web)
+    admin_web.connect()
+    store = admin_web.integrations.store
+    base = f"/admin/integrations/{admin_web.integration_id}"
+    shop = str(admin_web.emu.shops[1]["id"])
+    assert admin_web.client.post(f"{base}/shops/{shop}/pause", data={"csrf": csrf}).status_code == 303
+    record = store.get_shop(admin_web.integration_id, shop)
+    assert record is not None and not record.active and record.next_pull_at is None
+    assert 'class="badge pending">Paused' in admin_web.client.get(base).text
+    assert admin_web.client.post(f"{base}/shops/{shop}/resume", data={"csrf": csrf}).status_code == 303
+    record = store.get_shop(admin_web.integration_id, shop)
+    assert record is not None and record.active and record.next_pull_at is not None
+
+    gone = str(admin_web.emu.shops[2]["id"])
+    store.set_shop_status(admin_web.integration_id, gone, "left", "the seller removed it")
+    assert admin_web.client.post(f"{base}/shops/{gone}/resume", data={"csrf": csrf}).status_code == 409
+    assert admin_web.client.post(f"{base}/shops/nope/pause", data={"csrf": csrf}).status_code == 404
+
+
+def test_a_connection_is_disabled_and_enabled_with_all_its_shops(admin_web: Web) -> None:
+    csrf = _login(admin_web)
+    admin_web.connect()
+    base = f"/admin/integrations/{admin_web.integration_id}"
+    assert admin_web.client.post(f"{base}/every-shop/pause", data={"csrf": csrf}).status_code == 303
+    shops = admin_web.integrations.store.list_shops(admin_web.integration_id)
+    assert shops and not any(s.active for s in shops)
+    assert admin_web.integrations.store.due_shops(admin_web.clock.now(), 10) == []
+    page = admin_web.client.get(base).text
+    assert 'id="enable"' in page and 'id="disable"' not in page
+    assert admin_web.client.post(f"{base}/every-shop/resume", data={"csrf": csrf}).status_code == 303
+    assert all(s.active for s in admin_web.integrations.store.list_shops(admin_web.integration_id))
+
+
+def test_a_check_after_the_channel_revoked_the_tokens_shows_the_truth_in_words(admin_web: Web) -> None:
+    csrf = _login(admin_web)
+    admin_web.connect()
+    base = f"/admin/integrations/{admin_web.integration_id}"
+    assert 'class="badge connected">Connected' in admin_web.client.get(base).text
+    admin_web.emu.revoke_tokens()
+    checked = admin_web.client.post(f"{base}/check", data={"csrf": csrf})
+    assert "authorization ended or was withdrawn. Use Re-connect" in checked.text
+    listing = admin_web.client.get("/admin").text
+    assert 'class="badge needs_reauthorization">Needs re-authorization' in listing  # the last call's truth
+    page = admin_web.client.get(base).text
+    assert "Connection check" in page and "36004005" not in page and "channel-connectors connect" not in page

@@ -64,6 +64,18 @@ def test_the_served_document_is_valid_openapi_and_describes_every_route_and_noth
     assert served == described
 
 
+def test_the_checked_in_description_is_the_served_one() -> None:
+    import json
+    from pathlib import Path
+
+    from connector_core.web.api import openapi_document
+
+    checked_in = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+    assert json.loads(checked_in.read_text()) == openapi_document(), (
+        "docs/openapi.json is out of date: python -m connector_core.web.api > docs/openapi.json"
+    )
+
+
 def test_the_api_is_closed_without_the_admin_credentials(admin_web: Web, web: Web) -> None:
     refused = admin_web.client.get(f"{API}/connections")
     assert refused.status_code == 401
@@ -227,7 +239,7 @@ def test_stock_pushes_and_shipments_reach_the_channel_through_the_sink(working_w
     )
     level = {"sku": sku, "quantity": 7, "warehouse": "MAIN"}
     queued = _call(working_web, "POST", "/connections/{id}/stock-pushes", 202, json={"levels": [level]})
-    assert queued["task"] == "channel_connectors.push_stock"
+    assert (queued["task"], queued["kind"]) == ("channel_connectors.run_work", "push_stock")
     bad = _call(
         working_web,
         "POST",
@@ -241,6 +253,10 @@ def test_stock_pushes_and_shipments_reach_the_channel_through_the_sink(working_w
     )
     assert missing["errors"][0]["field"] == "shipment.parcels"
     assert working_web.sink.join(timeout=30)
+    followed = working_web.client.get(queued["status_url"], headers=BEARER)
+    assert followed.status_code == 200 and followed.json()["status"] == "done", followed.text
+    _conforms(working_web, "GET", queued["status_url"], 200, followed.json())
+    _call(working_web, "GET", "/connections/{id}/requests/push_stock/nope", 404)
     account = working_web.integrations.open(working_web.integration_id).account_id
     levels = working_web.integrations.store.stock_levels(working_web.integration_id, account)
     assert [(r.sku, r.quantity) for r in levels.values()] == [(sku, 7)]
@@ -267,3 +283,48 @@ def test_tags_are_kept_and_searched(admin_web: Web) -> None:
         admin_web, "PATCH", "/connections/{id}", 422, params={"id": made["id"]}, json={"tags": {"x": 1}}
     )
     assert _call(admin_web, "GET", "/connections?tag=nonsense", 422)["errors"][0]["field"] == "tag"
+
+
+def test_orders_are_read_without_moving_the_import_and_an_uncertain_change_is_settled_once(
+    admin_web: Web,
+) -> None:
+    admin_web.connect()
+    order_id = admin_web.emu.order_ids(shop_cipher=admin_web.emu.shops[0]["cipher"])[0]
+    [found] = _call(admin_web, "GET", f"/connections/{{id}}/orders?order_id={order_id}", 200)["items"]
+    assert found["id"] == order_id and found["imported"] and found["channel_status"]
+    recent = _call(admin_web, "GET", "/connections/{id}/orders?days=30", 200)
+    assert recent["items"] and recent["days"] == 30
+    assert admin_web.integrations.open(admin_web.integration_id).status().order_cursor is None
+
+    store = admin_web.integrations.store
+    store.begin_intent(admin_web.integration_id, "shop-1", "shipment", "5764/abc", {"line_ids": ["1"]})
+    [pending] = _call(admin_web, "GET", "/connections/{id}/intents", 200)["items"]
+    body = {
+        "kind": pending["kind"],
+        "key": pending["key"],
+        "shop_id": pending["shop_id"],
+        "outcome": "refused",
+    }
+    settled = _call(admin_web, "POST", "/connections/{id}/intents/resolve", 200, json=body)
+    assert settled["status"] == "refused"
+    assert (
+        _call(admin_web, "POST", "/connections/{id}/intents/resolve", 409, json=body)["code"]
+        == "not_uncertain"
+    )
+    _call(admin_web, "POST", "/connections/{id}/intents/resolve", 422, json={**body, "outcome": "maybe"})
+
+
+def test_a_shop_is_paused_and_resumed_through_the_api(admin_web: Web) -> None:
+    admin_web.connect()
+    shop = str(admin_web.emu.shops[0]["id"])
+    paused = _call(admin_web, "POST", "/connections/{id}/shops/{shop}/pause", 200, params={"shop": shop})
+    assert paused["status"] == "paused"
+    shown = _call(admin_web, "GET", "/connections/{id}", 200)
+    assert [s["status"] for s in shown["shops"] if s["id"] == shop] == ["paused"]
+    assert (
+        _call(admin_web, "POST", "/connections/{id}/shops/{shop}/resume", 200, params={"shop": shop})[
+            "status"
+        ]
+        == "active"
+    )
+    _call(admin_web, "POST", "/connections/{id}/shops/{shop}/pause", 404, params={"shop": "nope"})

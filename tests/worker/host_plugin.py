@@ -1,18 +1,21 @@
 """A host's `order_pages_ready` as the worker tests run it: every page appended, as one JSON line, to
 `$WORKER_TEST_ORDERS_DIR/<pid>.jsonl` (one file per worker process, so processes never interleave a line).
 `WORKER_TEST_REFUSE_ORDER` names an order whose page is refused (the host raises), to test that a refused
-page is not recorded."""
+page is not recorded. `WORKER_TEST_SLOW_ONCE` names a marker file: the first page any process receives
+writes its pid there and then hangs for a minute (a slow host), so a test can kill that worker mid-task."""
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 from connector_core import OrderPage, hookimpl
 
 ORDERS_DIR_ENV = "WORKER_TEST_ORDERS_DIR"
 REFUSE_ENV = "WORKER_TEST_REFUSE_ORDER"
+SLOW_ONCE_ENV = "WORKER_TEST_SLOW_ONCE"
 
 
 class HostRefused(Exception):
@@ -24,6 +27,15 @@ def order_pages_ready(integration_id: str, account_id: str, page: OrderPage, del
     refused = os.environ.get(REFUSE_ENV)
     if refused and any(order.id == refused for order in page.orders):
         raise HostRefused(f"order {refused} refused by the test host")
+    marker = os.environ.get(SLOW_ONCE_ENV)
+    if marker:
+        try:
+            with open(marker, "x", encoding="utf-8") as out:  # only the first page anywhere
+                out.write(str(os.getpid()))
+        except FileExistsError:
+            pass
+        else:
+            time.sleep(60)
     line = {
         "integration_id": integration_id,
         "account_id": account_id,

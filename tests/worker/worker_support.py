@@ -184,3 +184,77 @@ def connect(emu: TikTokShopEmulator, location: str, integrations: Integrations |
     account = next(a for a in integration.store.list_accounts(integration.id) if a.selector == cipher)
     integration.select_account(account.id)
     return integrations.open(record.id)
+
+
+class PrivateRedis:
+    """A redis-server of this test's own on a free loopback port (never the shared one), which the test may
+    stall (SIGSTOP), resume, restart or empty; stopped by its pid when the test ends."""
+
+    def __init__(self, folder: Path) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip(
+                "these tests stop and restart Redis: install redis-server (apt-get install -y redis-server)"
+            )
+        self.binary = binary
+        self.folder = folder
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> PrivateRedis:
+        self.process = subprocess.Popen(
+            [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
+             "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while not _answers(self.port):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                pytest.fail("redis-server did not start within 10 s", pytrace=False)
+            time.sleep(0.05)
+        return self
+
+    def stall(self) -> None:
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGCONT)
+
+    def stop(self) -> None:
+        """Kill it (SIGKILL: nothing saved, as a crashed Redis without persistence loses its queues)."""
+        if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGCONT)
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def empty(self) -> None:
+        flush(self.url)
+
+
+def start_beat(env: Mapping[str, str], folder: Path) -> subprocess.Popen[bytes]:
+    """A `celery beat` process (its schedule file in `folder`); the caller stops it by its pid."""
+    log = (folder / "beat.log").open("wb")
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "connector_core.worker.app", "beat", "--loglevel", "INFO",
+         "--schedule", str(folder / "beat-schedule")],
+        env=dict(env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)

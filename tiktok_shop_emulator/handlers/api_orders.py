@@ -4,12 +4,16 @@ fields (docs/tiktok_shop/reference.md#newer-versions).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from tiktok_shop_emulator.state import cancelling
 from tiktok_shop_emulator.state.ordergen import STATUSES
 from tiktok_shop_emulator.state.ordersearch import OrderQuery
 from tiktok_shop_emulator.wire import error_codes
 from tiktok_shop_emulator.wire.call import Call
+
+if TYPE_CHECKING:
+    from tiktok_shop_emulator.state.backend import Backend
 
 MAX_DETAIL_IDS = 50
 SORT_FIELDS = ("create_time", "update_time")
@@ -52,15 +56,25 @@ def _query(call: Call) -> OrderQuery:
 
 def search_orders(call: Call) -> dict[str, Any]:
     """POST /order/202309/orders/search."""
+    cancelling.expire(call.backend)
     page_size = call.page_size(100)
     query = _query(call)
     backend = call.backend
+    _churn(backend, query)
     page = backend.search.page(query, page_size, call.query.get("page_token") or None, backend.clock.unix())
     return {
         "orders": [backend.book.order(i) for i in page.indices],
         "next_page_token": page.next_page_token,
         "total_count": page.total_count,
     }
+
+
+def _churn(backend: Backend, query: OrderQuery) -> None:
+    """A busy shop (faults.churn_orders): some matching orders change before this page is served."""
+    matching = backend.search.matching(query, backend.clock.unix())
+    for position in backend.faults.churn(len(matching)):
+        with backend.book.change(matching[position]):
+            pass  # a change TikTok does not show in the order's fields (a note, an internal state): a new update_time
 
 
 def order_detail(call: Call) -> dict[str, Any]:
@@ -74,6 +88,7 @@ def order_detail_202507(call: Call) -> dict[str, Any]:
 
 
 def _detail_orders(call: Call) -> list[dict[str, Any]]:
+    cancelling.expire(call.backend)  # requests past their deadline are approved before anyone reads
     ids = [part.strip() for part in call.query.get("ids", "").split(",") if part.strip()]
     if not ids:
         raise error_codes.invalid_param("`ids` is required.")

@@ -10,6 +10,7 @@ from typing import Any
 
 from tiktok_shop_emulator.config import EmulatorConfig
 from tiktok_shop_emulator.state import sellers
+from tiktok_shop_emulator.state.aftersales import Cancellations
 from tiktok_shop_emulator.state.faults import Faults
 from tiktok_shop_emulator.state.grants import AuthState
 from tiktok_shop_emulator.state.label_docs import DocumentUrls
@@ -20,6 +21,7 @@ from tiktok_shop_emulator.state.notifications import Webhooks
 from tiktok_shop_emulator.state.orderbook import OrderBook
 from tiktok_shop_emulator.state.ordergen import ORDER_ID_BASE, OrderSpace
 from tiktok_shop_emulator.state.ordersearch import OrderSearch
+from tiktok_shop_emulator.state.returns import Returns
 from tiktok_shop_emulator.state.sim_clock import Clock
 from tiktok_shop_emulator.state.stats import Stats
 from tiktok_shop_emulator.state.stock import Inventory
@@ -41,6 +43,7 @@ class Backend:
             self.limits = ApiLimits(config, self.clock)
             self.stats = Stats()
             self.urls: dict[str, str] = {}
+            self.inactive: dict[str, tuple[int, str]] = {}
             self.label_docs = DocumentUrls(config.seed)
             self.apps = config.app_specs()
             self.app_numbers = {app.key: number for number, app in enumerate(self.apps)}
@@ -61,6 +64,7 @@ class Backend:
             )
             self.label_docs, self.apps, self.app_numbers = shared.label_docs, shared.apps, shared.app_numbers
             self._sellers, self._sellers_lock = shared._sellers, shared._sellers_lock
+            self.inactive = shared.inactive
         seed = config.seed if seller == 0 else mix64(config.seed ^ (seller << 20))
         layout = sellers.layout(config.seed, seller)
         self.world = World(config.seed, config.products_per_shop, self.start, config.skus_per_product, layout)
@@ -76,6 +80,8 @@ class Backend:
         self.search = OrderSearch(self.book)
         self.inventory = Inventory(self.world, seed)
         self.labels = LabelState()
+        self.cancellations = Cancellations()
+        self.returns = Returns()
         self.book.add_status_listener(self._publish_status_change)
 
     # --- sellers --------------------------------------------------------------------------------------------

@@ -61,6 +61,7 @@ class Faults:
         self._latency: _Latency | None = None
         self._lose: list[list[Any]] = []
         self._unattributed: list[list[Any]] = []
+        self._churn = 0
 
     def rate_limit(self, rps: float | None, retry_after: int | None = None, path: str | None = None) -> None:
         """Admit at most ``rps`` requests per rolling second (matching ``path`` regex); others get 429/36009002."""
@@ -99,10 +100,19 @@ class Faults:
         with self._lock:
             self._unattributed.append([re.compile(path_regex), int(times)])
 
+    def churn_orders(self, per_search: int | None) -> None:
+        """A busy shop: every order search first changes this many of the orders it matches (each gets a new
+        ``update_time``, now), picked at random, so counts and windows move while a client pages."""
+        if per_search is not None and per_search < 0:
+            raise ValueError("per_search must be 0 or more")
+        with self._lock:
+            self._churn = int(per_search or 0)
+
     def clear(self) -> None:
         """Remove every fault."""
         with self._lock:
             self._rate, self._errors, self._latency = None, None, None
+            self._churn = 0
             self._lose.clear()
             self._unattributed.clear()
             self._window.clear()
@@ -133,6 +143,7 @@ class Faults:
                 },
                 "lose_answer": [{"path": p.pattern, "times": n} for p, n in self._lose],
                 "unattributed_error": [{"path": p.pattern, "times": n} for p, n in self._unattributed],
+                "churn_orders": self._churn or None,
             }
 
     # --- used by the server -----------------------------------------------------------------------------------
@@ -172,6 +183,12 @@ class Faults:
     def should_lose(self, path: str) -> bool:
         """True (and one use consumed) when the answer to this request must be lost."""
         return self._consume(self._lose, path)
+
+    def churn(self, candidates: int) -> list[int]:
+        """Positions (0..candidates-1) of the orders a search changes first; empty when the shop is quiet."""
+        with self._lock:
+            count = min(self._churn, candidates)
+            return self._rng.sample(range(candidates), count) if count else []
 
     def should_misattribute(self, path: str) -> bool:
         """True (and one use consumed) when this applied request must be answered with an unattributed error."""

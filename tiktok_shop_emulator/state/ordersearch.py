@@ -89,6 +89,11 @@ class OrderSearch:
         descending = query.sort_order == "DESC"
         return Page([-k[1] if descending else k[1] for k in chunk], token, len(keys))
 
+    def matching(self, query: OrderQuery, now: int) -> list[int]:
+        """The order indices a search matches (its upper bounds pinned to ``now`` where missing)."""
+        sign = -1 if query.sort_order == "DESC" else 1
+        return [sign * key[1] for key in self._keys(query.pinned(now))]
+
     def _keys(self, query: OrderQuery) -> list[Key]:
         cache_key = (query, self.book.version)
         with self._lock:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tiktok_shop_emulator.state import ordermodel
+from tiktok_shop_emulator.state import cancelling, ordermodel
 from tiktok_shop_emulator.state.backend import Backend
 from tiktok_shop_emulator.state.carriers import tracking_number
 from tiktok_shop_emulator.state.mixing import seeded
@@ -89,6 +89,12 @@ def mark_package_shipped(backend: Backend, shop: Shop, order_id: str, body: dict
         if already:
             raise error_codes.lines_already_shipped(already)
         _require_shippable(order)
+        cancelled = [i for i in ids if by_id[i]["display_status"] == "CANCELLED"]
+        if cancelled:
+            raise error_codes.ApiError(
+                21011041, "Order line items are cancelled: " + ",".join(cancelled) + "."
+            )
+        cancelling.on_ship(backend, shop, order)
         provider = _provider(backend, order, provider_id)
         now = backend.clock.unix()
         pkg = backend.book.new_package_id(index, {"handover_method": "DROP_OFF", "create_time": now})
@@ -115,6 +121,7 @@ def ship_package(backend: Backend, shop: Shop, pkg: str, spec: dict[str, Any]) -
         lines = [line for line in order["line_items"] if line.get("package_id") == pkg]
         if any(_shipped(line) for line in lines):
             raise error_codes.package_already_shipped()
+        cancelling.on_ship(backend, shop, order)
         if order["shipping_type"] == "SELLER":
             provider, tracking = _self_shipment(backend, order, spec)
             meta: dict[str, Any] = {"handover_method": spec.get("handover_method") or "DROP_OFF"}

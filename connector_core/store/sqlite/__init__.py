@@ -13,6 +13,7 @@ from ...vault import Vault
 from ..opening import default_home
 from ..sealing import SealedStore
 from .connection import SQLiteConnection
+from .outbox_rows import OutboxRows
 from .schema import MIGRATIONS
 from .secrets_rows import SecretRows
 from .shared_rows import SharedRows
@@ -21,7 +22,7 @@ from .shop_rows import ShopRows
 KEY_FILE_NAME = "store.key"
 
 
-class SQLiteBackend(SecretRows, SharedRows, ShopRows):
+class SQLiteBackend(SecretRows, SharedRows, ShopRows, OutboxRows):
     """Every role of `StoreBackend` on one SQLite file."""
 
     def __init__(

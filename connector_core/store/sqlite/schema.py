@@ -223,7 +223,7 @@ ALTER TABLE accounts ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE accounts ADD COLUMN last_error TEXT;
 ALTER TABLE accounts ADD COLUMN updated_at REAL NOT NULL DEFAULT 0;
 UPDATE accounts SET next_pull_at = (SELECT created_at FROM integrations i WHERE i.id = accounts.integration_id);
-CREATE INDEX accounts_by_shop ON accounts (account_id);
+CREATE INDEX accounts_by_shop ON accounts (account_id, status);
 CREATE INDEX accounts_due ON accounts (next_pull_at) WHERE status = 'active';
 CREATE TEMP TABLE legacy_shop AS
     SELECT i.id AS integration_id,
@@ -264,7 +264,27 @@ ALTER TABLE stock_ledger ADD COLUMN as_of INTEGER;
 ALTER TABLE stock_ledger ADD COLUMN pending_as_of INTEGER
 """
 
-MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2, VERSION_3, VERSION_4)
+# Version 5: the outbox, work recorded before a webhook is answered or a host request accepted
+# (connector_core/store/outbox.py).
+VERSION_5 = """
+CREATE TABLE outbox (
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+    outcome TEXT,
+    attempts INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    queued_at REAL NOT NULL,
+    finished_at REAL,
+    PRIMARY KEY (integration_id, kind, key)
+);
+CREATE INDEX outbox_due ON outbox (status, queued_at);
+CREATE INDEX outbox_finished ON outbox (finished_at)
+"""
+
+MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5)
 
 
 def _sha256_hex(value: str) -> str:

@@ -25,6 +25,7 @@ from .base import StoreFactory
 from .freshness import FreshnessContract
 from .ledgers import HostileInputContract, LedgerContract
 from .migrations import LegacyRows, MigrationContract
+from .outbox import OutboxContract
 from .platform import PlatformContract
 from .processes import ProcessContract
 from .records import RecordContract
@@ -38,6 +39,7 @@ class StoreContract(
     ProcessContract,
     MigrationContract,
     PlatformContract,
+    OutboxContract,
 ):
     """The whole store contract; subclass it with a ``store_factory`` fixture."""
 

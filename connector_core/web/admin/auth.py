@@ -3,8 +3,10 @@
 Three ways in, all compared in constant time: `Authorization: Bearer <token>` (scripts), a login form that
 sets an HttpOnly, SameSite=Strict session cookie (browsers), or HTTP Basic credentials. A browser session
 (cookie or Basic, which browsers resend on their own) must also send the per-session CSRF token with every
-POST, as the `X-CSRF-Token` header or a `csrf` form field. The cookie holds a random nonce and its HMAC
-under the configured secret, never the secret itself; changing the secret ends every session.
+POST, as the `X-CSRF-Token` header or a `csrf` form field. The cookie holds a random nonce (with the time it
+was issued) and its HMAC under the configured secret, never the secret itself; changing the secret ends
+every session, signing out ends that one (server-side), and a session ends after 12 hours. Wrong
+credentials are throttled per client address (signin.py): `authenticate` raises `SignInLocked`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Literal
 from starlette.requests import Request
 
 from ...errors import ConnectorError
+from .signin import SignInGuard, client_of, expired, new_nonce
 
 TOKEN_ENV = "CHANNEL_CONNECTORS_ADMIN_TOKEN"  # noqa: S105 - the name of a variable, not a secret
 USER_ENV = "CHANNEL_CONNECTORS_ADMIN_USER"
@@ -39,6 +42,8 @@ class AdminConfig:
     password: str | None = field(default=None, repr=False)
     secure_cookie: bool = False
     """Mark the session cookie Secure (set it when the app is served over https)."""
+    guard: SignInGuard = field(default_factory=SignInGuard, compare=False, repr=False)
+    """The sign-in throttle and the revocation list (shared by every route built from this config)."""
 
     def __post_init__(self) -> None:
         if not self.token and not (self.username and self.password):
@@ -80,7 +85,7 @@ class AdminConfig:
     # --- sessions -------------------------------------------------------------------------------------
 
     def new_session(self) -> str:
-        nonce = secrets.token_urlsafe(18)
+        nonce = new_nonce(secrets.token_urlsafe(18))
         return f"{nonce}.{self._mac('session', nonce)}"
 
     def session_nonce(self, cookie: str) -> str | None:
@@ -99,23 +104,38 @@ class AdminSession:
 
     via: Literal["bearer", "cookie", "basic"]
     csrf: str | None
+    nonce: str | None = None
+    """The cookie session's nonce (what signing out revokes)."""
 
 
 def authenticate(config: AdminConfig, request: Request) -> AdminSession | None:
+    """Who this request is, or None. Raises `SignInLocked` when its address sent too many wrong credentials
+    (checked before the credentials, so a locked-out guesser learns nothing)."""
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value:
-        return AdminSession("bearer", None) if config.token_matches(value.strip()) else None
-    if scheme.lower() == "basic" and value:
-        user, password = _basic(value.strip())
-        if user is not None and config.basic_matches(user, password):
-            return AdminSession("basic", config.csrf_for("basic"))
-        return None
+    client = client_of(request.client.host if request.client else None)
+    if scheme.lower() in ("bearer", "basic") and value:
+        config.guard.check(client)
+        session = _from_header(config, scheme.lower(), value.strip())
+        if session is None:
+            config.guard.failed(client)
+        else:
+            config.guard.succeeded(client)
+        return session
     cookie = request.cookies.get(COOKIE)
     if cookie:
         nonce = config.session_nonce(cookie)
-        if nonce is not None:
-            return AdminSession("cookie", config.csrf_for(nonce))
+        if nonce is not None and not expired(nonce) and not config.guard.revoked(nonce):
+            return AdminSession("cookie", config.csrf_for(nonce), nonce)
+    return None
+
+
+def _from_header(config: AdminConfig, scheme: str, value: str) -> AdminSession | None:
+    if scheme == "bearer":
+        return AdminSession("bearer", None) if config.token_matches(value) else None
+    user, password = _basic(value)
+    if user is not None and config.basic_matches(user, password):
+        return AdminSession("basic", config.csrf_for("basic"))
     return None
 
 

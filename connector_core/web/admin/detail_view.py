@@ -43,6 +43,8 @@ def _overview(c: Mapping[str, Any]) -> str:
 
 
 def _shop_status(s: Mapping[str, Any]) -> str:
+    if s["status"] == "paused":
+        return badge("pending", "Paused") + '<span class="sub">nothing is pulled, pushed or routed</span>'
     if s["status"] == "left":
         reason = s["status_reason"] or "no longer in the authorization"
         return badge("idle", "Left") + f'<span class="sub">{escape(reason)}</span>'
@@ -52,7 +54,16 @@ def _shop_status(s: Mapping[str, Any]) -> str:
     return badge("active", "Active")
 
 
-def _shops(c: Mapping[str, Any]) -> str:
+def _shop_action(c: Mapping[str, Any], s: Mapping[str, Any], csrf: str | None) -> str:
+    base = f"/admin/integrations/{c['id']}/shops/{s['id']}"
+    if s["status"] == "active":
+        return post_button(f"{base}/pause", "Pause", csrf, cls="small")
+    if s["status"] == "paused":
+        return post_button(f"{base}/resume", "Resume", csrf, cls="small")
+    return '<span class="sub">Connect again to serve it</span>'
+
+
+def _shops(c: Mapping[str, Any], csrf: str | None) -> str:
     if not c["shops"]:
         return (
             '<section class="card"><h2>Shops</h2>'
@@ -70,11 +81,29 @@ def _shops(c: Mapping[str, Any]) -> str:
             ("Region", escape(s["region"] or "—")),
             ("Status", _shop_status(s)),
             ("Next pull", escape(moment(s["next_pull_at"], "not scheduled"))),
+            ("", _shop_action(c, s, csrf)),
         ]
         for s in c["shops"]
     ]
-    table = _table(("Shop", "Shop id", "Region", "Status", "Next pull"), rows)
-    return f'<section class="card" id="shops"><h2>Shops</h2>{table}</section>'
+    table = _table(("Shop", "Shop id", "Region", "Status", "Next pull", ""), rows)
+    base = f"/admin/integrations/{c['id']}/every-shop"
+    if any(s["status"] == "active" for s in c["shops"]):
+        switch = post_button(
+            f"{base}/pause",
+            "Disable connection (pause every shop)",
+            csrf,
+            cls="small danger",
+            ident="disable",
+        )
+    elif any(s["status"] == "paused" for s in c["shops"]):
+        switch = post_button(
+            f"{base}/resume", "Enable connection (resume every shop)", csrf, cls="small", ident="enable"
+        )
+    else:
+        switch = ""
+    return (
+        f'<section class="card" id="shops"><h2>Shops</h2>{table}<div class="toolbar">{switch}</div></section>'
+    )
 
 
 def _orders(
@@ -278,6 +307,7 @@ def detail_page(
     order_id: str = "",
     orders_problem: str | None = None,
     fresh_link: str | None = None,
+    can_pull: bool = True,
 ) -> HTMLResponse:
     base = f"/admin/integrations/{c['id']}"
     connect_label = (
@@ -286,8 +316,17 @@ def detail_page(
     toolbar = (
         post_button(f"{base}/connect", connect_label, csrf, cls="primary", ident="connect")
         + post_button(f"{base}/check", "Check connection", csrf, ident="check")
-        + post_button(f"{base}/pull", "Pull now", csrf, ident="pull")
+        + (
+            post_button(f"{base}/pull", "Pull now", csrf, ident="pull")
+            if can_pull
+            else '<button type="button" id="pull" disabled aria-describedby="pull-note">Pull now</button>'
+        )
     )
+    if not can_pull:
+        toolbar += (
+            '<p class="hint" id="pull-note">Pull now needs somewhere to put the orders, and this server has '
+            "none: start it with <code>serve --orders-to DIR</code>, or run the workers.</p>"
+        )
     note = f'<p class="notice" role="status">{escape(notice)}</p>' if notice else ""
     danger = (
         '<section class="card danger" id="delete"><h2>Delete this connection</h2><p class="hint">Removes its '
@@ -307,7 +346,7 @@ def detail_page(
         f'<div class="page-head"><div class="title"><h1>{escape(c["name"])}</h1>{badge(c["state"])}</div>'
         f'<div class="toolbar">{toolbar}</div></div>{note}'
         + _overview(c)
-        + _shops(c)
+        + _shops(c, csrf)
         + _orders(c, orders, order_id, orders_problem)
         + _runs(c)
         + _intents(c, csrf)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +21,14 @@ from starlette.staticfiles import StaticFiles
 
 from ...errors import ConnectorError, InvalidInput, UnknownConnector, UnknownIntegration
 from ...integration import Integrations
-from ...store import IntegrationRecord, UnknownConnectLink
+from ...store import IntegrationRecord
 from .. import facts
 from ..links import create_connect_link
 from ..listing import connection_page, parse_tags
 from ..order_lookup import find_order, recent_orders
 from ..sink import SinkFull, WorkSink
 from . import views
+from .actions import action_routes
 from .auth import COOKIE, CSRF_HEADER, AdminConfig, AdminSession, authenticate, csrf_ok
 from .detail_view import detail_page, new_page
 from .form_payload import form_payload, submitted_values
@@ -39,6 +39,7 @@ from .requests import form_field as _form_field
 from .requests import invalid as _invalid
 from .requests import json_object as _json
 from .requests import same_origin as _same_origin
+from .signin import SignInLocked, client_of
 from .urls import admin_url, enter
 
 log = logging.getLogger("connector_core.web.admin")
@@ -53,10 +54,15 @@ Handler = Callable[[Request, AdminSession], Awaitable[Response]]
 def admin_routes(
     integrations: Integrations, config: AdminConfig, sink: WorkSink, base_url: str
 ) -> list[BaseRoute]:
+    config.guard.attach(integrations.store)  # a sign-out is seen by every web process
+
     def guarded(handler: Handler, *, post: bool = False) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             enter(request)
-            session = authenticate(config, request)
+            try:
+                session = authenticate(config, request)
+            except SignInLocked as exc:
+                return _locked(exc)
             if session is None:
                 return _refuse(config, request)
             if post:
@@ -118,8 +124,10 @@ def admin_routes(
         except UnknownIntegration:
             return views.problem_page("Not found", "There is no such connection.", session.csrf, 404)
         notice = shown.pop("notice", None) or _notice(request.query_params.get("notice"))
+        # The in-process sink without an order handler refuses imports (nothing would keep the orders).
+        can_pull = getattr(sink, "on_orders", "not an in-process sink") is not None
         return detail_page(data, forms, session.csrf, notice=notice, orders=orders, order_id=order_id,
-                           orders_problem=problem, **shown)  # fmt: skip
+                           orders_problem=problem, can_pull=can_pull, **shown)  # fmt: skip
 
     async def new(request: Request, session: AdminSession) -> Response:
         try:
@@ -183,18 +191,6 @@ def admin_routes(
                                       back=f"/admin/integrations/{request.path_params['id']}")  # fmt: skip
         return RedirectResponse(consent_url, status_code=303)
 
-    async def check(request: Request, session: AdminSession) -> Response:
-        try:
-            result = await run_in_threadpool(
-                lambda: integrations.open(request.path_params["id"]).check_connection()
-            )
-        except UnknownIntegration:
-            return views.problem_page("Not found", "There is no such connection.", session.csrf, 404)
-        words = facts.readable_error(result.message)[0] or ""
-        prefix = "The connection works" if result.ok else "The connection does not work"
-        advice = " Use Re-connect: the seller must authorize again." if result.needs_reauthorization else ""
-        return await detail(request, session, notice=f"{prefix}: {words}{advice}")
-
     async def link(request: Request, session: AdminSession) -> Response:
         form = await _form(request)
         integration_id = request.path_params["id"]
@@ -214,65 +210,6 @@ def admin_routes(
         except ConnectorError as exc:
             return views.problem_page("Not created", str(exc), session.csrf, 422)
         return await detail(request, session, fresh_link=url, notice="Connect link created.")
-
-    async def link_ttl(request: Request, session: AdminSession) -> Response:
-        integration_id, action = request.path_params["id"], request.path_params["action"]
-        if action not in ("renew", "revoke"):
-            return views.problem_page("Not found", "There is no such page.", session.csrf, 404)
-        ttl = timedelta(days=30) if action == "renew" else timedelta(0)
-        try:
-            await run_in_threadpool(
-                lambda: integrations.store.set_connect_link_ttl(
-                    integration_id, request.path_params["link_id"], ttl
-                )
-            )
-        except UnknownConnectLink:
-            return views.problem_page("Not found", "This connection has no such link.", session.csrf, 404)
-        notice = "link-renewed" if action == "renew" else "link-revoked"
-        return RedirectResponse(
-            admin_url(f"/admin/integrations/{integration_id}?notice={notice}#connect-links"), 303
-        )
-
-    async def resolve(request: Request, session: AdminSession) -> Response:
-        form = await _form(request)
-        integration_id = request.path_params["id"]
-        outcome = form.get("outcome")
-        if outcome not in ("done", "refused"):
-            return views.problem_page("Not recorded", "Choose Applied or Not applied.", session.csrf, 422)
-
-        def settle() -> bool:
-            kind, key, shop = form.get("kind", ""), form.get("key", ""), form.get("shop", "")
-            found = integrations.store.get_intent(integration_id, shop, kind, key)
-            if found is None or found.status != "pending":
-                return False
-            note = {"resolved_by": "operator", "at": facts.iso(integrations.clock.now())}
-            integrations.store.finish_intent(integration_id, shop, kind, key, outcome, note)  # type: ignore[arg-type]
-            log.info(
-                "admin: integration %s: %s %s marked %s by the operator", integration_id, kind, key, outcome
-            )
-            return True
-
-        if not await run_in_threadpool(settle):
-            return views.problem_page("Nothing to settle", "This change is no longer uncertain: reload the page.",
-                                      session.csrf, 409, back=f"/admin/integrations/{integration_id}")  # fmt: skip
-        return RedirectResponse(
-            admin_url(f"/admin/integrations/{integration_id}?notice=resolved#intents"), 303
-        )
-
-    async def delete(request: Request, session: AdminSession) -> Response:
-        form = await _form(request)
-        integration_id = request.path_params["id"]
-        if form.get("confirm") != "yes":
-            return views.problem_page("Not deleted", "Tick \u201cI understand\u201d to delete the connection.",
-                                      session.csrf, 422, back=f"/admin/integrations/{integration_id}")  # fmt: skip
-        try:
-            await run_in_threadpool(
-                lambda: integrations.remove(integrations.store.get_integration(integration_id).id)
-            )
-        except UnknownIntegration:
-            return views.problem_page("Not found", "There is no such connection.", session.csrf, 404)
-        log.info("admin: integration %s deleted", integration_id)
-        return RedirectResponse(admin_url("/admin?notice=deleted"), status_code=303)
 
     async def pull(request: Request, session: AdminSession) -> Response:
         integration_id = request.path_params["id"]
@@ -300,10 +237,17 @@ def admin_routes(
         enter(request)
         if config.token is None or not _same_origin(request):
             return views.login_page("Sign-in by token is not enabled here.", status=403)
+        client = client_of(request.client.host if request.client else None)
+        try:
+            config.guard.check(client)
+        except SignInLocked as exc:
+            return _locked(exc)
         form = await _form(request)
         if not config.token_matches(form.get("token", "")):
             log.warning("admin: sign-in with a wrong token")
+            config.guard.failed(client)
             return views.login_page("That token is not right.", status=401)
+        config.guard.succeeded(client)
         response = RedirectResponse(admin_url("/admin"), status_code=303)
         response.set_cookie(
             COOKIE, config.new_session(), httponly=True, samesite="strict", secure=config.secure_cookie,
@@ -312,6 +256,8 @@ def admin_routes(
         return response
 
     async def logout(request: Request, session: AdminSession) -> Response:
+        if session.nonce is not None:
+            config.guard.revoke(session.nonce)  # the cookie is dead on the server, not only in this browser
         response = RedirectResponse(admin_url("/admin/login" if config.token else "/admin"), status_code=303)
         response.delete_cookie(COOKIE, path=admin_url("/"))
         return response
@@ -328,19 +274,20 @@ def admin_routes(
         Route("/admin/integrations/{id}/connect", guarded(connect, post=True), methods=["POST"]),
         Route("/admin/integrations/{id}/links", guarded(link, post=True), methods=["POST"]),
         Route("/admin/integrations/{id}/pull", guarded(pull, post=True), methods=["POST"]),
-        Route("/admin/integrations/{id}/check", guarded(check, post=True), methods=["POST"]),
-        Route("/admin/integrations/{id}/delete", guarded(delete, post=True), methods=["POST"]),
-        Route("/admin/integrations/{id}/intents/resolve", guarded(resolve, post=True), methods=["POST"]),
-        Route(
-            "/admin/integrations/{id}/links/{link_id}/{action:str}",
-            guarded(link_ttl, post=True),
-            methods=["POST"],
-        ),
+        *action_routes(integrations, guarded, detail),
         Mount("/admin/static", StaticFiles(directory=STATIC), name="admin-static"),
     ]
 
 
 # --- helpers -------------------------------------------------------------------------------------------
+
+
+def _locked(exc: SignInLocked) -> Response:
+    page = views.login_page(
+        f"Too many wrong sign-ins from this address: {str(exc).split(': ', 1)[1]}.", status=429
+    )
+    page.headers["Retry-After"] = str(exc.retry_after)
+    return page
 
 
 def _refuse(config: AdminConfig, request: Request) -> Response:
@@ -366,6 +313,10 @@ NOTICES = {
     "link-renewed": "The link is valid for 30 days from now.",
     "link-revoked": "The link was revoked: the seller sees that it expired.",
     "resolved": "Recorded.",
+    "shop-pause": "The shop is paused: nothing is pulled, pushed or routed for it until you resume it.",
+    "shop-resume": "The shop is served again; its next import is due now.",
+    "all-pause": "The connection is disabled: every shop is paused until you enable it again.",
+    "all-resume": "The connection is enabled: every paused shop is served again.",
 }
 
 

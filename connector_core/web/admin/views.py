@@ -44,6 +44,7 @@ FLOW_LABELS = {
     "refresh_token": "Token refresh",
     "connect": "Connect",
     "create_labels": "Labels",
+    "check_connection": "Connection check",
 }
 _LOGO = (
     '<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="#7d95ff" d="M4 7l8-4 8 4v10l-8 4-8-4z"/>'
@@ -89,10 +90,11 @@ def cells(values: Iterable[tuple[str, str]]) -> str:
 def post_button(
     path: str, label: str, csrf: str | None, *, cls: str = "", ident: str = "", extra: str = ""
 ) -> str:
+    id_attribute = f' id="{escape(ident)}"' if ident else ""
     return (
         f'<form method="post" action="{url(path)}" class="inline">'
         f'<input type="hidden" name="csrf" value="{escape(csrf or "")}">{extra}'
-        f'<button type="submit" class="{escape(cls)}"{f" id={ident!r}" if ident else ""}>{escape(label)}</button></form>'
+        f'<button type="submit" class="{escape(cls)}"{id_attribute}>{escape(label)}</button></form>'
     )
 
 

@@ -17,9 +17,10 @@ from starlette.routing import BaseRoute, Route
 
 from ...integration import Integrations
 from ..admin.auth import AdminConfig
+from ..branding import Branding
 from ..sink import WorkSink
 from .guard import answer, guarded
-from .handlers import Api
+from .operations import OperationsApi
 from .schemas import component_schemas, ref
 
 VERSION = "1.0.0"
@@ -49,6 +50,7 @@ _PAGE = (
     ("offset", "how many to skip (default 0)", {"type": "integer", "minimum": 0}),
 )
 C = "/connections/{id}"
+_DAYS = {"type": "integer", "minimum": 1, "maximum": 90}
 OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", "/connectors", "connectors", "The loaded connectors", (200, "ConnectorList"),
               refusals=(401,), tags=("forms",)),
@@ -72,9 +74,15 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", f"{C}/forms", "edit_forms", "The edit forms of a connection (no secret in formData)",
               (200, "Forms"), tags=("forms",)),
     Operation("POST", f"{C}/connect", "connect", "Start Connect: the channel's consent page to send the seller to",
-              (200, "ConsentUrl"), refusals=(401, 403, 404, 409)),
+              (200, "ConsentUrl"), body="ConnectInput", refusals=(400, 401, 403, 404, 409, 422)),
     Operation("POST", f"{C}/check", "check", "Prove the connection with one cheap call to the channel",
               (200, "ConnectionCheck"), refusals=(401, 403, 404)),
+    Operation("POST", f"{C}/shops/{{shop_id}}/pause", "pause_shop",
+              "Stop serving one shop (no pulls, pushes or webhooks) until resumed", (200, "Shop"),
+              refusals=(401, 403, 404), tags=("connections",)),
+    Operation("POST", f"{C}/shops/{{shop_id}}/resume", "resume_shop",
+              "Serve a paused shop again (its next pull is due at once)", (200, "Shop"),
+              refusals=(401, 403, 404, 409), tags=("connections",)),
     Operation("GET", f"{C}/links", "links", "The connection's connect links", (200, "LinkList"), tags=("links",)),
     Operation("POST", f"{C}/links", "create_link", "Create a connect link (its address is shown once)",
               (201, "LinkCreated"), body="LinkInput", refusals=(400, 401, 403, 404, 422), tags=("links",)),
@@ -90,6 +98,18 @@ OPERATIONS: tuple[Operation, ...] = (
               (200, "IntentList"), query=(("status", "pending (default), done or refused",
                                            {"enum": ["pending", "done", "refused"]}),),
               refusals=(401, 404, 422), tags=("status",)),
+    Operation("GET", f"{C}/orders", "orders",
+              "Orders read from the channel (one by id, or the recent ones); the import is not moved",
+              (200, "OrderList"), query=(
+                  ("order_id", "one order by its channel id", {"type": "string"}),
+                  ("days", "recent: updated in the last N days (1 to 90, default 7)", _DAYS)),
+              refusals=(401, 404, 422, 502), tags=("status",)),
+    Operation("POST", f"{C}/intents/resolve", "resolve_intent",
+              "Settle an uncertain change after checking the seller center", (200, "Intent"),
+              body="IntentResolution", refusals=(400, 401, 403, 404, 409, 422), tags=("status",)),
+    Operation("GET", f"{C}/requests/{{kind}}/{{key}}", "request_status",
+              "A queued stock push or shipment: pending, done (with its report) or failed (with why)",
+              (200, "Request"), tags=("work",)),
     Operation("POST", f"{C}/pulls", "pull", "Queue an order import (task channel_connectors.pull_orders)",
               (202, "Queued"), refusals=(401, 403, 404, 409, 503), tags=("work",)),
     Operation("POST", f"{C}/stock-pushes", "push_stock",
@@ -108,6 +128,7 @@ _REFUSAL_TEXT = {
     409: "not possible in the connection's present state (the message says why)",
     413: "the body is too large",
     422: "fields to correct (errors names each)",
+    502: "the channel cannot be read right now (the message says why)",
     501: "this server has no worker for this kind of work",
     503: "the workers are full: try again later",
 }
@@ -125,6 +146,7 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 description of every operation under /api/v1."""
     paths: dict[str, dict[str, Any]] = {}
+    schemas = component_schemas()
     for op in OPERATIONS:
         status, schema = op.ok
         ok: dict[str, Any] = {"description": op.summary}
@@ -142,8 +164,8 @@ def openapi_document() -> dict[str, Any]:
             "responses": responses,
         }
         if op.body is not None:
-            operation["requestBody"] = {
-                "required": True,
+            operation["requestBody"] = {  # a body whose fields are all optional may be left out
+                "required": bool(schemas[op.body].get("required")),
                 "content": {"application/json": {"schema": ref(op.body)}},
             }
         paths.setdefault(PREFIX + op.path, {})[op.method.lower()] = operation
@@ -160,7 +182,7 @@ def openapi_document() -> dict[str, Any]:
         "security": [{"bearer": []}, {"session": []}],
         "paths": paths,
         "components": {
-            "schemas": component_schemas(),
+            "schemas": schemas,
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "the admin token"},
                 "session": {
@@ -175,10 +197,15 @@ def openapi_document() -> dict[str, Any]:
 
 
 def api_routes(
-    integrations: Integrations, config: AdminConfig, sink: WorkSink, base_url: str
+    integrations: Integrations,
+    config: AdminConfig,
+    sink: WorkSink,
+    base_url: str,
+    brand: Branding | None = None,
 ) -> list[BaseRoute]:
-    api = Api(integrations, sink, base_url, PREFIX)
+    api = OperationsApi(integrations, sink, base_url, PREFIX, brand or Branding())
     document = openapi_document()
+    config.guard.attach(integrations.store)  # sign-outs and lockouts seen the same way as the console's
 
     async def describe(request: Request) -> Response:
         return answer(document)

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 
 from ...errors import FieldError, InvalidInput
 from ..admin.auth import CSRF_HEADER, AdminConfig, authenticate, csrf_ok
+from ..admin.signin import SignInLocked
 from ..webhooks import BodyTooLarge, read_capped
 
 BODY_LIMIT = 1024 * 1024
@@ -73,7 +74,13 @@ def guarded(config: AdminConfig, handler: Endpoint, *, changes: bool) -> Endpoin
 
     async def endpoint(request: Request) -> Response:
         try:
-            session = authenticate(config, request)
+            try:
+                session = authenticate(config, request)
+            except SignInLocked as exc:
+                text = f"{str(exc)[0].upper()}{str(exc)[1:]}."
+                locked = refusal(ApiError(429, "locked_out", text, retry_after=exc.retry_after))
+                locked.headers["Retry-After"] = str(exc.retry_after)
+                return locked
             if session is None:
                 raise ApiError(401, "unauthorized", "Sign in: send the admin token as a Bearer header.")
             if changes:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,10 +20,11 @@ from starlette.responses import Response
 from ...errors import ConnectorError, FieldError, InvalidInput, UnknownConnector, UnknownIntegration
 from ...flows import Integration
 from ...integration import Integrations
-from ...models import Shipment, StockLevel
+from ...models import StockLevel
 from ...store import UnknownConnectLink
 from .. import facts
 from ..admin.form_payload import form_payload, submitted_values
+from ..branding import Branding
 from ..links import DEFAULT_DAYS, MAX_DAYS, PURPOSES, create_connect_link
 from ..listing import connection_page, parse_tags
 from ..sink import SinkFull, WorkSink
@@ -38,8 +40,22 @@ STOCK_LEVELS = TypeAdapter(list[StockLevel])
 class Api:
     """The handlers, bound to one app's integrations, work sink and public address."""
 
-    def __init__(self, integrations: Integrations, sink: WorkSink, base_url: str, prefix: str) -> None:
+    def __init__(
+        self, integrations: Integrations, sink: WorkSink, base_url: str, prefix: str, brand: Branding
+    ) -> None:
         self.integrations, self.sink, self.base_url, self.prefix = integrations, sink, base_url, prefix
+        self.brand = brand
+
+    def _return_to(self, data: dict[str, Any]) -> str | None:
+        """The host's return URL from a body: None when not sent, 422 when its origin is not allowed."""
+        raw = data.get("return_to")
+        if raw is None or raw == "":
+            return None
+        accepted = self.brand.return_url(raw) if isinstance(raw, str) else None
+        if accepted is None:
+            rule = "must be an https address on one of the allowed return origins (CHANNEL_CONNECTORS_RETURN_ORIGINS)"
+            raise ApiError(422, "invalid_input", f"return_to {rule}.", [FieldError("return_to", rule)])
+        return accepted
 
     # --- helpers ------------------------------------------------------------------------------------------
 
@@ -168,9 +184,14 @@ class Api:
     # --- Connect and links ----------------------------------------------------------------------------------
 
     async def connect(self, request: Request) -> Response:
+        return_to = self._return_to(await json_body(request))
+
         def work() -> str:
             integration = self._open(request)
-            return integration.begin_connect(f"{self.base_url}{integration.connector.manifest.callback_path}")
+            data = {"return_to": return_to} if return_to else None
+            return integration.begin_connect(
+                f"{self.base_url}{integration.connector.manifest.callback_path}", data=data
+            )
 
         try:
             url = await self._call(work)
@@ -179,7 +200,7 @@ class Api:
         return answer({"consent_url": url})
 
     async def check(self, request: Request) -> Response:
-        result = await self._call(lambda: self._open(request).check_connection())
+        result = await self._call(lambda: facts.checked(self._open(request)))
         return answer(result.model_dump(mode="json"))
 
     async def links(self, request: Request) -> Response:
@@ -195,6 +216,7 @@ class Api:
     async def create_link(self, request: Request) -> Response:
         data = await json_body(request)
         days, purpose = _days(data), str(data.get("purpose") or "connect")
+        return_to = self._return_to(data)
         if purpose not in PURPOSES:
             raise ApiError(
                 422,
@@ -210,6 +232,8 @@ class Api:
             )
             newest = self.integrations.store.list_connect_links(integration_id)
             created = max(newest, key=lambda x: x.created_at)
+            if return_to:
+                url = f"{url}?{urlencode({'return_to': return_to})}"
             return {"url": url, "link": facts.link(created, self.integrations.clock.now())}
 
         return answer(await self._call(work), 201)
@@ -236,71 +260,6 @@ class Api:
             raise ApiError(404, "not_found", "This connection has no such link.") from None
 
     # --- runs and intents -------------------------------------------------------------------------------------
-
-    async def runs(self, request: Request) -> Response:
-        limit = query_int(request, "limit", RUNS_DEFAULT, 1, RUNS_MAX)
-        flow = request.query_params.get("flow") or None
-
-        def work() -> dict[str, Any]:
-            integration_id = self.integrations.store.get_integration(request.path_params["id"]).id
-            found = self.integrations.store.last_runs(integration_id, flow=flow, limit=limit)
-            return {"items": [facts.run(r) for r in found]}
-
-        return answer(await self._call(work))
-
-    async def intents(self, request: Request) -> Response:
-        status = request.query_params.get("status") or "pending"
-        if status not in ("pending", "done", "refused"):
-            raise ApiError(
-                422,
-                "invalid_input",
-                "status must be pending, done or refused.",
-                [FieldError("status", "must be pending, done or refused")],
-            )
-
-        def work() -> dict[str, Any]:
-            integration_id = self.integrations.store.get_integration(request.path_params["id"]).id
-            found = self.integrations.store.list_intents(integration_id, status=status)  # type: ignore[arg-type]
-            return {"items": [facts.intent(i) for i in found[-RUNS_MAX:]]}
-
-        return answer(await self._call(work))
-
-    # --- work for the workers ---------------------------------------------------------------------------------
-
-    async def pull(self, request: Request) -> Response:
-        def work() -> None:
-            self.sink.pull_now(self.integrations.store.get_integration(request.path_params["id"]).id)
-
-        try:
-            await self._call(work)
-        except ConnectorError as exc:  # e.g. no order handler: an import would lose its orders
-            raise ApiError(409, "cannot_pull", str(exc)) from None
-        return answer({"ok": True, "task": f"{TASK_PREFIX}pull_orders"}, 202)
-
-    async def push_stock(self, request: Request) -> Response:
-        data = await json_body(request)
-        levels = _parsed(lambda: STOCK_LEVELS.validate_python(_list(data, "levels")), "levels")
-        force = data.get("force", False) is True
-        push = getattr(self.sink, "push_stock", None)
-        if push is None:
-            raise ApiError(
-                501, "no_workers", "This server hands stock pushes to no worker; run the workers' sink."
-            )
-        await self._call(lambda: push(request.path_params["id"], levels, force))
-        return answer({"ok": True, "task": f"{TASK_PREFIX}push_stock", "levels": len(levels)}, 202)
-
-    async def ship(self, request: Request) -> Response:
-        data = await json_body(request)
-        shipment = _parsed(lambda: Shipment.model_validate(data.get("shipment")), "shipment")
-        confirm = getattr(self.sink, "confirm_shipment", None)
-        if confirm is None:
-            raise ApiError(
-                501, "no_workers", "This server hands shipments to no worker; run the workers' sink."
-            )
-        await self._call(lambda: confirm(request.path_params["id"], shipment))
-        return answer(
-            {"ok": True, "task": f"{TASK_PREFIX}confirm_shipment", "order_id": shipment.order_id}, 202
-        )
 
 
 def _name(data: dict[str, Any]) -> str | None:
@@ -337,25 +296,3 @@ def _days(data: dict[str, Any]) -> int:
             [FieldError("days", f"must be a whole number from 1 to {MAX_DAYS}")],
         )
     return days
-
-
-def _list(data: dict[str, Any], name: str) -> list[Any]:
-    value = data.get(name)
-    if not isinstance(value, list) or not value:
-        raise ApiError(
-            422,
-            "invalid_input",
-            f"{name} must be a non-empty list.",
-            [FieldError(name, "must be a non-empty list")],
-        )
-    return value
-
-
-def _parsed(parse: Callable[[], T], what: str) -> T:
-    try:
-        return parse()
-    except ValidationError as exc:
-        errors = [
-            FieldError(".".join([what, *(str(p) for p in e["loc"])]), e["msg"]) for e in exc.errors()[:20]
-        ]
-        raise ApiError(422, "invalid_input", f"The {what} need correcting.", errors) from None

@@ -40,7 +40,10 @@ async function refresh() {
     const connect = document.createElement("button");
     connect.textContent = item.state === "connected" ? "Re-connect" : "Connect";
     connect.addEventListener("click", async () => {
-      const started = await call("POST", `connections/${item.id}/connect`);
+      // After the consent page the seller comes back here, with ?outcome=...&connection=...
+      const started = await call("POST", `connections/${item.id}/connect`, {
+        return_to: `${window.location.origin}/`,
+      });
       if (started.ok) window.location.assign(started.data.consent_url);
       else say(started.data.message);
     });
@@ -87,6 +90,16 @@ async function openEditor() {
   });
   document.body.dataset.formsReady = "true";
 }
+
+const OUTCOMES = {
+  connected: "Your TikTok Shop is connected.",
+  declined: "The authorization was not approved; nothing was connected.",
+  failed: "TikTok Shop did not accept the authorization; try Connect again.",
+  expired: "That authorization had expired; press Connect to start again.",
+  invalid: "That link did not work; press Connect to start again.",
+};
+const outcome = new URLSearchParams(window.location.search).get("outcome");
+if (OUTCOMES[outcome]) say(OUTCOMES[outcome]);
 
 document.getElementById("new").addEventListener("click", openEditor);
 refresh();

@@ -6,7 +6,8 @@ that they were written by old code, so the migration tests open exactly what a h
     PYTHONPATH=. python tests/samples/stores/make_old_stores.py [postgresql://...]
 
 It writes `release_1a471b7.sqlite3` and, given a PostgreSQL URL, `release_1a471b7.postgres.sql` (a pg_dump
-of one schema, its name replaced by __SCHEMA__). Both hold, against the emulator (seed 7; order times follow the real clock, which the signing checks):
+of one schema, its name replaced by __SCHEMA__). Both hold, against the emulator (seed 7; order times
+follow the real clock, which the signing checks):
 - `connected`: authorized for both seeded shops, GB selected; orders pulled, stock pushed, one shipment
   confirmed, a connect link made;
 - `two_shops_none_selected`: authorized for both shops, no shop selected, nothing pulled;
@@ -102,9 +103,18 @@ def main() -> None:
                 pg_facts = populate(url, emu)
                 schema = schema_of(url)
                 dump = subprocess.run(
-                    [postgres_binary("pg_dump"), "--no-owner", "--no-privileges", "--schema", schema,
-                     "--dbname", sys.argv[1]],
-                    check=True, capture_output=True, text=True,
+                    [
+                        postgres_binary("pg_dump"),
+                        "--no-owner",
+                        "--no-privileges",
+                        "--schema",
+                        schema,
+                        "--dbname",
+                        sys.argv[1],
+                    ],
+                    check=True,
+                    capture_output=True,
+                    text=True,
                 ).stdout
                 (HERE / POSTGRES_NAME).write_text(dump.replace(schema, "__SCHEMA__"))
                 facts["postgres"] = {k: v for k, v in pg_facts.items()}
