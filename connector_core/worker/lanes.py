@@ -1,7 +1,8 @@
 """Priority lanes: three Celery queues, so a seller's label never waits behind another seller's backfill.
 
 - ``channel_connectors.urgent``: what a person or a parcel is waiting for: shipment confirmations, labels,
-  stock pushes (an oversold item is worse than a late order) and the re-reads webhooks ask for;
+  stock pushes (an oversold item is worse than a late order), cancellation and return decisions, the
+  outbox's recorded requests and the re-reads webhooks ask for;
 - ``channel_connectors.pulls``: the scheduled imports, token refreshes and the schedule's ticks;
 - ``channel_connectors.backfill``: long imports of old history, in slices that queue again behind others.
 
@@ -35,6 +36,10 @@ LANE_OF: dict[str, str] = {
     "push_stock": URGENT,
     "process_webhook_events": URGENT,
     "receive_webhook": URGENT,
+    "run_work": URGENT,  # the outbox's recorded webhooks and host requests (shipments, stock, labels)
+    "decide_cancellation": URGENT,
+    "decide_return": URGENT,
+    "cancel_order": URGENT,
     "run_work": URGENT,
     "sweep_outbox": URGENT,
     "pull_orders": PULLS,
@@ -42,6 +47,8 @@ LANE_OF: dict[str, str] = {
     "refresh_tokens": PULLS,
     "refresh_token": PULLS,
     "warn_reauthorization": PULLS,
+    "sweep_outbox": PULLS,
+    "pull_returns": PULLS,
     "backfill_orders": BACKFILL,
 }
 """Each task's lane by short name; a task not named here goes to the pulls lane (the default queue)."""
