@@ -37,17 +37,12 @@ LANE_OF: dict[str, str] = {
     "process_webhook_events": URGENT,
     "receive_webhook": URGENT,
     "run_work": URGENT,  # the outbox's recorded webhooks and host requests (shipments, stock, labels)
-    "decide_cancellation": URGENT,
-    "decide_return": URGENT,
-    "cancel_order": URGENT,
-    "run_work": URGENT,
-    "sweep_outbox": URGENT,
+    "sweep_outbox": URGENT,  # cheap, and what it re-sends is urgent work
     "pull_orders": PULLS,
     "pull_all": PULLS,
     "refresh_tokens": PULLS,
     "refresh_token": PULLS,
     "warn_reauthorization": PULLS,
-    "sweep_outbox": PULLS,
     "pull_returns": PULLS,
     "backfill_orders": BACKFILL,
 }
