@@ -401,8 +401,16 @@ def sweep_outbox(task: Any) -> Result:
     for integration_id, kind, keys in outbox.due_work(store, runtime.settings.outbox_grace):
         task.app.send_task(f"{PREFIX}run_work", args=[integration_id, kind, keys], ignore_result=True)
         sent += 1
-    pruned = store.prune_work(runtime.integrations.clock.now() - outbox.KEEP_FINISHED)
+    pruned = 0
+    now = runtime.integrations.clock.now()
+    if _last_prune.get("at") is None or now - _last_prune["at"] > PRUNE_EVERY:
+        _last_prune["at"] = now  # a scan of finished rows once an hour per worker, not every sweep
+        pruned = store.prune_work(now - outbox.KEEP_FINISHED)
     return {"ok": True, "sent": sent, "pruned": pruned}
+
+
+PRUNE_EVERY = timedelta(hours=1)
+_last_prune: dict[str, datetime] = {}
 
 
 # --- tokens and authorization -------------------------------------------------------------------------------

@@ -280,7 +280,8 @@ CREATE TABLE outbox (
     finished_at REAL,
     PRIMARY KEY (integration_id, kind, key)
 );
-CREATE INDEX outbox_due ON outbox (status, queued_at)
+CREATE INDEX outbox_due ON outbox (status, queued_at);
+CREATE INDEX outbox_finished ON outbox (finished_at)
 """
 
 MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5)

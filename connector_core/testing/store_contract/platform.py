@@ -124,3 +124,19 @@ class PlatformContract(ContractBase):
         assert store.connections_for_shop("other", "shop-1") == []
         store.save_accounts(shared.id, [Account(id="shop-2")])
         assert store.route_webhook_shop(app_id, "shop-1") == []
+
+    def test_a_paused_shop_stays_paused_when_connect_lists_it_again(self, store: Store, iid: str) -> None:
+        store.save_accounts(iid, [Account(id="uk"), Account(id="de")])
+        store.set_shop_status(iid, "de", "paused", "paused by an operator")
+
+        store.save_accounts(iid, [Account(id="uk"), Account(id="de")])
+
+        paused = store.get_shop(iid, "de")
+        assert paused is not None and (paused.status, paused.next_pull_at) == ("paused", None)
+        assert [a.id for a in store.list_accounts(iid)] == ["uk"]
+        uk = store.get_shop(iid, "uk")
+        assert uk is not None and uk.next_pull_at is not None
+        assert [d.shop_id for d in store.due_shops(uk.next_pull_at, 10)] == ["uk"]
+        store.save_accounts(iid, [Account(id="uk")])
+        left = store.get_shop(iid, "de")
+        assert left is not None and left.status == "left"

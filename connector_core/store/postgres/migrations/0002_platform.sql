@@ -38,7 +38,7 @@ CREATE TABLE integration_tags (
 );
 CREATE INDEX integration_tags_by_value ON integration_tags (key, value);
 
-ALTER TABLE accounts ADD COLUMN status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'left'));
+ALTER TABLE accounts ADD COLUMN status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused', 'left'));
 ALTER TABLE accounts ADD COLUMN status_reason text;
 ALTER TABLE accounts ADD COLUMN settings json NOT NULL DEFAULT '{}';
 ALTER TABLE accounts ADD COLUMN next_pull_at timestamptz;
