@@ -21,6 +21,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ".credentials": ("Credentials",),
     ".errors": (
         "AccessTokenExpired",
+        "AccountInactive",
         "CallDeadlineExceeded",
         "CapabilityNotSupported",
         "ChannelError",
@@ -120,6 +121,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ im
     from .credentials import Credentials
     from .errors import (
         AccessTokenExpired,
+        AccountInactive,
         CallDeadlineExceeded,
         CapabilityNotSupported,
         ChannelError,
@@ -254,6 +256,7 @@ __all__ = [
     "STOCK_OUTCOME_UNKNOWN",
     "AccessTokenExpired",
     "Account",
+    "AccountInactive",
     "Address",
     "CallBudget",
     "CallDeadlineExceeded",

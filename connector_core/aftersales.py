@@ -148,3 +148,11 @@ class ReturnDecision(_Model):
     comment: str | None = None
     amount: Money | None = Field(default=None, description="partial_refund: what the seller offers")
     idempotency_key: str = Field(min_length=1, max_length=255)
+
+
+class WebhookSubscription(_Model):
+    """One event type a shop's webhooks are (or should be) delivered for, and where to."""
+
+    event: str = Field(description="the channel's event name")
+    address: str | None = Field(default=None, description="where the channel delivers it now (None: nowhere)")
+    needed: bool = Field(default=True, description="the kit relies on this event")

@@ -181,6 +181,16 @@ class PermissionDenied(ChannelError):
     hint = "enable the API's scope package for the app in the channel's partner console, then re-authorize"
 
 
+class AccountInactive(ChannelError):
+    """The channel refuses every call for this shop or seller account: it is inactive there (deactivated,
+    closing). Terminal for the account: not retried, not a token problem; the seller must reactivate it."""
+
+    hint = (
+        "the channel says this shop or seller is inactive: nothing is retried; once the seller reactivates it, "
+        "run a connection check"
+    )
+
+
 class RateLimited(ChannelError):
     hint = "rate limited: backing off and retrying"
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # annotations only: importing the hooks stays cheap (no pydan
         Reason,
         ReturnDecision,
         ReturnPage,
+        WebhookSubscription,
     )
     from .context import ConnectorContext
     from .models import (
@@ -214,8 +215,9 @@ def plan_shipment(ctx: ConnectorContext, shipment: Shipment, held_line_ids: Sequ
     Called once per parcel the core has not recorded yet, before anything is sent: the core records the
     ids this returns and confirms with exactly those ids on every attempt, so a retry after a lost answer
     never picks other units. Resolve parcels in order (two "SKU x 1" parcels of an order holding two
-    units get one unit each); a parcel without lines means every line not shipped yet. `held_line_ids`
-    are lines an earlier, still uncertain parcel of this order holds: never choose them.
+    units get one unit each); a parcel without lines means every line not shipped yet. Choose only units
+    not shipped yet: a shipped unit is another parcel's. `held_line_ids` are lines an earlier parcel of
+    this order holds (confirmed or still uncertain): never choose them.
     Returns a `Shipment` with the same parcels in the same order, each with `lines` carrying
     `channel_line_ids`. Raises `ShipmentRejected` naming the parcel or SKU when a parcel cannot be
     matched (nothing is recorded), `ShipmentNotAllowed` when the channel ships the order itself.
@@ -230,8 +232,9 @@ def confirm_shipment(ctx: ConnectorContext, shipment: Shipment) -> ShipmentRepor
     Called with one parcel at a time, with the line ids `plan_shipment` chose and the core recorded
     (a parcel already confirmed never reaches the connector). The same parcel may come again after a
     lost answer, an exception or a kill: read the order back first and report lines that already carry
-    this tracking number as ``already_confirmed`` without a call. A changed tracking number on shipped
-    lines updates the earlier confirmation (``tracking_updated``). Returns a `ShipmentReport` with one
+    this tracking number as ``already_confirmed`` without a call. A new tracking number on shipped
+    lines (an explicit correction: the core sends the lines of the parcel `replaces` names) updates the
+    earlier confirmation (``tracking_updated``). Returns a `ShipmentReport` with one
     result per parcel; ``rejected`` only when the channel said no (nothing applied). Raise (do not
     report ``rejected``) when the outcome is unknown: an outage or a lost answer; the core retries.
     Raises `ShipmentNotAllowed` when the channel ships the order itself. ``firstresult``.
@@ -403,6 +406,26 @@ def parse_webhook(ctx: ConnectorContext, headers: Mapping[str, str], body: bytes
     """
 
 
+@hookspec(firstresult=True)
+def webhook_subscriptions(ctx: ConnectorContext) -> list[WebhookSubscription]:  # type: ignore[empty-body]
+    """List the shop's webhook subscriptions: every event the kit needs (with its current address, None
+    when it is not subscribed) and any other event the shop is subscribed to (`needed` False).
+
+    Called by `status`, by `check` and after Connect, read-only. Returns `WebhookSubscription`s.
+    Optional: a channel whose webhooks are configured only in its partner console leaves it out.
+    ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
+def subscribe_webhook(ctx: ConnectorContext, event: str, address: str) -> bool:  # type: ignore[empty-body]
+    """Point the shop's deliveries of `event` at `address` (replacing another address). Safe to repeat.
+
+    Called after Connect and re-authorization, and by `check --repair`, for each needed event whose
+    address is missing or different. Returns True once the channel took it. ``firstresult``.
+    """
+
+
 # --- the host's side: where imported orders go ----------------------------------------------------------
 
 
@@ -464,6 +487,7 @@ CAPABILITY_HOOKS: dict[Capability, tuple[str, ...]] = {
 OPTIONAL_HOOKS: dict[Capability, tuple[str, ...]] = {
     Capability.STOCK: ("stock_locations",),
     Capability.SHIPMENTS: ("plan_shipment",),
+    Capability.WEBHOOKS: ("webhook_subscriptions", "subscribe_webhook"),
 }
 """Hooks a capability uses when the connector has them; the core has a documented fallback otherwise."""
 

@@ -24,7 +24,14 @@ import pluggy
 from pydantic import SecretStr, ValidationError
 
 from . import hookspecs
-from .aftersales import CancellationDecision, DecisionOutcome, Reason, ReturnDecision, ReturnPage
+from .aftersales import (
+    CancellationDecision,
+    DecisionOutcome,
+    Reason,
+    ReturnDecision,
+    ReturnPage,
+    WebhookSubscription,
+)
 from .context import ConnectorContext
 from .errors import CapabilityNotSupported, ConnectorError, ConnectorLoadError, UnknownConnector
 from .forms import edit_schema, load_schema
@@ -314,6 +321,14 @@ class Connector:
         self.pm.hook.order_pages_ready(
             integration_id=integration_id, account_id=account_id, page=page, delivery_id=delivery_id
         )
+
+    def webhook_subscriptions(self, ctx: ConnectorContext) -> list[WebhookSubscription]:
+        self._require(Capability.WEBHOOKS)
+        return list(self._first("webhook_subscriptions", ctx=ctx))
+
+    def subscribe_webhook(self, ctx: ConnectorContext, event: str, address: str) -> bool:
+        self._require(Capability.WEBHOOKS)
+        return bool(self._first("subscribe_webhook", ctx=ctx, event=event, address=address))
 
     def return_pages_ready(self, integration_id: str, account_id: str, page: ReturnPage) -> None:
         """Hand a page of returns to the host's `return_pages_ready` implementations (every one of them)."""

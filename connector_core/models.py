@@ -256,6 +256,13 @@ class ShipmentParcel(_Model):
     lines: list[ShipmentLine] = Field(
         default_factory=list, description="empty: every line of the order not shipped yet"
     )
+    replaces: str | None = Field(
+        default=None,
+        min_length=1,
+        description="a correction: the tracking number of a parcel of this order confirmed before; exactly "
+        "its units get this tracking and carrier (`lines` must be empty). Without it a parcel only ever "
+        "takes units not shipped yet",
+    )
 
 
 class Interception(str, enum.Enum):

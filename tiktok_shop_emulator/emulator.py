@@ -286,6 +286,12 @@ class TikTokShopEmulator:
         """The order's return records, as Search Returns returns them."""
         return [dict(r) for r in self._backend.returns.all() if r["order_id"] == order_id_text]
 
+    def deactivate(self, shop_id: str, seller: bool = False) -> None:
+        """The shop (or its whole seller account) becomes inactive: the gateway refuses its calls with HTTP
+        401 and 36009043 (shop) or 36009044 (seller), as TikTok does from 2026-07-20."""
+        code = (36009044, "The seller is inactive.") if seller else (36009043, "The shop is inactive.")
+        self._backend.inactive[shop_id] = code
+
     def idempotency_keys(self) -> list[tuple[str, str]]:
         """(call, idempotency_key) of every after-sales write that carried a key, first use only."""
         return [(name, key) for (_, name, key) in self._backend.cancellations.replies]

@@ -73,7 +73,9 @@ def _check_credentials(backend: Backend, request: HttpRequest) -> int:
     if not given:
         raise error_codes.missing_sign()
     _check_timestamp(backend, query.get("timestamp"))
-    if not sign_matches(backend.apps[app].secret, request.path, query, request.body, given):
+    if not sign_matches(
+        backend.apps[app].secret, request.path, query, request.body, given, pairs=request.pairs
+    ):
         raise error_codes.invalid_sign()
     return app
 
@@ -106,6 +108,9 @@ def _check_shop(
     found = backend.locate(cipher)
     if found is None or found[0].seller != seller:
         raise error_codes.invalid_shop_cipher()
+    inactive = backend.inactive.get(found[1].id) if found[1] is not None else None
+    if inactive is not None:  # reference.md#inactive-seller: refused at the gateway since 2026-07-20
+        raise error_codes.ApiError(*inactive, http_status=401)
     return found
 
 

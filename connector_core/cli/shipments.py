@@ -1,4 +1,4 @@
-"""`confirm-shipment ID --order O --tracking T --carrier C [--lines SKU:QTY,...]`."""
+"""`confirm-shipment ID --order O --tracking T --carrier C [--lines SKU:QTY,...] [--replaces OLD]`."""
 
 from __future__ import annotations
 
@@ -43,14 +43,22 @@ def parse_lines(spec: str | None) -> list[ShipmentLine]:
 
 
 def cmd_confirm_shipment(args: argparse.Namespace) -> int:
-    parcel_lines = parse_lines(
-        args.lines
-    )  # arguments first: a bad one is reported before the store is opened
+    # Arguments first: a bad one is reported before the store is opened.
+    parcel_lines = parse_lines(args.lines)
+    if args.replaces is not None and parcel_lines:
+        raise InvalidInput(
+            "--replaces",
+            [
+                FieldError(
+                    "--replaces", "re-tracks exactly the units of the parcel it names: leave out --lines"
+                )
+            ],
+        )
     integration = open_integrations(args).open(args.integration)
-    shipment = Shipment(
-        order_id=args.order,
-        parcels=[ShipmentParcel(tracking_number=args.tracking, carrier=args.carrier, lines=parcel_lines)],
+    asked = ShipmentParcel(
+        tracking_number=args.tracking, carrier=args.carrier, lines=parcel_lines, replaces=args.replaces
     )
+    shipment = Shipment(order_id=args.order, parcels=[asked])
     report = integration.confirm_shipment(shipment)
     ok = all(p.outcome != "rejected" for p in report.parcels)
     if args.json:
@@ -80,10 +88,12 @@ def register(sub: Any) -> None:
         "confirm-shipment",
         "confirm a shipment with tracking (a repeat makes no call)",
         description="Tell the channel an order (or some of its lines) shipped, with tracking. Confirming the "
-        "same parcel again makes no call: the first answer is reported.",
+        "same parcel again makes no call: the first answer is reported. A new parcel only takes units not "
+        "shipped yet; to change a confirmed parcel's tracking, name it with --replaces.",
         examples=[
             f'{PROG} confirm-shipment ID --order 5770001 --tracking RM123GB --carrier "Royal Mail"',
             f"{PROG} confirm-shipment ID --order 5770001 --tracking T2 --carrier DPD --lines SKU-A:2,SKU-B",
+            f"{PROG} confirm-shipment ID --order 5770001 --tracking T2 --carrier DPD --replaces T2TYPO",
         ],
         parents=[store_options()],
     )
@@ -93,6 +103,12 @@ def register(sub: Any) -> None:
     p.add_argument("--carrier", required=True, type=non_blank, help='the carrier\'s name (e.g. "Royal Mail")')
     p.add_argument(
         "--lines", help="SKU:QTY,SKU2 (QTY optional, at least 1; default: every line not shipped yet)"
+    )
+    p.add_argument(
+        "--replaces",
+        type=non_blank,
+        metavar="OLD_TRACKING",
+        help="correct a parcel confirmed before: its units (exactly those) get --tracking and --carrier",
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON (shape: docs/cli.md)")
     p.set_defaults(handler=cmd_confirm_shipment)

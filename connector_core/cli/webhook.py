@@ -59,8 +59,36 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_subscriptions(args: argparse.Namespace) -> int:
+    integration = open_integrations(args).open(args.integration)
+    states = integration.webhook_subscriptions(args.address, repair=args.repair)
+    if not states:
+        print("this channel's webhooks are set in its partner console, not per shop")
+        return 0
+    for state in states:
+        print(f"{state.event}: {state.state}{f' -> {state.address}' if state.address else ''}")
+    drift = [s for s in states if s.state in ("missing", "elsewhere")]
+    if drift:
+        print(f"{len(drift)} needed event(s) not delivered here: repeat with --repair (and --address or "
+              "CHANNEL_CONNECTORS_WEBHOOK_BASE_URL)")  # fmt: skip
+    return 1 if drift else 0
+
+
 def register(sub: Any) -> None:
     actions = add_group(sub, "webhook", "webhook tools")
+    subs = add_command(
+        actions,
+        "subscriptions",
+        "show the shop's webhook subscriptions against what the kit needs; --repair subscribes the rest",
+        examples=[
+            f"{PROG} webhook subscriptions ID --repair --address https://host.example/webhooks/tiktok_shop"
+        ],
+        parents=[store_options()],
+    )
+    subs.add_argument("integration", help="the integration's id, as `integrations list` shows it")
+    subs.add_argument("--repair", action="store_true", help="subscribe every needed event that is not")
+    subs.add_argument("--address", help="the webhook URL (default: CHANNEL_CONNECTORS_WEBHOOK_BASE_URL)")
+    subs.set_defaults(handler=cmd_subscriptions)
     p = add_command(
         actions,
         "verify",

@@ -20,7 +20,7 @@ from .orders import (
     ORDERS_STREAM,
     stream_name,
 )
-from .shipments import parcel_fingerprint
+from .parcels import parcel_fingerprint
 from .status import IntegrationStatus
 from .stock import MAX_STOCK_QUANTITY
 from .stock import NO_RESULT as STOCK_OUTCOME_UNKNOWN

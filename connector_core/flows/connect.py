@@ -11,6 +11,7 @@ from pydantic import SecretStr
 from ..errors import FieldError, InvalidInput
 from ..models import Account, ConnectionCheck
 from .session import Session
+from .subscriptions import subscribe_after_connect
 
 OAUTH_STATE_TTL = timedelta(minutes=15)
 
@@ -38,7 +39,9 @@ def finish_connect(session: Session, callback_params: Mapping[str, str]) -> list
     extra = {k: v for k, v in callback_params.items() if k not in {"code", "state"}}
     tokens = session.connector.exchange_code(session.bare_context(), SecretStr(code), extra)
     session.tokens.store_new_tokens(tokens)
-    return discover_accounts(session)
+    accounts = discover_accounts(session)
+    subscribe_after_connect(session)  # connect and renewal both come through here
+    return accounts
 
 
 def discover_accounts(session: Session) -> list[Account]:

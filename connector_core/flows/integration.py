@@ -35,7 +35,18 @@ from ..models import (
 )
 from ..store import IntegrationRecord, Store
 from ..store.platform_records import ShopRecord
-from . import cancellations, connect, labels, orders, returns, shipments, shops, stock, webhooks
+from . import (
+    cancellations,
+    connect,
+    labels,
+    orders,
+    returns,
+    shipments,
+    shops,
+    stock,
+    subscriptions,
+    webhooks,
+)
 from .session import Session
 from .status import IntegrationStatus, status
 
@@ -311,6 +322,12 @@ class Integration:
         """Approve the refund or the return, mark the returned parcel received, reject with a reason, or offer
         a partial refund: exactly once (an intent)."""
         return returns.decide_return(self.session, return_id, action, reason, comment, amount)
+
+    def webhook_subscriptions(
+        self, address: str | None = None, repair: bool = False
+    ) -> list[subscriptions.SubscriptionState]:
+        """What the served shop is subscribed to versus what the kit needs; `repair` subscribes the rest."""
+        return subscriptions.sync_webhooks(self.session, address, repair)
 
     def decision_reasons(self, request_id: str) -> list[Reason]:
         """The channel's reasons for rejecting this cancellation or return request (read-only)."""

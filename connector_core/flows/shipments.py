@@ -11,7 +11,6 @@ carry this tracking number and reports it confirmed, so nothing ships twice.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -22,21 +21,18 @@ from ..models import Interception, ParcelResult, Shipment, ShipmentLine, Shipmen
 from ..store import FinalIntentStatus, Intent
 from .interception import OrderIntercepted, check
 from .leases import LeaseBusy, hold
+from .parcels import (
+    NothingToCorrect,
+    corrected_line_ids,
+    held_line_ids,
+    legacy_fingerprint,
+    parcel_fingerprint,
+)
 from .session import NO_ACCOUNT, Session
 
 SHIPMENT_LEASE_TTL = timedelta(minutes=2)
 SHIPMENT_LEASE_WAIT = timedelta(seconds=10)
 """A twin confirmation waits this long for the first one, then reads the ledger."""
-
-
-def parcel_fingerprint(order_id: str, parcel: ShipmentParcel) -> str:
-    """Identifies 'this parcel of this order with this tracking': equal fingerprints, same confirmation."""
-    lines = sorted(
-        f"{line.sku or ''}:{line.quantity or ''}:{','.join(sorted(line.channel_line_ids))}"
-        for line in parcel.lines
-    )
-    key = "|".join([order_id, parcel.tracking_number.strip().upper(), parcel.carrier.strip().lower(), *lines])
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def intent_key(order_id: str, fingerprint: str) -> str:
@@ -49,6 +45,7 @@ def confirm_shipment(session: Session, shipment: Shipment) -> ShipmentReport:
     fingerprints = [parcel_fingerprint(shipment.order_id, p) for p in shipment.parcels]
     # A parcel listed twice in one shipment is still one parcel: send it once, report it for both.
     unique = dict(zip(fingerprints, shipment.parcels, strict=True))
+    legacy = {fp: legacy_fingerprint(shipment.order_id, p) for fp, p in unique.items()}
     what = f"a confirmation of order {shipment.order_id}"
     try:
         try:
@@ -61,10 +58,10 @@ def confirm_shipment(session: Session, shipment: Shipment) -> ShipmentReport:
                 settle=session.late_call_bound,
             ):
                 by_fingerprint, calls = _confirm_under_lease(
-                    session, shipment.order_id, unique, list(shipment.overrides)
+                    session, shipment.order_id, unique, legacy, list(shipment.overrides)
                 )
         except LeaseBusy as busy:
-            by_fingerprint, calls = _done_by_the_twin(session, shipment.order_id, unique, busy), 0
+            by_fingerprint, calls = _done_by_the_twin(session, shipment.order_id, unique, legacy, busy), 0
     except BaseException as exc:
         session.record_run("confirm_shipment", started, {"order_id": shipment.order_id}, exc)
         raise
@@ -79,32 +76,43 @@ def confirm_shipment(session: Session, shipment: Shipment) -> ShipmentReport:
 
 
 def _done_by_the_twin(
-    session: Session, order_id: str, unique: Mapping[str, ShipmentParcel], busy: LeaseBusy
+    session: Session,
+    order_id: str,
+    unique: Mapping[str, ShipmentParcel],
+    legacy: Mapping[str, str],
+    busy: LeaseBusy,
 ) -> dict[str, ParcelResult]:
     """The lease stayed taken: if the twin confirmed every parcel, say so; otherwise report who runs."""
     results = {}
     for fingerprint in unique:
-        intent = _intent(session, order_id, fingerprint)
+        intent = _intent(session, order_id, fingerprint, legacy[fingerprint])
         if intent is None or intent.status != "done":
             raise busy  # its message names the holder and since when
         results[fingerprint] = already_confirmed(intent)
     return results
 
 
-def _intent(session: Session, order_id: str, fingerprint: str) -> Intent | None:
+def _intent(session: Session, order_id: str, fingerprint: str, legacy: str | None = None) -> Intent | None:
     key = intent_key(order_id, fingerprint)
     found = session.store.get_intent(session.id, session.account_id, SHIPMENT_INTENT, key)
+    if found is None and legacy is not None and legacy != fingerprint:
+        # Recorded by a release that counted the carrier's spelling in the identity: the same parcel.
+        found = _intent(session, order_id, legacy)
     if found is None and session.account_id:
         # Confirmed before ledgers were kept per shop: the migration kept those rows under no shop.
-        legacy = session.store.get_intent(session.id, NO_ACCOUNT, SHIPMENT_INTENT, key)
-        return legacy if legacy is not None and legacy.status == "done" else None
+        unowned = session.store.get_intent(session.id, NO_ACCOUNT, SHIPMENT_INTENT, key)
+        return unowned if unowned is not None and unowned.status == "done" else None
     return found
 
 
 def _confirm_under_lease(
-    session: Session, order_id: str, unique: Mapping[str, ShipmentParcel], overrides: list[Interception]
+    session: Session,
+    order_id: str,
+    unique: Mapping[str, ShipmentParcel],
+    legacy: Mapping[str, str],
+    overrides: list[Interception],
 ) -> tuple[dict[str, ParcelResult], int]:
-    intents = {fp: _intent(session, order_id, fp) for fp in unique}
+    intents = {fp: _intent(session, order_id, fp, legacy[fp]) for fp in unique}
     results: dict[str, ParcelResult] = {
         fp: already_confirmed(intent)
         for fp, intent in intents.items()
@@ -118,13 +126,8 @@ def _confirm_under_lease(
         explicit = bool(named) and all(line.channel_line_ids for p in unique.values() for line in p.lines)
         check(session, order_id, overrides, named if explicit else None)
     if to_plan:
-        try:
-            planned = dict(
-                zip(to_plan, _plan(session, order_id, [unique[fp] for fp in to_plan], overrides), strict=True)
-            )
-        except ShipmentRejected as exc:
-            for fp in to_plan:
-                results[fp] = _rejected(unique[fp], str(exc))
+        planned, refusals = _plan_or_correct(session, order_id, unique, to_plan, overrides)
+        results.update(refusals)
         for fp, line_ids in planned.items():
             parcel = unique[fp]
             payload = {
@@ -133,6 +136,8 @@ def _confirm_under_lease(
                 "carrier": parcel.carrier,
                 "line_ids": line_ids,
             }
+            if parcel.replaces:
+                payload["replaces"] = parcel.replaces
             intents[fp] = session.store.begin_intent(
                 session.id, session.account_id, SHIPMENT_INTENT, intent_key(order_id, fp), payload
             )
@@ -153,11 +158,56 @@ def _confirm_under_lease(
     return results, calls
 
 
+def _plan_or_correct(
+    session: Session,
+    order_id: str,
+    unique: Mapping[str, ShipmentParcel],
+    to_plan: list[str],
+    overrides: list[Interception],
+) -> tuple[dict[str, list[str]], dict[str, ParcelResult]]:
+    """The line ids of each parcel to record: a correction's are those of the parcel it corrects; a new
+    parcel's are chosen by the connector among the units no other parcel holds."""
+    planned: dict[str, list[str]] = {}
+    refusals: dict[str, ParcelResult] = {}
+    for fp in [fp for fp in to_plan if unique[fp].replaces]:
+        try:
+            planned[fp] = corrected_line_ids(session, order_id, unique[fp])
+        except NothingToCorrect as exc:
+            refusals[fp] = _rejected(unique[fp], str(exc))
+    new = [fp for fp in to_plan if not unique[fp].replaces]
+    if not new:
+        return planned, refusals
+    held = held_line_ids(session, order_id)
+    try:
+        chosen = _plan(session, order_id, [unique[fp] for fp in new], overrides, held)
+    except ShipmentRejected as exc:
+        return planned, {**refusals, **{fp: _rejected(unique[fp], _with_hint(str(exc))) for fp in new}}
+    for fp, ids in zip(new, chosen, strict=True):
+        taken = sorted(set(ids) & held)
+        if taken:
+            # Whatever the connector chose: a new parcel never re-tracks a unit another parcel holds.
+            message = f"order {order_id}, parcel {unique[fp].tracking_number}: line items {taken} belong to another parcel"
+            refusals[fp] = _rejected(unique[fp], _with_hint(message))
+        else:
+            planned[fp] = ids
+    return planned, refusals
+
+
+def _with_hint(message: str) -> str:
+    return (
+        f"{message} (to change the tracking of a parcel already confirmed, send the new tracking with "
+        "replaces=<its tracking number>)"
+    )
+
+
 def _plan(
-    session: Session, order_id: str, parcels: list[ShipmentParcel], overrides: list[Interception]
+    session: Session,
+    order_id: str,
+    parcels: list[ShipmentParcel],
+    overrides: list[Interception],
+    held: set[str],
 ) -> list[list[str]]:
     """The line ids each parcel covers, chosen once by the connector (or as the host gave them)."""
-    held = _held_line_ids(session, order_id)
     shipment = Shipment(order_id=order_id, parcels=parcels, overrides=overrides)
     if not session.connector.implements("plan_shipment"):
         # A connector that cannot plan confirms the parcels as the host described them.
@@ -178,20 +228,6 @@ def _plan(
             )
         chosen.append(ids)
     return chosen
-
-
-def _held_line_ids(session: Session, order_id: str) -> set[str]:
-    """Lines an uncertain parcel of this order may already have shipped: no other parcel may take them."""
-    held: set[str] = set()
-    for intent in session.store.list_intents(
-        session.id,
-        account_id=session.account_id,
-        kind=SHIPMENT_INTENT,
-        key_prefix=f"{order_id}/",
-        status="pending",
-    ):
-        held.update(str(i) for i in intent.payload.get("line_ids") or [])
-    return held
 
 
 def _send(

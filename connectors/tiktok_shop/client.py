@@ -23,6 +23,7 @@ from connector_core.channel_calls import call_channel, maybe_applied
 from connector_core.clock import to_unix
 from connector_core.errors import (
     AccessTokenExpired,
+    AccountInactive,
     ChannelError,
     ChannelUnavailable,
     InconsistentAnswer,
@@ -77,6 +78,9 @@ SCOPE_PACKAGES = {
     "event": "Webhook",
     "return_refund": "Return & Refund Basic",
 }
+
+INACTIVE_ACCOUNT = frozenset({36009043, 36009044})
+"""The gateway refuses an inactive shop (36009043) or seller (36009044) since 2026-07-20."""
 
 _sandbox_warned = False
 
@@ -151,6 +155,8 @@ def api_error(
             hint=f"the app lacks access to {path}: enable the '{package}' API scope package for the app in "
             "TikTok Shop Partner Center, then re-authorize the shop",
         )
+    if numeric in INACTIVE_ACCOUNT:
+        return AccountInactive(*args)  # reference.md#inactive-seller: terminal, never retried
     if numeric == 106001:
         return SignatureInvalid(*args)
     if numeric == 106013:

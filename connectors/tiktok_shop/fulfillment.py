@@ -53,18 +53,31 @@ def normalise_carrier(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+EU5_MARKETS = frozenset({"DE", "FR", "IT", "ES", "IE"})
+"""EU markets whose providers depend on the route from 2026 (reference.md#eu5-providers)."""
+
+
 def shipping_providers(
-    ctx: ConnectorContext, client: TikTokClient, delivery_option_id: str
+    ctx: ConnectorContext,
+    client: TikTokClient,
+    delivery_option_id: str,
+    origin: str | None = None,
+    destination: str | None = None,
 ) -> list[dict[str, str]]:
-    cached = ctx.cache.get(CARRIERS, delivery_option_id)
+    """The carriers of a delivery option; for an EU route, of that (origin, destination) pair."""
+    route: dict[str, str] = {}
+    if origin and destination and (origin.upper() in EU5_MARKETS or destination.upper() in EU5_MARKETS):
+        route = {"warehouse_region": origin.upper(), "buyer_region": destination.upper()}
+    key = ":".join([delivery_option_id, *route.values()])
+    cached = ctx.cache.get(CARRIERS, key)
     if cached is not None:
         return list(cached)
     path = client.path("logistics", f"delivery_options/{delivery_option_id}/shipping_providers")
     providers = [
         {"id": str(p["id"]), "name": str(p.get("name", ""))}
-        for p in client.get(path).get("shipping_providers") or []
+        for p in client.get(path, route or None).get("shipping_providers") or []
     ]
-    ctx.cache.put(CARRIERS, {delivery_option_id: providers})
+    ctx.cache.put(CARRIERS, {key: providers})
     return providers
 
 
@@ -73,7 +86,9 @@ def resolve_carrier(ctx: ConnectorContext, client: TikTokClient, order: Line, ca
     option = order.get("delivery_option_id")
     if not option:
         raise ParcelRejected(f"order {order.get('id')} has no delivery option, so no carrier can be matched")
-    providers = shipping_providers(ctx, client, str(option))
+    origin = ctx.account.region if ctx.account else None  # the shop's market: its warehouses are there
+    destination = (order.get("recipient_address") or {}).get("region_code")
+    providers = shipping_providers(ctx, client, str(option), origin, destination)
     aliases = {normalise_carrier(k): v for k, v in (ctx.settings.get("carrier_aliases") or {}).items()}
     wanted = normalise_carrier(aliases.get(normalise_carrier(carrier), carrier))
     for provider in providers:
@@ -103,13 +118,13 @@ def select_lines(order: Line, parcel: ShipmentParcel, taken: set[str]) -> list[L
     if named & cancelled:
         raise ParcelRejected(f"line items {sorted(named & cancelled)} were cancelled: leave them out")
     lines = [li for li in all_lines if str(li.get("id")) not in taken and not _cancelled(li)]
-    lines.sort(key=_shipped)
+    # A parcel described by SKU (or by nothing) only takes units not shipped yet: a shipped unit is
+    # another parcel's, re-tracked only by an explicit correction (the core sends its recorded ids).
+    unshipped = [li for li in lines if not _shipped(li)]
     if not parcel.lines:
-        unshipped = [li for li in lines if not _shipped(li)]
-        chosen = unshipped or [li for li in lines if li.get("tracking_number")]
-        if not chosen:
+        if not unshipped:
             raise ParcelRejected("the order has no line left to ship")
-        return chosen
+        return unshipped
     chosen = []
     for wanted in parcel.lines:
         if wanted.channel_line_ids:
@@ -126,7 +141,7 @@ def select_lines(order: Line, parcel: ShipmentParcel, taken: set[str]) -> list[L
                     f"line item ids {sorted(ids - {str(li.get('id')) for li in picked})} are not on the order"
                 )
         else:
-            matching = [li for li in lines if li.get("seller_sku") == wanted.sku and li not in chosen]
+            matching = [li for li in unshipped if li.get("seller_sku") == wanted.sku and li not in chosen]
             picked = matching[: wanted.quantity or len(matching)]
             if not picked or (wanted.quantity and len(picked) < wanted.quantity):
                 raise ParcelRejected(

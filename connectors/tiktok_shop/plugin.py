@@ -32,6 +32,7 @@ from connector_core.aftersales import (
     Reason,
     ReturnDecision,
     ReturnPage,
+    WebhookSubscription,
 )
 from connector_core.models import HandoverChoice, LabelParcel, ShippingService
 
@@ -231,3 +232,14 @@ def fetch_returns(ctx: ConnectorContext, window: OrderWindow, resume: str | None
 @hookimpl
 def decide_return(ctx: ConnectorContext, decision: ReturnDecision) -> DecisionOutcome:
     return returns.decide(ctx, decision)
+
+
+@hookimpl
+def webhook_subscriptions(ctx: ConnectorContext) -> list[WebhookSubscription]:
+    return webhooks.subscriptions(ctx)
+
+
+@hookimpl
+def subscribe_webhook(ctx: ConnectorContext, event: str, address: str) -> bool:
+    webhooks.subscribe(ctx, address, event)
+    return True

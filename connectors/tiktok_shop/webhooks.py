@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from connector_core import ConnectorContext, WebhookEvent, WebhookKind
+from connector_core.aftersales import WebhookSubscription
 from connector_core.clock import from_unix
 from connector_core.errors import FieldError, InvalidInput
 
@@ -145,3 +146,34 @@ def subscribe(ctx: ConnectorContext, address: str, event_type: str = "ORDER_STAT
         body={"address": address, "event_type": event_type},
         safe_to_repeat=True,
     )
+
+
+NEEDED_EVENTS = (
+    "ORDER_STATUS_CHANGE",
+    "CANCELLATION_STATUS_CHANGE",
+    "RETURN_STATUS_CHANGE",
+    "RECIPIENT_ADDRESS_UPDATE",
+    "PACKAGE_UPDATE",
+    "SELLER_DEAUTHORIZATION",
+    "UPCOMING_AUTHORIZATION_EXPIRATION",
+    "PRODUCT_STATUS_CHANGE",
+)
+"""The Event API topics the kit relies on (reference.md#event-subscriptions); inventory_update has no topic."""
+
+
+def subscriptions(ctx: ConnectorContext) -> list[WebhookSubscription]:
+    """GET /event/202309/webhooks: each needed topic with its address, then the shop's other topics."""
+    client = TikTokClient(ctx)
+    data = client.get(client.path("event", "webhooks"))
+    current = {
+        str(w.get("event_type")): str(w.get("address") or "") or None
+        for w in data.get("webhooks") or []
+        if isinstance(w, dict) and w.get("event_type")
+    }
+    needed = [WebhookSubscription(event=e, address=current.get(e)) for e in NEEDED_EVENTS]
+    extra = [
+        WebhookSubscription(event=e, address=a, needed=False)
+        for e, a in current.items()
+        if e not in NEEDED_EVENTS
+    ]
+    return needed + extra

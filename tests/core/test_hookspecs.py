@@ -83,6 +83,8 @@ def test_the_spec_module_defines_the_hooks_the_design_lists() -> None:
         "fetch_returns",
         "decide_return",
         "return_pages_ready",
+        "webhook_subscriptions",
+        "subscribe_webhook",
     }
 
 

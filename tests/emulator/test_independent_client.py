@@ -133,3 +133,42 @@ def test_a_wrong_secret_is_still_refused_for_this_client(
     client.app_secret = "not-the-secret"
     refused = client.call("GET", "/authorization/202309/shops")
     assert refused["code"] == 106001
+
+
+def _signed_pairs(client: ReferenceClient, path: str, pairs: list[tuple[str, str]], joined: str) -> str:
+    message = client.app_secret + path + joined + client.app_secret
+    signature = hmac.new(client.app_secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+    return urllib.parse.urlencode([*pairs, ("sign", signature)])
+
+
+@pytest.mark.parametrize("reading", ["each pair", "comma joined"])
+def test_an_id_given_several_times_is_signed_and_read_as_the_gateway_plausibly_does(
+    started: tuple[TikTokShopEmulator, ReferenceClient], reading: str
+) -> None:
+    # One independent client sends order-detail ids as `ids=a&ids=b`; the reference does not say how the
+    # gateway signs a repeated key, so each plausible reading is accepted and every id is read.
+    emu, client = started
+    client.token("get", auth_code=emu.authorize(), grant_type="authorized_code")
+    cipher = client.call("GET", "/authorization/202309/shops")["data"]["shops"][0]["cipher"]
+    ids = emu.order_ids(shop_cipher=cipher)[:2]
+    path = "/order/202309/orders"
+    base = [("app_key", client.app_key), ("shop_cipher", cipher), ("timestamp", str(int(time.time())))]
+    pairs = [*base, ("ids", ids[0]), ("ids", ids[1])]
+    by_key = sorted(pairs, key=lambda kv: kv[0])
+    joined = (
+        "".join(k + v for k, v in by_key)
+        if reading == "each pair"
+        else "".join(k + v for k, v in sorted([*base, ("ids", ",".join(ids))]))
+    )
+    headers = {"Content-Type": "application/json", "x-tts-access-token": client.access_token}
+
+    answer = client._send(
+        "GET", f"{client.api_host}{path}?{_signed_pairs(client, path, pairs, joined)}", None, headers
+    )
+
+    assert answer["code"] == 0, answer
+    assert [o["id"] for o in answer["data"]["orders"]] == ids
+    forged = client._send(
+        "GET", f"{client.api_host}{path}?{_signed_pairs(client, path, pairs, joined + 'x')}", None, headers
+    )
+    assert forged["code"] == 106001

@@ -59,7 +59,11 @@ class Chaos:
         }
         self.delivered: dict[str, set[str]] = defaultdict(set)
         self.shipments: dict[str, list[Shipment]] = defaultdict(list)  # per region: every confirmation tried
-        self.last_levels: dict[str, dict[str, int]] = defaultdict(dict)
+        self.newest: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+        """Per region and SKU: (as_of, quantity) of the newest level the host asked for."""
+        self.pushes: dict[str, list[list[dict[str, Any]]]] = defaultdict(list)
+        self.applied: dict[str, dict[str, int]] = defaultdict(dict)
+        self.version = 0
         self.parcels = 0
         self.duplicates: list[str] = []
         self.deliveries: list[dict[str, Any]] = []
@@ -89,13 +93,24 @@ class Chaos:
         return {"op": "backfill", "since": since.isoformat(), "until": min(until, now).isoformat()}
 
     def _push(self, region: str) -> dict[str, Any]:
+        if self.pushes[region] and self.rng.random() < 0.15:
+            # A late task or a message redelivered long after: an older push again, with its old as_of.
+            return {"op": "push", "levels": self.rng.choice(self.pushes[region]), "late": True}
+        self.version += 1
         skus = self.rng.sample(
             sorted(self.sku_ids[region]), k=min(len(self.sku_ids[region]), self.rng.randint(1, 6))
         )
-        levels = [{"sku": sku, "quantity": self.rng.randint(0, 500)} for sku in skus]
+        levels = [{"sku": sku, "quantity": self.rng.randint(0, 500), "as_of": self.version} for sku in skus]
         if self.rng.random() < 0.05:
-            levels.append({"sku": "NO-SUCH-SKU", "quantity": 1})
+            levels.append({"sku": "NO-SUCH-SKU", "quantity": 1, "as_of": self.version})
+        self.pushes[region].append(levels)
         return {"op": "push", "levels": levels}
+
+    def _asked(self, region: str, levels: list[dict[str, Any]]) -> None:
+        for level in levels:
+            known = self.newest[region].get(level["sku"])
+            if level["sku"] in self.sku_ids[region] and (known is None or level["as_of"] > known[0]):
+                self.newest[region][level["sku"]] = (level["as_of"], level["quantity"])
 
     def _open_lines(self, order_id: str, region: str) -> list[dict[str, Any]]:
         """Lines TikTok has not shipped and no uncertain parcel of the ledger holds."""
@@ -181,11 +196,21 @@ class Chaos:
     def after(self, op: dict[str, Any], result: dict[str, Any]) -> None:
         region = op["region"]
         if op["op"] == "push":
-            self.last_levels[region].update(
-                {lv["sku"]: lv["quantity"] for lv in op["levels"] if lv["sku"] in self.sku_ids[region]}
-            )
+            self._asked(region, op["levels"])
         if not result["ok"]:
             return
+        if op["op"] == "push":
+            # An older level than one TikTok applied (and the host was told) must never be sent after it.
+            for level in op["levels"]:
+                sku, as_of = level["sku"], level["as_of"]
+                if result["result"].get(sku) != "updated":
+                    continue
+                applied = self.applied[region].get(sku, 0)
+                if as_of < applied:
+                    self.duplicates.append(
+                        f"{region} {sku}: as of {as_of} sent after as of {applied} was applied"
+                    )
+                self.applied[region][sku] = max(applied, as_of)
         if op["op"] in ("pull", "backfill"):
             ids = result["result"]
             twice = [i for i, n in Counter(ids).items() if n > 1]
@@ -195,9 +220,7 @@ class Chaos:
 
     def after_kill(self, op: dict[str, Any]) -> None:
         if op["op"] == "push":
-            self.last_levels[op["region"]].update(
-                {lv["sku"]: lv["quantity"] for lv in op["levels"] if lv["sku"] in self.sku_ids[op["region"]]}
-            )
+            self._asked(op["region"], op["levels"])
 
     # --- the invariants -------------------------------------------------------------------------------
 
@@ -276,6 +299,13 @@ class Chaos:
                     problems.append(f"{region} {sku}: still uncertain after settling")
             elif row.quantity is not None and held != row.quantity:
                 problems.append(f"{region} {sku}: TikTok holds {held}, the ledger confirmed {row.quantity}")
+        if final:
+            for sku, (as_of, quantity) in self.newest[region].items():
+                held = sum(self.emu.inventory(self.sku_ids[region][sku]).values())
+                if held != min(quantity, 99_999):
+                    problems.append(
+                        f"{region} {sku}: TikTok holds {held}, the host's newest (as of {as_of}) is {quantity}"
+                    )
         return problems
 
     # --- settling, with the channel healthy -------------------------------------------------------------
@@ -285,7 +315,10 @@ class Chaos:
             host = reopen_serving(integration, self.account[region])
             for shipment in self.shipments[region]:
                 host.confirm_shipment(shipment)
-            levels = [StockLevel(sku=sku, quantity=q) for sku, q in self.last_levels[region].items()]
+            levels = [
+                StockLevel(sku=sku, quantity=q, as_of=as_of)
+                for sku, (as_of, q) in self.newest[region].items()
+            ]
             if levels:
                 host.push_stock(levels)
             self.delivered[region].update(o.id for page in host.pull_orders() for o in page.orders)

@@ -148,7 +148,11 @@ def _inject(emu: TikTokShopEmulator, rng: random.Random, op: dict[str, Any], fig
     path = {"confirm": SHIP_PATHS, "push": INVENTORY_UPDATE}.get(op["op"], ORDER_SEARCH)
     writes = op["op"] in ("confirm", "push", "pull")
     kind = rng.choice(["lost", "lost", "errors", "kill", "twin"] if writes else ["errors", "errors", "kill"])
-    if kind == "lost":
+    if op["op"] in ("pull", "backfill") and rng.random() < 0.3:
+        kind = "busy"  # orders change while the import pages
+    if kind == "busy":
+        emu.faults.churn_orders(rng.choice([1, 3]))
+    elif kind == "lost":
         emu.faults.lose_answer(path, times=rng.choice([1, 5]))
         figures.lost_answers += 1
     elif kind == "errors":

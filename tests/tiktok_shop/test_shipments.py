@@ -133,14 +133,13 @@ def test_an_unknown_carrier_fails_with_the_valid_names(make_world):
     assert all(name in result.message for name in _providers(world, order))
 
 
-def test_a_changed_tracking_number_updates_the_shipping_info(make_world):
+def test_a_tracking_correction_updates_the_shipping_info(make_world):
     world = make_world(orders=600)
     order = seller_order(world)
     carrier = carrier_for(world, order)
     world.integration.confirm_shipment(Shipment(order_id=order["id"], parcels=[parcel("TRK-OLD", carrier)]))
-    report = world.integration.confirm_shipment(
-        Shipment(order_id=order["id"], parcels=[parcel("TRK-NEW", carrier)])
-    )
+    correction = parcel("TRK-NEW", carrier).model_copy(update={"replaces": "TRK-OLD"})
+    report = world.integration.confirm_shipment(Shipment(order_id=order["id"], parcels=[correction]))
     assert report.parcels[0].outcome == "tracking_updated"
     assert {li["tracking_number"] for li in world.emu.order(order["id"])["line_items"]} == {"TRK-NEW"}
 

@@ -51,7 +51,14 @@ def delivery_options(call: Call) -> dict[str, Any]:
 
 
 def shipping_providers(call: Call) -> dict[str, Any]:
-    """GET /logistics/202309/delivery_options/{delivery_option_id}/shipping_providers."""
+    """GET /logistics/202309/delivery_options/{delivery_option_id}/shipping_providers.
+
+    EU routes (2026, reference.md#eu5-providers) may name ``warehouse_region`` and ``buyer_region``; whether
+    TikTok requires them is unconfirmed, so both forms are answered, and a malformed code is refused."""
+    for name in ("warehouse_region", "buyer_region"):
+        value = call.query.get(name)
+        if value is not None and not (len(value) == 2 and value.isalpha() and value.isupper()):
+            raise error_codes.invalid_param(f"`{name}` must be an ISO 3166-1 alpha-2 code.")
     found = call.backend.world.options.get(call.params["delivery_option_id"])
     if found is None or found[0] is not call.shop:
         raise error_codes.invalid_param("`delivery_option_id` is not a delivery option of this shop.")

@@ -43,6 +43,7 @@ class Backend:
             self.limits = ApiLimits(config, self.clock)
             self.stats = Stats()
             self.urls: dict[str, str] = {}
+            self.inactive: dict[str, tuple[int, str]] = {}
             self.label_docs = DocumentUrls(config.seed)
             self.apps = config.app_specs()
             self.app_numbers = {app.key: number for number, app in enumerate(self.apps)}
@@ -63,6 +64,7 @@ class Backend:
             )
             self.label_docs, self.apps, self.app_numbers = shared.label_docs, shared.apps, shared.app_numbers
             self._sellers, self._sellers_lock = shared._sellers, shared._sellers_lock
+            self.inactive = shared.inactive
         seed = config.seed if seller == 0 else mix64(config.seed ^ (seller << 20))
         layout = sellers.layout(config.seed, seller)
         self.world = World(config.seed, config.products_per_shop, self.start, config.skus_per_product, layout)

@@ -12,7 +12,9 @@ from tiktok_shop_emulator.wire.envelope import encode
 
 @dataclass
 class HttpRequest:
-    """One received request. ``query`` holds decoded values (last one wins for a repeated key)."""
+    """One received request. ``pairs`` holds every decoded query pair in order; ``query`` one value per key,
+    a key given several times (``ids=a&ids=b``) joined with commas, as TikTok's comma-joined arrays read
+    (reference.md#multi-valued-query)."""
 
     method: str
     path: str
@@ -21,9 +23,14 @@ class HttpRequest:
     body: bytes
     client_ip: str
     query: dict[str, str] = field(init=False)
+    pairs: list[tuple[str, str]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.query = dict(parse_qsl(self.raw_query, keep_blank_values=True))
+        self.pairs = parse_qsl(self.raw_query, keep_blank_values=True)
+        grouped: dict[str, list[str]] = {}
+        for key, value in self.pairs:
+            grouped.setdefault(key, []).append(value)
+        self.query = {key: ",".join(values) for key, values in grouped.items()}
 
     def header(self, name: str) -> str | None:
         value = self.headers.get(name)
