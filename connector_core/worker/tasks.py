@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from ..errors import ChannelUnavailable, ConnectorError, RateLimited, ReauthorizationRequired
 from ..flows import Integration, LeaseBusy
+from ..flows.webhooks import WebhookRejected
 from ..models import LabelParcel, Money, Shipment, StockLevel, WebhookEvent, WebhookKind
 from ..store import StoreUnavailable
 from ..store.platform_records import DueShop
@@ -212,10 +213,6 @@ def pull_all(task: Any) -> Result:
     return {"ok": True, "queued": sent}
 
 
-def _connected(integration: Integration) -> bool:
-    return integration.tokens.tokens() is not None and not integration.reauthorization().needs_reauthorization
-
-
 # --- stock and shipments ------------------------------------------------------------------------------------
 
 
@@ -343,13 +340,25 @@ def process_webhook_events(task: Any, integration_id: str, events: Sequence[Mapp
 
 
 def receive_webhook(task: Any, integration_id: str, headers: Mapping[str, str], body_base64: str) -> Result:
-    """A raw delivery, for hosts without the web app: verify it, apply de-authorization and expiry (marks
-    re-authorization), drop duplicates, then re-read the orders it names."""
+    """A raw delivery, for hosts without the web app: verify it, record its new events in the outbox (the
+    same de-duplication and durability as the web app's), apply de-authorization and expiry, then re-read
+    the orders it names (the same hand-over path as every other re-read)."""
 
     def work() -> Result:
         integration = _open(integration_id)
-        fresh = integration.receive_webhook(headers, base64.b64decode(body_base64, validate=True))
-        return _act_on(integration, fresh)
+        body = base64.b64decode(body_base64, validate=True)
+        lowered = {k.lower(): v for k, v in headers.items()}
+        ctx = integration.session.bare_context()
+        if not integration.connector.verify_webhook(ctx, lowered, body):
+            raise WebhookRejected(f"integration {integration_id}: webhook signature does not verify; ignored")
+        fresh = outbox.record_webhook_events(
+            integration, integration.connector.parse_webhook(ctx, lowered, body)
+        )
+        result = outbox.run_work(
+            current_runtime().integrations, integration_id, outbox.WEBHOOK, [e.id for e in fresh]
+        )
+        result["reauthorization_required"] = integration.reauthorization().needs_reauthorization
+        return result
 
     return _guarded(task, f"webhook delivery for integration {integration_id}", work)
 
@@ -388,22 +397,36 @@ def sweep_outbox(task: Any) -> Result:
     for integration_id, kind, keys in outbox.due_work(store, runtime.settings.outbox_grace):
         task.app.send_task(f"{PREFIX}run_work", args=[integration_id, kind, keys], ignore_result=True)
         sent += 1
-    pruned = store.prune_work(runtime.integrations.clock.now() - outbox.KEEP_FINISHED)
+    pruned = 0
+    now = runtime.integrations.clock.now()
+    if _last_prune.get("at") is None or now - _last_prune["at"] > PRUNE_EVERY:
+        _last_prune["at"] = now  # a scan of finished rows once an hour per worker, not every sweep
+        pruned = store.prune_work(now - outbox.KEEP_FINISHED)
     return {"ok": True, "sent": sent, "pruned": pruned}
+
+
+PRUNE_EVERY = timedelta(hours=1)
+_last_prune: dict[str, datetime] = {}
 
 
 # --- tokens and authorization -------------------------------------------------------------------------------
 
 
+REFRESH_TICK_LIMIT = 20_000
+"""Refreshes one tick enqueues at most (soonest expiry first); the rest come with the next tick."""
+
+
 def refresh_tokens(task: Any) -> Result:
-    """The schedule's tick: one `refresh_token` task per connected integration."""
+    """The schedule's tick: one `refresh_token` task per connection whose access token expires within the
+    margin plus one tick, found through the store's index on the expiry (nothing opened or decrypted)."""
+    from .app import REFRESH_EVERY  # the tick's own period: a token expiring before the next tick is due now
+
     runtime = current_runtime()
-    sent = 0
-    for record in runtime.integrations.list():
-        if _connected(runtime.integrations.open(record.id)):
-            task.app.send_task(f"{PREFIX}refresh_token", args=[record.id], ignore_result=True)
-            sent += 1
-    return {"ok": True, "queued": sent}
+    horizon = runtime.integrations.clock.now() + runtime.integrations.token_margin + REFRESH_EVERY
+    due = runtime.integrations.store.connections_to_refresh(horizon, REFRESH_TICK_LIMIT)
+    for integration_id in due:
+        task.app.send_task(f"{PREFIX}refresh_token", args=[integration_id], ignore_result=True)
+    return {"ok": True, "queued": len(due)}
 
 
 def refresh_token(task: Any, integration_id: str) -> Result:

@@ -16,6 +16,7 @@ def test_demo_runs_every_flow_and_exits_zero(tmp_path, capsys):
         assert step in out
     assert "multi-parcel" in out and "already_confirmed, 0 call(s)" in out
     assert "refresh calls that reached TikTok: 1" in out
+    assert "the warehouse marks it received: TikTok says RETURN_OR_REFUND_REQUEST_COMPLETE" in out
     assert "TikTok Shipping labels" in out and "nothing new - 2 already created, 0 bought, 0 call(s)" in out
     pdfs = sorted((tmp_path / "labels").glob("*.pdf"))
     assert len(pdfs) == 2 and all(p.read_bytes().startswith(b"%PDF-") for p in pdfs)

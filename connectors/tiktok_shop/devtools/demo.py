@@ -41,6 +41,7 @@ from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
 from ..client import TikTokClient
 from ..fulfillment import shipping_providers
+from .demo_aftersales import after_the_sale
 from .emulator_form import emulator_form
 
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -313,6 +314,7 @@ def run(args: argparse.Namespace) -> int:
             orders = demo.import_orders()
             demo.push_stock()
             demo.ship(orders)
+            after_the_sale(demo, emu, orders)
             demo.labels(orders, home / "labels")
             demo.expire_token()
             demo.reauthorization()
