@@ -140,3 +140,26 @@ class PlatformContract(ContractBase):
         store.save_accounts(iid, [Account(id="uk")])
         left = store.get_shop(iid, "de")
         assert left is not None and left.status == "left"
+
+    def test_connections_to_refresh_come_by_token_expiry_without_reauthorization(
+        self, store: Store, app_id: str, clock: OffsetClock
+    ) -> None:
+        from pydantic import SecretStr
+
+        from ...models import TokenSet
+
+        now = clock.now()
+        soon, later, stuck = (
+            store.create_integration("contract", name, None, {}, app_id=app_id).id for name in ("a", "b", "c")
+        )
+        for iid, hours in ((soon, 0.1), (later, 48), (stuck, 0.05)):
+            store.save_tokens(
+                iid,
+                TokenSet(
+                    access_token=SecretStr(f"tok-{iid}"), access_expires_at=now + timedelta(hours=hours)
+                ),
+            )
+        store.set_reauthorization(stuck, ReauthorizationState(deadline=None, needs_reauthorization=True))
+
+        assert store.connections_to_refresh(now + timedelta(hours=1), 10) == [soon]
+        assert store.connections_to_refresh(now + timedelta(days=3), 1) == [soon]
