@@ -68,6 +68,9 @@ class PlatformRolesDelegate:
     def connections_to_refresh(self, before: datetime, limit: int) -> list[str]:
         return self._platform.connections_to_refresh(before, max(0, limit))
 
+    def connections_to_reauthorize(self, before: datetime, limit: int) -> list[str]:
+        return self._platform.connections_to_reauthorize(before, max(0, limit))
+
     def connections_for_shop(self, connector: str, shop_id: str) -> list[ShopRoute]:
         return self._platform.connections_for_shop(connector, text(shop_id, "shop id"))
 

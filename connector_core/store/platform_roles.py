@@ -55,6 +55,10 @@ class ShopRole(Protocol):
         re-authorization, soonest first: the refresh tick's index range scan (nothing decrypted)."""
         ...
 
+    def connections_to_reauthorize(self, before: datetime, limit: int) -> list[str]:
+        """Connected connections whose seller must re-authorize now or by `before` (for the warning tick)."""
+        ...
+
     def connections_for_shop(self, connector: str, shop_id: str) -> list[ShopRoute]:
         """The connections of `connector` whose authorization covers the active shop `shop_id`."""
         ...

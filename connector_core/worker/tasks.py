@@ -447,8 +447,10 @@ def warn_reauthorization(task: Any) -> Result:
     runtime = current_runtime()
     horizon = runtime.integrations.clock.now() + runtime.settings.reauthorization_warning
     warned = []
-    for record in runtime.integrations.list():
-        integration = runtime.integrations.open(record.id)
+    # Only the connections the store says are due (an index on the deadline): nothing else is opened.
+    for integration_id in runtime.integrations.store.connections_to_reauthorize(horizon, REFRESH_TICK_LIMIT):
+        integration = runtime.integrations.open(integration_id)
+        record = integration.record
         if integration.tokens.tokens() is None:
             continue
         state = integration.reauthorization()

@@ -226,6 +226,7 @@ UPDATE accounts SET next_pull_at = (SELECT created_at FROM integrations i WHERE 
 CREATE INDEX accounts_by_shop ON accounts (account_id, status);
 CREATE INDEX accounts_due ON accounts (next_pull_at) WHERE status = 'active';
 CREATE INDEX tokens_by_expiry ON tokens (access_expires_at);
+CREATE INDEX reauthorization_by_deadline ON reauthorization (deadline);
 CREATE TEMP TABLE legacy_shop AS
     SELECT i.id AS integration_id,
            coalesce(i.account_id,

@@ -163,3 +163,25 @@ class PlatformContract(ContractBase):
 
         assert store.connections_to_refresh(now + timedelta(hours=1), 10) == [soon]
         assert store.connections_to_refresh(now + timedelta(days=3), 1) == [soon]
+
+    def test_connections_to_reauthorize_are_the_connected_ones_past_or_near_their_deadline(
+        self, store: Store, app_id: str, clock: OffsetClock
+    ) -> None:
+        from pydantic import SecretStr
+
+        from ...models import TokenSet
+
+        now = clock.now()
+        near, far, withdrawn, never = (
+            store.create_integration("contract", n, None, {}, app_id=app_id).id for n in ("a", "b", "c", "d")
+        )
+        for iid in (near, far, withdrawn):
+            store.save_tokens(iid, TokenSet(access_token=SecretStr(f"t-{iid}"), access_expires_at=now))
+        store.set_reauthorization(near, ReauthorizationState(deadline=now + timedelta(days=3)))
+        store.set_reauthorization(far, ReauthorizationState(deadline=now + timedelta(days=300)))
+        store.set_reauthorization(withdrawn, ReauthorizationState(deadline=None, needs_reauthorization=True))
+        store.set_reauthorization(never, ReauthorizationState(deadline=None, needs_reauthorization=True))
+
+        assert sorted(store.connections_to_reauthorize(now + timedelta(days=7), 10)) == sorted(
+            [near, withdrawn]
+        )
