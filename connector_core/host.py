@@ -1,10 +1,11 @@
 """`ConnectorHost`: finds connectors by entry point and gives host code a typed way to call them.
 
 Each connector gets its own pluggy `PluginManager`, so a hook call reaches one connector; host-wide
-plugins (a status-mapping override, a metrics wrapper) are registered into every manager. Loading is
-isolated per connector: one that fails to import, or that declares a capability without its hooks, is
-reported by name and the others still load. `CHANNEL_CONNECTORS_STRICT=1` makes any failure fatal (for a
-connector's own CI); `CHANNEL_CONNECTORS_LOAD=a,b` loads only the named connectors.
+plugins (a status-mapping override, a metrics monitor) are registered into every manager, after the
+core's own host rules (`connector_core.rules`). Loading is isolated per connector: one that fails to
+import, or that declares a capability without its hooks, is reported by name and the others still load.
+`CHANNEL_CONNECTORS_STRICT=1` makes any failure fatal (for a connector's own CI);
+`CHANNEL_CONNECTORS_LOAD=a,b` loads only the named connectors.
 
 Host code never touches `pm.hook`: it calls the methods of `Connector`, which say what they take and
 return, and raise a clear error when a connector does not answer.

@@ -23,6 +23,7 @@ from . import (
     aftersales,
     catalog,
     check,
+    completion,
     connect,
     integrations,
     labels,
@@ -55,6 +56,7 @@ COMMAND_MODULES: tuple[Any, ...] = (
     check,
     webhook,
     serving,
+    completion,
 )
 
 Handler = Callable[[argparse.Namespace], int]

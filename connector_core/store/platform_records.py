@@ -10,10 +10,11 @@ from typing import Any, Literal
 from ..credentials import Credentials
 from ..models import Account
 
-ShopStatus = Literal["active", "left"]
-"""active: served (pulled, pushed to, routed webhooks); left: no longer in the authorization (the seller
-deauthorized it or the channel stopped listing it): nothing is done for it, nothing is retried."""
-SHOP_STATUSES: tuple[ShopStatus, ...] = ("active", "left")
+ShopStatus = Literal["active", "paused", "left"]
+"""active: served (pulled, pushed to, routed webhooks); paused: an operator stopped serving it (it stays
+paused when Connect lists it again); left: no longer in the authorization (the seller deauthorized it or the
+channel stopped listing it). Nothing is done for a paused or left shop, nothing is retried."""
+SHOP_STATUSES: tuple[ShopStatus, ...] = ("active", "paused", "left")
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,22 @@ DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
 _hosts: dict[str, ConnectorHost] = {}
 
+TEST_CAPABILITIES: dict[str, Capability] = {
+    "test_connect": Capability.CONNECT,
+    "test_refresh": Capability.CONNECT,
+    "test_check_connection": Capability.CONNECT,
+    "test_order_import": Capability.ORDERS,
+    "test_stock_push": Capability.STOCK,
+    "test_shipment_confirmation": Capability.SHIPMENTS,
+    "test_label_flow": Capability.LABELS,
+    "test_webhooks": Capability.WEBHOOKS,
+    "test_expired_access_token_is_refreshed": Capability.CONNECT,
+    "test_rate_limit_is_backed_off": Capability.CONNECT,
+    "test_revoked_authorization_requires_reauthorization": Capability.CONNECT,
+}
+"""The capability each contract test proves: a connector that does not declare it skips the test (and needs
+no cassette for it)."""
+
 
 class ConnectorContract:
     """Subclass as ``Test<Channel>Contract``, set `connector_id` and `cassette_dir`, implement the hooks."""
@@ -246,6 +262,9 @@ class ConnectorContract:
     ) -> Iterator[ContractSession]:
         """The test's `ContractSession`, on the cassette named after the test."""
         name = self.cassette_name(request.node.originalname)
+        capability = TEST_CAPABILITIES.get(request.node.originalname)
+        if capability is not None:
+            self._require(capability)  # before the cassette: an undeclared capability has none to open
         with ContractSession(
             self,
             name,

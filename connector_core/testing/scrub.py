@@ -124,6 +124,10 @@ class SecretBook:
             return sorted(self.values.items(), key=lambda item: -len(item[0]))
 
 
+LINK_HEADERS = frozenset({"link", "location", "content-location"})
+"""Response headers holding URLs on the channel's host (cursor pagination, redirects): hosts aliased."""
+
+
 class Scrubber:
     """The filters for one cassette. Stateful: fakes are numbered per cassette, in order of appearance."""
 
@@ -244,6 +248,10 @@ class Scrubber:
         """
         volatile = {h.lower() for h in self.policy.volatile_headers}
         headers = {k: v for k, v in (response.get("headers") or {}).items() if k.lower() not in volatile}
+        for name in list(headers):
+            if name.lower() in LINK_HEADERS:  # a REST channel's next-page link or redirect names its own host
+                values = headers[name] if isinstance(headers[name], list) else [headers[name]]
+                headers[name] = [self._alias_links(str(v)) for v in values]
         response["headers"] = headers
         body = response.get("body") or {}
         raw = body.get("string")
@@ -261,6 +269,11 @@ class Scrubber:
                     if name.lower() == "content-length":
                         headers[name] = [str(len(new))]
         return response
+
+    def _alias_links(self, value: str) -> str:
+        for real, alias in self.host_aliases.items():
+            value = value.replace(real + "/", alias + "/").replace(real + "?", alias + "?")
+        return value
 
     def _fake_fields(self, node: Any) -> Any:
         if isinstance(node, dict):

@@ -35,9 +35,9 @@ def set_paused(store: Any, integration_id: str, shop_id: str, paused: bool) -> d
         raise LookupError(shop_id)
     if paused:
         if record.active:
-            record = store.set_shop_status(integration_id, shop_id, "left", PAUSED)
+            record = store.set_shop_status(integration_id, shop_id, "paused", PAUSED)
     elif not record.active:
-        if record.status_reason != PAUSED:
+        if record.status != "paused":
             raise ValueError("this shop left the authorization: Connect again to serve it")
         record = store.set_shop_status(integration_id, shop_id, "active")
     return shop(record, None)
@@ -65,7 +65,7 @@ def shop(record: ShopRecord, selected: str | None) -> dict[str, Any]:
         "name": account.name,
         "region": account.region,
         "selected": account.id == selected,
-        "status": "paused" if record.status == "left" and record.status_reason == PAUSED else record.status,
+        "status": record.status,
         "status_reason": record.status_reason,
         "next_pull_at": iso(record.next_pull_at),
         "failures": record.failures,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import queue
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,15 +17,24 @@ from ..work.sink import SinkFull
 from .requests import submit_request
 from .tasks import PREFIX
 
+log = logging.getLogger("connector_core.worker.sink")
+MAX_HINTS = 10_000
+"""Hints waiting for the broker; beyond this they are dropped (their work is recorded: the sweep sends it)."""
+
 
 class CelerySink:
-    """Queues the work as tasks. Webhook events are recorded in the outbox before they reach here, so a
-    broker that cannot take them only delays them (the beat's sweep sends them again); a refused Pull now
-    raises `SinkFull` and the operator clicks again."""
+    """Queues the work as tasks. Webhook events are recorded in the outbox before they reach here, so the
+    task that starts them is only a hint: it is sent from a background thread, and the webhook's answer
+    never waits on the broker (a stalled Redis would hold it for the broker's socket timeout); a hint the
+    broker refuses is dropped and the beat's sweep sends the work again. A refused Pull now raises
+    `SinkFull` and the operator clicks again."""
 
     def __init__(self, app: Any, store: Store) -> None:
         self.app = app
         self.store = store
+        self._hints: queue.Queue[tuple[str, str, list[str]]] = queue.Queue(MAX_HINTS)
+        self._sender: threading.Thread | None = None
+        self._sender_lock = threading.Lock()
 
     def _send(self, what: str, name: str, args: list[Any]) -> None:
         try:
@@ -37,10 +49,48 @@ class CelerySink:
         self.run_recorded(integration_id, WEBHOOK, [event.id for event in events])
 
     def run_recorded(self, integration_id: str, kind: str, keys: Sequence[str]) -> None:
-        """Start recorded outbox work on a worker; `SinkFull` when the broker cannot take the hint."""
-        self._send(
-            f"integration {integration_id}: {kind} work", "run_work", [integration_id, kind, list(keys)]
-        )
+        """Start recorded outbox work on a worker, soon: the hint goes to the broker from a background
+        thread, so this returns at once whatever the broker does."""
+        try:
+            self._hints.put_nowait((integration_id, kind, list(keys)))
+        except queue.Full:
+            log.warning(
+                "integration %s: %d hints wait for the broker; the sweep starts this work",
+                integration_id,
+                MAX_HINTS,
+            )
+            return
+        with self._sender_lock:
+            if self._sender is None or not self._sender.is_alive():
+                self._sender = threading.Thread(
+                    target=self._send_hints, name="celery-sink-hints", daemon=True
+                )
+                self._sender.start()
+
+    def _send_hints(self) -> None:
+        while True:
+            integration_id, kind, keys = self._hints.get()  # a daemon: it waits for hints as long as we live
+            try:
+                self._send(
+                    f"integration {integration_id}: {kind} work", "run_work", [integration_id, kind, keys]
+                )
+            except SinkFull as exc:
+                log.warning("%s; the sweep starts it later", exc)
+            except Exception as exc:  # a background thread has nobody to raise to
+                log.warning(
+                    "integration %s: a hint was not sent (%s); the sweep starts it",
+                    integration_id,
+                    type(exc).__name__,
+                )
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait (bounded) until every hint was handed to the broker or dropped; True when none is left."""
+        pause = threading.Event()
+        for _ in range(int(timeout / 0.05)):
+            if self._hints.empty():
+                break
+            pause.wait(0.05)
+        return self._hints.empty()
 
     def push_stock(self, integration_id: str, levels: Sequence[StockLevel], force: bool = False) -> str:
         """Record a stock push in the outbox, then hint a worker; returns its outbox key."""

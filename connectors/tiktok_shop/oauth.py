@@ -18,6 +18,7 @@ from connector_core.clock import from_unix
 from connector_core.errors import ChannelError, ConnectorError, ReauthorizationRequired
 
 from .client import TikTokClient
+from .scopes import warn_if_missing
 
 # Facts from the token answer that are not secret and help operators (who authorized, where, what scopes).
 TOKEN_FACTS = ("open_id", "seller_name", "seller_base_region", "user_type")
@@ -80,7 +81,11 @@ def exchange_code(ctx: ConnectorContext, code: SecretStr, callback_params: Mappi
     data = TikTokClient(ctx).token_call(
         "get", {"auth_code": code.get_secret_value(), "grant_type": "authorized_code"}
     )
-    return token_set(data, callback_params)
+    tokens = token_set(data, callback_params)
+    missing = warn_if_missing(ctx.integration_id, tokens.scopes, ctx.settings)
+    if missing:  # kept with the tokens' facts, so status can name them
+        tokens = tokens.model_copy(update={"extra": {**tokens.extra, "missing_scope_packages": missing}})
+    return tokens
 
 
 def refresh(ctx: ConnectorContext, refresh_token: SecretStr) -> TokenSet:

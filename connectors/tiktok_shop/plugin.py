@@ -77,6 +77,8 @@ SECRET_PARAMETERS = (
     "shop_cipher",
     "x-tts-access-token",
     "authorization",
+    # Made once per decision, so it differs between recordings: cassettes do not match on it (not a secret).
+    "idempotency_key",
 )
 
 

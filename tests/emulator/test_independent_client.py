@@ -172,3 +172,34 @@ def test_an_id_given_several_times_is_signed_and_read_as_the_gateway_plausibly_d
         "GET", f"{client.api_host}{path}?{_signed_pairs(client, path, pairs, joined + 'x')}", None, headers
     )
     assert forged["code"] == 106001
+
+
+def test_the_202610_mark_shipped_shape_one_generated_client_sends_is_served(
+    started: tuple[TikTokShopEmulator, ReferenceClient],
+) -> None:
+    emu, client = started
+    client.token("get", auth_code=emu.authorize(), grant_type="authorized_code")
+    shop = next(s for s in emu.shops if s["region"] == "US")
+    order_id = emu.order_ids(status="AWAITING_SHIPMENT", shop_cipher=shop["cipher"], shipping_type="SELLER")[
+        0
+    ]
+    order = emu.order(order_id)
+
+    option = order["delivery_option_id"]
+    providers = client.call(
+        "GET", f"/logistics/202309/delivery_options/{option}/shipping_providers", shop_cipher=shop["cipher"]
+    )["data"]["shipping_providers"]
+    body = {
+        "order_line_list": [{"order_line_item_id": line["id"]} for line in order["line_items"]],
+        "tracking_number": "GEN202610",
+        "shipping_provider_id": providers[0]["id"],
+    }
+    shipped = client.call(
+        "POST",
+        f"/fulfillment/202610/orders/{order_id}/packages",
+        shop_cipher=shop["cipher"],
+        body=json.dumps(body, separators=(",", ":")).encode(),
+    )
+
+    assert shipped["code"] == 0, shipped
+    assert {li["tracking_number"] for li in emu.order(order_id)["line_items"]} == {"GEN202610"}

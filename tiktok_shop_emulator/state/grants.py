@@ -25,6 +25,7 @@ GRANTED_SCOPES = (
     "seller.product.basic",
     "seller.logistics",
     "seller.fulfillment.basic",
+    "seller.return_refund.basic",
 )
 
 

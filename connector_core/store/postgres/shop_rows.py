@@ -32,8 +32,8 @@ def _shop(row: Row) -> ShopRecord:
 
 class PostgresShopRows(PostgresConnection):
     def save_accounts(self, integration_id: str, accounts: Sequence[Account]) -> None:
-        """The authorization's shops now: new ones active and due at once, known ones refreshed (and active
-        again), missing ones left; their settings, schedule and every per-shop ledger are kept."""
+        """The authorization's shops now: new ones active and due at once, known ones refreshed (active again,
+        unless an operator paused them), missing ones left; settings, schedule and per-shop ledgers are kept."""
         now = self._now()
 
         def save(conn: Any) -> None:
@@ -41,14 +41,15 @@ class PostgresShopRows(PostgresConnection):
                 cur.executemany(
                     "INSERT INTO accounts (integration_id, account_id, data, status, next_pull_at, updated_at) "
                     "VALUES (%s, %s, %s, 'active', %s, %s) ON CONFLICT (integration_id, account_id) DO UPDATE "
-                    "SET data = excluded.data, status = 'active', status_reason = NULL, "
-                    "next_pull_at = CASE WHEN accounts.status = 'active' THEN accounts.next_pull_at "
+                    "SET data = excluded.data, status = CASE WHEN accounts.status = 'paused' THEN 'paused' ELSE 'active' END, "
+                    "status_reason = CASE WHEN accounts.status = 'paused' THEN accounts.status_reason END, "
+                    "next_pull_at = CASE WHEN accounts.status != 'left' THEN accounts.next_pull_at "
                     "ELSE excluded.next_pull_at END, updated_at = excluded.updated_at",
                     [(integration_id, a.id, Json(a.model_dump(mode="json")), now, now) for a in accounts],
                 )
             conn.execute(
                 "UPDATE accounts SET status = 'left', status_reason = %s, next_pull_at = NULL, updated_at = %s "
-                "WHERE integration_id = %s AND status = 'active' AND NOT (account_id = ANY(%s))",
+                "WHERE integration_id = %s AND status != 'left' AND NOT (account_id = ANY(%s))",
                 (LEFT_AUTHORIZATION, now, integration_id, [a.id for a in accounts]),
             )
 
@@ -148,6 +149,27 @@ class PostgresShopRows(PostgresConnection):
             )
             for r in rows
         ]
+
+    def connections_to_refresh(self, before: datetime, limit: int) -> list[str]:
+        rows = self._read(
+            lambda c: c.execute(
+                "SELECT t.integration_id FROM tokens t WHERE t.access_expires_at <= %s AND NOT EXISTS "
+                "(SELECT 1 FROM reauthorization r WHERE r.integration_id = t.integration_id AND r.needed) "
+                "ORDER BY t.access_expires_at LIMIT %s",
+                (before, limit),
+            ).fetchall()
+        )
+        return [r["integration_id"] for r in rows]
+
+    def connections_to_reauthorize(self, before: datetime, limit: int) -> list[str]:
+        rows = self._read(
+            lambda c: c.execute(
+                "SELECT r.integration_id FROM reauthorization r JOIN tokens t ON t.integration_id = r.integration_id "
+                "WHERE r.needed OR r.deadline <= %s ORDER BY r.integration_id LIMIT %s",
+                (before, limit),
+            ).fetchall()
+        )
+        return [r["integration_id"] for r in rows]
 
     def connections_for_shop(self, connector: str, shop_id: str) -> list[ShopRoute]:
         rows = self._read(

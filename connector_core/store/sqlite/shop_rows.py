@@ -32,16 +32,17 @@ def _shop(row: sqlite3.Row) -> ShopRecord:
 
 class ShopRows(SQLiteConnection):
     def save_accounts(self, integration_id: str, accounts: Sequence[Account]) -> None:
-        """The authorization's shops now: new ones active and due at once, known ones refreshed (and active
-        again), missing ones left; their settings, schedule and every per-shop ledger are kept."""
+        """The authorization's shops now: new ones active and due at once, known ones refreshed (active again,
+        unless an operator paused them), missing ones left; settings, schedule and per-shop ledgers are kept."""
         now = self._now()
         with self._write() as conn:
             for account in accounts:
                 conn.execute(
                     "INSERT INTO accounts (integration_id, account_id, data, status, next_pull_at, updated_at) "
                     "VALUES (?, ?, ?, 'active', ?, ?) ON CONFLICT(integration_id, account_id) DO UPDATE SET "
-                    "data = excluded.data, status = 'active', status_reason = NULL, "
-                    "next_pull_at = CASE WHEN accounts.status = 'active' THEN accounts.next_pull_at "
+                    "data = excluded.data, status = CASE WHEN accounts.status = 'paused' THEN 'paused' ELSE 'active' END, "
+                    "status_reason = CASE WHEN accounts.status = 'paused' THEN accounts.status_reason END, "
+                    "next_pull_at = CASE WHEN accounts.status != 'left' THEN accounts.next_pull_at "
                     "ELSE excluded.next_pull_at END, updated_at = excluded.updated_at",
                     (integration_id, account.id, account.model_dump_json(), now, now),
                 )
@@ -49,7 +50,7 @@ class ShopRows(SQLiteConnection):
             others = f"AND account_id NOT IN ({','.join('?' * len(kept))})" if kept else ""
             conn.execute(
                 "UPDATE accounts SET status = 'left', status_reason = ?, next_pull_at = NULL, updated_at = ? "
-                f"WHERE integration_id = ? AND status = 'active' {others}",
+                f"WHERE integration_id = ? AND status != 'left' {others}",
                 (LEFT_AUTHORIZATION, now, integration_id, *kept),
             )
 
@@ -147,6 +148,32 @@ class ShopRows(SQLiteConnection):
             )
             for r in rows
         ]
+
+    def connections_to_refresh(self, before: datetime, limit: int) -> list[str]:
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT t.integration_id FROM tokens t INDEXED BY tokens_by_expiry "
+                "WHERE t.access_expires_at <= ? AND NOT EXISTS (SELECT 1 FROM reauthorization r "
+                "WHERE r.integration_id = t.integration_id AND r.needed = 1) "
+                "ORDER BY t.access_expires_at LIMIT ?",
+                (before.timestamp(), limit),
+            )
+            .fetchall()
+        )
+        return [r["integration_id"] for r in rows]
+
+    def connections_to_reauthorize(self, before: datetime, limit: int) -> list[str]:
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT r.integration_id FROM reauthorization r JOIN tokens t ON t.integration_id = r.integration_id "
+                "WHERE r.needed = 1 OR r.deadline <= ? ORDER BY r.integration_id LIMIT ?",
+                (before.timestamp(), limit),
+            )
+            .fetchall()
+        )
+        return [r["integration_id"] for r in rows]
 
     def connections_for_shop(self, connector: str, shop_id: str) -> list[ShopRoute]:
         rows = (

@@ -118,7 +118,7 @@ def action_routes(integrations: Integrations, guarded: Guard, detail: Handler) -
         def apply() -> None:
             store = integrations.store
             for record in store.list_shops(store.get_integration(integration_id).id):
-                wanted = record.active if action == "pause" else record.status_reason == facts.PAUSED
+                wanted = record.active if action == "pause" else record.status == "paused"
                 if wanted:
                     facts.set_paused(store, integration_id, record.id, action == "pause")
 

@@ -16,3 +16,4 @@ CREATE TABLE outbox (
 );
 
 CREATE INDEX outbox_due ON outbox (queued_at) WHERE status = 'pending';
+CREATE INDEX outbox_finished ON outbox (finished_at) WHERE status <> 'pending';

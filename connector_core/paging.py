@@ -1,0 +1,202 @@
+"""The page loop every connector with token-paged imports needs, owned by the core, and its consistency check.
+
+A page is believed only when it is consistent with itself and with the run so far (`PageCheck`): a list of
+records, a next-page token never seen before in the run, no more distinct records than the largest total
+the channel gave in the run, and no last page while fewer than that total were seen. A live shop moves
+while it is paged (a record taken on an early page changes and leaves the window, or comes again later;
+the total rises and falls), so the check counts distinct records, not rows, and allows for that; a lie is
+what no live shop produces. Anything else is `InconsistentAnswer`: the core's call loop asks for the same
+page again a few times, then the run fails, so the watermark never moves past records it did not get. A
+record seen twice in one run with the same version is emitted once.
+
+A connector supplies `PageCheck.read` (where its answer keeps the records, the token and the total) and
+`record_key` (a record's id and version), plus, to `page_through`, how to fetch one page and map it.
+The resume value handed to the core is `"{records seen}|{channel token}"`, so a resumed run still knows
+how many records the window's earlier pages held.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, NoReturn, TypeVar
+
+from .errors import ChannelError, InconsistentAnswer
+
+log = logging.getLogger("connector_core.paging")
+
+P = TypeVar("P")
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """One answer, as the connector reads it: before any check."""
+
+    records: Any
+    """The answer's record list (None when it carries none; anything else not a list is refused)."""
+    next_token: Any
+    """The token of the next page as sent (None or "" on the last page)."""
+    total: int | None
+    """The channel's count of records in the window, when it gives a sane one."""
+
+
+@dataclass
+class PageCheck:
+    """What one import run has seen, to judge whether the next page can be believed (module docstring)."""
+
+    path: str
+    resumed: bool
+    """The run started from a saved token: the records of earlier pages were counted by another run."""
+    seen: int = 0
+    """Distinct records taken in this window (those of earlier runs included, when resumed)."""
+    pages: int = 0
+    tokens: set[str] = field(default_factory=set)
+    emitted: set[tuple[str, str]] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+    most: int = 0
+    """The largest total of the run."""
+    versions: int = 0
+    """Records that came again with a newer version (changed while paging): pages they fill are due."""
+
+    channel: ClassVar[str] = "the channel"
+    page_size: ClassVar[int] = 100
+    max_pages: ClassVar[int] = 20_000
+    """Pages one run may take without a total to bound it."""
+    records_field: ClassVar[str] = "records"
+    token_field: ClassVar[str] = "next_page_token"  # noqa: S105 - a field's name, not a secret
+    total_field: ClassVar[str] = "total_count"
+    records_word: ClassVar[str] = "records"
+    success_without_records: ClassVar[str] = "answered success without {field}"
+
+    # --- what the connector supplies ---------------------------------------------------------------------
+
+    def read(self, data: Any) -> RawPage:
+        raise NotImplementedError("a connector's PageCheck says where its answer keeps records and tokens")
+
+    def record_key(self, raw: Any) -> tuple[str | None, str | None]:
+        """(id, version) of a raw record; (None, None) when it has neither (it is then a problem later)."""
+        raise NotImplementedError
+
+    # --- the check -----------------------------------------------------------------------------------------
+
+    def __call__(self, data: Any) -> None:
+        """Raise `InconsistentAnswer` when `data` cannot be the next page of this run (nothing is changed)."""
+        page = self.read(data)
+        records, total = page.records, page.total
+        if records is None and total == 0 and not page.next_token:
+            return  # an empty window
+        if not isinstance(records, list):
+            self._fail(
+                self.success_without_records.format(field=self.records_field)
+                if records is None
+                else f"{self.records_field} is not a list"
+            )
+        token = page.next_token or None
+        if token is not None and not isinstance(token, str):
+            self._fail(f"{self.token_field} is a {type(token).__name__}, not text")
+        if token is not None and token in self.tokens:
+            self._fail(f"repeated {self.token_field} {token[:12]!r} after {self.pages + 1} pages")
+        new_ids = {self.record_key(raw)[0] for raw in records} - self.ids - {None}
+        seen = self.seen + len(new_ids)
+        most = max(self.most, total or 0)
+        if total is not None and seen > most + most // 100 + 1:
+            self._fail(
+                f"{seen} distinct {self.records_word} so far but {self.total_field} never said more than {most}"
+            )
+        if token is None and total is not None and seen < total and not self.resumed:
+            self._fail(
+                f"a page without {self.token_field} after {seen} of {self.total_field} {total} {self.records_word}"
+            )
+        if token is not None and not records and (total is None or seen < total):
+            self._fail(f"an empty page with a {self.token_field}")
+        due = self.max_pages if total is None else (most + self.versions) // self.page_size + 3
+        if self.pages + 1 > due:
+            self._fail(
+                f"page {self.pages + 1} for {self.total_field} {total}: far more pages than {self.records_word}"
+            )
+
+    def accept(self, data: Any) -> tuple[list[Any], str | None, int | None]:
+        """Record a checked page; its raw records not yet emitted in this run (one per id and version)."""
+        page = self.read(data)
+        records: list[Any] = page.records or []
+        # An empty page can only pass the check once every record was seen: it ends the run, token or not.
+        token = (page.next_token or None) if records else None
+        if token is not None:
+            self.tokens.add(token)
+        self.pages += 1
+        fresh = []
+        for raw in records:
+            record_id, version = self.record_key(raw)
+            key = (record_id, str(version)) if record_id is not None else None
+            if record_id is not None and record_id not in self.ids:
+                self.ids.add(record_id)
+                self.seen += 1
+            elif key is not None and key not in self.emitted:
+                self.versions += 1  # changed since an earlier page of this run: a newer version
+            if key is not None and key in self.emitted:
+                log.info("record %s seen twice in one import (same version): emitted once", key[0])
+                continue
+            if key is not None:
+                self.emitted.add(key)
+            fresh.append(raw)
+        if page.total is not None:
+            self.most = max(self.most, page.total)
+        return fresh, token, page.total
+
+    def _fail(self, what: str) -> NoReturn:
+        raise InconsistentAnswer(self.channel, "inconsistent_page", f"{self.path}: {what}", http_status=200)
+
+
+def split_resume(resume: str | None) -> tuple[int | None, str | None]:
+    """(records seen before, page token) from a resume value; (None, token) for a bare token."""
+    if not resume:
+        return None, None
+    count, bar, token = resume.partition("|")
+    if bar and count.isdigit() and token:
+        return int(count), token
+    return None, resume
+
+
+def page_through(
+    *,
+    resume: str | None,
+    new_check: Callable[[bool, int, set[tuple[str, str]]], PageCheck],
+    fetch: Callable[[str | None, PageCheck], Any],
+    to_page: Callable[[list[Any], str | None, int | None], P],
+    may_be_stale: Callable[[ChannelError], bool],
+) -> Iterator[P]:
+    """Every page of a window, from `resume` (see the module docstring).
+
+    `new_check(resumed, seen, emitted)` makes the run's check; `fetch(token, check)` asks for one page
+    through the core's call loop (passing `check`, so an inconsistent page is asked again); `to_page(raw
+    records, resume, total)` maps a page; `may_be_stale(error)` says whether a refusal of a resumed run's
+    first call may mean its saved token went stale. A stale token, or an inconsistency met by a resumed
+    run (records updated since left the window, so the saved count may no longer add up), starts the
+    window over once rather than fail on every later run; a fresh run reports it."""
+    seen_before, token = split_resume(resume)
+    check = new_check(resume is not None and seen_before is None, seen_before or 0, set())
+    first = True
+    while True:
+        try:
+            data = fetch(token, check)
+        except InconsistentAnswer as exc:
+            if resume is None:
+                raise
+            log.warning("%s; restarting the window from its start", exc.channel_message)
+            token = resume = None
+            check = new_check(False, 0, check.emitted)
+            continue
+        except ChannelError as exc:
+            if not first or resume is None or not may_be_stale(exc):
+                raise
+            log.warning("resume token refused (%s); restarting the window from its start", exc.code)
+            token = resume = None
+            check = new_check(False, 0, set())
+            continue
+        first = False
+        raw_records, next_token, total = check.accept(data)
+        yield to_page(raw_records, f"{check.seen}|{next_token}" if next_token else None, total)
+        if not next_token:
+            return
+        token = next_token
