@@ -345,4 +345,4 @@ class Integration:
         return webhooks.receive_webhook(self.session, headers, body, max_age=self.webhook_max_age)
 
     def status(self) -> IntegrationStatus:
-        return status(self.session)
+        return status(self.session, [view.session for view in self.served()])
