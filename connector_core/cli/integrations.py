@@ -258,6 +258,32 @@ def cmd_update(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deauthorize_first(integrations: Any, integration_id: str, args: argparse.Namespace) -> None:
+    """Withdraw the channel authorization too, when asked (--deauthorize, or yes at the prompt)."""
+    integration = integrations.open(integration_id)
+    if not integration.account_id or not integration.connector.implements("deauthorize_account"):
+        return
+    wanted = bool(getattr(args, "deauthorize", False))
+    if not wanted and not args.yes and sys.stdin.isatty():
+        try:
+            answer = input(
+                f"Also withdraw the app's authorization for shop {integration.account_id} at the channel "
+                "(the seller is told; reconnecting needs their consent again)? [y/N] "
+            )
+        except EOFError:
+            answer = ""
+        wanted = answer.strip().lower() in {"y", "yes"}
+    if not wanted:
+        return
+    try:
+        integration.deauthorize()
+        print(f"shop {integration.account_id}: authorization withdrawn at the channel")
+    except ConnectorError as exc:
+        print(
+            f"shop {integration.account_id}: the channel did not take the deauthorization ({exc}); removing anyway"
+        )
+
+
 def cmd_remove(args: argparse.Namespace) -> int:
     integrations = open_integrations(args)
     record = integrations.store.get_integration(args.integration)
@@ -273,6 +299,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
         if answer.strip().lower() not in {"y", "yes"}:
             print("kept: nothing deleted")
             return 1
+    _deauthorize_first(integrations, record.id, args)
     integrations.remove(record.id)
     print(f"removed integration {record.id}")
     return 0
@@ -363,4 +390,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument("integration", help="the integration's id, as `integrations list` shows it")
     p.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
+    p.add_argument(
+        "--deauthorize",
+        action="store_true",
+        help="also withdraw the app's authorization for the shop at the channel (asked when interactive)",
+    )
     p.set_defaults(handler=cmd_remove)
