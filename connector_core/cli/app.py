@@ -26,6 +26,7 @@ from . import (
     connect,
     integrations,
     labels,
+    new,
     orders,
     serving,
     shipments,
@@ -55,6 +56,7 @@ COMMAND_MODULES: tuple[Any, ...] = (
     check,
     webhook,
     serving,
+    new,
 )
 
 Handler = Callable[[argparse.Namespace], int]
