@@ -36,6 +36,7 @@ from bench_support import HERE, REPO, EmulatorProcess, Result, at_most, authoriz
 from bench_web import ACK_BUDGET_MS, _free_port, _post_all, _wait_until_up
 from cryptography.fernet import Fernet
 
+from connector_core.worker.lanes import LANES
 from tiktok_shop_emulator import webhook_signature
 
 REDIS_URL_ENV = "CHANNEL_CONNECTORS_TEST_REDIS_URL"
@@ -44,9 +45,11 @@ TASK_TIMEOUT = 900
 
 
 @contextmanager
-def redis() -> Iterator[str | None]:
+def redis(private: bool = False) -> Iterator[str | None]:
+    """The shared test Redis, or (`private`, or without one) a redis-server of our own: a shared Redis
+    also serves other people's workers, which would take our tasks and find none of our connections."""
     url = os.environ.get(REDIS_URL_ENV, "").strip()
-    if url:
+    if url and not (private and shutil.which("redis-server")):
         yield url
         return
     binary = shutil.which("redis-server")
@@ -374,7 +377,7 @@ def _drain(app: Any, redis_url: str, timeout: float = 300) -> bool:
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline:
-            if client.llen("celery") == 0:
+            if sum(client.llen(lane) for lane in LANES) == 0:
                 return True
             time.sleep(0.2)
         return False

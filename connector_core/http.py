@@ -35,9 +35,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
+from requests.utils import resolve_proxies
 
 from .errors import CallDeadlineExceeded, ChannelUnavailable, RateLimited, ResponseTooLarge, UnsafeHeader
 from .http_limits import (
@@ -138,6 +140,27 @@ def _never_sent(exc: requests.exceptions.RequestException) -> bool:
         text = str(exc)
         return "Connection refused" in text or "NewConnectionError" in text
     return False
+
+
+_PROXY_CACHE_SECONDS = 60.0
+_proxy_cache: dict[tuple[Any, ...], tuple[float, dict[str, str]]] = {}
+
+
+def _proxies_for(request: requests.PreparedRequest, session: requests.Session) -> dict[str, str]:
+    """The proxies `requests` would pick for this host (the *_PROXY and NO_PROXY variables when the
+    session trusts the environment), remembered a minute per host: requests reads the whole environment
+    three times per request for it, which cost more CPU than the rest of an idle poll's request."""
+    parts = urlsplit(request.url or "")
+    key = (parts.scheme, parts.netloc, session.trust_env, tuple(sorted(session.proxies.items())))
+    now = time.monotonic()
+    cached = _proxy_cache.get(key)
+    if cached is not None and now - cached[0] < _PROXY_CACHE_SECONDS:
+        return cached[1]
+    proxies = resolve_proxies(request, dict(session.proxies), session.trust_env)
+    if len(_proxy_cache) > 1024:
+        _proxy_cache.clear()
+    _proxy_cache[key] = (now, proxies)
+    return proxies
 
 
 class HttpClient:
@@ -329,7 +352,12 @@ class HttpClient:
             raise requests.exceptions.Timeout("the call's deadline passed")
         connect, read = self.timeout
         with watching(budget.deadline):  # a trickle of status line or headers ends at the deadline too
-            response = self.session.send(request, timeout=(min(connect, left), min(read, left)), stream=True)
+            response = self.session.send(
+                request,
+                timeout=(min(connect, left), min(read, left)),
+                stream=True,
+                proxies=_proxies_for(request, self.session),
+            )
             try:
                 self._read_body(response, request, budget)
             finally:

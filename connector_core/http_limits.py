@@ -10,6 +10,7 @@ once; the pools of `WatchedAdapter` hand each connection to the watchdog of the 
 
 from __future__ import annotations
 
+import heapq
 import socket
 import threading
 import time
@@ -44,24 +45,72 @@ class CallBudget:
         return self.deadline - time.monotonic()
 
 
+class _Watchdog:
+    """One thread per process that fires every call's deadline: starting a timer thread per call cost more
+    CPU than an idle poll's whole request (issue 19)."""
+
+    def __init__(self) -> None:
+        self._due: list[tuple[float, int, _Watch]] = []
+        self._seq = 0
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._sleep_until = 0.0  # when the thread wakes next (it sleeps towards the earliest deadline)
+
+    def schedule(self, watch: _Watch) -> None:
+        with self._wake:
+            while self._due and self._due[0][2].cancelled:
+                heapq.heappop(self._due)  # calls end in about the order they began: the heap stays small
+            self._seq += 1
+            heapq.heappush(self._due, (watch.deadline, self._seq, watch))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="http-deadline-watchdog", daemon=True)
+                self._thread.start()
+            elif watch.deadline < self._sleep_until:
+                self._wake.notify()  # earlier than the thread's wake-up; not per call, a switch costs CPU
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._due and self._due[0][2].cancelled:
+                    heapq.heappop(self._due)  # finished calls leave their entry; dropped here, unfired
+                now = time.monotonic()
+                wait = self._due[0][0] - now if self._due else 60.0
+                if wait > 0:
+                    self._sleep_until = now + wait
+                    self._wake.wait(wait)
+                    self._sleep_until = 0.0
+                    continue
+                _, _, watch = heapq.heappop(self._due)
+            watch.expire()
+
+
+_watchdog = _Watchdog()
+
+
 class _Watch:
     """Shuts down the sockets of the connections one call uses once its deadline passes."""
 
     def __init__(self, deadline: float) -> None:
         self.deadline = deadline
         self.fired = False
+        self.cancelled = False
         self._connections: list[Any] = []
-        self._timer: threading.Timer | None = None
+        self._scheduled = False
         self._lock = threading.Lock()
 
     def arm(self, connection: Any) -> None:
         with self._lock:
             self._connections.append(connection)
-            if self._timer is None and not self.fired:
-                self._timer = threading.Timer(max(self.deadline - time.monotonic(), 0.0), self._fire)
-                self._timer.daemon = True
-                self._timer.start()
+            schedule = not self._scheduled and not self.fired
+            self._scheduled = True
+        if schedule:
+            _watchdog.schedule(self)
         if self.fired:
+            self._fire()
+
+    def expire(self) -> None:
+        """The deadline passed (called by the watchdog thread)."""
+        if not self.cancelled:
             self._fire()
 
     def _fire(self) -> None:
@@ -77,10 +126,8 @@ class _Watch:
 
     def cancel(self) -> None:
         with self._lock:
-            timer, self._timer = self._timer, None
+            self.cancelled = True
             self._connections.clear()
-        if timer is not None:
-            timer.cancel()
 
 
 _current = threading.local()

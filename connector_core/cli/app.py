@@ -23,6 +23,7 @@ from . import (
     aftersales,
     catalog,
     check,
+    completion,
     connect,
     integrations,
     labels,
@@ -57,6 +58,7 @@ COMMAND_MODULES: tuple[Any, ...] = (
     webhook,
     serving,
     new,
+    completion,
 )
 
 Handler = Callable[[argparse.Namespace], int]

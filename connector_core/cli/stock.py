@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from ..models import StockOutcome
 from .inputs import read_stock_csv
-from .output import print_json, print_table
+from .output import decorations_on, print_json, print_table
 from .parsing import add_command
 from .session import open_integrations, store_options
 
 PROG = "channel-connectors"
+MAX_TABLE_ROWS = 200
 OUTCOMES: tuple[StockOutcome, ...] = ("updated", "unchanged", "unknown_sku", "rejected", "invalid", "stale")
 
 
 def cmd_push_stock(args: argparse.Namespace) -> int:
     levels = read_stock_csv(args.file)  # the file first: a bad file is reported without touching the store
     integration = open_integrations(args).open(args.integration)
+    if decorations_on(sys.stderr):  # the push is one long step for a big file: say it started
+        print(f"pushing {len(levels)} level(s) read from {args.file} ...", file=sys.stderr, flush=True)
     report = integration.push_stock(levels, force=args.force)
     ok = all(r.outcome in {"updated", "unchanged"} for r in report.results)
     if args.json:
@@ -31,10 +35,19 @@ def cmd_push_stock(args: argparse.Namespace) -> int:
             }
         )
         return 0 if ok else 1
+    rows = report.results
+    if len(rows) > MAX_TABLE_ROWS:
+        # A file of millions of SKUs must not print millions of lines: the problems first, up to the cap.
+        rows = [r for r in rows if r.outcome not in {"updated", "unchanged"}][:MAX_TABLE_ROWS]
     print_table(
         ["SKU", "WAREHOUSE", "OUTCOME", "QUANTITY", "CODE", "MESSAGE"],
-        [[r.sku, r.warehouse, r.outcome, r.quantity, r.code, r.message] for r in report.results],
+        [[r.sku, r.warehouse, r.outcome, r.quantity, r.code, r.message] for r in rows],
     )
+    if len(rows) < len(report.results):
+        print(
+            f"({len(report.results) - len(rows)} more SKU(s) not listed: the first {len(rows)} problems are "
+            "above; --json lists every SKU)"
+        )
     counts = ", ".join(f"{o} {report.count(o)}" for o in OUTCOMES)
     print(f"{counts}; {report.calls} update call(s)")
     return 0 if ok else 1

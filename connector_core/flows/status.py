@@ -9,6 +9,7 @@ from datetime import datetime
 from ..context import SHIPMENT_INTENT
 from ..models import Account, ReauthorizationState
 from ..store import RunRecord
+from ..store.platform_records import ShopRecord
 from .orders import stream_name
 from .session import Session
 
@@ -32,16 +33,30 @@ class IntegrationStatus:
     uncertain_stock: list[str] = field(default_factory=list)
     """SKUs whose last level sent has no known outcome: the next push sends them again."""
     last_runs: list[RunRecord] = field(default_factory=list)
+    shops: list[ShopRecord] = field(default_factory=list)
+    """Every shop of the authorization: status (active, paused, left), settings overrides, next pull."""
 
 
-def status(session: Session) -> IntegrationStatus:
+def status(session: Session, served: list[Session] | None = None) -> IntegrationStatus:
+    """`served`: the sessions of the shops served (every active shop); the uncertain items and the last
+    import are gathered over all of them."""
+    served = served or [session]
     tokens = session.tokens.tokens()
     accounts = session.store.list_accounts(session.id)
-    stream = stream_name(session, None, None, None)
-    pending = session.store.list_intents(
-        session.id, account_id=session.account_id, kind=SHIPMENT_INTENT, status="pending"
-    )
-    levels = session.store.stock_levels(session.id, session.account_id)
+    streams = [(shop, stream_name(shop, None, None, None)) for shop in served]
+    synced = [
+        t for shop, name in streams if (t := session.store.cursor_updated_at(shop.id, name)) is not None
+    ]
+    pending = [
+        intent
+        for shop in served
+        for intent in session.store.list_intents(
+            session.id, account_id=shop.account_id, kind=SHIPMENT_INTENT, status="pending"
+        )
+    ]
+    levels = {
+        k: v for shop in served for k, v in session.store.stock_levels(session.id, shop.account_id).items()
+    }
     return IntegrationStatus(
         integration_id=session.id,
         connector=session.connector.id,
@@ -51,8 +66,8 @@ def status(session: Session) -> IntegrationStatus:
         access_expires_at=tokens.access_expires_at if tokens else None,
         refresh_expires_at=tokens.refresh_expires_at if tokens else None,
         reauthorization=session.tokens.reauthorization(),
-        last_order_sync=session.store.cursor_updated_at(session.id, stream),
-        order_cursor=session.store.get_cursor(session.id, stream),
+        last_order_sync=max(synced, default=None),
+        order_cursor=session.store.get_cursor(session.id, streams[0][1]) if len(streams) == 1 else None,
         uncertain_shipments=[intent.key for intent in pending],
         uncertain_stock=sorted(
             f"{sku}@{warehouse}" if warehouse else sku
@@ -60,6 +75,7 @@ def status(session: Session) -> IntegrationStatus:
             if record.pending is not None
         ),
         last_runs=session.store.last_runs(session.id, limit=5),
+        shops=session.store.list_shops(session.id),
     )
 
 

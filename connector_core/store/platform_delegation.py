@@ -65,6 +65,12 @@ class PlatformRolesDelegate:
     def due_shops(self, now: datetime, limit: int) -> list[DueShop]:
         return self._platform.due_shops(now, max(0, limit))
 
+    def connections_to_refresh(self, before: datetime, limit: int) -> list[str]:
+        return self._platform.connections_to_refresh(before, max(0, limit))
+
+    def connections_to_reauthorize(self, before: datetime, limit: int) -> list[str]:
+        return self._platform.connections_to_reauthorize(before, max(0, limit))
+
     def connections_for_shop(self, connector: str, shop_id: str) -> list[ShopRoute]:
         return self._platform.connections_for_shop(connector, text(shop_id, "shop id"))
 

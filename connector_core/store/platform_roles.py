@@ -50,6 +50,15 @@ class ShopRole(Protocol):
         connection limited to one shop (an older `--shop`) has only that shop due."""
         ...
 
+    def connections_to_refresh(self, before: datetime, limit: int) -> list[str]:
+        """Connections whose access token expires before `before` and that are not waiting for
+        re-authorization, soonest first: the refresh tick's index range scan (nothing decrypted)."""
+        ...
+
+    def connections_to_reauthorize(self, before: datetime, limit: int) -> list[str]:
+        """Connected connections whose seller must re-authorize now or by `before` (for the warning tick)."""
+        ...
+
     def connections_for_shop(self, connector: str, shop_id: str) -> list[ShopRoute]:
         """The connections of `connector` whose authorization covers the active shop `shop_id`."""
         ...

@@ -12,10 +12,12 @@ Broker and results: `CHANNEL_CONNECTORS_BROKER_URL` (default redis://127.0.0.1:6
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
 from celery import Celery
+from celery.signals import worker_ready
 
 from .lanes import lane_settings
 from .settings import WorkerSettings
@@ -62,6 +64,21 @@ def create_app(settings: WorkerSettings | None = None, *, name: str = "channel_c
     for short, function in TASKS.items():
         app.task(name=f"{PREFIX}{short}", bind=True)(function)
     return app
+
+
+log = logging.getLogger("connector_core.worker.app")
+
+
+def sweep_when_a_worker_starts(sender: Any = None, **_: Any) -> None:
+    """A worker that starts (after a crash, a deploy, an emptied Redis) asks for one sweep at once, so work
+    recorded while no worker ran does not wait for beat's next tick (or for a beat at all)."""
+    try:
+        sender.app.send_task(f"{PREFIX}sweep_outbox", ignore_result=True)
+    except Exception as exc:  # the broker is down: beat's sweep, or the next start, does it
+        log.warning("no sweep at start: %s", type(exc).__name__)
+
+
+worker_ready.connect(sweep_when_a_worker_starts, weak=False)
 
 
 def beat_schedule(settings: WorkerSettings) -> dict[str, dict[str, Any]]:

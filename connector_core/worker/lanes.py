@@ -1,7 +1,8 @@
 """Priority lanes: three Celery queues, so a seller's label never waits behind another seller's backfill.
 
 - ``channel_connectors.urgent``: what a person or a parcel is waiting for: shipment confirmations, labels,
-  stock pushes (an oversold item is worse than a late order) and the re-reads webhooks ask for;
+  stock pushes (an oversold item is worse than a late order), cancellation and return decisions, the
+  outbox's recorded requests and the re-reads webhooks ask for;
 - ``channel_connectors.pulls``: the scheduled imports, token refreshes and the schedule's ticks;
 - ``channel_connectors.backfill``: long imports of old history, in slices that queue again behind others.
 
@@ -35,13 +36,14 @@ LANE_OF: dict[str, str] = {
     "push_stock": URGENT,
     "process_webhook_events": URGENT,
     "receive_webhook": URGENT,
-    "run_work": URGENT,
-    "sweep_outbox": URGENT,
+    "run_work": URGENT,  # the outbox's recorded webhooks and host requests (shipments, stock, labels)
+    "sweep_outbox": URGENT,  # cheap, and what it re-sends is urgent work
     "pull_orders": PULLS,
     "pull_all": PULLS,
     "refresh_tokens": PULLS,
     "refresh_token": PULLS,
     "warn_reauthorization": PULLS,
+    "pull_returns": PULLS,
     "backfill_orders": BACKFILL,
 }
 """Each task's lane by short name; a task not named here goes to the pulls lane (the default queue)."""

@@ -213,10 +213,6 @@ def pull_all(task: Any) -> Result:
     return {"ok": True, "queued": sent}
 
 
-def _connected(integration: Integration) -> bool:
-    return integration.tokens.tokens() is not None and not integration.reauthorization().needs_reauthorization
-
-
 # --- stock and shipments ------------------------------------------------------------------------------------
 
 
@@ -416,15 +412,21 @@ _last_prune: dict[str, datetime] = {}
 # --- tokens and authorization -------------------------------------------------------------------------------
 
 
+REFRESH_TICK_LIMIT = 20_000
+"""Refreshes one tick enqueues at most (soonest expiry first); the rest come with the next tick."""
+
+
 def refresh_tokens(task: Any) -> Result:
-    """The schedule's tick: one `refresh_token` task per connected integration."""
+    """The schedule's tick: one `refresh_token` task per connection whose access token expires within the
+    margin plus one tick, found through the store's index on the expiry (nothing opened or decrypted)."""
+    from .app import REFRESH_EVERY  # the tick's own period: a token expiring before the next tick is due now
+
     runtime = current_runtime()
-    sent = 0
-    for record in runtime.integrations.list():
-        if _connected(runtime.integrations.open(record.id)):
-            task.app.send_task(f"{PREFIX}refresh_token", args=[record.id], ignore_result=True)
-            sent += 1
-    return {"ok": True, "queued": sent}
+    horizon = runtime.integrations.clock.now() + runtime.integrations.token_margin + REFRESH_EVERY
+    due = runtime.integrations.store.connections_to_refresh(horizon, REFRESH_TICK_LIMIT)
+    for integration_id in due:
+        task.app.send_task(f"{PREFIX}refresh_token", args=[integration_id], ignore_result=True)
+    return {"ok": True, "queued": len(due)}
 
 
 def refresh_token(task: Any, integration_id: str) -> Result:
@@ -445,8 +447,10 @@ def warn_reauthorization(task: Any) -> Result:
     runtime = current_runtime()
     horizon = runtime.integrations.clock.now() + runtime.settings.reauthorization_warning
     warned = []
-    for record in runtime.integrations.list():
-        integration = runtime.integrations.open(record.id)
+    # Only the connections the store says are due (an index on the deadline): nothing else is opened.
+    for integration_id in runtime.integrations.store.connections_to_reauthorize(horizon, REFRESH_TICK_LIMIT):
+        integration = runtime.integrations.open(integration_id)
+        record = integration.record
         if integration.tokens.tokens() is None:
             continue
         state = integration.reauthorization()

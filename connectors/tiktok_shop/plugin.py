@@ -77,6 +77,8 @@ SECRET_PARAMETERS = (
     "shop_cipher",
     "x-tts-access-token",
     "authorization",
+    # Made once per decision, so it differs between recordings: cassettes do not match on it (not a secret).
+    "idempotency_key",
 )
 
 
@@ -243,3 +245,8 @@ def webhook_subscriptions(ctx: ConnectorContext) -> list[WebhookSubscription]:
 def subscribe_webhook(ctx: ConnectorContext, event: str, address: str) -> bool:
     webhooks.subscribe(ctx, address, event)
     return True
+
+
+@hookimpl
+def deauthorize_account(ctx: ConnectorContext) -> bool:
+    return oauth.deauthorize(ctx)

@@ -100,3 +100,19 @@ def test_list_schema_validate(run, tmp_path):
     assert "ui:order" in run("schema", "tiktok_shop", "--ui").out
     unknown = run("schema", "shopify")
     assert unknown.code == 1 and unknown.err.count("\n") == 1 and "tiktok_shop" in unknown.err
+
+
+def test_a_huge_stock_report_lists_the_problems_up_to_a_cap_and_counts_the_rest(
+    run, connected, tmp_path, emulator
+):
+    gb = next(s for s in emulator.shops if s["region"] == "GB")
+    sku = emulator.seller_skus(shop_cipher=gb["cipher"])[0]
+    stock = tmp_path / "many.csv"
+    stock.write_text("sku,quantity\n" + f"{sku},3\n" + "".join(f"NOPE-{i},1\n" for i in range(450)))
+
+    result = run("push-stock", connected, str(stock))
+
+    lines = result.out.splitlines()
+    assert result.code == 1
+    assert len(lines) < 210 and sku not in result.out  # the updated SKU is counted, not listed
+    assert "251 more SKU(s) not listed" in result.out and "unknown_sku 450" in result.out

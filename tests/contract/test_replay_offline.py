@@ -85,5 +85,5 @@ def test_replay_passes_with_every_socket_disabled(channel_record_mode: str) -> N
     )
     output = run.stdout + run.stderr
     assert run.returncode == 0, output
-    assert "13 passed" in output, output
+    assert "15 passed" in output, output
     assert "SOCKET ATTEMPTS: 0 []" in output, output

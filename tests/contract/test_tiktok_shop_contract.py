@@ -28,7 +28,16 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from pydantic import SecretStr
 
-from connector_core import Account, Integration, Shipment, ShipmentParcel, StockLevel, TokenSet
+from connector_core import (
+    Account,
+    Integration,
+    OrderIntercepted,
+    OrderWindow,
+    Shipment,
+    ShipmentParcel,
+    StockLevel,
+    TokenSet,
+)
 from connector_core.testing import ConnectorContract
 from connectors.tiktok_shop.devtools import emulator_form
 from connectors.tiktok_shop.statuses import DEFAULT_STATUS_MAP
@@ -345,6 +354,70 @@ class TestTikTokShopContract(ConnectorContract):
         return emu.order_ids(
             status="AWAITING_SHIPMENT", shop_cipher=_cipher(integration), shipping_type="SELLER"
         )[0]
+
+    # --- after the sale (TikTok-specific: emulator only, these are real decisions) ------------------------
+
+    def _emulator_only(self, channel: Any, what: str) -> TikTokShopEmulator:
+        if isinstance(channel, LiveTikTok):
+            pytest.skip(f"{what} writes a real decision: it runs against the emulator only")
+        assert isinstance(channel, TikTokShopEmulator)
+        return channel
+
+    def test_cancellation_decisions(self, contract: Any) -> None:
+        """Search Cancellations, Get Reject Reasons, Reject and Approve Cancellation, Cancel Order."""
+        integration = contract.connected()
+
+        def requests(channel: Any) -> dict[str, str]:
+            emu = self._emulator_only(channel, "the cancellation flow")
+            taken = self._awaiting_seller_shipment(emu, integration)  # the shipment test's order
+            waiting = emu.order_ids(status="AWAITING_SHIPMENT", shop_cipher=_cipher(integration))
+            first, second, third = [order_id for order_id in waiting if order_id != taken][:3]
+            return {
+                "approve": first,
+                "reject": second,
+                "reject_id": emu.request_cancellation(second)["cancel_id"],
+                "approve_id": emu.request_cancellation(first)["cancel_id"],
+                "seller": third,
+            }
+
+        facts = contract.fact("cancellation_orders", requests)
+        [order] = integration.get_orders([facts["approve"]]).orders
+        assert order.cancellation_request is not None and order.cancellation_request.id == facts["approve_id"]
+        with pytest.raises(OrderIntercepted):
+            integration.confirm_shipment(
+                Shipment(
+                    order_id=facts["approve"],
+                    parcels=[ShipmentParcel(tracking_number=TRACKING_NUMBER + "X", carrier=CARRIER)],
+                )
+            )
+        assert integration.decide_cancellation(facts["approve"], "approve").outcome == "applied"
+        reasons = integration.decision_reasons(facts["reject_id"])
+        assert (
+            integration.decide_cancellation(facts["reject"], "reject", reasons[0].name).outcome == "applied"
+        )
+        cancelled = integration.cancel_order(facts["seller"], [], "seller_cancel_reason_out_of_stock")
+        assert cancelled.outcome == "applied"
+
+    def test_returns(self, contract: Any) -> None:
+        """Search Returns, Approve Return (return, then received parcel), Reject Return."""
+        integration = contract.connected()
+
+        def opened(channel: Any) -> dict[str, str]:
+            emu = self._emulator_only(channel, "the returns flow")
+            delivered = emu.order_ids(status="DELIVERED", shop_cipher=_cipher(integration))
+            kept = emu.open_return(delivered[0], "RETURN_AND_REFUND")["return_id"]
+            refused = emu.open_return(delivered[1], "REFUND")["return_id"]
+            return {"return": kept, "refund": refused}
+
+        facts = contract.fact("returns", opened)
+        now = integration.clock.now()
+        window = OrderWindow(since=now - timedelta(days=1), until=now + timedelta(hours=1))
+        pages = integration.connector.fetch_returns(integration.context(), window, None)
+        imported = {r.id for page in pages for r in page.returns}
+        assert {facts["return"], facts["refund"]} <= imported
+        assert integration.decide_return(facts["return"], "approve_return").outcome == "applied"
+        reason = integration.decision_reasons(facts["refund"])[0].name
+        assert integration.decide_return(facts["refund"], "reject", reason).outcome == "applied"
 
     # --- faults (emulator only) ---------------------------------------------------------------------------
 

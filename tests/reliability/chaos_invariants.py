@@ -63,6 +63,8 @@ class Chaos:
         """Per region and SKU: (as_of, quantity) of the newest level the host asked for."""
         self.pushes: dict[str, list[list[dict[str, Any]]]] = defaultdict(list)
         self.applied: dict[str, dict[str, int]] = defaultdict(dict)
+        self.stale = 0
+        """Levels the kit refused as older than one applied or in flight (reported `stale`)."""
         self.version = 0
         self.parcels = 0
         self.duplicates: list[str] = []
@@ -201,6 +203,7 @@ class Chaos:
             return
         if op["op"] == "push":
             # An older level than one TikTok applied (and the host was told) must never be sent after it.
+            self.stale += sum(1 for outcome in result["result"].values() if outcome == "stale")
             for level in op["levels"]:
                 sku, as_of = level["sku"], level["as_of"]
                 if result["result"].get(sku) != "updated":

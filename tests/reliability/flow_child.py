@@ -1,6 +1,7 @@
 """A host process that dies at a chosen point: `flow_child.py STORE INTEGRATION ACTION KILL_AT`.
 
-ACTION is JSON: {"confirm": <Shipment>} | {"push": [<StockLevel>...]} | {"pull": true}.
+ACTION is JSON: {"confirm": <Shipment>} | {"push": [<StockLevel>...]} | {"pull": true} |
+{"decide": ["cancellation" | "return", ORDER_OR_RETURN_ID, ACTION, REASON]}.
 KILL_AT names the store write the process SIGKILLs itself at, BEFORE the write is made (so the channel
 has applied the call and the ledger does not know): "finish_intent", "finish_stock_push",
 "watermark" (the write that ends an import), or "after:watermark" (right after it). "never" runs to the
@@ -60,6 +61,10 @@ def main() -> int:
     if "confirm" in action:
         report = integration.confirm_shipment(Shipment.model_validate(action["confirm"]))
         print(json.dumps([p.outcome for p in report.parcels]), flush=True)
+    elif "decide" in action:  # an after-sales decision: {"decide": [flow, target, action, reason]}
+        flow, target, verb, reason = action["decide"]
+        decide = integration.decide_cancellation if flow == "cancellation" else integration.decide_return
+        print(json.dumps(decide(target, verb, reason).outcome), flush=True)
     elif "push" in action:
         report = integration.push_stock([StockLevel.model_validate(level) for level in action["push"]])
         print(json.dumps([r.outcome for r in report.results]), flush=True)

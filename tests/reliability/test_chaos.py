@@ -133,6 +133,7 @@ def test_chaos(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         print(
             f"chaos seed {seed}: operations {figures.operations}, faults {figures.faults} "
             f"(lost answers {figures.lost_answers}), kills {figures.kills}, twins {figures.twins}, "
+            f"stale levels refused {chaos.stale}, "
             f"failed operations {dict(figures.failed_operations)}, violations {len(figures.violations)}, "
             f"{time.monotonic() - started:.0f} s",
             flush=True,

@@ -49,6 +49,9 @@ def test_a_connection_serves_every_shop_each_from_its_own_cursor(tmp_path: Path)
             assert mine == set(emu.order_ids(shop_cipher=shop["cipher"]))
             assert integration.store.get_cursor(integration.id, f"orders@{shop['id']}")
         assert integrations.find({"customer": "c-42"})[0].id == integration.id
+        status = integration.status()
+        assert status.last_order_sync is not None
+        assert [s.id for s in status.shops] == sorted(str(s["id"]) for s in emu.shops)
         # Nothing new: a second pull of every shop starts from each shop's own watermark.
         assert sum(len(p.orders) for p in integration.pull_orders()) < len(pulled)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 from postgres_support import fresh_schema, postgres_url
 
 from connector_core.credentials import Credentials
-from connector_core.leases import hold
+from connector_core.leases import LeaseBusy, hold
 from connector_core.store import StoreUnavailable, open_store
 from connector_core.store.postgres import PostgresStore, migration_files
 from connector_core.store.postgres import connection as connection_module
@@ -250,3 +251,18 @@ def test_a_connection_killed_during_the_migration_check_is_the_stores_own_error(
     with pytest.raises(StoreUnavailable, match="migrat") as raised:
         open_store(schema_url, home=tmp_path)
     assert "\n" not in str(raised.value)
+
+
+def test_a_lease_held_longer_than_its_time_to_live_is_renewed_from_the_background(
+    store: PostgresStore,
+) -> None:
+    short = timedelta(seconds=0.3)
+    with hold(store, "labels:i1:o1", what="a label run", ttl=short, wait=timedelta(0)) as held:
+        time.sleep(1.0)  # three times the time to live: the renewer thread kept it, on its own connection
+        with (
+            pytest.raises(LeaseBusy),
+            hold(store, "labels:i1:o1", what="a label run", ttl=short, wait=timedelta(0)),
+        ):
+            pass
+        held.confirm()
+    assert store.lease_holder("labels:i1:o1") is None

@@ -78,3 +78,10 @@ def test_a_backfill_backlog_does_not_delay_a_shipment_confirmation(
     assert finished_before <= 1, finished_before
     results = [r.get(timeout=TASK_TIMEOUT) for r in backlog]
     assert all(r["ok"] for r in results), workers.logs()
+
+
+def test_every_task_has_chosen_its_lane() -> None:
+    from connector_core.worker.lanes import LANE_OF
+    from connector_core.worker.tasks import TASKS
+
+    assert set(TASKS) == set(LANE_OF), "a new task must say which lane it goes in (lanes.py)"

@@ -192,3 +192,33 @@ def test_a_worker_killed_mid_task_has_its_work_run_again_within_seconds(
     assert rerun_seconds < 30, rerun_seconds
     print(f"killed worker's task ran again after {rerun_seconds:.1f}s")
     assert os.environ.get(SLOW_ONCE_ENV) is None
+
+
+def test_a_worker_that_starts_sweeps_once_so_work_recorded_while_none_ran_needs_no_beat(
+    emu: TikTokShopEmulator, store_location: str, env: dict[str, str], own_redis: PrivateRedis, tmp_path: Path,
+    orders_dir: Path,
+) -> None:  # fmt: skip
+    integration = connect(emu, store_location)
+    web = _web(env, store_location)
+    order_id = emu.order_ids(shop_cipher=gb_shop(emu)["cipher"])[1]
+    body, headers = order_event(emu, order_id, "7000000000000000301")
+    assert web.post("/webhooks/tiktok_shop", content=body, headers=headers).status_code == 200
+    time.sleep(1)  # the hint reached Redis ...
+    own_redis.empty()  # ... and is gone; no beat runs in this test
+    time.sleep(GRACE + 0.5)
+    workers = Workers(env, tmp_path)
+    try:
+        workers.start(1)
+        wait_for(
+            lambda: (
+                (w := integration.store.get_work(integration.id, "webhook", "7000000000000000301"))
+                is not None
+                and w.status == "done"
+            ),
+            "the work recorded while no worker ran",
+            workers,
+            timeout=60,
+        )
+    finally:
+        workers.stop()
+    assert [o for o, _ in order_versions(orders_dir)] == [order_id]

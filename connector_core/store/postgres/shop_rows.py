@@ -150,6 +150,27 @@ class PostgresShopRows(PostgresConnection):
             for r in rows
         ]
 
+    def connections_to_refresh(self, before: datetime, limit: int) -> list[str]:
+        rows = self._read(
+            lambda c: c.execute(
+                "SELECT t.integration_id FROM tokens t WHERE t.access_expires_at <= %s AND NOT EXISTS "
+                "(SELECT 1 FROM reauthorization r WHERE r.integration_id = t.integration_id AND r.needed) "
+                "ORDER BY t.access_expires_at LIMIT %s",
+                (before, limit),
+            ).fetchall()
+        )
+        return [r["integration_id"] for r in rows]
+
+    def connections_to_reauthorize(self, before: datetime, limit: int) -> list[str]:
+        rows = self._read(
+            lambda c: c.execute(
+                "SELECT r.integration_id FROM reauthorization r JOIN tokens t ON t.integration_id = r.integration_id "
+                "WHERE r.needed OR r.deadline <= %s ORDER BY r.integration_id LIMIT %s",
+                (before, limit),
+            ).fetchall()
+        )
+        return [r["integration_id"] for r in rows]
+
     def connections_for_shop(self, connector: str, shop_id: str) -> list[ShopRoute]:
         rows = self._read(
             lambda c: c.execute(

@@ -225,6 +225,8 @@ ALTER TABLE accounts ADD COLUMN updated_at REAL NOT NULL DEFAULT 0;
 UPDATE accounts SET next_pull_at = (SELECT created_at FROM integrations i WHERE i.id = accounts.integration_id);
 CREATE INDEX accounts_by_shop ON accounts (account_id, status);
 CREATE INDEX accounts_due ON accounts (next_pull_at) WHERE status = 'active';
+CREATE INDEX tokens_by_expiry ON tokens (access_expires_at);
+CREATE INDEX reauthorization_by_deadline ON reauthorization (deadline);
 CREATE TEMP TABLE legacy_shop AS
     SELECT i.id AS integration_id,
            coalesce(i.account_id,

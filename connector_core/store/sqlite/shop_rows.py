@@ -149,6 +149,32 @@ class ShopRows(SQLiteConnection):
             for r in rows
         ]
 
+    def connections_to_refresh(self, before: datetime, limit: int) -> list[str]:
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT t.integration_id FROM tokens t INDEXED BY tokens_by_expiry "
+                "WHERE t.access_expires_at <= ? AND NOT EXISTS (SELECT 1 FROM reauthorization r "
+                "WHERE r.integration_id = t.integration_id AND r.needed = 1) "
+                "ORDER BY t.access_expires_at LIMIT ?",
+                (before.timestamp(), limit),
+            )
+            .fetchall()
+        )
+        return [r["integration_id"] for r in rows]
+
+    def connections_to_reauthorize(self, before: datetime, limit: int) -> list[str]:
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT r.integration_id FROM reauthorization r JOIN tokens t ON t.integration_id = r.integration_id "
+                "WHERE r.needed = 1 OR r.deadline <= ? ORDER BY r.integration_id LIMIT ?",
+                (before.timestamp(), limit),
+            )
+            .fetchall()
+        )
+        return [r["integration_id"] for r in rows]
+
     def connections_for_shop(self, connector: str, shop_id: str) -> list[ShopRoute]:
         rows = (
             self._connection()

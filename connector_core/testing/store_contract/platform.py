@@ -140,3 +140,48 @@ class PlatformContract(ContractBase):
         store.save_accounts(iid, [Account(id="uk")])
         left = store.get_shop(iid, "de")
         assert left is not None and left.status == "left"
+
+    def test_connections_to_refresh_come_by_token_expiry_without_reauthorization(
+        self, store: Store, app_id: str, clock: OffsetClock
+    ) -> None:
+        from pydantic import SecretStr
+
+        from ...models import TokenSet
+
+        now = clock.now()
+        soon, later, stuck = (
+            store.create_integration("contract", name, None, {}, app_id=app_id).id for name in ("a", "b", "c")
+        )
+        for iid, hours in ((soon, 0.1), (later, 48), (stuck, 0.05)):
+            store.save_tokens(
+                iid,
+                TokenSet(
+                    access_token=SecretStr(f"tok-{iid}"), access_expires_at=now + timedelta(hours=hours)
+                ),
+            )
+        store.set_reauthorization(stuck, ReauthorizationState(deadline=None, needs_reauthorization=True))
+
+        assert store.connections_to_refresh(now + timedelta(hours=1), 10) == [soon]
+        assert store.connections_to_refresh(now + timedelta(days=3), 1) == [soon]
+
+    def test_connections_to_reauthorize_are_the_connected_ones_past_or_near_their_deadline(
+        self, store: Store, app_id: str, clock: OffsetClock
+    ) -> None:
+        from pydantic import SecretStr
+
+        from ...models import TokenSet
+
+        now = clock.now()
+        near, far, withdrawn, never = (
+            store.create_integration("contract", n, None, {}, app_id=app_id).id for n in ("a", "b", "c", "d")
+        )
+        for iid in (near, far, withdrawn):
+            store.save_tokens(iid, TokenSet(access_token=SecretStr(f"t-{iid}"), access_expires_at=now))
+        store.set_reauthorization(near, ReauthorizationState(deadline=now + timedelta(days=3)))
+        store.set_reauthorization(far, ReauthorizationState(deadline=now + timedelta(days=300)))
+        store.set_reauthorization(withdrawn, ReauthorizationState(deadline=None, needs_reauthorization=True))
+        store.set_reauthorization(never, ReauthorizationState(deadline=None, needs_reauthorization=True))
+
+        assert sorted(store.connections_to_reauthorize(now + timedelta(days=7), 10)) == sorted(
+            [near, withdrawn]
+        )

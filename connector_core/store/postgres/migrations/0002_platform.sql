@@ -48,6 +48,8 @@ ALTER TABLE accounts ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
 UPDATE accounts SET next_pull_at = i.created_at FROM integrations i WHERE i.id = accounts.integration_id;
 CREATE INDEX accounts_by_shop ON accounts (account_id, status);
 CREATE INDEX accounts_due ON accounts (next_pull_at) WHERE status = 'active';
+CREATE INDEX tokens_by_expiry ON tokens (access_expires_at);  -- the refresh tick: tokens expiring soon
+CREATE INDEX reauthorization_by_deadline ON reauthorization (deadline);  -- the warning tick
 
 CREATE TEMP TABLE legacy_shop ON COMMIT DROP AS
     SELECT i.id AS integration_id,

@@ -1,0 +1,126 @@
+"""A platform host's store with N connections under one app, from sellers the emulator mints in bulk.
+
+Each connection is what a finished Connect leaves: a connection under the shared app, its sealed tokens and
+every shop of its authorization (due for its first pull). Setup goes through the store's public methods,
+one connection at a time as a host would write them, so the setup rate is a figure too.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench_support import EmulatorProcess
+
+from connector_core import Account, ConnectorHost, Integrations
+from connector_core.store import Store
+from connectors.tiktok_shop.oauth import token_set
+
+MINT_CHUNK = 5_000
+
+
+@dataclass
+class Population:
+    """What was made: the app, and per connection its id and shops (id, cipher)."""
+
+    app_id: str
+    app_key: str
+    app_secret: str
+    connections: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+    setup_seconds: float = 0.0
+
+    @property
+    def shops(self) -> int:
+        return sum(len(shops) for _, shops in self.connections)
+
+    def sample_shops(self, count: int, seed: int = 3) -> list[tuple[str, str, str]]:
+        """(connection id, shop id, cipher) of `count` shops picked at random among every connection."""
+        rng = random.Random(seed)
+        picked = []
+        for _ in range(count):
+            integration_id, shops = rng.choice(self.connections)
+            shop_id, cipher = rng.choice(shops)
+            picked.append((integration_id, shop_id, cipher))
+        return picked
+
+
+def populate(emu: EmulatorProcess, store: Store, count: int, first_seller: int = 1) -> Population:
+    """`count` connections of sellers first_seller.. under one app (the emulator's app 0)."""
+    integrations = Integrations(ConnectorHost().load(), store)
+    form = emu.credentials_form()
+    app = integrations.create_app("tiktok_shop", form, name="Scale benchmark app")
+    population = Population(app.id, form["app_key"], form["app_secret"])
+    started = time.perf_counter()
+    for chunk_start in range(first_seller, first_seller + count, MINT_CHUNK):
+        size = min(MINT_CHUNK, first_seller + count - chunk_start)
+        for grant in emu.call("mint_authorizations", first=chunk_start, count=size):
+            population.connections.append(_connection(integrations, store, app.id, grant))
+    population.setup_seconds = time.perf_counter() - started
+    return population
+
+
+def _connection(
+    integrations: Integrations, store: Store, app_id: str, grant: dict[str, Any]
+) -> tuple[str, list[tuple[str, str]]]:
+    record = integrations.create_connection(
+        app_id,
+        {"import_unpaid_orders": True},
+        name=grant["seller_name"],
+        tags={"customer": f"cust-{grant['seller']}"},
+    )
+    store.save_tokens(record.id, token_set(grant))
+    accounts = [
+        Account(
+            id=shop["id"],
+            name=shop["name"],
+            region=shop["region"],
+            selector=shop["cipher"],
+            extra={"seller_type": shop["seller_type"], "code": shop["code"]},
+        )
+        for shop in grant["shops"]
+    ]
+    store.save_accounts(record.id, accounts)
+    return record.id, [(shop["id"], shop["cipher"]) for shop in grant["shops"]]
+
+
+def store_bytes(url: str) -> int:
+    """The store's size on disk: the SQLite file and its WAL, or the PostgreSQL schema's relations."""
+    if url.startswith("sqlite://"):
+        path = Path(url.removeprefix("sqlite://"))
+        return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'm')"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def vacuum(url: str) -> None:
+    """Checkpoint SQLite's WAL (so the file holds everything) or VACUUM ANALYZE PostgreSQL's tables."""
+    if url.startswith("sqlite://"):
+        import sqlite3
+
+        with sqlite3.connect(url.removeprefix("sqlite://")) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
+def cpu_seconds(pid: int | None = None) -> float:
+    """User + system CPU seconds of a process (this one by default), from /proc."""
+    if pid is None:
+        return time.process_time()  # every thread of this process, finer than os.times' clock ticks
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
