@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from ..credentials import Credentials
 from ..models import Account, ReauthorizationState, TokenSet
+from .deliveries import DeliveryRole
 from .outbox import OutboxRole
 from .platform_roles import AppRole, PlatformRoles, SealedAppRole
 from .records import (
@@ -229,6 +230,7 @@ class SharedRoles(
     DocumentRole,
     RunRole,
     OutboxRole,
+    DeliveryRole,
     Protocol,
 ):
     """The roles that hold no secret."""
