@@ -33,6 +33,7 @@ from .records import (
     StockRecord,
     StoredTokens,
 )
+from .signin import SignInThrottleRole
 
 StockLevelRow = tuple[str, str | None, int]
 StockKey = tuple[str, str | None]
@@ -229,6 +230,7 @@ class SharedRoles(
     DocumentRole,
     RunRole,
     OutboxRole,
+    SignInThrottleRole,
     Protocol,
 ):
     """The roles that hold no secret."""

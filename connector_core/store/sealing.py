@@ -39,6 +39,7 @@ from .records import (
     StoredTokens,
 )
 from .roles import StoreBackend
+from .signin import SignInThrottleDelegate
 
 CONNECT_TOKEN_BYTES = 32
 OAUTH_STATE_BYTES = 24
@@ -55,13 +56,14 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class SealedStore(OutboxDelegate, SharedRolesDelegate, PlatformRolesDelegate):
+class SealedStore(OutboxDelegate, SignInThrottleDelegate, SharedRolesDelegate, PlatformRolesDelegate):
     """A `Store` over a `StoreBackend`: seals on the way in, opens (and registers for redaction) on the way out."""
 
     def __init__(self, backend: StoreBackend, vault: Vault, clock: Clock) -> None:
         SharedRolesDelegate.__init__(self, backend)
         PlatformRolesDelegate.__init__(self, backend)
         self._outbox = backend
+        self._signin = backend
         self.backend: StoreBackend = backend
         self.vault = vault
         self.clock = clock

@@ -286,7 +286,19 @@ CREATE INDEX outbox_due ON outbox (status, queued_at);
 CREATE INDEX outbox_finished ON outbox (finished_at)
 """
 
-MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5)
+# Version 6: the admin sign-in throttle, shared by every web process of a host (connector_core/store/signin.py).
+VERSION_6 = """
+CREATE TABLE signin_throttle (
+    client TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    window_start REAL NOT NULL,
+    locked_until REAL,
+    lockouts INTEGER NOT NULL
+);
+CREATE INDEX signin_throttle_window ON signin_throttle (window_start)
+"""
+
+MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5, VERSION_6)
 
 
 def _sha256_hex(value: str) -> str:

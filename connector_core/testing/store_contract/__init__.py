@@ -29,6 +29,7 @@ from .outbox import OutboxContract
 from .platform import PlatformContract
 from .processes import ProcessContract
 from .records import RecordContract
+from .signin import SignInThrottleContract
 
 
 class StoreContract(
@@ -40,6 +41,7 @@ class StoreContract(
     MigrationContract,
     PlatformContract,
     OutboxContract,
+    SignInThrottleContract,
 ):
     """The whole store contract; subclass it with a ``store_factory`` fixture."""
 
