@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ...clock import Clock, SystemClock
 from ...vault import Vault
-from ..opening import default_home
+from ..locations import default_home
 from ..sealing import SealedStore
 from .connection import SQLiteConnection
 from .outbox_rows import OutboxRows
