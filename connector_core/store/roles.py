@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from ..credentials import Credentials
 from ..models import Account, ReauthorizationState, TokenSet
+from .deliveries import DeliveryRole
 from .outbox import OutboxRole
 from .platform_roles import AppRole, PlatformRoles, SealedAppRole
 from .records import (
@@ -230,6 +231,7 @@ class SharedRoles(
     DocumentRole,
     RunRole,
     OutboxRole,
+    DeliveryRole,
     SignInThrottleRole,
     Protocol,
 ):

@@ -22,6 +22,7 @@ This module is not imported by the pytest plugin: it loads only when a test modu
 from __future__ import annotations
 
 from .base import StoreFactory
+from .deliveries import DeliveryContract
 from .freshness import FreshnessContract
 from .ledgers import HostileInputContract, LedgerContract
 from .migrations import LegacyRows, MigrationContract
@@ -41,6 +42,7 @@ class StoreContract(
     MigrationContract,
     PlatformContract,
     OutboxContract,
+    DeliveryContract,
     SignInThrottleContract,
 ):
     """The whole store contract; subclass it with a ``store_factory`` fixture."""
