@@ -407,6 +407,17 @@ def parse_webhook(ctx: ConnectorContext, headers: Mapping[str, str], body: bytes
 
 
 @hookspec(firstresult=True)
+def deauthorize_account(ctx: ConnectorContext) -> bool:  # type: ignore[empty-body]
+    """Withdraw the app's authorization for the selected shop at the channel (the channel may tell the
+    seller).
+
+    Called only when the operator removes a connection AND said yes to deauthorizing it too, before the
+    store forgets the shop. Returns True once the channel took it. Optional: without it nothing is sent.
+    ``firstresult``.
+    """
+
+
+@hookspec(firstresult=True)
 def webhook_subscriptions(ctx: ConnectorContext) -> list[WebhookSubscription]:  # type: ignore[empty-body]
     """List the shop's webhook subscriptions: every event the kit needs (with its current address, None
     when it is not subscribed) and any other event the shop is subscribed to (`needed` False).
@@ -485,6 +496,7 @@ CAPABILITY_HOOKS: dict[Capability, tuple[str, ...]] = {
 """The hooks a connector must implement for each capability it declares."""
 
 OPTIONAL_HOOKS: dict[Capability, tuple[str, ...]] = {
+    Capability.CONNECT: ("deauthorize_account",),
     Capability.STOCK: ("stock_locations",),
     Capability.SHIPMENTS: ("plan_shipment",),
     Capability.WEBHOOKS: ("webhook_subscriptions", "subscribe_webhook"),

@@ -323,6 +323,10 @@ class Connector:
             integration_id=integration_id, account_id=account_id, page=page, delivery_id=delivery_id
         )
 
+    def deauthorize_account(self, ctx: ConnectorContext) -> bool:
+        self._require(Capability.CONNECT)
+        return bool(self._first("deauthorize_account", ctx=ctx))
+
     def webhook_subscriptions(self, ctx: ConnectorContext) -> list[WebhookSubscription]:
         self._require(Capability.WEBHOOKS)
         return list(self._first("webhook_subscriptions", ctx=ctx))

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from .. import forms
 from ..errors import ConnectorError, InvalidInput
 from ..flows.status import connection_state
 from ..integration import Integration, Integrations
@@ -187,6 +188,33 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_current(schema: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """The form with each field's current value shown as what Enter keeps (secrets are never shown)."""
+    shown = {**schema, "properties": dict(schema.get("properties") or {})}
+    for name, value in current.items():
+        field = shown["properties"].get(name)
+        if isinstance(field, dict) and value is not None and not forms.is_secret(field):
+            shown["properties"][name] = {**field, "default": value}
+    return shown
+
+
+def _ask_changes(
+    integrations: Integrations, record: IntegrationRecord
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """At a terminal: every field asked again, Enter keeping its current value (a secret: left blank keeps
+    the stored one); only the answers that differ are sent as the change."""
+    connector = integrations.host.get(record.connector)
+    current = integrations.redacted(record.id).values
+    print(f"{connector.manifest.name} credentials of {record.id} (Enter keeps the current value):")
+    answers = ask_form(_with_current(connector.credentials_schema(edit=True), current))
+    credentials = {k: v for k, v in answers.items() if current.get(k) != v}
+    print("Settings (Enter keeps the current value; maps are changed with --settings FILE):")
+    settings_now = dict(record.settings)
+    asked = ask_form(_with_current(connector.settings_schema(), settings_now))
+    settings = {k: v for k, v in asked.items() if settings_now.get(k) != v}
+    return credentials, settings
+
+
 def cmd_update(args: argparse.Namespace) -> int:
     integrations = open_integrations(args)
     record = integrations.store.get_integration(args.integration)
@@ -204,9 +232,12 @@ def cmd_update(args: argparse.Namespace) -> int:
         and account is None
         and not args.all_shops
     ):
-        raise ConnectorError(
-            "integrations update: nothing to change: give --all-shops, --shop, --file, --settings or --name"
-        )
+        if not sys.stdin.isatty():
+            raise ConnectorError(
+                "integrations update: nothing to change: give --all-shops, --shop, --file, --settings or --name "
+                "(at a terminal, without them, each field is asked)"
+            )
+        credentials, settings = _ask_changes(integrations, record)
     if credentials is not None or settings is not None or args.name is not None:
         try:
             integrations.update(record.id, credentials, settings, name=args.name)
@@ -227,6 +258,32 @@ def cmd_update(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deauthorize_first(integrations: Any, integration_id: str, args: argparse.Namespace) -> None:
+    """Withdraw the channel authorization too, when asked (--deauthorize, or yes at the prompt)."""
+    integration = integrations.open(integration_id)
+    if not integration.account_id or not integration.connector.implements("deauthorize_account"):
+        return
+    wanted = bool(getattr(args, "deauthorize", False))
+    if not wanted and not args.yes and sys.stdin.isatty():
+        try:
+            answer = input(
+                f"Also withdraw the app's authorization for shop {integration.account_id} at the channel "
+                "(the seller is told; reconnecting needs their consent again)? [y/N] "
+            )
+        except EOFError:
+            answer = ""
+        wanted = answer.strip().lower() in {"y", "yes"}
+    if not wanted:
+        return
+    try:
+        integration.deauthorize()
+        print(f"shop {integration.account_id}: authorization withdrawn at the channel")
+    except ConnectorError as exc:
+        print(
+            f"shop {integration.account_id}: the channel did not take the deauthorization ({exc}); removing anyway"
+        )
+
+
 def cmd_remove(args: argparse.Namespace) -> int:
     integrations = open_integrations(args)
     record = integrations.store.get_integration(args.integration)
@@ -242,6 +299,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
         if answer.strip().lower() not in {"y", "yes"}:
             print("kept: nothing deleted")
             return 1
+    _deauthorize_first(integrations, record.id, args)
     integrations.remove(record.id)
     print(f"removed integration {record.id}")
     return 0
@@ -332,4 +390,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument("integration", help="the integration's id, as `integrations list` shows it")
     p.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
+    p.add_argument(
+        "--deauthorize",
+        action="store_true",
+        help="also withdraw the app's authorization for the shop at the channel (asked when interactive)",
+    )
     p.set_defaults(handler=cmd_remove)

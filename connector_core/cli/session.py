@@ -13,7 +13,7 @@ from .. import home as home_folder
 from ..host import ConnectorHost
 from ..integration import Integrations
 from ..store import DATABASE_URL_ENV, open_store, safe_location
-from ..store.opening import sqlite_path
+from ..store.locations import sqlite_path
 
 
 class StoreUnreadable(home_folder.HomeNotFound):

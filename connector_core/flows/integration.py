@@ -329,6 +329,12 @@ class Integration:
         """What the served shop is subscribed to versus what the kit needs; `repair` subscribes the rest."""
         return subscriptions.sync_webhooks(self.session, address, repair)
 
+    def deauthorize(self) -> bool:
+        """Withdraw the app's authorization for the served shop at the channel (False: the connector cannot)."""
+        if not self.connector.implements("deauthorize_account"):
+            return False
+        return self.connector.deauthorize_account(self.context())
+
     def decision_reasons(self, request_id: str) -> list[Reason]:
         """The channel's reasons for rejecting this cancellation or return request (read-only)."""
         return self.connector.decision_reasons(self.context(), request_id)

@@ -52,6 +52,8 @@ JSON = "application/json"
 
 # Paths where TikTok answers 36009004 "unexpected identifier" if shop_cipher is sent.
 UNSCOPED_PREFIXES = ("/authorization/", "/seller/")
+SCOPED_AUTHORIZATION_PATHS = frozenset({"/authorization/202403/shops"})
+"""Deauthorize Shop needs the cipher although it lives under /authorization (reference.md#deauthorize)."""
 
 # 105001..105004 are all "this access token is not good": refresh once, then give up.
 TOKEN_REJECTED = frozenset({105001, 105002, 105003, 105004})
@@ -304,7 +306,7 @@ class TikTokClient:
         safe_to_repeat: bool,
         budget: CallBudget,
     ) -> dict[str, Any]:
-        scoped = not path.startswith(UNSCOPED_PREFIXES)
+        scoped = not path.startswith(UNSCOPED_PREFIXES) or path in SCOPED_AUTHORIZATION_PATHS
         cipher = self.shop_cipher if scoped else None
         url = self.endpoints.api_base + path
 

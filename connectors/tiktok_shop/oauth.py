@@ -95,6 +95,16 @@ def refresh(ctx: ConnectorContext, refresh_token: SecretStr) -> TokenSet:
     return token_set(data)
 
 
+DEAUTHORIZE_PATH = "/authorization/202403/shops"
+
+
+def deauthorize(ctx: ConnectorContext) -> bool:
+    """DELETE /authorization/202403/shops for the selected shop (reference.md#deauthorize); TikTok e-mails
+    the seller. Safe to repeat: a shop already gone answers an error the caller may ignore."""
+    TikTokClient(ctx).call("DELETE", DEAUTHORIZE_PATH, safe_to_repeat=True)
+    return True
+
+
 def authorized_shops(ctx: ConnectorContext) -> list[Account]:
     """Every shop the seller authorized, with the cipher each shop-scoped call needs."""
     client = TikTokClient(ctx)

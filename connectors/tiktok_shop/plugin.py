@@ -245,3 +245,8 @@ def webhook_subscriptions(ctx: ConnectorContext) -> list[WebhookSubscription]:
 def subscribe_webhook(ctx: ConnectorContext, event: str, address: str) -> bool:
     webhooks.subscribe(ctx, address, event)
     return True
+
+
+@hookimpl
+def deauthorize_account(ctx: ConnectorContext) -> bool:
+    return oauth.deauthorize(ctx)

@@ -141,3 +141,70 @@ def test_ctrl_d_at_the_secret_prompt_too(tmp_path, emulator):
 
     assert code == 1 and "input ended (Ctrl-D) at App Secret: nothing was stored" in screen
     assert _rows(home, "SELECT COUNT(*) FROM integrations") == [(0,)]
+
+
+def test_update_at_a_terminal_asks_each_field_and_enter_keeps_the_current_value(tmp_path, emulator):
+    import json
+    import subprocess
+
+    from connectors.tiktok_shop.devtools import emulator_form
+
+    home = tmp_path / "home"
+    creds = tmp_path / "creds.json"
+    creds.write_text(json.dumps(emulator_form(emulator)))
+    added = subprocess.run(
+        [
+            CONSOLE_SCRIPT,
+            "integrations",
+            "add",
+            "tiktok_shop",
+            "--file",
+            str(creds),
+            "--home",
+            str(home),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    integration_id = json.loads(added.stdout)["id"]
+    term = Terminal("integrations", "update", integration_id, "--home", str(home))
+
+    screen = ""
+    for prompt, text in [
+        ("Environment", ""),  # Enter: keeps the current value
+        ("Service region", ""),
+        ("App Key", ""),
+        ("App Secret", ""),  # a secret left blank keeps the stored one
+        ("Service ID", ""),
+        ("Shop cipher", ""),
+        ("API base URL", ""),
+        ("Token host override", ""),
+        ("Consent page URL override", ""),
+        ("API version", "202312"),
+        ("Enable stock sync", "yes"),
+        ("Push shipment", ""),
+        ("Import unpaid", ""),
+        ("Order import start date", ""),
+    ]:
+        screen += term.expect(prompt)
+        term.answer(prompt, text)
+    code, rest = term.finish()
+    screen += rest
+
+    assert code == 0, screen
+    assert emulator.credentials["app_secret"] not in screen
+    assert f"Enter for {emulator.credentials['app_key']}" in screen  # the current value is shown
+    shown = json.loads(
+        subprocess.run(
+            [CONSOLE_SCRIPT, "integrations", "show", integration_id, "--home", str(home)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert shown["credentials"]["version"] == "202312"
+    assert shown["credentials"]["app_key"] == emulator.credentials["app_key"]
+    assert shown["secrets_set"]["app_secret"] is True
+    assert shown["settings"]["stock_sync"] is True

@@ -152,3 +152,17 @@ def test_serve_admin_as_the_readme_starts_it_keeps_pulled_orders_in_the_home(tmp
 
     assert f"{home / 'orders'}/INTEGRATION_ID.jsonl" in line
     assert (home / "orders").is_dir()  # Pull now has somewhere to put the orders: the button works
+
+
+def test_the_emulator_as_the_readme_starts_it_points_to_the_browser_path_too() -> None:
+    import io
+
+    from connectors.tiktok_shop.devtools.commands import print_connect_steps
+
+    config = EmulatorConfig(orders=5, seed=3, redirect_uri=emulator_cli.DEFAULT_REDIRECT_URI)
+    with TikTokShopEmulator(config) as emu:
+        printed = io.StringIO()
+        print_connect_steps(emu, printed)
+
+    assert "channel-connectors serve --admin" in printed.getvalue()
+    assert f"http://127.0.0.1:{serving.SERVE_PORT}/admin" in printed.getvalue()

@@ -84,6 +84,7 @@ def test_the_spec_module_defines_the_hooks_the_design_lists() -> None:
         "decide_return",
         "return_pages_ready",
         "webhook_subscriptions",
+        "deauthorize_account",
         "subscribe_webhook",
     }
 

@@ -258,6 +258,46 @@ def test_a_stock_push_through_each_fault_leaves_tiktok_equal_to_the_ledger(
             assert {r.outcome for r in again.results} == {"updated"}, again
 
 
+@pytest.mark.parametrize("fault", ["lost", "kill", "twin"])
+def test_after_each_fault_an_older_level_is_stale_and_tiktok_ends_at_the_newest(
+    tmp_path: Path, fault: str
+) -> None:
+    """Levels carry `as_of`: whatever happened to the newer push, an older level arriving late is not sent."""
+    with TikTokShopEmulator(EmulatorConfig(orders=50, seed=5)) as emu:
+        store = tmp_path / "store.sqlite3"
+        integration = connect(emu, store, "GB", http_clients=quick_http(), stock_sync=True)
+        skus = shop_skus(emu, integration, 3)
+        stamped = lambda base, as_of: [{**lv, "as_of": as_of} for lv in levels(skus, base)]  # noqa: E731
+        as_levels = lambda raw: [StockLevel.model_validate(level) for level in raw]  # noqa: E731
+        integration.push_stock(as_levels(stamped(10, 1)))
+        if fault == "lost":
+            emu.faults.lose_answer(r"/inventory/update$", times=100)
+            integration.push_stock(as_levels(stamped(50, 2)))
+        elif fault == "kill":
+            child = run_child(store, integration.id, {"push": stamped(50, 2)}, "finish_stock_push")
+            assert child.returncode == -9, child.stderr[-2000:]
+        else:  # two workers take v2 and v3 together; whichever runs last, v3 is what TikTok keeps
+            emu.faults.latency(0.3, r"/inventory/update$")
+            twins = [reopen(store, integration.id) for _ in range(2)]
+            threads = [
+                threading.Thread(target=twin.push_stock, args=(as_levels(values),))
+                for twin, values in zip(twins, [stamped(70, 3), stamped(50, 2)], strict=True)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(60)
+        emu.faults.clear()
+
+        late = integration.push_stock(as_levels(stamped(10, 1)))  # the first push, redelivered
+
+        assert {r.outcome for r in late.results} == {"stale"}, late
+        newest = stamped(70, 3) if fault == "twin" else stamped(50, 2)
+        integration.push_stock(as_levels(newest))  # the host's newest again: settles anything uncertain
+        assert stock_violations(emu, integration, skus) == []
+        assert [tiktok_level(emu, skus[lv["sku"]]) for lv in newest] == [lv["quantity"] for lv in newest]
+
+
 # --- imports ----------------------------------------------------------------------------------------------
 
 

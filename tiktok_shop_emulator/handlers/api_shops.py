@@ -20,8 +20,21 @@ def authorized_shops(call: Call) -> dict[str, Any]:
                 "code": s.code,
             }
             for s in call.backend.world.shops
+            if s.id not in call.backend.deauthorized
         ]
     }
+
+
+def deauthorize_shop(call: Call) -> dict[str, Any]:
+    """DELETE /authorization/202403/shops (shop_cipher required): the app loses this shop; its later calls
+    answer 105005, and subscribers hear SELLER_DEAUTHORIZATION (reference.md#deauthorize)."""
+    shop = call.shop
+    call.backend.deauthorized.add(shop.id)
+    call.backend.inactive[shop.id] = (105005, "The shop has not authorized this app.")
+    call.backend.webhooks.publish(
+        shop.id, "SELLER_DEAUTHORIZATION", {"message": f"Shop_id {shop.id} is deauthorized from your APP."}
+    )
+    return {}
 
 
 def active_shops(call: Call) -> dict[str, Any]:
@@ -32,4 +45,5 @@ def active_shops(call: Call) -> dict[str, Any]:
 ROUTES = (
     ("GET", "/authorization/202309/shops", authorized_shops, False),
     ("GET", "/seller/202309/shops", active_shops, False),
+    ("DELETE", "/authorization/202403/shops", deauthorize_shop, True),
 )

@@ -44,6 +44,7 @@ class Backend:
             self.stats = Stats()
             self.urls: dict[str, str] = {}
             self.inactive: dict[str, tuple[int, str]] = {}
+            self.deauthorized: set[str] = set()
             self.label_docs = DocumentUrls(config.seed)
             self.apps = config.app_specs()
             self.app_numbers = {app.key: number for number, app in enumerate(self.apps)}
@@ -64,7 +65,7 @@ class Backend:
             )
             self.label_docs, self.apps, self.app_numbers = shared.label_docs, shared.apps, shared.app_numbers
             self._sellers, self._sellers_lock = shared._sellers, shared._sellers_lock
-            self.inactive = shared.inactive
+            self.inactive, self.deauthorized = shared.inactive, shared.deauthorized
         seed = config.seed if seller == 0 else mix64(config.seed ^ (seller << 20))
         layout = sellers.layout(config.seed, seller)
         self.world = World(config.seed, config.products_per_shop, self.start, config.skus_per_product, layout)

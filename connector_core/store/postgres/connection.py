@@ -28,7 +28,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ...clock import Clock, SystemClock
 from ..errors import StoreUnavailable
-from ..opening import safe_location
+from ..locations import safe_location
 
 T = TypeVar("T")
 Row = dict[str, Any]

@@ -10,19 +10,21 @@ from pathlib import Path
 
 from ...clock import Clock, SystemClock
 from ...vault import Vault
-from ..opening import default_home
+from ..locations import default_home
 from ..sealing import SealedStore
 from .connection import SQLiteConnection
+from .delivery_rows import DeliveryRows
 from .outbox_rows import OutboxRows
 from .schema import MIGRATIONS
 from .secrets_rows import SecretRows
 from .shared_rows import SharedRows
 from .shop_rows import ShopRows
+from .signin_rows import SignInRows
 
 KEY_FILE_NAME = "store.key"
 
 
-class SQLiteBackend(SecretRows, SharedRows, ShopRows, OutboxRows):
+class SQLiteBackend(SecretRows, SharedRows, ShopRows, OutboxRows, DeliveryRows, SignInRows):
     """Every role of `StoreBackend` on one SQLite file."""
 
     def __init__(

@@ -66,6 +66,12 @@ def print_connect_steps(emulator: Any, out: TextIO) -> None:
             f"  channel-connectors confirm-shipment ID --order {awaiting[0]} --tracking RM123456789GB "
             "--carrier 'Royal Mail'"
         )
+    if connect_command(emulator.config.redirect_uri).endswith("connect ID"):
+        # serve listens on that same default port: the browser path comes back to it after consent.
+        lines.append(
+            "Or in the browser: CHANNEL_CONNECTORS_ADMIN_TOKEN=choose-one channel-connectors serve --admin, then "
+            "open http://127.0.0.1:8765/admin (Connect, connect links and Pull now work against this emulator)"
+        )
     out.write("\n".join(lines) + "\n")
 
 
