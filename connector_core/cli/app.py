@@ -27,6 +27,7 @@ from . import (
     connect,
     integrations,
     labels,
+    new,
     orders,
     serving,
     shipments,
@@ -56,6 +57,7 @@ COMMAND_MODULES: tuple[Any, ...] = (
     check,
     webhook,
     serving,
+    new,
     completion,
 )
 

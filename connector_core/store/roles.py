@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from ..credentials import Credentials
 from ..models import Account, ReauthorizationState, TokenSet
+from .deliveries import DeliveryRole
 from .outbox import OutboxRole
 from .platform_roles import AppRole, PlatformRoles, SealedAppRole
 from .records import (
@@ -33,6 +34,7 @@ from .records import (
     StockRecord,
     StoredTokens,
 )
+from .signin import SignInThrottleRole
 
 StockLevelRow = tuple[str, str | None, int]
 StockKey = tuple[str, str | None]
@@ -229,6 +231,8 @@ class SharedRoles(
     DocumentRole,
     RunRole,
     OutboxRole,
+    DeliveryRole,
+    SignInThrottleRole,
     Protocol,
 ):
     """The roles that hold no secret."""

@@ -25,6 +25,7 @@ from ..models import TokenSet
 from ..redaction import register_secret
 from ..vault import Vault
 from .delegation import SharedRolesDelegate, text
+from .deliveries import DeliveryDelegate
 from .errors import UnknownConnectLink
 from .outbox import OutboxDelegate
 from .platform_delegation import PlatformRolesDelegate, checked_tags
@@ -39,6 +40,7 @@ from .records import (
     StoredTokens,
 )
 from .roles import StoreBackend
+from .signin import SignInThrottleDelegate
 
 CONNECT_TOKEN_BYTES = 32
 OAUTH_STATE_BYTES = 24
@@ -55,13 +57,17 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class SealedStore(OutboxDelegate, SharedRolesDelegate, PlatformRolesDelegate):
+class SealedStore(
+    OutboxDelegate, DeliveryDelegate, SignInThrottleDelegate, SharedRolesDelegate, PlatformRolesDelegate
+):
     """A `Store` over a `StoreBackend`: seals on the way in, opens (and registers for redaction) on the way out."""
 
     def __init__(self, backend: StoreBackend, vault: Vault, clock: Clock) -> None:
         SharedRolesDelegate.__init__(self, backend)
         PlatformRolesDelegate.__init__(self, backend)
         self._outbox = backend
+        self._deliveries = backend
+        self._signin = backend
         self.backend: StoreBackend = backend
         self.vault = vault
         self.clock = clock

@@ -27,9 +27,11 @@ are skipped.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -42,7 +44,7 @@ from pytest_channel_connectors import CALL_REPORT
 from .. import forms
 from ..errors import LabelVoidUnsupported, OAuthStateError, ReauthorizationRequired
 from ..hookspecs import ALWAYS_REQUIRED, CAPABILITY_HOOKS
-from ..host import Connector, ConnectorHost, missing_hooks
+from ..host import ENTRY_POINT_GROUP, Connector, ConnectorHost, missing_hooks
 from ..integration import Integration, WebhookRejected
 from ..models import (
     Account,
@@ -86,6 +88,9 @@ class ConnectorContract:
 
     connector_id: ClassVar[str]
     """The entry-point name of the connector under test."""
+    plugin_module: ClassVar[str | None] = None
+    """The connector's hookimpl module ("connectors.my_channel.plugin"), loaded directly when no entry point
+    of `connector_id` is installed: a freshly scaffolded package passes its suite before `pip install`."""
     cassette_dir: ClassVar[Path]
     """Where this connector's cassettes live (``cassettes/<connector_id>/``)."""
     serializer: ClassVar[str] = "yaml"
@@ -212,8 +217,18 @@ class ConnectorContract:
         """The host the suite loads connectors with (entry points, strict, only this connector)."""
         key = self.connector_id
         if key not in _hosts:
-            host = ConnectorHost(environ={"CHANNEL_CONNECTORS_STRICT": "1", "CHANNEL_CONNECTORS_LOAD": key})
-            _hosts[key] = host.load()
+            installed = {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
+            if self.plugin_module and key not in installed:
+                host = ConnectorHost(
+                    environ={"CHANNEL_CONNECTORS_STRICT": "1", "CHANNEL_CONNECTORS_LOAD": ""}
+                )
+                host.load().add(key, importlib.import_module(self.plugin_module))
+                _hosts[key] = host
+            else:
+                host = ConnectorHost(
+                    environ={"CHANNEL_CONNECTORS_STRICT": "1", "CHANNEL_CONNECTORS_LOAD": key}
+                )
+                _hosts[key] = host.load()
         return _hosts[key]
 
     def connector(self) -> Connector:

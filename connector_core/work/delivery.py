@@ -22,12 +22,12 @@ from ..flows import Integration
 from ..flows.interception import record_handed_over
 from ..flows.leases import hold
 from ..models import Order, OrderPage, OrderProblem
+from ..store.deliveries import Delivered
 
 DELIVERY_LEASE_TTL = timedelta(minutes=2)
 DELIVERY_LEASE_WAIT = timedelta(seconds=30)
 """Handing over one page is quick; a second hand-over for the same shop waits for it."""
-NAMESPACE = "worker.delivered"
-_PROBLEM = "problem:"
+_NONE = Delivered(None, None)
 
 OrderReceiver = Callable[[str, str, OrderPage, str], None]
 """`(integration_id, account_id, page, delivery_id)`: who takes the orders. Default: the host plugins'
@@ -36,10 +36,6 @@ OrderReceiver = Callable[[str, str, OrderPage, str], None]
 
 class NoOrderReceiver(ConnectorError):
     """Orders were read but nothing receives them: refused before any cursor moves past them."""
-
-
-def delivery_namespace(account_id: str) -> str:
-    return f"{NAMESPACE}@{account_id}"
 
 
 def require_receiver(integration: Integration, receiver: OrderReceiver | None = None) -> None:
@@ -66,7 +62,6 @@ def deliver(integration: Integration, page: OrderPage, receiver: OrderReceiver |
     require_receiver(integration, receiver)
     shop = integration.account_id
     store = integration.store
-    namespace = delivery_namespace(shop)
     with hold(
         store,
         f"deliver:{integration.id}:{shop}",
@@ -74,34 +69,35 @@ def deliver(integration: Integration, page: OrderPage, receiver: OrderReceiver |
         ttl=DELIVERY_LEASE_TTL,
         wait=DELIVERY_LEASE_WAIT,
     ):
-        fresh = _newest_unseen(integration, namespace, page.orders)
-        problems = [
-            p
-            for p in page.problems
-            if store.cache_get(integration.id, namespace, f"{_PROBLEM}{p.order_id}") != p.message
-        ]
+        named = {o.id for o in page.orders} | {p.order_id or "" for p in page.problems}
+        known = store.delivered(integration.id, shop, named)  # one query for the whole page
+        fresh = _newest_unseen(known, page.orders)
+        problems = [p for p in page.problems if (known.get(p.order_id or "") or _NONE).problem != p.message]
         if not fresh and not problems:
             return 0
         handed = page.model_copy(update={"orders": fresh, "problems": problems})
         take = receiver or integration.connector.order_pages_ready
         take(integration.id, shop, handed, delivery_id(integration.id, shop, fresh, problems))
-        marks: dict[str, object] = {o.id: o.updated_at.isoformat() for o in fresh}
-        marks.update({f"{_PROBLEM}{p.order_id}": p.message for p in problems})
-        store.cache_put(integration.id, namespace, marks)
+        store.record_delivered(
+            integration.id,
+            shop,
+            versions={o.id: o.updated_at.isoformat() for o in fresh},
+            problems={p.order_id or "": p.message for p in problems},  # no id: one row ""
+        )
         # The host now holds these addresses: a later change is refused until it has seen that one too.
         record_handed_over(store, integration.id, shop, fresh)
     return len(fresh)
 
 
-def _newest_unseen(integration: Integration, namespace: str, orders: list[Order]) -> list[Order]:
+def _newest_unseen(known: dict[str, Delivered], orders: list[Order]) -> list[Order]:
     latest: dict[str, Order] = {}
     for order in orders:  # a page listing an order twice hands over its newest version once
-        known = latest.get(order.id)
-        if known is None or order.updated_at > known.updated_at:
+        seen = latest.get(order.id)
+        if seen is None or order.updated_at > seen.updated_at:
             latest[order.id] = order
     fresh = []
     for order in latest.values():
-        seen = integration.store.cache_get(integration.id, namespace, order.id)
-        if seen is None or order.updated_at > datetime.fromisoformat(str(seen)):
+        version = (known.get(order.id) or _NONE).version
+        if version is None or order.updated_at > datetime.fromisoformat(version):
             fresh.append(order)
     return fresh

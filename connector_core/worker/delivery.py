@@ -5,23 +5,19 @@ from __future__ import annotations
 from ..work.delivery import (
     DELIVERY_LEASE_TTL,
     DELIVERY_LEASE_WAIT,
-    NAMESPACE,
     NoOrderReceiver,
     OrderReceiver,
     deliver,
     delivery_id,
-    delivery_namespace,
     require_receiver,
 )
 
 __all__ = [
     "DELIVERY_LEASE_TTL",
     "DELIVERY_LEASE_WAIT",
-    "NAMESPACE",
     "NoOrderReceiver",
     "OrderReceiver",
     "deliver",
     "delivery_id",
-    "delivery_namespace",
     "require_receiver",
 ]

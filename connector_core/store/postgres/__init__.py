@@ -12,13 +12,22 @@ from ...clock import Clock, SystemClock
 from ...vault import Vault
 from ..sealing import SealedStore
 from .connection import PostgresConnection, migration_files
+from .delivery_rows import PostgresDeliveryRows
 from .outbox_rows import PostgresOutboxRows
 from .secrets_rows import PostgresSecretRows
 from .shared_rows import PostgresSharedRows
 from .shop_rows import PostgresShopRows
+from .signin_rows import PostgresSignInRows
 
 
-class PostgresBackend(PostgresSecretRows, PostgresSharedRows, PostgresShopRows, PostgresOutboxRows):
+class PostgresBackend(
+    PostgresSecretRows,
+    PostgresSharedRows,
+    PostgresShopRows,
+    PostgresOutboxRows,
+    PostgresDeliveryRows,
+    PostgresSignInRows,
+):
     """Every role of `StoreBackend` on PostgreSQL."""
 
 

@@ -13,16 +13,18 @@ from ...vault import Vault
 from ..locations import default_home
 from ..sealing import SealedStore
 from .connection import SQLiteConnection
+from .delivery_rows import DeliveryRows
 from .outbox_rows import OutboxRows
 from .schema import MIGRATIONS
 from .secrets_rows import SecretRows
 from .shared_rows import SharedRows
 from .shop_rows import ShopRows
+from .signin_rows import SignInRows
 
 KEY_FILE_NAME = "store.key"
 
 
-class SQLiteBackend(SecretRows, SharedRows, ShopRows, OutboxRows):
+class SQLiteBackend(SecretRows, SharedRows, ShopRows, OutboxRows, DeliveryRows, SignInRows):
     """Every role of `StoreBackend` on one SQLite file."""
 
     def __init__(

@@ -286,7 +286,41 @@ CREATE INDEX outbox_due ON outbox (status, queued_at);
 CREATE INDEX outbox_finished ON outbox (finished_at)
 """
 
-MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5)
+# Version 6: the delivery ledger in a table of its own (connector_core/store/deliveries.py). Its rows were
+# kept in `cache` under the namespace "worker.delivered@<shop>" (key: order id, or "problem:<order id>");
+# they move here so nothing already handed to the host is handed over again after an upgrade.
+VERSION_6 = """
+CREATE TABLE deliveries (
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    shop_id TEXT NOT NULL,
+    order_id TEXT NOT NULL,
+    version TEXT,
+    problem TEXT,
+    PRIMARY KEY (integration_id, shop_id, order_id)
+);
+INSERT INTO deliveries (integration_id, shop_id, order_id, version)
+    SELECT integration_id, substr(namespace, 18), key, json_extract(value, '$') FROM cache
+    WHERE substr(namespace, 1, 17) = 'worker.delivered@' AND substr(key, 1, 8) <> 'problem:';
+INSERT INTO deliveries (integration_id, shop_id, order_id, problem)
+    SELECT integration_id, substr(namespace, 18), substr(key, 9), json_extract(value, '$') FROM cache
+    WHERE substr(namespace, 1, 17) = 'worker.delivered@' AND substr(key, 1, 8) = 'problem:'
+    ON CONFLICT (integration_id, shop_id, order_id) DO UPDATE SET problem = excluded.problem;
+DELETE FROM cache WHERE substr(namespace, 1, 17) = 'worker.delivered@'
+"""
+
+# Version 7: the admin sign-in throttle, shared by every web process of a host (connector_core/store/signin.py).
+VERSION_7 = """
+CREATE TABLE signin_throttle (
+    client TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    window_start REAL NOT NULL,
+    locked_until REAL,
+    lockouts INTEGER NOT NULL
+);
+CREATE INDEX signin_throttle_window ON signin_throttle (window_start)
+"""
+
+MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5, VERSION_6, VERSION_7)
 
 
 def _sha256_hex(value: str) -> str:

@@ -22,6 +22,7 @@ This module is not imported by the pytest plugin: it loads only when a test modu
 from __future__ import annotations
 
 from .base import StoreFactory
+from .deliveries import DeliveryContract
 from .freshness import FreshnessContract
 from .ledgers import HostileInputContract, LedgerContract
 from .migrations import LegacyRows, MigrationContract
@@ -29,6 +30,7 @@ from .outbox import OutboxContract
 from .platform import PlatformContract
 from .processes import ProcessContract
 from .records import RecordContract
+from .signin import SignInThrottleContract
 
 
 class StoreContract(
@@ -40,6 +42,8 @@ class StoreContract(
     MigrationContract,
     PlatformContract,
     OutboxContract,
+    DeliveryContract,
+    SignInThrottleContract,
 ):
     """The whole store contract; subclass it with a ``store_factory`` fixture."""
 
