@@ -33,6 +33,7 @@ from . import (
     shipments,
     status,
     stock,
+    store_upkeep,
     webhook,
 )
 from .global_options import apply_globals, closest, command_parser, hint_for_options, split_globals
@@ -55,6 +56,7 @@ COMMAND_MODULES: tuple[Any, ...] = (
     aftersales,
     status,
     check,
+    store_upkeep,
     webhook,
     serving,
     new,
