@@ -34,6 +34,7 @@ from .records import (
     StockRecord,
     StoredTokens,
 )
+from .signin import SignInThrottleRole
 
 StockLevelRow = tuple[str, str | None, int]
 StockKey = tuple[str, str | None]
@@ -231,6 +232,7 @@ class SharedRoles(
     RunRole,
     OutboxRole,
     DeliveryRole,
+    SignInThrottleRole,
     Protocol,
 ):
     """The roles that hold no secret."""

@@ -40,6 +40,7 @@ from .records import (
     StoredTokens,
 )
 from .roles import StoreBackend
+from .signin import SignInThrottleDelegate
 
 CONNECT_TOKEN_BYTES = 32
 OAUTH_STATE_BYTES = 24
@@ -56,7 +57,9 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class SealedStore(OutboxDelegate, DeliveryDelegate, SharedRolesDelegate, PlatformRolesDelegate):
+class SealedStore(
+    OutboxDelegate, DeliveryDelegate, SignInThrottleDelegate, SharedRolesDelegate, PlatformRolesDelegate
+):
     """A `Store` over a `StoreBackend`: seals on the way in, opens (and registers for redaction) on the way out."""
 
     def __init__(self, backend: StoreBackend, vault: Vault, clock: Clock) -> None:
@@ -64,6 +67,7 @@ class SealedStore(OutboxDelegate, DeliveryDelegate, SharedRolesDelegate, Platfor
         PlatformRolesDelegate.__init__(self, backend)
         self._outbox = backend
         self._deliveries = backend
+        self._signin = backend
         self.backend: StoreBackend = backend
         self.vault = vault
         self.clock = clock

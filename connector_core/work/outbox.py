@@ -50,8 +50,15 @@ de-duplicates it."""
 TRANSIENT = (LeaseBusy, ChannelUnavailable, RateLimited, StoreUnavailable)
 """Errors after which the item stays pending: its runner retries, or the sweeper hands it out again."""
 ORDER_EVENTS = frozenset(
-    {WebhookKind.ORDER_STATUS_CHANGED, WebhookKind.ORDER_CANCELLATION, WebhookKind.PACKAGE_UPDATED}
+    {
+        WebhookKind.ORDER_STATUS_CHANGED,
+        WebhookKind.ORDER_CANCELLATION,
+        WebhookKind.PACKAGE_UPDATED,
+        WebhookKind.ADDRESS_CHANGED,  # the order is re-read and its new address handed over (interception)
+        WebhookKind.RETURN_CHANGED,
+    }
 )
+"""Events naming an order whose new version the host must be handed (re-read, then delivered once)."""
 Result = dict[str, Any]
 
 

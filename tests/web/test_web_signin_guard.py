@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import base64
 import re
+from pathlib import Path
 
-from web_support import ADMIN_TOKEN, Web
+from starlette.testclient import TestClient
+from web_support import ADMIN_TOKEN, BASE_URL, RecordingSink, Web
 
+from connector_core import ConnectorHost, Integrations
+from connector_core.store import SQLiteStore
+from connector_core.web import AdminConfig, create_app
 from connector_core.web.admin.signin import MAX_FAILURES
 
 
@@ -56,3 +61,26 @@ def test_sign_out_revokes_the_session_on_the_server(admin_web: Web) -> None:
     replay = client.get("/admin")
     assert replay.status_code in (303, 401)
     assert "Sign out" not in replay.text
+
+
+def test_two_web_processes_on_one_store_share_the_lockout(tmp_path: Path) -> None:
+    # Two apps, each with its own AdminConfig (its own guard), over one database: what two web processes
+    # of one host look like. Wrong tries spread over both count together.
+    path = tmp_path / "shared.sqlite3"
+    clients = []
+    for _ in range(2):
+        integrations = Integrations(ConnectorHost().load(), SQLiteStore(path))
+        admin = AdminConfig(token=ADMIN_TOKEN, username="operator", password="operator-password-123")
+        app = create_app(integrations, base_url=BASE_URL, admin=admin, sink=RecordingSink())
+        clients.append(TestClient(app, raise_server_exceptions=False, follow_redirects=False))
+    try:
+        for attempt in range(MAX_FAILURES):
+            wrong = clients[attempt % 2].post("/admin/login", data={"token": "wrong-token-0123456789"})
+            assert wrong.status_code == 401
+        for client in clients:  # locked out on both, even with the right token, and told when to retry
+            locked = client.post("/admin/login", data={"token": ADMIN_TOKEN})
+            assert locked.status_code == 429
+            assert "try again in" in locked.text and int(locked.headers["Retry-After"]) >= 1
+    finally:
+        for client in clients:
+            client.close()

@@ -17,10 +17,16 @@ from .outbox_rows import PostgresOutboxRows
 from .secrets_rows import PostgresSecretRows
 from .shared_rows import PostgresSharedRows
 from .shop_rows import PostgresShopRows
+from .signin_rows import PostgresSignInRows
 
 
 class PostgresBackend(
-    PostgresSecretRows, PostgresSharedRows, PostgresShopRows, PostgresOutboxRows, PostgresDeliveryRows
+    PostgresSecretRows,
+    PostgresSharedRows,
+    PostgresShopRows,
+    PostgresOutboxRows,
+    PostgresDeliveryRows,
+    PostgresSignInRows,
 ):
     """Every role of `StoreBackend` on PostgreSQL."""
 

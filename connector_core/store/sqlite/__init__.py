@@ -19,11 +19,12 @@ from .schema import MIGRATIONS
 from .secrets_rows import SecretRows
 from .shared_rows import SharedRows
 from .shop_rows import ShopRows
+from .signin_rows import SignInRows
 
 KEY_FILE_NAME = "store.key"
 
 
-class SQLiteBackend(SecretRows, SharedRows, ShopRows, OutboxRows, DeliveryRows):
+class SQLiteBackend(SecretRows, SharedRows, ShopRows, OutboxRows, DeliveryRows, SignInRows):
     """Every role of `StoreBackend` on one SQLite file."""
 
     def __init__(

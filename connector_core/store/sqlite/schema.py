@@ -308,7 +308,19 @@ INSERT INTO deliveries (integration_id, shop_id, order_id, problem)
 DELETE FROM cache WHERE substr(namespace, 1, 17) = 'worker.delivered@'
 """
 
-MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5, VERSION_6)
+# Version 7: the admin sign-in throttle, shared by every web process of a host (connector_core/store/signin.py).
+VERSION_7 = """
+CREATE TABLE signin_throttle (
+    client TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    window_start REAL NOT NULL,
+    locked_until REAL,
+    lockouts INTEGER NOT NULL
+);
+CREATE INDEX signin_throttle_window ON signin_throttle (window_start)
+"""
+
+MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5, VERSION_6, VERSION_7)
 
 
 def _sha256_hex(value: str) -> str:

@@ -30,6 +30,7 @@ from .outbox import OutboxContract
 from .platform import PlatformContract
 from .processes import ProcessContract
 from .records import RecordContract
+from .signin import SignInThrottleContract
 
 
 class StoreContract(
@@ -42,6 +43,7 @@ class StoreContract(
     PlatformContract,
     OutboxContract,
     DeliveryContract,
+    SignInThrottleContract,
 ):
     """The whole store contract; subclass it with a ``store_factory`` fixture."""
 

@@ -3,8 +3,9 @@
 - **Throttle, per client address.** After `MAX_FAILURES` wrong credentials (token, Basic password, the
   login form) within `WINDOW`, that address is locked out for `LOCKOUT`, doubling with each further lockout
   (up to `MAX_LOCKOUT`); while locked out even right credentials are refused, with 429 and the moment to
-  try again (`Retry-After`). Kept in each web process's memory: behind N processes an attacker gets N
-  times the tries, still a handful a minute rather than thousands.
+  try again (`Retry-After`). Counted in the store (connector_core/store/signin.py) once the guard is
+  attached to one, so every web process of a host shares one throttle: N processes still allow
+  `MAX_FAILURES` tries, not N times that. Unattached (a guard built without a store), it counts in memory.
 - **Sign-out ends the session on the server.** A session cookie names a nonce and when it was issued;
   signing out records the nonce as revoked in the store (as a lease row that expires with the session, so
   every web process sees it and nothing needs cleaning), and a session older than `SESSION_MAX_AGE` is
@@ -19,9 +20,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Protocol
 
 from ...errors import ConnectorError
 from ...store import LeaseRole
+from ...store.signin import SignInPolicy, SignInThrottleRole
 
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
@@ -29,6 +32,11 @@ LOCKOUT = timedelta(minutes=1)
 MAX_LOCKOUT = timedelta(hours=1)
 SESSION_MAX_AGE = timedelta(hours=12)
 REVOKED_OWNER = "revoked"
+POLICY = SignInPolicy(max_failures=MAX_FAILURES, window=WINDOW, lockout=LOCKOUT, max_lockout=MAX_LOCKOUT)
+
+
+class GuardStore(LeaseRole, SignInThrottleRole, Protocol):
+    """What the guard keeps in the store: revoked sessions (leases) and the throttle's rows."""
 
 
 class SignInLocked(ConnectorError):
@@ -57,17 +65,22 @@ class SignInGuard:
         self._now = now
         self._lock = threading.Lock()
         self._clients: dict[str, _Record] = {}
-        self._store: LeaseRole | None = None
+        self._store: GuardStore | None = None
         self._revoked_here: dict[str, float] = {}  # without a store: this process only
 
-    def attach(self, store: LeaseRole) -> None:
-        """Keep revocations in the store, so every web process honours a sign-out."""
+    def attach(self, store: GuardStore) -> None:
+        """Keep the throttle and revocations in the store, so every web process shares them."""
         self._store = store
 
     # --- throttle -------------------------------------------------------------------------------------
 
     def check(self, client: str) -> None:
         """Raise `SignInLocked` while `client` is locked out."""
+        if self._store is not None:
+            left = self._store.signin_lockout(client)
+            if left is not None:
+                raise SignInLocked(client, left.total_seconds())
+            return
         with self._lock:
             record = self._clients.get(client)
             wait = 0.0 if record is None else record.locked_until - self._now()
@@ -75,6 +88,9 @@ class SignInGuard:
             raise SignInLocked(client, wait)
 
     def failed(self, client: str) -> None:
+        if self._store is not None:
+            self._store.record_signin_failure(client, POLICY)
+            return
         now = self._now()
         with self._lock:
             record = self._clients.setdefault(client, _Record())
@@ -89,6 +105,9 @@ class SignInGuard:
                     del self._clients[key]
 
     def succeeded(self, client: str) -> None:
+        if self._store is not None:
+            self._store.clear_signin_failures(client)
+            return
         with self._lock:
             record = self._clients.get(client)
             if record is not None and record.locked_until <= self._now():
