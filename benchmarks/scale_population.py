@@ -114,7 +114,12 @@ def vacuum(url: str) -> None:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")
+        # This schema's tables only: a database-wide VACUUM trips over other schemas dropped meanwhile.
+        tables = conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        ).fetchall()
+        for (table,) in tables:
+            conn.execute(f'VACUUM ANALYZE "{table}"')
 
 
 def cpu_seconds(pid: int | None = None) -> float:

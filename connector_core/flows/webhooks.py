@@ -25,7 +25,13 @@ DEFAULT_WEBHOOK_MAX_AGE = timedelta(days=7)
 WEBHOOK_WORK = "webhook"
 """The outbox kind of a received webhook event (its key: the event id)."""
 REREAD_EVENTS = frozenset(
-    {WebhookKind.ORDER_STATUS_CHANGED, WebhookKind.ORDER_CANCELLATION, WebhookKind.PACKAGE_UPDATED}
+    {
+        WebhookKind.ORDER_STATUS_CHANGED,
+        WebhookKind.ORDER_CANCELLATION,
+        WebhookKind.PACKAGE_UPDATED,
+        WebhookKind.ADDRESS_CHANGED,  # the order is re-read and its new address handed over (interception)
+        WebhookKind.RETURN_CHANGED,
+    }
 )
 """Events whose order a worker must re-read: recorded as pending work; any other event is done once recorded."""
 

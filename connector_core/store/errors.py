@@ -41,7 +41,7 @@ class StoreConfigurationError(ConnectorError):
 class UnknownApp(ConnectorError, KeyError):
     def __init__(self, app_id: str) -> None:
         self.app_id = app_id
-        super().__init__(f"no app {app_id!r} in the store: list them with `channel-connectors apps list`")
+        super().__init__(f"no app {app_id!r} in the store: list them with Integrations.apps()")
 
     def __str__(self) -> str:
         return str(self.args[0])

@@ -219,11 +219,15 @@ class ConnectorContract:
         if key not in _hosts:
             installed = {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
             if self.plugin_module and key not in installed:
-                host = ConnectorHost(environ={"CHANNEL_CONNECTORS_STRICT": "1", "CHANNEL_CONNECTORS_LOAD": ""})
+                host = ConnectorHost(
+                    environ={"CHANNEL_CONNECTORS_STRICT": "1", "CHANNEL_CONNECTORS_LOAD": ""}
+                )
                 host.load().add(key, importlib.import_module(self.plugin_module))
                 _hosts[key] = host
             else:
-                host = ConnectorHost(environ={"CHANNEL_CONNECTORS_STRICT": "1", "CHANNEL_CONNECTORS_LOAD": key})
+                host = ConnectorHost(
+                    environ={"CHANNEL_CONNECTORS_STRICT": "1", "CHANNEL_CONNECTORS_LOAD": key}
+                )
                 _hosts[key] = host.load()
         return _hosts[key]
 

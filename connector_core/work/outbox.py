@@ -49,6 +49,7 @@ de-duplicates it."""
 TRANSIENT = (LeaseBusy, ChannelUnavailable, RateLimited, StoreUnavailable)
 """Errors after which the item stays pending: its runner retries, or the sweeper hands it out again."""
 ORDER_EVENTS = REREAD_EVENTS
+"""Events naming an order whose new version the host must be handed (re-read, then delivered once)."""
 Result = dict[str, Any]
 
 

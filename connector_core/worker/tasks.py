@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from ..errors import ChannelUnavailable, ConnectorError, RateLimited, ReauthorizationRequired
 from ..flows import Integration, LeaseBusy
 from ..flows.webhooks import WebhookRejected
-from ..models import LabelParcel, Money, Shipment, StockLevel, WebhookEvent, WebhookKind
+from ..models import LabelParcel, Money, Shipment, StockLevel, WebhookEvent
 from ..store import StoreUnavailable
 from ..store.platform_records import DueShop
 from ..work import outbox
@@ -317,16 +317,8 @@ def pull_returns(task: Any, integration_id: str) -> Result:
 
 # --- webhooks -----------------------------------------------------------------------------------------------
 
-ORDER_EVENTS = frozenset(
-    {
-        WebhookKind.ORDER_STATUS_CHANGED,
-        WebhookKind.ORDER_CANCELLATION,
-        WebhookKind.PACKAGE_UPDATED,
-        WebhookKind.ADDRESS_CHANGED,
-        WebhookKind.RETURN_CHANGED,
-    }
-)
-"""Events naming an order whose new version the host must be handed (re-read, then delivered once)."""
+ORDER_EVENTS = outbox.ORDER_EVENTS
+"""Events naming an order whose new version the host must be handed (one list, with the outbox's)."""
 
 
 def process_webhook_events(task: Any, integration_id: str, events: Sequence[Mapping[str, Any]]) -> Result:

@@ -205,3 +205,15 @@ def test_no_label_is_bought_for_an_order_the_buyer_asked_to_cancel(make_world):
     assert refused.value.reason == Interception.CANCELLATION_REQUESTED
     assert world.integration.labels(order_id) == []
     assert all(li["tracking_number"] == "" for li in world.emu.order(order_id)["line_items"])
+
+
+def test_an_address_change_webhook_is_typed_and_makes_the_order_re_read(offline_ctx):
+    from connector_core import WebhookKind
+    from connector_core.work.outbox import _needs_reread
+    from connectors.tiktok_shop.webhooks import parse
+
+    body = b'{"type":3,"shop_id":"7494049642642441002","timestamp":1767225600,"data":{"order_id":"5","update_time":1767225600}}'
+    [event] = parse(body)
+
+    assert event.kind == WebhookKind.ADDRESS_CHANGED and event.order_id == "5"
+    assert _needs_reread(event)

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
@@ -61,6 +64,24 @@ def api_error(response: requests.Response, what: str) -> ChannelError:
     return ChannelError(*args)
 
 
+_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
+
+
+def next_cursor(link_header: str | None) -> str | None:
+    """The `page_info` of the `rel="next"` link (only the cursor is taken: never the host it names)."""
+    found = _NEXT.search(link_header or "")
+    if not found:
+        return None
+    values = parse_qs(urlsplit(found.group(1)).query).get("page_info")
+    return values[0] if values else None
+
+
+@dataclass(frozen=True)
+class Answer:
+    body: dict[str, Any]
+    next_cursor: str | None
+
+
 class ShopCartClient:
     """Bearer-authenticated calls for one integration; cheap to build (one per hook call)."""
 
@@ -86,12 +107,14 @@ class ShopCartClient:
         query: Mapping[str, Any] | None = None,
         body: Mapping[str, Any] | None = None,
         safe_to_repeat: bool,
-    ) -> tuple[dict[str, Any], requests.Response]:
-        """One call through the core's loop; returns the JSON body and the response (for its Link header)."""
+        check: Callable[[Answer], None] | None = None,
+    ) -> Answer:
+        """One call through the core's loop (`check` may refuse an answer it cannot believe: a safe call is
+        then asked again); returns the JSON body and the `rel="next"` cursor of its Link header."""
         data = json.dumps(body, separators=(",", ":")).encode() if body is not None else None
         what = f"{method} {path}"
 
-        def send(token: str, budget: CallBudget) -> tuple[dict[str, Any], requests.Response]:
+        def send(token: str, budget: CallBudget) -> Answer:
             def prepare() -> requests.Request:
                 headers = {"Authorization": f"Bearer {token}", "Accept": JSON}
                 if data is not None:
@@ -117,14 +140,12 @@ class ShopCartClient:
                     None,
                     response.status_code,
                 )
-            return payload, response
+            return Answer(payload, next_cursor(response.headers.get("Link")))
 
-        return call_channel(self.ctx, send, what=what, safe_to_repeat=safe_to_repeat)
+        return call_channel(self.ctx, send, what=what, safe_to_repeat=safe_to_repeat, check=check)
 
-    def get(
-        self, path: str, query: Mapping[str, Any] | None = None
-    ) -> tuple[dict[str, Any], requests.Response]:
-        return self.call("GET", path, query=query, safe_to_repeat=True)
+    def get(self, path: str, query: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        return self.call("GET", path, query=query, safe_to_repeat=True).body
 
     # --- the token endpoint (client secret in the body, never in a URL) ----------------------------------------
 

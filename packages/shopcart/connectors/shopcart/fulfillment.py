@@ -66,7 +66,7 @@ def plan_shipment(ctx: ConnectorContext, shipment: Shipment, held_line_ids: list
 def confirm_shipment(ctx: ConnectorContext, shipment: Shipment) -> ShipmentReport:
     client = ShopCartClient(ctx)
     path = client.path(f"orders/{shipment.order_id}/fulfillments")
-    existing, _ = client.get(path)
+    existing = client.get(path)
     on_channel = {str(f.get("tracking_number")) for f in existing.get("fulfillments") or []}
     results: list[ParcelResult] = []
     calls = 1
@@ -91,7 +91,7 @@ def confirm_shipment(ctx: ConnectorContext, shipment: Shipment) -> ShipmentRepor
         }
         calls += 1
         try:
-            answer, _ = client.call("POST", path, body=body, safe_to_repeat=False)
+            answer = client.call("POST", path, body=body, safe_to_repeat=False).body
         except (ChannelUnavailable, RateLimited):
             raise  # the outcome is unknown: the core keeps the intent and asks again (this read-back decides)
         except ChannelError as exc:

@@ -23,7 +23,7 @@ def _locations(ctx: ConnectorContext, client: ShopCartClient) -> list[str]:
     cached = ctx.cache.get(LOCATIONS, "active")
     if cached is not None:
         return [str(x) for x in cached]
-    data, _ = client.get(client.path("locations"))
+    data = client.get(client.path("locations"))
     ids = [str(loc["id"]) for loc in data.get("locations") or [] if loc.get("active", True)]
     ctx.cache.put(LOCATIONS, {"active": ids})
     return ids
@@ -68,9 +68,7 @@ def _items(ctx: ConnectorContext, client: ShopCartClient, skus: Sequence[str]) -
         else:
             misses.append(sku)
     for start in range(0, len(misses), BATCH):
-        data, _ = client.get(
-            client.path("inventory_items"), {"skus": ",".join(misses[start : start + BATCH])}
-        )
+        data = client.get(client.path("inventory_items"), {"skus": ",".join(misses[start : start + BATCH])})
         looked_up = {str(i["sku"]): str(i["id"]) for i in data.get("inventory_items") or [] if i.get("sku")}
         ctx.cache.put(ITEMS, looked_up)
         found.update(looked_up)

@@ -59,7 +59,7 @@ def refresh(ctx: ConnectorContext, refresh_token: SecretStr) -> TokenSet:
 
 def the_shop(ctx: ConnectorContext) -> list[Account]:
     client = ShopCartClient(ctx)
-    data, _ = client.get(client.path("shop"))
+    data = client.get(client.path("shop"))
     shop = data.get("shop")
     if not isinstance(shop, dict) or "id" not in shop:
         return []

@@ -1,38 +1,44 @@
 """Order import: ShopCart's `orders.json` by update-time window, oldest first, paged by cursor.
 
 ShopCart pages with a `Link: <...?page_info=...>; rel="next"` header; the cursor carries the window, so
-a follow-up request sends only `limit` and `page_info` (ShopCart refuses filters beside a cursor). The
-resume value handed to the core is the cursor itself. A cursor that repeats is an answer the connector
-cannot believe (`InconsistentAnswer`), so the core never moves its watermark past orders it did not get.
+a follow-up request sends only `limit` and `page_info` (ShopCart refuses filters beside a cursor). The page
+loop and its consistency check are the core's (`connector_core.paging`): this module says only where an
+answer keeps its orders and cursor, how to ask for one page, and how to map it. ShopCart gives no total.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from connector_core import ConnectorContext, Order, OrderPage, OrderProblem, OrderStatus, OrderWindow
-from connector_core.errors import InconsistentAnswer
+from connector_core.errors import ChannelError, ChannelUnavailable, RateLimited
 from connector_core.models import Address, Fulfilment, Money, OrderLine, Parcel
+from connector_core.paging import PageCheck, RawPage, page_through
 
-from .client import CHANNEL, ShopCartClient
+from .client import CHANNEL, Answer, ShopCartClient
 from .statuses import channel_status
 
 PAGE_SIZE = 50
 ID_BATCH = 50
-_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 
 
-def next_cursor(link_header: str | None) -> str | None:
-    """The `page_info` of the `rel="next"` link (only the cursor is taken: never the host it names)."""
-    found = _NEXT.search(link_header or "")
-    if not found:
-        return None
-    values = parse_qs(urlsplit(found.group(1)).query).get("page_info")
-    return values[0] if values else None
+class OrderPageCheck(PageCheck):
+    channel = CHANNEL
+    page_size = PAGE_SIZE
+    records_field = "orders"
+    token_field = "page_info"  # noqa: S105 - a field's name, not a secret
+    records_word = "orders"
+
+    def read(self, data: Any) -> RawPage:
+        answer: Answer = data
+        return RawPage(records=answer.body.get("orders"), next_token=answer.next_cursor, total=None)
+
+    def record_key(self, raw: Any) -> tuple[str | None, str | None]:
+        if not isinstance(raw, Mapping) or raw.get("id") is None:
+            return None, None
+        return str(raw["id"]), str(raw.get("updated_at"))
 
 
 def _iso(when: Any) -> str:
@@ -42,35 +48,31 @@ def _iso(when: Any) -> str:
 def fetch_orders(ctx: ConnectorContext, window: OrderWindow, resume: str | None) -> Iterator[OrderPage]:
     client = ShopCartClient(ctx)
     path = client.path("orders")
-    cursor, seen = resume, set()
-    while True:
-        if cursor:
-            query: dict[str, Any] = {"limit": PAGE_SIZE, "page_info": cursor}
-        else:
-            query = {
-                "limit": PAGE_SIZE,
-                "updated_at_min": _iso(window.since),
-                "updated_at_max": _iso(window.until),
-                "order": "updated_at asc",
-                "status": "any",
-            }
-        data, response = client.get(path, query)
-        raw = data.get("orders")
-        if not isinstance(raw, list):
-            raise InconsistentAnswer(
-                CHANNEL, "no_orders", f"GET {path} answered without an orders list", http_status=200
-            )
-        following = next_cursor(response.headers.get("Link"))
-        if following is not None and (following in seen or not raw):
-            raise InconsistentAnswer(
-                CHANNEL, "cursor", f"GET {path}: the next-page cursor does not advance", http_status=200
-            )
-        if following:
-            seen.add(following)
-        yield map_page(ctx, raw, following)
-        if not following:
-            return
-        cursor = following
+    first_query = {
+        "limit": PAGE_SIZE,
+        "updated_at_min": _iso(window.since),
+        "updated_at_max": _iso(window.until),
+        "order": "updated_at asc",
+        "status": "any",
+    }
+
+    def new_check(resumed: bool, seen: int, emitted: set[tuple[str, str]]) -> PageCheck:
+        return OrderPageCheck(path, resumed=resumed, seen=seen, emitted=emitted)
+
+    def fetch(cursor: str | None, check: PageCheck) -> Answer:
+        query = {"limit": PAGE_SIZE, "page_info": cursor} if cursor else first_query
+        return client.call("GET", path, query=query, safe_to_repeat=True, check=check)
+
+    def stale(exc: ChannelError) -> bool:  # ShopCart answers 400 to a cursor it no longer knows
+        return not isinstance(exc, (RateLimited, ChannelUnavailable)) and exc.http_status == 400
+
+    return page_through(
+        resume=resume,
+        new_check=new_check,
+        fetch=fetch,
+        to_page=lambda raw, page_resume, _total: map_page(ctx, raw, page_resume),
+        may_be_stale=stale,
+    )
 
 
 def get_orders(ctx: ConnectorContext, order_ids: Sequence[str]) -> OrderPage:
@@ -88,14 +90,10 @@ def get_orders(ctx: ConnectorContext, order_ids: Sequence[str]) -> OrderPage:
 def raw_orders(ctx: ConnectorContext, order_ids: Sequence[str]) -> list[dict[str, Any]]:
     client = ShopCartClient(ctx)
     found: list[dict[str, Any]] = []
-    ids = [
-        i for i in order_ids if i.isdigit()
-    ]  # ShopCart's ids are numbers; anything else is simply not found
+    ids = [i for i in order_ids if i.isdigit()]  # ShopCart's ids are numbers: anything else is not found
     for start in range(0, len(ids), ID_BATCH):
         batch = ids[start : start + ID_BATCH]
-        data, _ = client.get(
-            client.path("orders"), {"ids": ",".join(batch), "status": "any", "limit": ID_BATCH}
-        )
+        data = client.get(client.path("orders"), {"ids": ",".join(batch), "status": "any", "limit": ID_BATCH})
         found.extend(o for o in data.get("orders") or [] if isinstance(o, dict))
     return found
 
