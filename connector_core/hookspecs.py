@@ -443,7 +443,7 @@ def subscribe_webhook(ctx: ConnectorContext, event: str, address: str) -> bool: 
 @hookspec
 def order_pages_ready(integration_id: str, account_id: str, page: OrderPage, delivery_id: str) -> None:
     """Receive imported orders: a hook for the host, not for connectors (register it with
-    ``ConnectorHost(plugins=[...])``; the workers read ``CHANNEL_CONNECTORS_HOST_PLUGINS``).
+    ``ConnectorHost(plugins=[...])``; the workers load the ``channel_connectors.host_plugins`` entry points).
 
     Called by the workers (`connector_core.worker`) with each page of orders read for shop `account_id`
     of integration `integration_id`, by a scheduled import, a Pull now or a re-read after a webhook.
