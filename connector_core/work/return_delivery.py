@@ -27,7 +27,8 @@ def require_return_receiver(integration: Integration, receiver: ReturnReceiver |
     if receiver is None and not integration.connector.implements("return_pages_ready"):
         raise NoOrderReceiver(
             f"integration {integration.id}: no host plugin implements return_pages_ready, so imported "
-            "returns would be lost; set CHANNEL_CONNECTORS_HOST_PLUGINS to the module holding it"
+            "returns would be lost; declare the module holding it in the channel_connectors.host_plugins "
+            "entry-point group (or, for a test run, name it in CHANNEL_CONNECTORS_HOST_PLUGINS)"
         )
 
 
