@@ -13,6 +13,7 @@ from ..flows.status import connection_state
 from ..integration import Integration, Integrations
 from ..models import Account
 from ..store import IntegrationRecord
+from .apps import add_under_app
 from .inputs import read_json_object
 from .output import print_json, print_table
 from .parsing import add_command, add_group
@@ -73,6 +74,8 @@ def _invalid(exc: InvalidInput) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    if getattr(args, "app", None):  # `--app APP` (cli/apps.py): a connection sharing a stored app
+        return add_under_app(args)
     integrations = open_integrations(args, create=True)
     connector = integrations.host.get(args.connector)
     settings = read_json_object(args.settings, "settings file") if args.settings else None
