@@ -13,6 +13,7 @@ from ..flows.status import connection_state
 from ..integration import Integration, Integrations
 from ..models import Account
 from ..store import IntegrationRecord
+from .apps import add_under_app
 from .inputs import read_json_object
 from .output import print_json, print_table
 from .parsing import add_command, add_group
@@ -73,6 +74,8 @@ def _invalid(exc: InvalidInput) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    if getattr(args, "app", None):  # `--app APP` (cli/apps.py): a connection sharing a stored app
+        return add_under_app(args)
     integrations = open_integrations(args, create=True)
     connector = integrations.host.get(args.connector)
     settings = read_json_object(args.settings, "settings file") if args.settings else None
@@ -128,7 +131,8 @@ def _create_interactively(
 def cmd_list(args: argparse.Namespace) -> int:
     integrations = open_integrations(args)
     rows = []
-    for record in integrations.list():
+    tagged = getattr(args, "tag", None)  # `--tag key=value` (cli/tags.py): through the tag index
+    for record in integrations.find(dict(tagged)) if tagged else integrations.list():
         status = integrations.open(record.id).status()
         state = connection_state(status)[0].replace("_", " ").replace("reauthorization", "re-authorization")
         shop = status.account.name or status.account.id if status.account else None
@@ -139,15 +143,19 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "name": record.name,
                 "shop": shop,
                 "state": state,
+                "tags": dict(record.tags),
             }
         )
     if args.json:
         print_json({"integrations": rows})
         return 0
+    if not rows and tagged:
+        print("no integration holds " + " and ".join(f"{k}={v}" for k, v in tagged))
+        return 0
     if not rows:
         print(f"no integrations yet: add one with `{PROG} integrations add CONNECTOR`")
         return 0
-    print_table(["ID", "CONNECTOR", "NAME", "SHOP", "STATE"], [list(r.values()) for r in rows])
+    print_table(["ID", "CONNECTOR", "NAME", "SHOP", "STATE"], [list(r.values())[:5] for r in rows])
     return 0
 
 
