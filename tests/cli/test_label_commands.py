@@ -159,7 +159,7 @@ def test_shipping_services_json_names_the_box_item_ids(
 
 
 def test_label_list_names_the_orders_that_can_take_a_label_and_their_item_ids(
-    run: Any, us: str, emulator: TikTokShopEmulator
+    run: Any, us: str, emulator: TikTokShopEmulator, tmp_path: Path
 ) -> None:
     listing = run("label", us, "--list", "--days", "3650", "--json")
     assert listing.code == 0, listing.err
@@ -172,7 +172,7 @@ def test_label_list_names_the_orders_that_can_take_a_label_and_their_item_ids(
     text = run("label", us, "--list", "--days", "3650")
     assert f"order {order['id']}" in text.out and f"label {us} --order" in text.out
 
-    bought = run("label", us, "--order", order["id"])
+    bought = run("label", us, "--order", order["id"], "--output", str(tmp_path / "bought.pdf"))
     assert bought.code == 0, bought.err
     again = json.loads(run("label", us, "--list", "--days", "3650", "--json").out)
     assert order["id"] not in {o["order_id"] for o in again["orders"]}
