@@ -11,7 +11,7 @@ from typing import Any, cast
 from ..errors import ConnectorError
 from ..store.upkeep import UpkeepRole
 from .output import print_json
-from .parsing import PROG, add_command, add_group
+from .parsing import PROG, UsageError, add_command, add_group
 from .session import open_integrations, store_options
 
 DEFAULT_DAYS = 30
@@ -48,8 +48,7 @@ def cmd_size(args: argparse.Namespace) -> int:
 
 def cmd_prune(args: argparse.Namespace) -> int:
     if args.older_than < 0:
-        print(f"{PROG} store prune: --older-than must be 0 or more days, not {args.older_than}")
-        return 2
+        raise UsageError(f"{PROG} store prune: --older-than must be 0 or more days, not {args.older_than}")
     integrations = open_integrations(args)
     store = _upkeep(integrations.store)
     cutoff = integrations.clock.now() - timedelta(days=args.older_than)

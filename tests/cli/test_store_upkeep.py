@@ -29,4 +29,4 @@ def test_a_dry_run_counts_and_a_prune_with_vacuum_says_so(run: Any) -> None:
 
 def test_a_negative_age_is_refused(run: Any) -> None:
     result = run("store", "prune", "--older-than", "-1")
-    assert result.code == 2 and "--older-than must be 0 or more days" in result.out
+    assert result.code == 2 and "--older-than must be 0 or more days" in result.err
