@@ -36,6 +36,7 @@ from . import (
     shop_settings,
     status,
     stock,
+    store_upkeep,
     tags,
     webhook,
 )
@@ -62,6 +63,7 @@ COMMAND_MODULES: tuple[Any, ...] = (
     aftersales,
     status,
     check,
+    store_upkeep,
     webhook,
     serving,
     new,

@@ -17,7 +17,7 @@ from ..integration import Integrations
 from ..store.platform_records import AppRecord
 from .inputs import read_json_object
 from .output import print_json, print_table
-from .parsing import add_command, add_group
+from .parsing import add_command, add_group, group_actions
 from .prompts import ask_form
 from .session import open_integrations, store_options
 
@@ -132,7 +132,33 @@ def cmd_update(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_under_app(args: argparse.Namespace) -> int:
+    """`integrations add CONNECTOR --app APP`: a new seller's connection sharing an app's credentials."""
+    integrations = open_integrations(args)
+    app = integrations.store.get_app(args.app)
+    if args.file:
+        raise ConnectorError(
+            "integrations add: give --file (its own credentials) or --app (a shared app), not both"
+        )
+    if app.connector != args.connector:
+        raise ConnectorError(f"--app {app.id!r} is an app of {app.connector}, not of {args.connector}")
+    settings = read_json_object(args.settings, "settings file") if args.settings else None
+    try:
+        record = integrations.create_connection(app.id, settings, name=args.name)
+    except InvalidInput as exc:
+        return _invalid(exc)
+    if args.json:
+        print_json({"id": record.id, "connector": record.connector, "name": record.name, "app": app.id})
+        return 0
+    print(f"created integration {record.id} under app {app.id}")
+    print(f"next: {PROG} connect {record.id}")
+    return 0
+
+
 def register(sub: Any) -> None:
+    group_actions(sub, "integrations").choices["add"].add_argument(
+        "--app", help="share this app's credentials (`apps list`) instead of asking for them"
+    )
     store = store_options()
     actions = add_group(
         sub, "apps", "list, show, add or update apps (a connector's registration: key, secret)"

@@ -9,10 +9,10 @@ from typing import Any
 
 from .. import forms
 from ..errors import ConnectorError, InvalidInput
-from .integrations import find_account
 from .output import print_json
 from .parsing import add_command, group_actions, key_value
 from .session import open_integrations, store_options
+from .shops import find_account
 
 PROG = "channel-connectors"
 

@@ -160,3 +160,25 @@ def test_shop_settings_override_one_shop_and_bad_input_names_the_field(
 
     cleared = run("integrations", "shop-settings", connected, de["id"], "--remove", "stock_sync")
     assert "unchanged" in cleared.out
+
+
+def test_integrations_add_with_app_shares_the_app_and_follows_its_rotation(
+    run: Any, creds_file: Path, tmp_path: Path
+) -> None:
+    app_id = _add_app(run, creds_file)
+    added = run("integrations", "add", "tiktok_shop", "--app", app_id, "--name", "Seller A", "--json")
+    assert added.code == 0, added.err
+    connection = json.loads(added.out)["id"]
+    assert json.loads(run("apps", "list", "--json").out)["apps"][0]["connections"] == 1
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps({"app_secret": NEW_SECRET}))
+    assert run("apps", "update", app_id, "--file", str(new)).code == 0
+    assert (
+        _integrations(tmp_path).store.get_integration(connection).credentials.secret("app_secret")
+        == NEW_SECRET
+    )
+
+    unknown = run("integrations", "add", "tiktok_shop", "--app", "app-nope")
+    assert unknown.code == 1 and "'app-nope'" in unknown.err
+    both = run("integrations", "add", "tiktok_shop", "--app", app_id, "--file", str(creds_file))
+    assert both.code == 1 and "not both" in both.err
