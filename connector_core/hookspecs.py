@@ -443,7 +443,7 @@ def subscribe_webhook(ctx: ConnectorContext, event: str, address: str) -> bool: 
 @hookspec
 def order_pages_ready(integration_id: str, account_id: str, page: OrderPage, delivery_id: str) -> None:
     """Receive imported orders: a hook for the host, not for connectors (register it with
-    ``ConnectorHost(plugins=[...])``; the workers read ``CHANNEL_CONNECTORS_HOST_PLUGINS``).
+    ``ConnectorHost(plugins=[...])``; the workers load the ``channel_connectors.host_plugins`` entry points).
 
     Called by the workers (`connector_core.worker`) with each page of orders read for shop `account_id`
     of integration `integration_id`, by a scheduled import, a Pull now or a re-read after a webhook.
@@ -462,10 +462,11 @@ def return_pages_ready(integration_id: str, account_id: str, page: ReturnPage) -
     """Receive imported returns: a hook for the host, not for connectors (registered like
     `order_pages_ready`).
 
-    Called by the worker's `pull_returns` task with each page of returns changed since the shop's last
-    returns import (refunds, returns, replacements, exchanges, with the channel's stated amounts). A page may
-    repeat a return the host already has when its update falls in the import's overlap: keep the newest
-    `updated_at`. Raise to refuse the page (the cursor stays). Returns nothing; every implementation runs:
+    Called by the worker's `pull_returns` task (and the reconciliation sweep) with each page of returns
+    changed since the shop's last returns import (refunds, returns, replacements, exchanges, with the
+    channel's stated amounts). Each return version is handed over once (the delivery ledger); after a kill
+    between the hand-over and its record, a page comes once more: keep the newest `updated_at`. Raise to
+    refuse the page (the cursor stays). Returns nothing; every implementation runs:
     not ``firstresult``.
     """
 

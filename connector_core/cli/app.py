@@ -19,8 +19,10 @@ from typing import Any
 
 from ..errors import ConnectorError, UnknownIntegration
 from ..redaction import install_secret_filter, scrub
+from ..store.errors import UnknownApp
 from . import (
     aftersales,
+    apps,
     catalog,
     check,
     completion,
@@ -31,8 +33,11 @@ from . import (
     orders,
     serving,
     shipments,
+    shop_settings,
     status,
     stock,
+    store_upkeep,
+    tags,
     webhook,
 )
 from .global_options import apply_globals, closest, command_parser, hint_for_options, split_globals
@@ -47,6 +52,9 @@ COMMANDS_GROUP = "channel_connectors.commands"
 COMMAND_MODULES: tuple[Any, ...] = (
     catalog,
     integrations,
+    tags,
+    shop_settings,
+    apps,
     connect,
     orders,
     stock,
@@ -55,6 +63,7 @@ COMMAND_MODULES: tuple[Any, ...] = (
     aftersales,
     status,
     check,
+    store_upkeep,
     webhook,
     serving,
     new,
@@ -189,6 +198,8 @@ def one_line(exc: BaseException, args: argparse.Namespace) -> str:
     """The message an operator sees for `exc`: one line, naming what to do."""
     if isinstance(exc, UnknownIntegration):
         text = str(exc) + _id_hint(exc.integration_id, args)
+    elif isinstance(exc, UnknownApp):
+        text = f"no app {exc.app_id!r} in the store: list them with `{PROG} apps list`"
     elif isinstance(exc, PromptAbandoned | ConnectorError | TimeoutError):
         text = str(exc)
     elif isinstance(exc, sqlite3.Error):

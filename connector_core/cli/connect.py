@@ -14,10 +14,10 @@ from urllib.request import urlopen
 
 from ..callback import CallbackServer, state_of
 from ..errors import ConnectorError
-from .integrations import shop_lines
 from .output import print_json
 from .parsing import add_command, non_blank, port, positive_seconds
 from .session import open_integrations, store_options
+from .shops import shop_lines
 
 PROG = "channel-connectors"
 DEFAULT_PORT = 8765

@@ -4,64 +4,22 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from typing import Any
 
 from .. import forms
 from ..errors import ConnectorError, InvalidInput
 from ..flows.status import connection_state
-from ..integration import Integration, Integrations
-from ..models import Account
+from ..integration import Integrations
 from ..store import IntegrationRecord
+from .apps import add_under_app
 from .inputs import read_json_object
 from .output import print_json, print_table
 from .parsing import add_command, add_group
 from .prompts import ask_form
 from .session import open_integrations, store_options
+from .shops import find_account
 
 PROG = "channel-connectors"
-
-
-# --- shops -----------------------------------------------------------------------------------------------
-
-
-def find_account(accounts: Sequence[Account], wanted: str) -> Account:
-    """The shop `wanted` names: its id, its selector (TikTok: the cipher) or its name (case-insensitive)."""
-    text = wanted.strip()
-    for match in (
-        [a for a in accounts if a.id == text],
-        [a for a in accounts if a.selector and a.selector == text],
-        [a for a in accounts if a.name and a.name.casefold() == text.casefold()],
-    ):
-        if len(match) == 1:
-            return match[0]
-        if len(match) > 1:
-            raise ConnectorError(f"--shop {text!r} names {len(match)} shops: give the shop id instead")
-    known = ", ".join(f"{a.id} ({a.name})" if a.name else a.id for a in accounts) or "none: run connect first"
-    raise ConnectorError(f"--shop {text!r} is none of the authorized shops: {known}")
-
-
-def shop_lines(integration: Integration) -> list[str]:
-    """Every shop of the authorization with its status; all active ones are served unless an older
-    `--shop` limited the integration to one (and the exact command that lifts it)."""
-    shops = integration.shops()
-    selected = integration.record.account_id or None
-    lines = []
-    for shop in shops:
-        account = shop.account
-        mark = "*" if shop.active and selected in (None, account.id) else " "
-        state = "" if shop.active else f"left: {shop.status_reason or 'no longer authorized'}"
-        lines.append(
-            f"  {mark} {account.id:<20} {account.name or '':<28} {account.region or '':<4} {state}".rstrip()
-        )
-    if selected:
-        lines.append(
-            f"serving only shop {selected}; to serve another shop: {PROG} integrations update "
-            f"{integration.id} --shop SHOP_ID (every shop: --all-shops)"
-        )
-    elif any(s.active for s in shops):
-        lines.append("every active shop is served (*): pulls cover each, shipments go to the order's shop")
-    return lines
 
 
 # --- commands --------------------------------------------------------------------------------------------
@@ -73,6 +31,8 @@ def _invalid(exc: InvalidInput) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    if getattr(args, "app", None):  # `--app APP` (cli/apps.py): a connection sharing a stored app
+        return add_under_app(args)
     integrations = open_integrations(args, create=True)
     connector = integrations.host.get(args.connector)
     settings = read_json_object(args.settings, "settings file") if args.settings else None
@@ -128,7 +88,8 @@ def _create_interactively(
 def cmd_list(args: argparse.Namespace) -> int:
     integrations = open_integrations(args)
     rows = []
-    for record in integrations.list():
+    tagged = getattr(args, "tag", None)  # `--tag key=value` (cli/tags.py): through the tag index
+    for record in integrations.find(dict(tagged)) if tagged else integrations.list():
         status = integrations.open(record.id).status()
         state = connection_state(status)[0].replace("_", " ").replace("reauthorization", "re-authorization")
         shop = status.account.name or status.account.id if status.account else None
@@ -139,15 +100,19 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "name": record.name,
                 "shop": shop,
                 "state": state,
+                "tags": dict(record.tags),
             }
         )
     if args.json:
         print_json({"integrations": rows})
         return 0
+    if not rows and tagged:
+        print("no integration holds " + " and ".join(f"{k}={v}" for k, v in tagged))
+        return 0
     if not rows:
         print(f"no integrations yet: add one with `{PROG} integrations add CONNECTOR`")
         return 0
-    print_table(["ID", "CONNECTOR", "NAME", "SHOP", "STATE"], [list(r.values()) for r in rows])
+    print_table(["ID", "CONNECTOR", "NAME", "SHOP", "STATE"], [list(r.values())[:5] for r in rows])
     return 0
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import FieldError, InvalidInput
 from ..integration import Integration
 from ..models import Dimensions, Label, LabelParcel, Weight
+from .label_list import cmd_list
 from .output import print_json
 from .parsing import add_command
 from .session import open_integrations, store_options
@@ -115,6 +116,10 @@ def _default_output(args: argparse.Namespace) -> str:
 
 def cmd_label(args: argparse.Namespace) -> int:
     integration = open_integrations(args).open(args.integration)
+    if args.list:
+        if args.order or args.box or args.days < 1:
+            raise _bad("--list", "takes an integration alone, and --days of 1 or more")
+        return cmd_list(integration, args)
     if args.void:
         integration.void_label(args.void)
         if args.json:
@@ -255,6 +260,7 @@ def register(sub: Any) -> None:
         "each document; repeating it buys nothing (the ledger answers). --reprint fetches a label again, "
         "--void says where to void it when the channel cannot.",
         examples=[
+            "channel-connectors label ID --list            # which orders can take a label, with item ids",
             "channel-connectors label ID --order 5770001 --weight 0.5kg --size 20x15x5cm",
             "channel-connectors label ID --order 5770001 --box 111,112 --box 113 --output parcel.pdf",
             "channel-connectors label ID --reprint PACKAGE --output again.pdf",
@@ -280,6 +286,10 @@ def register(sub: Any) -> None:
     label.add_argument(
         "--void", metavar="PACKAGE", help="void the label of this package (where the channel can)"
     )
+    label.add_argument(
+        "--list", action="store_true", help="list the orders that can take a channel label now, with item ids"
+    )
+    label.add_argument("--days", type=int, default=14, help="with --list: how many days back (default 14)")
     label.set_defaults(handler=cmd_label)
 
     services = add_command(

@@ -80,6 +80,22 @@ def add_group(sub: Any, name: str, summary: str) -> Any:
     return group.add_subparsers(dest="action", required=True, metavar="ACTION", parser_class=Parser)
 
 
+def group_actions(sub: Any, name: str) -> Any:
+    """The actions of a group another module made (`integrations`), so a module can add its own to it."""
+    group = sub.choices[name]
+    return next(a for a in group._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def key_value(text: str) -> tuple[str, str]:
+    """`key=value`, as `integrations tag` and `shop-settings` take it: the key must not be blank."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: give it as key=value")
+    if len(key) > 100 or len(value) > 1000:
+        raise argparse.ArgumentTypeError(f"{key[:40]!r}: keys are at most 100 characters, values 1000")
+    return key.strip(), value
+
+
 # --- argument types ---------------------------------------------------------------------------------------
 
 

@@ -13,7 +13,9 @@ from .. import home as home_folder
 from ..host import ConnectorHost
 from ..integration import Integrations
 from ..store import DATABASE_URL_ENV, open_store, safe_location
+from ..store.errors import StoreFileUnusable
 from ..store.locations import sqlite_path
+from ..store.sqlite.problems import file_problem
 
 
 class StoreUnreadable(home_folder.HomeNotFound):
@@ -106,24 +108,13 @@ def open_integrations(args: argparse.Namespace, *, create: bool = False) -> Inte
         check_store_file(path)
     try:
         store = open_store(url or None, home=folder)
+    except StoreFileUnusable as exc:  # reworded to name the file as the operator gave it
+        raise StoreUnreadable(store_problem(args.store_location, exc.cause)) from None
     except sqlite3.Error as exc:
         raise StoreUnreadable(store_problem(args.store_location, exc)) from None
     return Integrations(ConnectorHost().load(), store)
 
 
-def store_problem(location: str, exc: sqlite3.Error) -> str:
-    """One line about a store SQLite refuses, naming the file and what to do."""
-    text = str(exc).lower()
-    if "readonly" in text or "read-only" in text:
-        return (
-            f"the store {location} is read-only: make it (and its folder) writable by you, "
-            "or copy it somewhere writable and pass --home"
-        )
-    if "locked" in text or "busy" in text:
-        return f"the store {location} is locked by another process: wait for it to finish and run again"
-    if "unable to open" in text:
-        return f"cannot open the store {location}: check that its folder exists and is writable by you"
-    return (
-        f"the store {location} is not a usable channel-connectors database ({exc}): it is damaged or not "
-        "SQLite; restore it from a backup, or pass --home with another folder"
-    )
+def store_problem(location: str, exc: BaseException) -> str:
+    """One line about a store SQLite refuses, naming the file and what to do (the store's own wording)."""
+    return file_problem(location, exc)

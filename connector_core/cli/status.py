@@ -44,6 +44,8 @@ def status_document(status: IntegrationStatus) -> dict[str, Any]:
         "reauthorization_reason": reauth.reason,
         "last_order_sync": _iso(status.last_order_sync),
         "order_cursor": status.order_cursor,
+        # Per shop, as last read from the channel (`webhook subscriptions ID` reads it again).
+        "webhook_subscriptions": status.webhook_subscriptions,
     }
 
 
@@ -66,6 +68,16 @@ def status_lines(status: IntegrationStatus) -> Iterator[str]:
         yield f"  run `{PROG} connect {status.integration_id}`"
     yield f"last order sync    {_when(status.last_order_sync)}"
     yield f"order cursor       {status.order_cursor or '-'}"
+    for shop, seen in status.webhook_subscriptions.items():
+        missing = seen.get("missing") or []
+        line = (
+            f"webhooks {shop}: {len(seen.get('subscribed') or [])} subscribed"
+            + (f", MISSING {', '.join(missing)}" if missing else "")
+            + f" (checked {str(seen.get('checked_at', '-'))[:16].replace('T', ' ')} UTC)"
+        )
+        yield style(line, "red") if missing else line
+    if status.webhook_subscriptions and any(s.get("missing") for s in status.webhook_subscriptions.values()):
+        yield f"  run `{PROG} webhook subscriptions {status.integration_id} --repair`"
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from ..context import SHIPMENT_INTENT
 from ..models import Account, ReauthorizationState
@@ -12,6 +13,7 @@ from ..store import RunRecord
 from ..store.platform_records import ShopRecord
 from .orders import stream_name
 from .session import Session
+from .subscriptions import seen
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class IntegrationStatus:
     last_runs: list[RunRecord] = field(default_factory=list)
     shops: list[ShopRecord] = field(default_factory=list)
     """Every shop of the authorization: status (active, paused, left), settings overrides, next pull."""
+    webhook_subscriptions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per shop, the last comparison with the events the kit needs: `checked_at`, `subscribed`, `missing`."""
 
 
 def status(session: Session, served: list[Session] | None = None) -> IntegrationStatus:
@@ -76,6 +80,7 @@ def status(session: Session, served: list[Session] | None = None) -> Integration
         ),
         last_runs=session.store.last_runs(session.id, limit=5),
         shops=session.store.list_shops(session.id),
+        webhook_subscriptions=seen(session.store, session.id, [a.id for a in accounts]),
     )
 
 

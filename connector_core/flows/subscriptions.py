@@ -2,8 +2,9 @@
 
 The address is the host's public URL for the channel's webhooks: `CHANNEL_CONNECTORS_WEBHOOK_BASE_URL` plus
 `/webhooks/<connector id>` (the web app's route), or one given explicitly. After Connect (and a renewed
-authorization) the served shop is subscribed; `status` shows what is subscribed, and `check --repair`
-subscribes what is missing or points elsewhere. Webhooks stay best effort: the imports' cursors (orders,
+authorization) the served shop is subscribed; `webhook subscriptions ID [--repair]` compares (and
+subscribes what is missing or points elsewhere). Each comparison is recorded per shop, and `status` and the
+admin connection page show the last one. Webhooks stay best effort: the imports' cursors (orders,
 returns) are the reconciliation that catches what a lost delivery missed.
 """
 
@@ -12,15 +13,19 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-from typing import Literal
+from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from ..errors import ChannelError, ConnectorError
 from ..models import Account
+from ..store import Store
 from .session import Session
 
 BASE_URL_VARIABLE = "CHANNEL_CONNECTORS_WEBHOOK_BASE_URL"
+SEEN_NAMESPACE = "webhook_subscriptions"
+"""Where the last comparison per shop is kept, so `status` and the admin page show it without a call."""
 log = logging.getLogger("connector_core.flows.subscriptions")
 
 
@@ -65,7 +70,25 @@ def sync_webhooks(
         else:
             state: Literal["missing", "elsewhere"] = "missing" if sub.address is None else "elsewhere"
             states.append(SubscriptionState(event=sub.event, state=state, address=sub.address))
+    shop = account.id if account is not None else session.account_id
+    session.store.cache_put(session.id, SEEN_NAMESPACE, {shop: summary(states, session.clock.now())})
     return states
+
+
+def summary(states: list[SubscriptionState], checked_at: datetime) -> dict[str, Any]:
+    """A shop's subscriptions as `status` shows them: what is subscribed, what is missing (absent or
+    pointing elsewhere), and when that was last read from the channel."""
+    return {
+        "checked_at": checked_at.isoformat(),
+        "subscribed": sorted(s.event for s in states if s.state in ("subscribed", "repaired")),
+        "missing": sorted(s.event for s in states if s.state in ("missing", "elsewhere")),
+    }
+
+
+def seen(store: Store, integration_id: str, shop_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The last comparison recorded per shop (a shop never checked is absent)."""
+    found = {shop: store.cache_get(integration_id, SEEN_NAMESPACE, shop) for shop in shop_ids}
+    return {shop: value for shop, value in found.items() if isinstance(value, dict)}
 
 
 def subscribe_after_connect(session: Session) -> None:

@@ -3,6 +3,12 @@
 A correctly signed event is still not trusted blindly: it must name one of the integration's shops (a
 delivery captured from another seller's integration does not apply here) and be recent (a replayed old
 delivery is refused). A deauthorization disables the integration only when it names the shop served.
+
+De-duplication is the store's outbox (connector_core/store/outbox.py): each accepted event is recorded
+there once, keyed by its id, whichever path received it (the web receiver, a worker's `receive_webhook`
+task, or `Integration.receive_webhook` called by a host), so an event acknowledged by any path is handled
+exactly once. An order event is recorded as pending work that a worker (or the outbox sweeper) re-reads;
+an authorization event is applied here and recorded as done.
 """
 
 from __future__ import annotations
@@ -12,9 +18,22 @@ from datetime import timedelta
 
 from ..errors import ConnectorError
 from ..models import WebhookEvent, WebhookKind
+from ..store.outbox import WorkStatus
 from .session import Session
 
 DEFAULT_WEBHOOK_MAX_AGE = timedelta(days=7)
+WEBHOOK_WORK = "webhook"
+"""The outbox kind of a received webhook event (its key: the event id)."""
+REREAD_EVENTS = frozenset(
+    {
+        WebhookKind.ORDER_STATUS_CHANGED,
+        WebhookKind.ORDER_CANCELLATION,
+        WebhookKind.PACKAGE_UPDATED,
+        WebhookKind.ADDRESS_CHANGED,  # the order is re-read and its new address handed over (interception)
+        WebhookKind.RETURN_CHANGED,
+    }
+)
+"""Events whose order a worker must re-read: recorded as pending work; any other event is done once recorded."""
 
 
 class WebhookRejected(ConnectorError):
@@ -24,9 +43,11 @@ class WebhookRejected(ConnectorError):
 def receive_webhook(
     session: Session, headers: Mapping[str, str], body: bytes, *, max_age: timedelta = DEFAULT_WEBHOOK_MAX_AGE
 ) -> list[WebhookEvent]:
-    """Verify, check, de-duplicate and apply a delivery; returns only events not seen before.
+    """Verify, check, record and apply a delivery; returns only events no path recorded before.
 
-    Raises `WebhookRejected` when the signature does not verify or when every event in it was refused
+    The returned order events are pending work in the outbox: a worker's `run_work` (or the sweep) re-reads
+    their orders and hands them over, once. Raises `WebhookRejected` when the signature does not verify
+    or when every event in it was refused
     (each refusal is named); events refused inside an otherwise good delivery are logged and dropped.
     """
     lowered = {k.lower(): v for k, v in headers.items()}
@@ -36,14 +57,30 @@ def receive_webhook(
             f"integration {session.id}: webhook signature does not verify; delivery ignored"
         )
     events = session.connector.parse_webhook(ctx, lowered, body)
-    fresh = [
-        e
-        for e in check_events(session, events, max_age=max_age)
-        if session.store.remember_event(session.id, e.id)
-    ]
-    for event in fresh:
-        apply_authorization_event(session, event)
+    return record_events(session, events, max_age=max_age)
+
+
+def record_events(
+    session: Session, events: list[WebhookEvent], *, max_age: timedelta = DEFAULT_WEBHOOK_MAX_AGE
+) -> list[WebhookEvent]:
+    """Check the events of a verified delivery, record each new one in the outbox, and return those.
+
+    An authorization event is applied before it is recorded (applying it twice is harmless), so a crash
+    between the two repeats it on the channel's retry instead of losing it. Raises `WebhookRejected` when
+    every event was refused."""
+    store = session.store
+    fresh = []
+    for event in check_events(session, list(events), max_age=max_age):
+        if store.get_work(session.id, WEBHOOK_WORK, event.id) is None:
+            apply_authorization_event(session, event)
+        status: WorkStatus = "pending" if needs_reread(event) else "done"
+        if store.add_work(session.id, WEBHOOK_WORK, event.id, event.model_dump(mode="json"), status=status):
+            fresh.append(event)
     return fresh
+
+
+def needs_reread(event: WebhookEvent) -> bool:
+    return bool(event.order_id) and event.kind in REREAD_EVENTS
 
 
 def check_events(

@@ -13,7 +13,13 @@ A host with its own database implements `StoreBackend`, wraps it in `SealedStore
 
 from __future__ import annotations
 
-from .errors import StoreConfigurationError, StoreUnavailable, UnknownConnectLink, UnknownIntent
+from .errors import (
+    StoreConfigurationError,
+    StoreFileUnusable,
+    StoreUnavailable,
+    UnknownConnectLink,
+    UnknownIntent,
+)
 from .opening import (
     DATABASE_URL_ENV,
     HOME_ENV,
@@ -96,6 +102,7 @@ __all__ = [
     "Store",
     "StoreBackend",
     "StoreConfigurationError",
+    "StoreFileUnusable",
     "StoreUnavailable",
     "StoredTokens",
     "TokenRole",

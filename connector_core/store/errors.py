@@ -41,7 +41,7 @@ class StoreConfigurationError(ConnectorError):
 class UnknownApp(ConnectorError, KeyError):
     def __init__(self, app_id: str) -> None:
         self.app_id = app_id
-        super().__init__(f"no app {app_id!r} in the store: list them with `channel-connectors apps list`")
+        super().__init__(f"no app {app_id!r} in the store: list them with Integrations.apps()")
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -64,3 +64,14 @@ class UnknownShop(ConnectorError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class StoreFileUnusable(StoreUnavailable):
+    """SQLite refused the store's file (locked, read-only, damaged, not a database): one line naming the file
+    and what to do. `cause` is the driver's own error, kept for a caller that words it differently."""
+
+    def __init__(self, path: str, message: str, cause: BaseException) -> None:
+        ConnectorError.__init__(self, message)
+        self.where = f"sqlite file {path}"
+        self.reason = str(cause)
+        self.cause = cause

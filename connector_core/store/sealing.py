@@ -13,8 +13,8 @@ import hashlib
 import json
 import secrets
 from collections.abc import Mapping
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 from pydantic import SecretStr
 
@@ -41,6 +41,7 @@ from .records import (
 )
 from .roles import StoreBackend
 from .signin import SignInThrottleDelegate
+from .upkeep import StoreSize, UpkeepRole
 
 CONNECT_TOKEN_BYTES = 32
 OAUTH_STATE_BYTES = 24
@@ -279,3 +280,14 @@ class SealedStore(
         if found is None or found.integration_id != integration_id:
             raise UnknownConnectLink()
         return self.backend.renew_connect_link(link_id, ttl)
+
+    # --- upkeep (store size / store prune) ---------------------------------------------------------------
+
+    def store_size(self) -> StoreSize:
+        return cast(UpkeepRole, self.backend).store_size()
+
+    def prune_store(self, older_than: datetime, *, dry_run: bool = False) -> dict[str, int]:
+        return cast(UpkeepRole, self.backend).prune_store(older_than, dry_run=dry_run)
+
+    def vacuum(self) -> None:
+        cast(UpkeepRole, self.backend).vacuum()

@@ -13,3 +13,7 @@ NOT_OLDER = (
     "AND (stock_ledger.pending_as_of IS NULL OR {new} >= stock_ledger.pending_as_of)))"
 )
 """Format with `new=` the incoming as_of expression (e.g. `excluded.as_of`)."""
+
+EMPTY_ROW = "(quantity IS NULL AND pending IS NULL AND as_of IS NULL AND pending_as_of IS NULL)"
+"""A ledger row that remembers nothing: a level refused before any level of its SKU was confirmed. Both
+stores delete it after a refusal, so SKUs the channel does not know leave no row behind."""

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from .. import forms
 from ..errors import ConnectorError
-from ..flows import Integration, IntegrationStatus
+from ..flows import Integration, IntegrationStatus, subscriptions
 from ..models import Capability, ConnectionCheck
 from ..store import ConnectLink, Intent, RunRecord
 from ..store.platform_records import ShopRecord
@@ -210,6 +210,10 @@ def detail(integration: Integration, now: datetime, *, runs: int = 20) -> dict[s
         "runs": [run(r) for r in recent],
         "intents": [intent(i) for i in pending],
         "links": [link(x, now) for x in links],
+        # Per shop, the last comparison with the events the kit needs (`webhook subscriptions ID --repair`).
+        "webhook_subscriptions": subscriptions.seen(
+            store, integration.id, [a.id for a in store.list_accounts(integration.id)]
+        ),
     }
 
 

@@ -1,9 +1,11 @@
 """`POST /webhooks/<connector>`: route to the shop's connections, verify, de-duplicate, hand off, answer.
 
 Order of checks, each answering before anything is stored: the connector exists and takes webhooks (404),
-the body fits the cap (413), the body parses (400), some connection serves the shop it names (404, found
-through the shop index), the signature verifies with the app of one of them (401, once per app): the cost
-does not grow with the number of connections (flows/webhook_routing.py). Only then is each event recorded
+the body fits the cap (413), the body parses (400), some connection serves the shop it names (found through
+the shop index), the signature verifies with the app of one of them (once per app): the cost does not grow
+with the number of connections (flows/webhook_routing.py). A shop nobody here serves gets exactly the answer
+a forged signature gets (401, same body): otherwise anyone could probe which shop ids this host serves
+without holding a secret. Only the log tells the operator which of the two it was. Only then is each event recorded
 in the store's outbox (one row per integration and event id: the recording is the de-duplication), applied
 to the authorization state, and the `WorkSink` told to start its work. The answer 200 goes out once every
 event is recorded, without waiting for the work: a sink that cannot take it now, a broker that stalls or a
@@ -49,6 +51,11 @@ def _answer(status: int, message: str, **extra: object) -> JSONResponse:
     return JSONResponse({"ok": status == 200, "message": message, **extra}, status_code=status)
 
 
+def _not_verified() -> JSONResponse:
+    """The one answer for a forged delivery and for a shop nobody here serves: the caller cannot tell them apart."""
+    return _answer(401, "the signature does not verify; the delivery was ignored")
+
+
 async def read_capped(request: Request, limit: int) -> bytes:
     """The raw body, refused as soon as it passes `limit` bytes (a lying Content-Length does not help)."""
     declared = request.headers.get("content-length", "")
@@ -91,11 +98,12 @@ def receive(integrations: Integrations, sink: WorkSink, delivery: Delivery) -> R
     if routing.refusal == "unparsable":
         return _answer(400, routing.message)
     if routing.refusal == "unserved":
-        log.warning("%s webhook: %s; ignored", connector.id, routing.message)
-        return _answer(404, f"{routing.message}; nothing was stored")
+        # Same answer as a forged delivery (see the module docstring); the log line stays distinct.
+        log.warning("%s webhook: %s; ignored (answered as unverified)", connector.id, routing.message)
+        return _not_verified()
     if routing.refusal == "unverified":
         log.warning("%s webhook: the signature verifies for no app serving its shop; ignored", connector.id)
-        return _answer(401, "the signature does not verify; the delivery was ignored")
+        return _not_verified()
     fresh_total = 0
     for integration_id in routing.targets:
         try:

@@ -42,7 +42,8 @@ def require_receiver(integration: Integration, receiver: OrderReceiver | None = 
     if receiver is None and not integration.connector.implements("order_pages_ready"):
         raise NoOrderReceiver(
             f"integration {integration.id}: no host plugin implements order_pages_ready, so imported "
-            "orders would be lost; set CHANNEL_CONNECTORS_HOST_PLUGINS to the module holding it"
+            "orders would be lost; declare the module holding it in the channel_connectors.host_plugins "
+            "entry-point group (or, for a test run, name it in CHANNEL_CONNECTORS_HOST_PLUGINS)"
         )
 
 

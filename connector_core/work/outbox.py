@@ -23,16 +23,15 @@ from pydantic import ValidationError
 
 from ..errors import ChannelUnavailable, ConnectorError, RateLimited, ReauthorizationRequired
 from ..flows import Integration, Integrations
-from ..flows.webhooks import apply_authorization_event, check_events
+from ..flows.webhooks import REREAD_EVENTS, WEBHOOK_WORK, needs_reread, record_events
 from ..leases import LeaseBusy, hold
-from ..models import HandoverChoice, LabelParcel, Shipment, StockLevel, WebhookEvent, WebhookKind
+from ..models import HandoverChoice, LabelParcel, Shipment, StockLevel, WebhookEvent
 from ..store import Store, StoreUnavailable
-from ..store.outbox import WorkStatus
 from .delivery import NoOrderReceiver, OrderReceiver, deliver, require_receiver
 
 log = logging.getLogger("connector_core.work.outbox")
 
-WEBHOOK = "webhook"
+WEBHOOK = WEBHOOK_WORK
 PUSH_STOCK = "push_stock"
 CONFIRM_SHIPMENT = "confirm_shipment"
 CREATE_LABELS = "create_labels"
@@ -49,15 +48,7 @@ KEEP_FINISHED = timedelta(days=8)
 de-duplicates it."""
 TRANSIENT = (LeaseBusy, ChannelUnavailable, RateLimited, StoreUnavailable)
 """Errors after which the item stays pending: its runner retries, or the sweeper hands it out again."""
-ORDER_EVENTS = frozenset(
-    {
-        WebhookKind.ORDER_STATUS_CHANGED,
-        WebhookKind.ORDER_CANCELLATION,
-        WebhookKind.PACKAGE_UPDATED,
-        WebhookKind.ADDRESS_CHANGED,  # the order is re-read and its new address handed over (interception)
-        WebhookKind.RETURN_CHANGED,
-    }
-)
+ORDER_EVENTS = REREAD_EVENTS
 """Events naming an order whose new version the host must be handed (re-read, then delivered once)."""
 Result = dict[str, Any]
 
@@ -66,28 +57,16 @@ Result = dict[str, Any]
 
 
 def record_webhook_events(integration: Integration, events: Sequence[WebhookEvent]) -> list[WebhookEvent]:
-    """Check the events of a verified delivery for this integration, record each new one, and return those.
-
-    An authorization event is applied before it is recorded (applying it twice is harmless), so a crash
-    between the two repeats it on the channel's retry instead of losing it. Raises `WebhookRejected` when
-    every event was refused."""
-    store, session = integration.store, integration.session
-    fresh = []
-    for event in check_events(session, list(events), max_age=_max_age(integration)):
-        if store.get_work(integration.id, WEBHOOK, event.id) is None:
-            apply_authorization_event(session, event)
-        status: WorkStatus = "pending" if _needs_reread(event) else "done"
-        if store.add_work(integration.id, WEBHOOK, event.id, event.model_dump(mode="json"), status=status):
-            fresh.append(event)
-    return fresh
+    """Check the events of a verified delivery for this integration, record each new one, and return those
+    (the one recording every path shares: connector_core/flows/webhooks.py `record_events`)."""
+    return record_events(integration.session, list(events), max_age=_max_age(integration))
 
 
 def _max_age(integration: Integration) -> timedelta:
     return getattr(integration, "webhook_max_age", timedelta(days=7))
 
 
-def _needs_reread(event: WebhookEvent) -> bool:
-    return bool(event.order_id) and event.kind in ORDER_EVENTS
+_needs_reread = needs_reread
 
 
 def record_request(

@@ -24,6 +24,8 @@ from .settings import WorkerSettings
 from .tasks import PREFIX, TASKS
 
 REFRESH_EVERY = timedelta(minutes=5)
+RECONCILE_EVERY = timedelta(hours=1)
+"""How often every connection's recent window is swept (shorter than work/reconcile.py's SWEEP_WINDOW)."""
 """Tokens are refreshed a margin (15 minutes) ahead of expiry; checking every 5 minutes never misses one."""
 REAUTHORIZATION_CHECK_EVERY = timedelta(hours=6)
 BROKER_SOCKET_TIMEOUT = 5.0
@@ -97,6 +99,11 @@ def beat_schedule(settings: WorkerSettings) -> dict[str, dict[str, Any]]:
             "task": f"{PREFIX}sweep_outbox",
             "schedule": settings.sweep_interval,
             "options": {"expires": settings.sweep_interval},
+        },
+        "reconcile-what-webhooks-missed": {
+            "task": f"{PREFIX}reconcile_all",
+            "schedule": RECONCILE_EVERY.total_seconds(),
+            "options": {"expires": RECONCILE_EVERY.total_seconds()},
         },
         "warn-before-reauthorization-deadlines": {
             "task": f"{PREFIX}warn_reauthorization",

@@ -44,6 +44,8 @@ LANE_OF: dict[str, str] = {
     "refresh_token": PULLS,
     "warn_reauthorization": PULLS,
     "pull_returns": PULLS,
+    "reconcile_events": PULLS,
+    "reconcile_all": PULLS,
     "backfill_orders": BACKFILL,
 }
 """Each task's lane by short name; a task not named here goes to the pulls lane (the default queue)."""

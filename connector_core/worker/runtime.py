@@ -7,17 +7,17 @@ a database connection or a Redis socket shared by two processes would interleave
 
 from __future__ import annotations
 
-import importlib
 import os
 import threading
 from dataclasses import dataclass
 
 from ..flows import Integrations
 from ..host import ConnectorHost
+from ..host_plugins import HostPluginError, discover_host_plugins
 from ..http import HttpClient
 from ..store import Store, open_store
 from .rate_limit import SharedRateLimit
-from .settings import HOST_PLUGINS_ENV, WorkerConfigurationError, WorkerSettings
+from .settings import WorkerConfigurationError, WorkerSettings
 
 
 @dataclass
@@ -35,7 +35,11 @@ class Runtime:
 
 
 def build_runtime(settings: WorkerSettings, store: Store | None = None) -> Runtime:
-    plugins = [_import_plugin(name) for name in settings.host_plugins]
+    # The `channel_connectors.host_plugins` entry points, unless CHANNEL_CONNECTORS_HOST_PLUGINS overrides them.
+    try:
+        plugins = discover_host_plugins(settings.host_plugins)
+    except HostPluginError as exc:
+        raise WorkerConfigurationError(str(exc)) from None
     host = ConnectorHost(plugins).load()
     gate = (
         SharedRateLimit(settings.rate_limit_url, settings.rates)
@@ -50,16 +54,6 @@ def build_runtime(settings: WorkerSettings, store: Store | None = None) -> Runti
     }
     integrations = Integrations(host, store if store is not None else open_store(), http_clients=clients)
     return Runtime(settings, integrations, gate)
-
-
-def _import_plugin(name: str) -> object:
-    try:
-        return importlib.import_module(name)
-    except ImportError as exc:
-        raise WorkerConfigurationError(
-            f"{HOST_PLUGINS_ENV}: host plugin module {name!r} cannot be imported ({exc.msg}); "
-            "name an importable module holding the host's hookimpls"
-        ) from None
 
 
 _lock = threading.Lock()

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from ..errors import ConnectorError
+from ..host_plugins import HOST_PLUGINS_ENV as HOST_PLUGINS_ENV  # where it was read before
+from ..host_plugins import override as host_plugin_override
 from .rate_limit import parse_rates
 
 BROKER_URL_ENV = "CHANNEL_CONNECTORS_BROKER_URL"
@@ -20,7 +22,6 @@ and the sandbox profile are written in the same text (see `rate_limit.py`); "off
 RATE_LIMIT_URL_ENV = "CHANNEL_CONNECTORS_RATE_LIMIT_URL"
 PULL_INTERVAL_ENV = "CHANNEL_CONNECTORS_PULL_INTERVAL"
 DEFAULT_PULL_INTERVAL = 300.0
-HOST_PLUGINS_ENV = "CHANNEL_CONNECTORS_HOST_PLUGINS"
 REAUTH_WARNING_ENV = "CHANNEL_CONNECTORS_REAUTHORIZATION_WARNING_DAYS"
 DEFAULT_REAUTH_WARNING_DAYS = 7.0
 OUTBOX_GRACE_ENV = "CHANNEL_CONNECTORS_OUTBOX_GRACE"
@@ -66,7 +67,7 @@ class WorkerSettings:
         limit_url = env.get(RATE_LIMIT_URL_ENV, "").strip() or (
             broker if broker.startswith("redis") else None
         )
-        plugins = tuple(p.strip() for p in env.get(HOST_PLUGINS_ENV, "").split(",") if p.strip())
+        plugins = host_plugin_override(env)  # empty: the entry points decide
         return cls(
             broker_url=broker,
             rate_limit_url=limit_url if rates else None,

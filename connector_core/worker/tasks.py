@@ -27,8 +27,9 @@ from ..flows.webhooks import WebhookRejected
 from ..models import LabelParcel, Money, Shipment, StockLevel, WebhookEvent
 from ..store import StoreUnavailable
 from ..store.platform_records import DueShop
-from ..work import outbox
+from ..work import outbox, reconcile
 from ..work.delivery import deliver, require_receiver
+from ..work.return_delivery import deliver_returns, require_return_receiver
 from . import schedule
 from .runtime import current_runtime
 
@@ -302,17 +303,43 @@ def decide_return(
 
 
 def pull_returns(task: Any, integration_id: str) -> Result:
-    """Import the shop's changed returns (own cursor) and hand each page to the host's `return_pages_ready`."""
+    """Import each served shop's changed returns (own cursor) and hand each page to the host's
+    `return_pages_ready`, once per return version (the delivery ledger; see work/return_delivery.py)."""
 
     def work() -> Result:
         integration = _open(integration_id)
-        handed = 0
-        for page in integration.pull_returns():
-            integration.connector.return_pages_ready(integration.id, integration.account_id, page)
-            handed += len(page.returns)
-        return {"ok": True, "returns": handed}
+        require_return_receiver(integration)  # before the import, so no cursor moves past returns nobody took
+        pages = handed = 0
+        for view in integration.served():
+            for page in view.pull_returns():
+                pages += 1
+                handed += deliver_returns(view, page)
+        return {"ok": True, "pages": pages, "returns": handed}
 
     return _guarded(task, f"returns import for integration {integration_id}", work)
+
+
+def reconcile_events(task: Any, integration_id: str, families: Sequence[str] = reconcile.FAMILIES) -> Result:
+    """The reconciliation sweep of one connection: each served shop's recent window of order, cancellation
+    and return changes, handed over once (what a dropped webhook missed; see work/reconcile.py)."""
+
+    def work() -> Result:
+        integration = _open(integration_id)
+        if integration.tokens.tokens() is None:
+            return {"ok": True, "skipped": "not authorized"}
+        reports = reconcile.reconcile(integration, families=families)
+        return {"ok": True, "shops": [r.as_dict() for r in reports]}
+
+    return _guarded(task, f"reconciliation sweep for integration {integration_id}", work)
+
+
+def reconcile_all(task: Any) -> Result:
+    """The schedule's reconciliation tick: one `reconcile_events` task per connection."""
+    sent = 0
+    for record in current_runtime().integrations.store.list_integrations():
+        task.app.send_task(f"{PREFIX}reconcile_events", args=[record.id], ignore_result=True)
+        sent += 1
+    return {"ok": True, "queued": sent}
 
 
 # --- webhooks -----------------------------------------------------------------------------------------------
@@ -471,6 +498,8 @@ TASKS: dict[str, Callable[..., Result]] = {
     "decide_cancellation": decide_cancellation,
     "decide_return": decide_return,
     "pull_returns": pull_returns,
+    "reconcile_events": reconcile_events,
+    "reconcile_all": reconcile_all,
     "cancel_order": cancel_order,
     "create_labels": create_labels,
     "process_webhook_events": process_webhook_events,

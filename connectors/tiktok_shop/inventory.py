@@ -26,6 +26,7 @@ MAX_QUANTITY = 99_999
 SKU_MAP = "sku_map"
 WAREHOUSES = "warehouses"
 SEARCH_BATCH = 10  # 202502 refuses more than 10 seller_skus per filter (12019027); 202309 states no limit
+MISSING_CACHE_LIMIT = 1000  # "no such SKU" answers cached per lookup, at most
 NOT_FOUND_TTL = 3600  # seconds a "no such SKU" answer is trusted before TikTok is asked again
 SCAN_THRESHOLD = (
     50  # more misses than this: one scan of the catalogue costs fewer calls than filtered searches
@@ -92,7 +93,10 @@ def resolve_skus(
     entries: dict[str, Any] = {
         s: {"product_id": r.product_id, "sku_id": r.sku_id} for s, r in looked_up.items()
     }
-    entries.update({s: {"missing_at": now} for s in misses if s not in looked_up})
+    # At most MISSING_CACHE_LIMIT "missing" answers per lookup: a file of a million unknown SKUs must not
+    # leave a million cache rows (past the limit the lookup is a full scan anyway, see SCAN_THRESHOLD).
+    missing = [s for s in misses if s not in looked_up][:MISSING_CACHE_LIMIT]
+    entries.update({s: {"missing_at": now} for s in missing})
     ctx.cache.put(SKU_MAP, entries)
     found.update({s: looked_up[s] for s in misses if s in looked_up})
     return found

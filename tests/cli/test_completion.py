@@ -39,7 +39,11 @@ def complete(script: Path, line: str) -> list[str]:
     ("line", "expected"),
     [
         ("channel-connectors pu", {"pull-orders", "push-stock"}),
-        ("channel-connectors integrations ", {"add", "list", "show", "update", "remove"}),
+        (
+            "channel-connectors integrations ",
+            {"add", "list", "show", "update", "remove", "tag", "shop-settings"},
+        ),
+        ("channel-connectors apps ", {"add", "list", "show", "update"}),
         ("channel-connectors integrations up", {"update"}),
         ("channel-connectors pull-orders ID --s", {"--since"}),
         ("channel-connectors --home /tmp/h status ID --j", {"--json"}),

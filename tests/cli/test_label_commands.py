@@ -156,3 +156,23 @@ def test_shipping_services_json_names_the_box_item_ids(
 
     assert document["boxes"][0]["channel_line_ids"] == [line["id"] for line in order["line_items"]]
     assert sum(s["is_default"] for s in document["boxes"][0]["services"]) == 1
+
+
+def test_label_list_names_the_orders_that_can_take_a_label_and_their_item_ids(
+    run: Any, us: str, emulator: TikTokShopEmulator, tmp_path: Path
+) -> None:
+    listing = run("label", us, "--list", "--days", "3650", "--json")
+    assert listing.code == 0, listing.err
+    orders = {o["order_id"]: o for o in json.loads(listing.out)["orders"]}
+    order = tiktok_order(emulator, "US", 1)
+    assert order["id"] in orders
+    assert set(orders[order["id"]]["item_ids"]) <= {line["id"] for line in order["line_items"]}
+    assert all(o["status"] in {"awaiting_shipment", "partially_shipped"} for o in orders.values())
+
+    text = run("label", us, "--list", "--days", "3650")
+    assert f"order {order['id']}" in text.out and f"label {us} --order" in text.out
+
+    bought = run("label", us, "--order", order["id"], "--output", str(tmp_path / "bought.pdf"))
+    assert bought.code == 0, bought.err
+    again = json.loads(run("label", us, "--list", "--days", "3650", "--json").out)
+    assert order["id"] not in {o["order_id"] for o in again["orders"]}

@@ -116,3 +116,25 @@ def test_a_huge_stock_report_lists_the_problems_up_to_a_cap_and_counts_the_rest(
     assert result.code == 1
     assert len(lines) < 210 and sku not in result.out  # the updated SKU is counted, not listed
     assert "251 more SKU(s) not listed" in result.out and "unknown_sku 450" in result.out
+
+
+def test_webhook_receive_records_a_delivery_once_whichever_path_took_it(run, connected, emulator, tmp_path):
+    import time
+
+    gb = next(s for s in emulator.shops if s["region"] == "GB")
+    order_id = emulator.order_ids(shop_cipher=gb["cipher"])[0]
+    body = json.dumps(
+        {"type": 1, "tts_notification_id": "7327112393000000777", "shop_id": gb["id"], "timestamp": int(time.time()),
+         "data": {"order_id": order_id, "order_status": "AWAITING_SHIPMENT", "update_time": int(time.time())}}
+    ).encode()  # fmt: skip
+    path = tmp_path / "body.json"
+    path.write_bytes(body)
+    creds = emulator.credentials
+    good = signature(creds["app_key"], creds["app_secret"], body)
+    first = run("webhook", "receive", connected, "--body", str(path), "--signature", good, "--json")
+    assert first.code == 0, first.err
+    assert [e["order_id"] for e in json.loads(first.out)["new_events"]] == [order_id]
+    again = run("webhook", "receive", connected, "--body", str(path), "--signature", good)
+    assert again.code == 0 and "nothing new" in again.out
+    bad = run("webhook", "receive", connected, "--body", str(path), "--signature", "0" * 64)
+    assert bad.code == 1 and "does not verify" in bad.err and creds["app_secret"] not in bad.err

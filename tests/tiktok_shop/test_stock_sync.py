@@ -112,3 +112,26 @@ def test_the_sku_cache_belongs_to_the_shop_served(make_world):
 
     world.use_shop("US")
     assert world.integration.cache.get("sku_map", sku) is None, "the GB shop's product ids served the US shop"
+
+
+def test_a_flood_of_unknown_skus_leaves_a_bounded_store_and_a_fast_status(make_world, tmp_path):
+    """Issue 21: 20,000 SKUs TikTok never heard of must not leave a ledger row (or a cache row) each."""
+    import sqlite3
+    import time
+
+    from connectors.tiktok_shop.inventory import MISSING_CACHE_LIMIT
+
+    world = make_world(orders=10)
+    levels = [StockLevel(sku=f"NEVER-SOLD-{n}", quantity=1) for n in range(20_000)]
+    report = world.integration.push_stock(levels)
+    assert report.count("unknown_sku") == 20_000
+
+    with sqlite3.connect(tmp_path / "store-1.sqlite3") as db:
+        ledger = db.execute("SELECT count(*) FROM stock_ledger").fetchone()[0]
+        cached = db.execute("SELECT count(*) FROM cache WHERE namespace LIKE '%sku_map'").fetchone()[0]
+    assert ledger == 0
+    assert cached <= MISSING_CACHE_LIMIT + len(gb_skus(world))
+    started = time.perf_counter()
+    world.integration.status()
+    print(f"\n20,000 unknown SKUs: {ledger} ledger rows, {cached} sku_map rows, "
+          f"status in {time.perf_counter() - started:.3f} s")  # fmt: skip

@@ -33,3 +33,32 @@ def test_connect_subscribes_the_shop_when_the_webhook_url_is_configured(make_wor
 
     assert states(world) == dict.fromkeys(NEEDED_EVENTS, "subscribed")
     assert {s.address for s in world.integration.webhook_subscriptions()} == {ADDRESS}
+
+
+def test_status_and_the_connection_detail_show_what_each_shop_is_subscribed_to(make_world):
+    from datetime import datetime, timezone
+
+    from connector_core.cli.status import status_document, status_lines
+    from connector_core.web import facts
+    from connectors.tiktok_shop.webhooks import subscribe
+
+    world = make_world(orders=100)
+    shop = world.integration.account_id
+    assert world.integration.status().webhook_subscriptions == {}  # never compared: nothing claimed
+
+    world.integration.webhook_subscriptions(address=ADDRESS, repair=True)
+    subscribe(world.integration.context(), "http://127.0.0.1:9/elsewhere", "RETURN_STATUS_CHANGE")
+    world.integration.webhook_subscriptions(address=ADDRESS)  # the check sees the drift
+
+    status = world.integration.status()
+    seen = status_document(status)["webhook_subscriptions"][shop]
+    assert seen["missing"] == ["RETURN_STATUS_CHANGE"]
+    assert set(seen["subscribed"]) == set(NEEDED_EVENTS) - {"RETURN_STATUS_CHANGE"}
+    text = "\n".join(status_lines(status))
+    assert f"webhooks {shop}: {len(NEEDED_EVENTS) - 1} subscribed, MISSING RETURN_STATUS_CHANGE" in text
+    assert "--repair" in text
+    detail = facts.detail(world.integration, datetime.now(timezone.utc))
+    assert detail["webhook_subscriptions"][shop]["missing"] == ["RETURN_STATUS_CHANGE"]
+
+    world.integration.webhook_subscriptions(address=ADDRESS, repair=True)
+    assert world.integration.status().webhook_subscriptions[shop]["missing"] == []

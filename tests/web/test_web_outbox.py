@@ -19,7 +19,7 @@ from web_support import Web
 from connector_core import WebhookEvent
 from connector_core.store import StoreUnavailable
 from connector_core.web import SinkFull
-from connector_core.work.outbox import due_work
+from connector_core.work.outbox import WEBHOOK, due_work, run_work
 
 DELIVERIES = 150
 
@@ -96,3 +96,37 @@ def test_a_store_that_cannot_record_answers_503_so_the_channel_retries(web: Web)
     assert answer.status_code == 200
     assert answer.json()["new_events"] == 1
     assert web.sink.events and web.sink.events[0][0] == web.integration_id
+
+
+def test_one_delivery_through_the_host_call_and_the_web_receiver_is_handled_once(web: Web) -> None:
+    # A host that calls Integration.receive_webhook itself (or the worker's receive_webhook task) and the
+    # web receiver record into one outbox: whichever takes the delivery first, the other finds it taken.
+    web.connect()
+    integration = web.integrations.open(web.integration_id)
+    shop = web.shop_ids()[0]
+    orders = web.emu.order_ids(shop_cipher=web.emu.shops[0]["cipher"])[1:3]
+    first = web.delivery(shop, order_id=orders[0], notification="7327112393000000001")
+    second = web.delivery(shop, order_id=orders[1], notification="7327112393000000002")
+
+    body, headers = first  # the host's own call first, then the channel's retry reaches the web receiver
+    assert len(integration.receive_webhook(headers, body)) == 1
+    answer = web.client.post("/webhooks/tiktok_shop", content=body, headers=headers)
+    assert answer.status_code == 200 and answer.json()["new_events"] == 0
+    assert web.sink.events == []
+
+    body, headers = second  # the other way round
+    assert web.client.post("/webhooks/tiktok_shop", content=body, headers=headers).json()["new_events"] == 1
+    assert integration.receive_webhook(headers, body) == []
+
+    delivered: list[str] = []
+
+    def receiver(integration_id: str, account_id: str, page: Any, delivery: str) -> None:
+        delivered.extend(order.id for order in page.orders)
+
+    keys = [item.key for item in web.integrations.store.list_work(web.integration_id, kind=WEBHOOK)]
+    assert len(keys) == 2
+    for _ in range(2):  # a redelivered task finds the work finished
+        run_work(web.integrations, web.integration_id, WEBHOOK, keys, receiver)
+    assert sorted(delivered) == sorted(orders)  # each order handed over once
+    items = web.integrations.store.list_work(web.integration_id, kind=WEBHOOK)
+    assert [(item.status, item.attempts) for item in items] == [("done", 1), ("done", 1)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from web_support import Web
@@ -53,22 +54,34 @@ def test_a_bad_signature_is_401_and_nothing_is_stored_or_handed_over(web: Web) -
     assert web.emu.credentials["app_secret"] not in answer.text
 
 
-def test_a_delivery_for_a_shop_no_integration_serves_is_404_and_nothing_is_stored(web: Web) -> None:
+def test_a_delivery_for_a_shop_no_integration_serves_answers_like_a_forged_one(web: Web, caplog: Any) -> None:
+    # Whether a shop id is served here is nobody's business without a secret: a signed delivery for a shop
+    # nobody serves gets byte for byte the answer a forged delivery for a served shop gets.
     web.connect()
+    forged_body, _ = web.delivery(web.shop_ids()[0])
+    forged = web.client.post(
+        "/webhooks/tiktok_shop", content=forged_body, headers={"Authorization": "0" * 64}
+    )
     body, headers = web.delivery("9999999999999999999", notification="7327112393057379555")
-    answer = web.client.post("/webhooks/tiktok_shop", content=body, headers=headers)
-    assert answer.status_code == 404
-    assert "9999999999999999999" in answer.json()["message"]
+    with caplog.at_level(logging.WARNING, logger="connector_core.web.webhooks"):
+        unserved = web.client.post("/webhooks/tiktok_shop", content=body, headers=headers)
+    assert (unserved.status_code, unserved.content) == (forged.status_code, forged.content)
+    assert forged.status_code == 401
+    assert "9999999999999999999" not in unserved.text
     assert web.sink.events == []
     # Nothing remembered: the same notification id is still new to the integration.
     assert web.integrations.store.remember_event(web.integration_id, "7327112393057379555")
+    # The operator still sees which it was.
+    assert any("serves shop 9999999999999999999" in r.getMessage() for r in caplog.records)
 
 
-def test_before_any_connect_every_delivery_is_refused(web: Web) -> None:
+def test_before_any_connect_every_delivery_is_refused_like_a_forged_one(web: Web) -> None:
     # Routing comes first (the shop index): a shop nobody here serves is refused before any signature is
-    # checked, which costs one index lookup whoever sent it.
+    # checked, which costs one index lookup whoever sent it, and the answer says no more than 401 does.
     body, headers = web.delivery(web.shop_ids()[0])
-    assert web.client.post("/webhooks/tiktok_shop", content=body, headers=headers).status_code == 404
+    answer = web.client.post("/webhooks/tiktok_shop", content=body, headers=headers)
+    assert answer.status_code == 401
+    assert answer.json()["message"] == "the signature does not verify; the delivery was ignored"
     assert web.sink.events == []
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
 from host_plugin import REFUSE_ENV, HostRefused, order_versions, received
 from worker_support import connect
 
+import connector_core.host_plugins as host_plugins
 from connector_core import ConnectorHost, Integration, Integrations
+from connector_core.host_plugins import HOST_PLUGINS_GROUP
 from connector_core.store import open_store
 from connector_core.worker import NoOrderReceiver, WorkerSettings, build_runtime, deliver
 from tiktok_shop_emulator import TikTokShopEmulator
@@ -113,3 +116,17 @@ def test_without_a_receiver_the_import_is_refused_before_any_cursor_moves(
     with pytest.raises(NoOrderReceiver, match="CHANNEL_CONNECTORS_HOST_PLUGINS"):
         deliver(integration, page)
     assert integration.status().order_cursor is None
+
+
+def test_a_worker_finds_the_hosts_receiver_by_entry_point(
+    emu: TikTokShopEmulator, store_location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plugin = EntryPoint("orders", "host_plugin", HOST_PLUGINS_GROUP)
+    monkeypatch.setattr(
+        host_plugins, "entry_points", lambda *, group: [plugin] if group == plugin.group else []
+    )
+
+    runtime = build_runtime(WorkerSettings(rates={}), open_store(store_location))  # no override set
+    integration = connect(emu, store_location, runtime.integrations)
+
+    assert integration.connector.implements("order_pages_ready")

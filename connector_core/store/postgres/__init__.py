@@ -18,6 +18,7 @@ from .secrets_rows import PostgresSecretRows
 from .shared_rows import PostgresSharedRows
 from .shop_rows import PostgresShopRows
 from .signin_rows import PostgresSignInRows
+from .upkeep_rows import PostgresUpkeepRows
 
 
 class PostgresBackend(
@@ -27,6 +28,7 @@ class PostgresBackend(
     PostgresOutboxRows,
     PostgresDeliveryRows,
     PostgresSignInRows,
+    PostgresUpkeepRows,
 ):
     """Every role of `StoreBackend` on PostgreSQL."""
 

@@ -17,7 +17,7 @@ from ...models import ReauthorizationState
 from ..errors import UnknownIntent
 from ..records import FinalIntentStatus, Intent, IntentStatus, Lease, RunRecord, StockRecord
 from ..roles import StockKey, StockLevelRow
-from ..stock_rows import NOT_OLDER
+from ..stock_rows import EMPTY_ROW, NOT_OLDER
 from .connection import PostgresConnection, Row, returned, utc
 
 _INTENT_KEY = "integration_id = %s AND account_id = %s AND kind = %s AND key = %s"
@@ -267,6 +267,12 @@ class PostgresSharedRows(PostgresConnection):
                         "WHERE integration_id = %s AND account_id = %s AND sku = %s AND warehouse = %s "
                         "AND pending IS NOT NULL",
                         refused_rows,
+                    )
+                    # Forget a refused level that leaves an empty row (see the SQLite store).
+                    cur.executemany(
+                        f"DELETE FROM stock_ledger WHERE {EMPTY_ROW} AND integration_id = %s "
+                        "AND account_id = %s AND sku = %s AND warehouse = %s",
+                        [row[1:] for row in refused_rows],
                     )
 
         if confirmed_rows or refused_rows:

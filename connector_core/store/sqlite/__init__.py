@@ -20,11 +20,12 @@ from .secrets_rows import SecretRows
 from .shared_rows import SharedRows
 from .shop_rows import ShopRows
 from .signin_rows import SignInRows
+from .upkeep_rows import UpkeepRows
 
 KEY_FILE_NAME = "store.key"
 
 
-class SQLiteBackend(SecretRows, SharedRows, ShopRows, OutboxRows, DeliveryRows, SignInRows):
+class SQLiteBackend(SecretRows, SharedRows, ShopRows, OutboxRows, DeliveryRows, SignInRows, UpkeepRows):
     """Every role of `StoreBackend` on one SQLite file."""
 
     def __init__(

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ...clock import Clock, SystemClock
+from .problems import as_store_error
 from .schema import MIGRATIONS, migrate
 
 
@@ -46,7 +47,7 @@ class SQLiteConnection:
         make_private(path)
         self.clock = clock or SystemClock()
         self._local = threading.local()
-        with self._write() as conn:
+        with as_store_error(path), self._write() as conn:
             migrate(conn, migrate_to)
 
     def _connection(self) -> sqlite3.Connection:
@@ -54,12 +55,13 @@ class SQLiteConnection:
         owner = getattr(self._local, "pid", None)
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None or owner != os.getpid():
-            conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA busy_timeout=30000")
+            with as_store_error(self.path):  # a locked, read-only or foreign file shows here first
+                conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+                conn.row_factory = sqlite3.Row
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA foreign_keys=ON")
+                conn.execute("PRAGMA busy_timeout=30000")
             self._local.conn = conn
             self._local.pid = os.getpid()
         return conn
@@ -68,13 +70,15 @@ class SQLiteConnection:
     def _write(self) -> Iterator[sqlite3.Connection]:
         """A write transaction that takes the database's write lock up front (no upgrade deadlocks)."""
         conn = self._connection()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with as_store_error(self.path):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     def _now(self) -> float:
         return self.clock.now().timestamp()

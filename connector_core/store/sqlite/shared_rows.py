@@ -14,7 +14,7 @@ from ...models import ReauthorizationState
 from ..errors import UnknownIntent
 from ..records import FinalIntentStatus, Intent, IntentStatus, Lease, RunRecord, StockRecord
 from ..roles import StockKey, StockLevelRow
-from ..stock_rows import NOT_OLDER
+from ..stock_rows import EMPTY_ROW, NOT_OLDER
 from .connection import SQLiteConnection, dt, ts, utc
 
 _INTENT_KEY = "integration_id = ? AND account_id = ? AND kind = ? AND key = ?"
@@ -244,6 +244,13 @@ class SharedRows(SQLiteConnection):
                 "WHERE integration_id = ? AND account_id = ? AND sku = ? AND warehouse = ? "
                 "AND pending IS NOT NULL",
                 [(now, integration_id, account_id, sku, wh or "") for sku, wh in refused],
+            )
+            # A refused level whose row holds nothing else (never confirmed, no as_of) is forgotten: the
+            # channel certainly did not apply it, and an unknown SKU must not leave a row forever.
+            conn.executemany(
+                f"DELETE FROM stock_ledger WHERE {EMPTY_ROW} AND integration_id = ? AND account_id = ? "
+                "AND sku = ? AND warehouse = ?",
+                [(integration_id, account_id, sku, wh or "") for sku, wh in refused],
             )
 
     # --- connector cache ---------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from .platform import PlatformContract
 from .processes import ProcessContract
 from .records import RecordContract
 from .signin import SignInThrottleContract
+from .upkeep import UpkeepContract
 
 
 class StoreContract(
@@ -44,6 +45,7 @@ class StoreContract(
     OutboxContract,
     DeliveryContract,
     SignInThrottleContract,
+    UpkeepContract,
 ):
     """The whole store contract; subclass it with a ``store_factory`` fixture."""
 

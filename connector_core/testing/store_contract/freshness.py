@@ -53,8 +53,22 @@ class FreshnessContract(ContractBase):
         store.begin_stock_push(iid, SHOP, [("A", None, 3)], {("A", None): 30})
         store.finish_stock_push(iid, SHOP, confirmed=[], refused=[("A", None)])
 
+        assert ("A", None) not in store.stock_levels(iid, SHOP)  # nothing left to remember
+
+    def test_a_refusal_keeps_the_as_of_of_a_confirmed_level(self, store: Store, iid: str) -> None:
+        store.begin_stock_push(iid, SHOP, [("A", None, 3)], {("A", None): 30})
+        store.finish_stock_push(iid, SHOP, confirmed=[("A", None, 3)], refused=[], as_of={("A", None): 30})
+        store.begin_stock_push(iid, SHOP, [("A", None, 4)], {("A", None): 40})
+        store.finish_stock_push(iid, SHOP, confirmed=[], refused=[("A", None)])
+
         row = store.stock_levels(iid, SHOP)[("A", None)]
-        assert (row.pending, row.pending_as_of, row.newest()) == (None, None, None)
+        assert (row.quantity, row.pending, row.newest()) == (3, None, 30)
+
+    def test_refused_unknown_skus_leave_no_rows(self, store: Store, iid: str) -> None:
+        unknown = [(f"NOPE-{n}", None, 1) for n in range(2000)]
+        store.begin_stock_push(iid, SHOP, unknown)
+        store.finish_stock_push(iid, SHOP, confirmed=[], refused=[(s, w) for s, w, _ in unknown])
+        assert store.stock_levels(iid, SHOP) == {}
 
     def test_an_as_of_beyond_64_bits_is_refused(self, store: Store, iid: str) -> None:
         with pytest.raises(ValueError, match=r"as_of of SKU 'A'.*64-bit"):

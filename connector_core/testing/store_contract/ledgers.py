@@ -163,7 +163,7 @@ class LedgerContract(ContractBase):
         levels = store.stock_levels(iid, SHOP_A)
         assert {k: (r.quantity, r.pending) for k, r in levels.items()} == {
             ("A", None): (5, None),
-            ("B", None): (None, None),
+            # B was refused and never confirmed: nothing to remember (an unknown SKU leaves no row)
             ("C", "W1"): (None, 7),  # in neither list: the outcome is still unknown
         }
         assert isinstance(levels[("A", None)], StockRecord)

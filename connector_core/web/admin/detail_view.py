@@ -244,6 +244,30 @@ def _intents(c: Mapping[str, Any], csrf: str | None) -> str:
     return f'<section class="card" id="intents"><h2>{title}</h2>{intro}{table}</section>'
 
 
+def _webhooks(c: Mapping[str, Any]) -> str:
+    seen = c.get("webhook_subscriptions") or {}
+    fix = f"channel-connectors webhook subscriptions {c['id']} --repair"
+    if not seen:
+        listing = empty("Not checked yet.", f" Run `{fix}` to compare and subscribe.")
+    else:
+        rows = [
+            [
+                ("Shop", f'<span class="mono">{escape(shop)}</span>'),
+                ("Subscribed", escape(", ".join(x.get("subscribed") or []) or "-")),
+                (
+                    "Missing",
+                    badge("failing", ", ".join(x["missing"])) if x.get("missing") else "-",
+                ),
+                ("Checked", escape(moment(x.get("checked_at")))),
+            ]
+            for shop, x in sorted(seen.items())
+        ]
+        listing = _table(("Shop", "Subscribed", "Missing", "Checked"), rows)
+        if any(x.get("missing") for x in seen.values()):
+            listing += f'<p class="hint">Subscribe what is missing: <code>{escape(fix)}</code></p>'
+    return f'<section class="card" id="webhooks"><h2>Webhook subscriptions</h2>{listing}</section>'
+
+
 def _links(c: Mapping[str, Any], csrf: str | None, fresh: str | None) -> str:
     base = f"/admin/integrations/{c['id']}/links"
     days = '<label>Valid for <input type="number" name="days" value="30" min="1" max="365" style="width:5rem"> days</label> '
@@ -351,6 +375,7 @@ def detail_page(
         + _runs(c)
         + _intents(c, csrf)
         + _links(c, csrf, fresh_link)
+        + _webhooks(c)
         + forms_block(forms)
         + danger
     )

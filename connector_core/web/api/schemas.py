@@ -131,7 +131,7 @@ HAND_WRITTEN: dict[str, Any] = {
         "allOf": [
             ref("ConnectionSummary"),
             _obj(
-                ["settings", "credentials_set", "runs", "intents", "links"],
+                ["settings", "credentials_set", "runs", "intents", "links", "webhook_subscriptions"],
                 settings=ANY_OBJECT,
                 credentials_set={
                     "type": "object",
@@ -141,9 +141,20 @@ HAND_WRITTEN: dict[str, Any] = {
                 runs={"type": "array", "items": ref("Run")},
                 intents={"type": "array", "items": ref("Intent")},
                 links={"type": "array", "items": ref("Link")},
+                webhook_subscriptions={
+                    "type": "object",
+                    "additionalProperties": ref("WebhookSubscriptions"),
+                    "description": "per shop id, the last comparison with the webhook events the kit needs",
+                },
             ),
         ]
     },
+    "WebhookSubscriptions": _obj(
+        ["checked_at", "subscribed", "missing"],
+        checked_at={"type": "string", "format": "date-time"},
+        subscribed={"type": "array", "items": STR},
+        missing={"type": "array", "items": STR, "description": "absent, or delivered to another address"},
+    ),
     "ConnectionInput": _obj(
         ["connector"], connector=STR, name=STR, credentials=ANY_OBJECT, settings=ANY_OBJECT, tags=ref("Tags")
     ),

@@ -65,6 +65,8 @@ class World:
         self.offset = 0
         self.tokens = Tokens()
         self.rate_limited = 0
+        self.stuck_cursor = False
+        """A fault: every page after the first links to itself again (a cursor that does not advance)."""
         self.retry_after = 1
         self._serial = 0
         rng = random.Random(config.seed)

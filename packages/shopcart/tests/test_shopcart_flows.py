@@ -14,7 +14,15 @@ import pytest
 import requests
 from shopcart_harness import START_TIME, ShopCartEmulator, config, form, require_installed
 
-from connector_core import ConnectorHost, Integrations, OrderStatus, Shipment, ShipmentParcel, StockLevel
+from connector_core import (
+    ConnectorHost,
+    InconsistentAnswer,
+    Integrations,
+    OrderStatus,
+    Shipment,
+    ShipmentParcel,
+    StockLevel,
+)
 from connector_core.store import SQLiteStore
 from connector_core.testing.fixed_clock import FixedClock
 
@@ -114,3 +122,16 @@ def test_the_emulator_refuses_a_bad_bearer_token_and_filters_beside_a_cursor(
     assert first.status_code == 200 and 'rel="next"' in first.headers["Link"]
     cursor = first.links["next"]["url"]
     assert requests.get(cursor + "&status=any", headers=bearer, timeout=5).status_code == 400
+
+
+def test_a_cursor_that_does_not_advance_fails_the_import_in_words(
+    emulator: ShopCartEmulator, integrations: Integrations
+) -> None:
+    """The core's page check, fed by ShopCart's Link header: a page linking to itself is not believed."""
+    emulator.world.stuck_cursor = True
+    record = integrations.create("shopcart", form(emulator))
+    integration = integrations.open(record.id)
+    consent = requests.get(integration.begin_connect(REDIRECT), allow_redirects=False, timeout=5)
+    integration = integrations.complete_connect(dict(parse_qsl(urlsplit(consent.headers["Location"]).query)))
+    with pytest.raises(InconsistentAnswer, match="repeated page_info"):
+        list(integration.pull_orders())
