@@ -8,6 +8,7 @@ a connector for it.
 from __future__ import annotations
 
 import enum
+from datetime import timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -156,3 +157,13 @@ class WebhookSubscription(_Model):
     event: str = Field(description="the channel's event name")
     address: str | None = Field(default=None, description="where the channel delivers it now (None: nowhere)")
     needed: bool = Field(default=True, description="the kit relies on this event")
+
+
+# --- the reconciliation sweep's bounds (connector_core/work/reconcile.py; here so the CLI's options need no
+# worker import) ---
+
+FAMILIES = ("orders", "cancellations", "returns")
+SWEEP_WINDOW = timedelta(hours=6)
+"""How far back a sweep reads: longer than the channel's webhook retries last, short enough to stay cheap."""
+SWEEP_PAGE_CAP = 10
+"""Pages read per shop and family in one run; the rest is left to the imports' cursors."""

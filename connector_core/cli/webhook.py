@@ -1,14 +1,19 @@
 """`webhook verify ID --body FILE --signature SIG`: check a delivery's signature and show its events.
 `webhook receive ID --body FILE --signature SIG`: take a delivery as the web receiver would (verified,
 checked, recorded in the store's outbox once), e.g. one captured while the receiver was down; the workers'
-outbox sweep handles it, and a delivery any path took already is reported as such, not handled again."""
+outbox sweep handles it, and a delivery any path took already is reported as such, not handled again.
+`webhook subscriptions ID [--repair]`: the shop's subscriptions against what the kit needs. `webhook
+reconcile ID`: the reconciliation sweep (work/reconcile.py), handing over to the host plugins."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from datetime import timedelta
 from typing import Any
 
+from ..aftersales import FAMILIES, SWEEP_PAGE_CAP, SWEEP_WINDOW
 from .inputs import read_bytes
 from .output import print_json
 from .parsing import add_command, add_group, non_blank
@@ -95,8 +100,54 @@ def cmd_subscriptions(args: argparse.Namespace) -> int:
     return 1 if drift else 0
 
 
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    """The reconciliation sweep from the terminal, handing over to the host plugins as the worker does."""
+    from ..host import ConnectorHost
+    from ..host_plugins import discover_host_plugins, override
+    from ..integration import Integrations
+    from ..work.reconcile import reconcile  # the worker's modules load only when the command runs
+
+    stored = open_integrations(args)
+    host = ConnectorHost(discover_host_plugins(override(os.environ))).load()
+    integration = Integrations(host, stored.store, clock=stored.clock).open(args.integration)
+    reports = reconcile(
+        integration,
+        window=timedelta(hours=args.hours),
+        page_cap=args.pages,
+        families=args.family or FAMILIES,
+        shop=args.shop,
+    )
+    if args.json:
+        print_json({"shops": [r.as_dict() for r in reports]})
+        return 0
+    for report in reports:
+        counts = ", ".join(f"{family} {n}" for family, n in report.handed_over.items())
+        print(f"shop {report.shop}: handed over {counts or 'nothing'}")
+        if report.capped:
+            print(f"  cut at {args.pages} page(s): {', '.join(report.capped)} (the imports read the rest)")
+        for family, why in report.skipped.items():
+            print(f"  {family} skipped: {why}")
+    return 0
+
+
 def register(sub: Any) -> None:
     actions = add_group(sub, "webhook", "webhook tools")
+    sweep = add_command(
+        actions,
+        "reconcile",
+        "hand the host what webhooks missed: re-read each shop's recent orders, cancellations and returns",
+        examples=[f"{PROG} webhook reconcile ID --hours 6 --pages 10 --family returns"],
+        parents=[store_options()],
+    )
+    sweep.add_argument("integration", help="the integration's id, as `integrations list` shows it")
+    sweep.add_argument("--hours", type=float, default=SWEEP_WINDOW.total_seconds() / 3600,
+                       help="how far back to read (default: %(default)s)")  # fmt: skip
+    sweep.add_argument("--pages", type=int, default=SWEEP_PAGE_CAP,
+                       help="pages read at most per shop and family (default: %(default)s)")  # fmt: skip
+    sweep.add_argument("--family", action="append", choices=FAMILIES, help="only these event families")
+    sweep.add_argument("--shop", help="only this shop (default: every shop served)")
+    sweep.add_argument("--json", action="store_true", help="print the per-shop reports as JSON")
+    sweep.set_defaults(handler=cmd_reconcile)
     subs = add_command(
         actions,
         "subscriptions",

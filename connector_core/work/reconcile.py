@@ -21,18 +21,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import islice
 
+from ..aftersales import FAMILIES as FAMILIES  # re-exported: callers name them from here
+from ..aftersales import SWEEP_PAGE_CAP as SWEEP_PAGE_CAP
+from ..aftersales import SWEEP_WINDOW as SWEEP_WINDOW
 from ..flows import Integration
 from ..flows.orders import flag_unknown_statuses
 from ..flows.shops import remember_order_shops
 from ..models import OrderWindow
 from .delivery import OrderReceiver, _newest_unseen, deliver
 from .return_delivery import ReturnReceiver, deliver_returns
-
-FAMILIES = ("orders", "cancellations", "returns")
-SWEEP_WINDOW = timedelta(hours=6)
-"""How far back a sweep reads: longer than the channel's webhook retries last, short enough to stay cheap."""
-SWEEP_PAGE_CAP = 10
-"""Pages read per shop and family in one run; the rest is left to the imports' cursors."""
 
 
 @dataclass

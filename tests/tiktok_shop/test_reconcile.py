@@ -100,3 +100,30 @@ def test_a_sweep_is_bounded_by_its_window_and_its_page_cap(make_world: Any) -> N
 
     with pytest.raises(ValueError, match="unknown event family 'refunds'"):
         reconcile(world.integration, families=["refunds"])
+
+
+def test_the_cli_sweep_hands_over_to_the_host_plugins_and_says_what_it_did(
+    make_world: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    import json
+    import sys
+    import types
+
+    from connector_core import hookimpl
+    from connector_core.cli.app import main
+
+    world = make_world(orders=60)
+    taken: list[str] = []
+    plugin = types.ModuleType("sweep_test_host")
+    plugin.order_pages_ready = hookimpl(lambda integration_id, account_id, page, delivery_id: taken.extend(  # type: ignore[attr-defined]
+        o.id for o in page.orders))  # fmt: skip
+    monkeypatch.setitem(sys.modules, "sweep_test_host", plugin)
+    monkeypatch.setenv("CHANNEL_CONNECTORS_HOST_PLUGINS", "sweep_test_host")
+    store_url = f"sqlite:///{world.integrations.store.path}"
+    args = ["--database-url", store_url, "webhook", "reconcile", world.integration.id, "--family", "orders"]
+
+    assert main([*args, "--hours", "10000", "--json"]) == 0
+    [report] = json.loads(capsys.readouterr().out)["shops"]
+    assert report["handed_over"]["orders"] == len(taken) > 0
+    assert main([*args, "--hours", "10000"]) == 0
+    assert "handed over orders 0" in capsys.readouterr().out  # already delivered: not again
