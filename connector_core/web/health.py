@@ -19,12 +19,13 @@ def check(integrations: Integrations) -> tuple[bool, dict[str, object]]:
     try:
         integrations.store.lease_holder("healthz")  # a read by key: cheap on every backend
         store = "ok"
-    except ConnectorError as exc:  # the store's own errors name host:port, never a password
-        store = f"unreachable: {exc}"
-    except Exception as exc:  # a driver's raw error may quote its connection string: name the kind only
+    except Exception as exc:
+        # The answer is unauthenticated: it names the kind of failure only. The store's own errors may name
+        # a file path or host:port (never a password), a driver's raw error its connection string; the
+        # operator reads the whole message in the log.
         store = f"unreachable: {type(exc).__name__}"
-    if store != "ok":
-        log.warning("health check: store %s", store)
+        detail = str(exc) if isinstance(exc, ConnectorError) else type(exc).__name__
+        log.warning("health check: store unreachable: %s", detail)
     connectors = [c.id for c in integrations.host]
     failures = [{"connector": f.connector, "reason": f.reason} for f in integrations.host.failures]
     ok = store == "ok" and bool(connectors)

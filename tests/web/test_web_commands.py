@@ -126,7 +126,7 @@ def test_serve_answers_healthz_and_keeps_codes_out_of_its_output(
                 assert server.poll() is None, out_path.read_text()
                 assert time.monotonic() < deadline, "serve did not answer within 30 s"
                 time.sleep(0.2)
-        assert health.status_code == 200 and health.json()["connectors"] == ["tiktok_shop"]
+        assert health.status_code == 200 and "tiktok_shop" in health.json()["connectors"]
         secret_code = "SECRET-AUTH-CODE-1234567890"
         callback = requests.get(
             f"{base}/tiktok/auth/callback", params={"code": secret_code, "state": "x" * 40}, timeout=5

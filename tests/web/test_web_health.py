@@ -11,7 +11,9 @@ from web_support import Web
 def test_healthy_when_the_store_answers_and_connectors_are_loaded(web: Web) -> None:
     answer = web.client.get("/healthz")
     assert answer.status_code == 200
-    assert answer.json() == {"ok": True, "store": "ok", "connectors": ["tiktok_shop"], "failures": []}
+    body = answer.json()
+    assert {k: body[k] for k in ("ok", "store", "failures")} == {"ok": True, "store": "ok", "failures": []}
+    assert "tiktok_shop" in body["connectors"]  # with every other installed connector (ShopCart in the tests)
 
 
 def test_503_when_the_store_cannot_be_reached(make_web: Any, tmp_path: Path) -> None:
@@ -23,7 +25,7 @@ def test_503_when_the_store_cannot_be_reached(make_web: Any, tmp_path: Path) -> 
     assert answer.status_code == 503
     assert answer.json()["ok"] is False
     assert answer.json()["store"].startswith("unreachable")
-    assert str(tmp_path) not in answer.text
+    assert str(tmp_path) not in answer.text  # an unauthenticated answer names no path on the server
 
 
 def test_503_when_no_connector_is_loaded(make_web: Any, monkeypatch: Any) -> None:
