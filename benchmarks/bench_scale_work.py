@@ -285,7 +285,10 @@ def workers_speedup(integrations: int, orders: int, workdir: Path) -> list[Resul
             with EmulatorProcess(orders=orders, seed=11) as emu:
                 pid = emu._proc.pid if emu._proc else None
                 before, began = cpu_seconds(pid), time.perf_counter()
-                measured = scale(emu, redis_url, integrations, [1, 2], workdir)
+                # A folder of its own: the "workers" benchmark runs bench_workers.scale in `workdir` too.
+                own = workdir / "scale-speedup"
+                own.mkdir(exist_ok=True)
+                measured = scale(emu, redis_url, integrations, [1, 2], own)
                 busy = (cpu_seconds(pid) - before) / (time.perf_counter() - began)
         measured.name = f"workers 1 -> 2 processes ({integrations} connections, {os.cpu_count()} cores)"
         measured.add("emulator process CPU while measured", busy * 100, "% of a core")
