@@ -336,8 +336,9 @@ def reconcile_events(task: Any, integration_id: str, families: Sequence[str] = r
 def reconcile_all(task: Any) -> Result:
     """The schedule's reconciliation tick: one `reconcile_events` task per connection."""
     sent = 0
-    for record in current_runtime().integrations.store.list_integrations():
-        task.app.send_task(f"{PREFIX}reconcile_events", args=[record.id], ignore_result=True)
+    # Ids only, from the store's index: nothing is opened or decrypted to queue a connection's sweep.
+    for integration_id in current_runtime().integrations.store.find_integration_ids({}):
+        task.app.send_task(f"{PREFIX}reconcile_events", args=[integration_id], ignore_result=True)
         sent += 1
     return {"ok": True, "queued": sent}
 

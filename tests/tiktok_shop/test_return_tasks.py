@@ -16,6 +16,7 @@ from connector_core.models import OrderPage
 from connector_core.worker import tasks
 from connector_core.worker.runtime import Runtime
 from connector_core.worker.settings import WorkerSettings
+from connectors.tiktok_shop.devtools import emulator_form
 
 
 class Host:
@@ -119,3 +120,26 @@ def test_without_a_returns_receiver_the_task_refuses_before_reading(
     host = Host()
     runtime_for(world, monkeypatch, host)
     assert pull_returns(world)["returns"] == 1
+
+
+class SentTasks:
+    """The Celery task argument of a schedule tick: records what it queues."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, list[Any]]] = []
+        self.app = self
+
+    def send_task(self, name: str, args: list[Any], **_: Any) -> None:
+        self.sent.append((name, args))
+
+
+def test_the_hourly_sweep_queues_one_reconciliation_per_connection(
+    make_world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = make_world(orders=20)
+    second = world.integrations.create("tiktok_shop", emulator_form(world.emu), {"stock_sync": True})
+    runtime_for(world, monkeypatch)
+    tick = SentTasks()
+    assert tasks.reconcile_all(tick) == {"ok": True, "queued": 2}
+    assert sorted(args[0] for _, args in tick.sent) == sorted([world.integration.id, second.id])
+    assert {name for name, _ in tick.sent} == {f"{tasks.PREFIX}reconcile_events"}
