@@ -168,12 +168,7 @@ def register(sub: Any) -> None:
         examples=[f"{PROG} webhook verify ID --body body.json --signature 3f9a...e1"],
         parents=[store_options()],
     )
-    p.add_argument("integration", help="the integration's id, as `integrations list` shows it")
-    p.add_argument("--body", required=True, help="file with the raw body bytes as received, or - for stdin")
-    p.add_argument(
-        "--signature", required=True, type=signature_argument, help="the Authorization header value"
-    )
-    p.add_argument("--strip-newline", action="store_true", help="drop a trailing newline an editor added")
+    _delivery_arguments(p)
     p.add_argument("--json", action="store_true", help="print the result as JSON (shape: docs/cli.md)")
     p.set_defaults(handler=cmd_verify)
     r = add_command(
@@ -183,11 +178,20 @@ def register(sub: Any) -> None:
         examples=[f"{PROG} webhook receive ID --body body.json --signature 3f9a...e1"],
         parents=[store_options()],
     )
-    r.add_argument("integration", help="the integration's id, as `integrations list` shows it")
-    r.add_argument("--body", required=True, help="file with the raw body bytes as received, or - for stdin")
-    r.add_argument(
-        "--signature", required=True, type=signature_argument, help="the Authorization header value"
-    )
-    r.add_argument("--strip-newline", action="store_true", help="drop a trailing newline an editor added")
+    _delivery_arguments(r)
     r.add_argument("--json", action="store_true", help="print the new events as JSON (shape: docs/cli.md)")
     r.set_defaults(handler=cmd_receive)
+
+
+def _delivery_arguments(parser: argparse.ArgumentParser) -> None:
+    """What `verify` and `receive` both read: the integration and one captured delivery (body, signature)."""
+    parser.add_argument("integration", help="the integration's id, as `integrations list` shows it")
+    parser.add_argument(
+        "--body", required=True, help="file with the raw body bytes as received, or - for stdin"
+    )
+    parser.add_argument(
+        "--signature", required=True, type=signature_argument, help="the Authorization header value"
+    )
+    parser.add_argument(
+        "--strip-newline", action="store_true", help="drop a trailing newline an editor added"
+    )
