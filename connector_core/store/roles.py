@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from ..credentials import Credentials
 from ..models import Account, ReauthorizationState, TokenSet
 from .deliveries import DeliveryRole
+from .index_roles import IndexRole
 from .outbox import OutboxRole
 from .platform_roles import AppRole, PlatformRoles, SealedAppRole
 from .records import (
@@ -233,6 +234,7 @@ class SharedRoles(
     OutboxRole,
     DeliveryRole,
     SignInThrottleRole,
+    IndexRole,
     Protocol,
 ):
     """The roles that hold no secret."""

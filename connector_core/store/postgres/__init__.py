@@ -13,6 +13,7 @@ from ...vault import Vault
 from ..sealing import SealedStore
 from .connection import PostgresConnection, migration_files
 from .delivery_rows import PostgresDeliveryRows
+from .index_rows import PostgresIndexRows
 from .outbox_rows import PostgresOutboxRows
 from .secrets_rows import PostgresSecretRows
 from .shared_rows import PostgresSharedRows
@@ -29,6 +30,7 @@ class PostgresBackend(
     PostgresDeliveryRows,
     PostgresSignInRows,
     PostgresUpkeepRows,
+    PostgresIndexRows,
 ):
     """Every role of `StoreBackend` on PostgreSQL."""
 

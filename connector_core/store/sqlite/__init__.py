@@ -14,6 +14,7 @@ from ..locations import default_home
 from ..sealing import SealedStore
 from .connection import SQLiteConnection
 from .delivery_rows import DeliveryRows
+from .index_rows import IndexRows
 from .outbox_rows import OutboxRows
 from .schema import MIGRATIONS
 from .secrets_rows import SecretRows
@@ -25,7 +26,9 @@ from .upkeep_rows import UpkeepRows
 KEY_FILE_NAME = "store.key"
 
 
-class SQLiteBackend(SecretRows, SharedRows, ShopRows, OutboxRows, DeliveryRows, SignInRows, UpkeepRows):
+class SQLiteBackend(
+    SecretRows, SharedRows, ShopRows, OutboxRows, DeliveryRows, SignInRows, UpkeepRows, IndexRows
+):
     """Every role of `StoreBackend` on one SQLite file."""
 
     def __init__(

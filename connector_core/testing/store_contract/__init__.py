@@ -24,6 +24,7 @@ from __future__ import annotations
 from .base import StoreFactory
 from .deliveries import DeliveryContract
 from .freshness import FreshnessContract
+from .indexes import IndexContract
 from .ledgers import HostileInputContract, LedgerContract
 from .migrations import LegacyRows, MigrationContract
 from .outbox import OutboxContract
@@ -46,6 +47,7 @@ class StoreContract(
     DeliveryContract,
     SignInThrottleContract,
     UpkeepContract,
+    IndexContract,
 ):
     """The whole store contract; subclass it with a ``store_factory`` fixture."""
 
