@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from ..credentials import Credentials
 from ..models import Account, ReauthorizationState, TokenSet
+from .bulk import ConnectionImportRole, SealedConnectionImportRole
 from .deliveries import DeliveryRole
 from .index_roles import IndexRole
 from .outbox import OutboxRole
@@ -241,7 +242,15 @@ class SharedRoles(
 
 
 class Store(
-    IntegrationRole, AppRole, TokenRole, OAuthStateRole, ConnectLinkRole, SharedRoles, PlatformRoles, Protocol
+    IntegrationRole,
+    AppRole,
+    TokenRole,
+    OAuthStateRole,
+    ConnectLinkRole,
+    SharedRoles,
+    PlatformRoles,
+    ConnectionImportRole,
+    Protocol,
 ):
     """Everything the flows need from a database."""
 
@@ -322,6 +331,7 @@ class StoreBackend(
     HashedConnectLinkRole,
     SharedRoles,
     PlatformRoles,
+    SealedConnectionImportRole,
     Protocol,
 ):
     """What a database must offer; wrap it in `SealedStore` to get a `Store`."""

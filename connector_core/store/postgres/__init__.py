@@ -11,6 +11,7 @@ from __future__ import annotations
 from ...clock import Clock, SystemClock
 from ...vault import Vault
 from ..sealing import SealedStore
+from .bulk_rows import PostgresBulkRows
 from .connection import PostgresConnection, migration_files
 from .delivery_rows import PostgresDeliveryRows
 from .index_rows import PostgresIndexRows
@@ -26,6 +27,7 @@ class PostgresBackend(
     PostgresSecretRows,
     PostgresSharedRows,
     PostgresShopRows,
+    PostgresBulkRows,
     PostgresOutboxRows,
     PostgresDeliveryRows,
     PostgresSignInRows,

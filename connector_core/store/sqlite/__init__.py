@@ -12,6 +12,7 @@ from ...clock import Clock, SystemClock
 from ...vault import Vault
 from ..locations import default_home
 from ..sealing import SealedStore
+from .bulk_rows import BulkRows
 from .connection import SQLiteConnection
 from .delivery_rows import DeliveryRows
 from .index_rows import IndexRows
@@ -27,7 +28,7 @@ KEY_FILE_NAME = "store.key"
 
 
 class SQLiteBackend(
-    SecretRows, SharedRows, ShopRows, OutboxRows, DeliveryRows, SignInRows, UpkeepRows, IndexRows
+    SecretRows, SharedRows, ShopRows, BulkRows, OutboxRows, DeliveryRows, SignInRows, UpkeepRows, IndexRows
 ):
     """Every role of `StoreBackend` on one SQLite file."""
 
