@@ -101,7 +101,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     ".plugins": ("HookMetrics", "StatusOverride"),
     ".rate_gate": ("RateGate",),
-    ".store": ("SQLiteStore", "Store", "open_store"),
+    ".store": ("NewConnection", "SQLiteStore", "Store", "open_store"),
 }
 """Each public name, by the module that defines it (the one list; `__all__` and the typing imports
 below are checked against it by tests/core/test_public_api.py)."""
@@ -216,6 +216,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ im
     )
     from .rate_gate import RateGate
     from .store import (
+        NewConnection,
         SQLiteStore,
         Store,
         open_store,
@@ -299,6 +300,7 @@ __all__ = [
     "LoadFailure",
     "Manifest",
     "Money",
+    "NewConnection",
     "OAuthStateError",
     "OffsetClock",
     "Order",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -14,7 +14,8 @@ from ..host import Connector, ConnectorHost
 from ..http import HttpClient
 from ..store import IntegrationRecord, Store
 from ..store.platform_records import AppRecord
-from . import apps
+from . import apps, bulk_import
+from .bulk_import import DEFAULT_BATCH, ImportEntry
 from .connect import shop_named_by_credentials
 from .integration import Integration
 from .webhooks import DEFAULT_WEBHOOK_MAX_AGE
@@ -116,6 +117,16 @@ class Integrations:
         return self.store.create_integration(
             connector.id, name or connector.manifest.name, None, sets, app_id=app_id, tags=tags
         )
+
+    def import_connections(
+        self, app_id: str, entries: Iterable[ImportEntry], *, batch_size: int = DEFAULT_BATCH
+    ) -> list[str]:
+        """Many sellers' connections under an existing app at once (a host migrating its sellers with the
+        tokens and shops it holds): every entry is checked first and the first bad one refused naming it,
+        before anything is written; then one store transaction per `batch_size` entries. Returns the new
+        connection ids in the entries' order. See docs/platform.md, "Importing many sellers"."""
+        connector = self.host.get(self.store.get_app(app_id).connector)
+        return bulk_import.import_connections(self.store, connector, app_id, entries, batch_size)
 
     def set_tags(self, integration_id: str, tags: Mapping[str, str]) -> IntegrationRecord:
         """Replace the host's tags of a connection (its customer id ...)."""

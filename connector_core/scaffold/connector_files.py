@@ -29,9 +29,29 @@ packages = ["connectors", "${name}_emulator"]
 [tool.pytest.ini_options]
 testpaths = ["tests"]
 pythonpath = ["."]
+
+# channel-connectors' own lint and format rules, so code reads (and moves) the same in both.
+[tool.ruff]
+line-length = 110
+target-version = "py310"
+
+[tool.ruff.lint]
+select = ["E", "F", "W", "I", "B", "UP", "SIM", "RUF", "S"]
+ignore = ["S101", "S311", "RUF012", "S603", "S607", "S104"]
+
+[tool.ruff.lint.pycodestyle]
+max-line-length = 130
+
+[tool.ruff.lint.isort]
+# The framework is a dependency here (third party); the connector and its emulator are this package's own.
+known-first-party = ["connectors", "${name}_emulator"]
+
+[tool.ruff.lint.per-file-ignores]
+"tests/**" = ["S105", "S106", "S108", "B011"]
+"${name}_emulator/**" = ["S105", "S106"]
 """
 
-INIT = '''"""The $title connector: only what is specific to $title; the core owns the rest."""
+INIT = '''"""The $title connector: only what is specific to this channel; the core owns the rest."""
 
 CONNECTOR_ID = "$name"
 __version__ = "0.1.0"
@@ -50,7 +70,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import requests
-
 from connector_core import ConnectorContext, ConnectorError
 from connector_core.channel_calls import call_channel
 from connector_core.errors import (
@@ -83,7 +102,7 @@ class Client:
         self.ctx = ctx
         self.base_url = (ctx.credentials.text("base_url") or "").rstrip("/")
         if not self.base_url:
-            raise ConnectorError("$title credentials lack the base URL: edit the integration")
+            raise ConnectorError(f"{CHANNEL} credentials lack the base URL: edit the integration")
 
     def get(self, path: str) -> dict[str, Any]:
         def send(token: str, budget: CallBudget) -> dict[str, Any]:
@@ -108,19 +127,24 @@ class Client:
 
         def prepare() -> requests.Request:
             headers = {"Content-Type": JSON, "Accept": JSON}
-            return requests.Request("POST", f"{self.base_url}/oauth/token", data=json.dumps(body), headers=headers)
+            return requests.Request(
+                "POST", f"{self.base_url}/oauth/token", data=json.dumps(body), headers=headers
+            )
 
         response = self.ctx.http.send(prepare, safe_to_repeat=False)  # a code works once: never repeated
         if response.status_code == 200:
             return dict(response.json())
         if response.status_code == 400 and grant.get("grant_type") == "refresh_token":
-            reason = "$title no longer accepts the refresh token (authorization revoked)"
+            reason = f"{CHANNEL} no longer accepts the refresh token (authorization revoked)"
             raise ReauthorizationRequired(self.ctx.integration_id or "(new)", reason, code=400)
         raise api_error(response, "POST /oauth/token")
 '''
 
-PLUGIN = '''"""$title hook implementations. Add a capability by declaring it in the manifest and implementing its
-hooks (docs/hooks.md in channel-connectors lists them); the contract suite then runs its tests."""
+PLUGIN = '''"""$title hook implementations.
+
+Add a capability by declaring it in the manifest and implementing its hooks (docs/hooks.md in
+channel-connectors lists them); the contract suite then runs its tests.
+"""
 
 from __future__ import annotations
 
@@ -129,13 +153,20 @@ from importlib.resources import files
 from typing import Any
 from urllib.parse import urlencode
 
+from connector_core import (
+    Account,
+    Capability,
+    ConnectionCheck,
+    ConnectorContext,
+    Manifest,
+    TokenSet,
+    hookimpl,
+)
+from connector_core.errors import ChannelError, ConnectorError, ReauthorizationRequired
 from pydantic import SecretStr
 
-from connector_core import Account, Capability, ConnectionCheck, ConnectorContext, Manifest, TokenSet, hookimpl
-from connector_core.errors import ChannelError, ConnectorError, ReauthorizationRequired
-
 from . import CONNECTOR_ID, __version__
-from .client import Client
+from .client import CHANNEL, Client
 
 
 def _schema(name: str) -> str:
@@ -201,7 +232,7 @@ def check_connection(ctx: ConnectorContext) -> ConnectionCheck:
     except (ChannelError, ConnectorError) as exc:
         return ConnectionCheck(ok=False, message=str(exc))
     if not accounts:
-        return ConnectionCheck(ok=False, message="$title answered no account: re-authorize")
+        return ConnectionCheck(ok=False, message=f"{CHANNEL} answered no account: re-authorize")
     return ConnectionCheck(ok=True, message=f"connected to {accounts[0].name}", accounts=accounts)
 '''
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-EMULATOR = '''"""A stub emulator of $title: standard library only, loopback, nothing of the framework imported.
+EMULATOR = '''"""A stub emulator of $title.
 
-Grow it with the channel: every endpoint the connector calls, answered the way the channel documents it.
+Standard library only, on loopback, nothing of the framework imported. Grow it with the channel: every
+endpoint the connector calls, answered the way the channel documents it.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ class Handler(BaseHTTPRequestHandler):
         if token not in self.world.access:
             return self._send(401, {"error": "invalid_token"})
         if self.path == "/api/account":
-            return self._send(200, {"id": "acc-1", "name": "$title Test Account"})
+            account = {"id": "acc-1", "name": "$title Test Account"}
+            return self._send(200, account)
         self._send(404, {"error": "not_found"})
 
     def do_POST(self) -> None:
@@ -87,7 +89,11 @@ class Handler(BaseHTTPRequestHandler):
         if grant.get("client_id") != CLIENT_ID or grant.get("client_secret") != CLIENT_SECRET:
             return self._send(401, {"error": "invalid_client"})
         spent = self.world.codes if grant.get("grant_type") == "authorization_code" else self.world.refresh
-        value = grant.get("code") if grant.get("grant_type") == "authorization_code" else grant.get("refresh_token")
+        value = (
+            grant.get("code")
+            if grant.get("grant_type") == "authorization_code"
+            else grant.get("refresh_token")
+        )
         with self.world.lock:
             if value not in spent:
                 return self._send(400, {"error": "invalid_grant"})
@@ -118,9 +124,10 @@ class Emulator:
         self.server.server_close()
 '''
 
-CONTRACT_TEST = '''"""$title passes channel-connectors' `ConnectorContract` from cassettes recorded against its emulator stub.
+CONTRACT_TEST = '''"""$title passes channel-connectors' `ConnectorContract`.
 
-Replay (the default) needs only cassettes/. Re-record: `pytest --channel-record-mode=rewrite`.
+From cassettes recorded against its emulator stub: replay (the default) needs only cassettes/.
+Re-record: `pytest --channel-record-mode=rewrite`.
 """
 
 from __future__ import annotations
@@ -132,10 +139,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlsplit
 
-from pydantic import SecretStr
-
 from connector_core import TokenSet
 from connector_core.testing import ConnectorContract
+from pydantic import SecretStr
+
 from ${name}_emulator import CLIENT_ID, CLIENT_SECRET, Emulator
 
 ALIAS = "http://api.$dist-emulator.invalid"
@@ -143,10 +150,13 @@ ALIAS = "http://api.$dist-emulator.invalid"
 
 class Test${camel}Contract(ConnectorContract):
     connector_id = "$name"
-    plugin_module = "connectors.$name.plugin"  # found before `pip install` too
+    # found before `pip install` too
+    plugin_module = "connectors.$name.plugin"
     cassette_dir = Path(__file__).resolve().parents[1] / "cassettes"
     redirect_uri = "http://127.0.0.1:8765/$name/auth/callback"
-    token_patterns: ClassVar[Mapping[str, str]] = {"a $title token or code": r"\\b(?:at|rt|code)_[0-9a-f]{32}"}
+    token_patterns: ClassVar[Mapping[str, str]] = {
+        "a $title token or code": r"\\b(?:at|rt|code)_[0-9a-f]{32}",
+    }
 
     def open_channel(self, target: str) -> Any:
         return Emulator()

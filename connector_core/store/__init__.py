@@ -13,6 +13,7 @@ A host with its own database implements `StoreBackend`, wraps it in `SealedStore
 
 from __future__ import annotations
 
+from .bulk import NewConnection, SealedNewConnection
 from .errors import (
     StoreConfigurationError,
     StoreFileUnusable,
@@ -84,6 +85,7 @@ __all__ = [
     "IntentStatus",
     "Lease",
     "LeaseRole",
+    "NewConnection",
     "OAuthState",
     "OAuthStateClaim",
     "OAuthStateRole",
@@ -93,6 +95,7 @@ __all__ = [
     "SQLiteBackend",
     "SQLiteStore",
     "SealedIntegration",
+    "SealedNewConnection",
     "SealedStore",
     "SealedStoredTokens",
     "SealedTokens",

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from ..credentials import Credentials
 from ..models import Account, ReauthorizationState, TokenSet
+from .bulk import ConnectionImportRole, SealedConnectionImportRole
 from .deliveries import DeliveryRole
 from .outbox import OutboxRole
 from .platform_roles import AppRole, PlatformRoles, SealedAppRole
@@ -239,7 +240,15 @@ class SharedRoles(
 
 
 class Store(
-    IntegrationRole, AppRole, TokenRole, OAuthStateRole, ConnectLinkRole, SharedRoles, PlatformRoles, Protocol
+    IntegrationRole,
+    AppRole,
+    TokenRole,
+    OAuthStateRole,
+    ConnectLinkRole,
+    SharedRoles,
+    PlatformRoles,
+    ConnectionImportRole,
+    Protocol,
 ):
     """Everything the flows need from a database."""
 
@@ -320,6 +329,7 @@ class StoreBackend(
     HashedConnectLinkRole,
     SharedRoles,
     PlatformRoles,
+    SealedConnectionImportRole,
     Protocol,
 ):
     """What a database must offer; wrap it in `SealedStore` to get a `Store`."""

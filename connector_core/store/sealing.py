@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -24,6 +24,7 @@ from ..errors import OAuthStateError
 from ..models import TokenSet
 from ..redaction import register_secret
 from ..vault import Vault
+from .bulk import NewConnection, SealedNewConnection
 from .delegation import SharedRolesDelegate, text
 from .deliveries import DeliveryDelegate
 from .errors import UnknownConnectLink
@@ -203,10 +204,10 @@ class SealedStore(
         stored = self.backend.load_tokens(integration_id)
         return None if stored is None else self._stored_tokens(stored)
 
-    def save_tokens(self, integration_id: str, tokens: TokenSet) -> StoredTokens:
+    def _seal_tokens(self, tokens: TokenSet) -> SealedTokens:
         access = tokens.access_token.get_secret_value()
         refresh = tokens.refresh_token.get_secret_value() if tokens.refresh_token else None
-        sealed = SealedTokens(
+        return SealedTokens(
             access_token=self.vault.encrypt(access),
             access_expires_at=tokens.access_expires_at,
             refresh_token=self._seal(refresh),
@@ -214,7 +215,9 @@ class SealedStore(
             scopes=list(tokens.scopes),
             extra=json.loads(json.dumps(tokens.extra, default=str)),
         )
-        return self._stored_tokens(self.backend.save_tokens(integration_id, sealed))
+
+    def save_tokens(self, integration_id: str, tokens: TokenSet) -> StoredTokens:
+        return self._stored_tokens(self.backend.save_tokens(integration_id, self._seal_tokens(tokens)))
 
     def _stored_tokens(self, stored: SealedStoredTokens) -> StoredTokens:
         sealed = stored.tokens
@@ -228,6 +231,32 @@ class SealedStore(
             extra=sealed.extra,
         )
         return StoredTokens(tokens=tokens, version=stored.version, updated_at=stored.updated_at)
+
+    # --- many connections at once (a host migrating its sellers) ----------------------------------------
+
+    def import_connections(self, app_id: str, connections: Sequence[NewConnection]) -> list[str]:
+        """Seal every entry's tokens (the same code as `save_tokens`), then one backend transaction."""
+        sealed = [self._sealed_new(n, c) for n, c in enumerate(connections, start=1)]
+        return self.backend.import_connections(app_id, sealed) if sealed else []
+
+    def _sealed_new(self, number: int, connection: NewConnection) -> SealedNewConnection:
+        try:
+            name = text(connection.name, "name")
+            tags = checked_tags(connection.tags)
+            shops = [text(s.id, "shop id") for s in connection.shops]
+        except ValueError as exc:
+            raise ValueError(f"connection {number} of the import: {exc}") from None
+        if len(set(shops)) != len(shops) or "" in shops:
+            raise ValueError(
+                f"connection {number} of the import: its shop ids must be distinct and non-empty"
+            )
+        return SealedNewConnection(
+            name=name,
+            settings=dict(connection.settings),
+            tags=tags,
+            tokens=None if connection.tokens is None else self._seal_tokens(connection.tokens),
+            shops=list(connection.shops),
+        )
 
     # --- OAuth states ----------------------------------------------------------------------------------
 

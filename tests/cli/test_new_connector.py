@@ -1,6 +1,7 @@
 """`channel-connectors new connector NAME`: the scaffold writes a package whose contract suite passes out of
-the box (recorded against its emulator stub, then replayed from the cassettes alone), and refuses a bad name
-or an existing folder in one line without writing anything."""
+the box (recorded against its emulator stub, then replayed from the cassettes alone) and that is ruff-clean
+under the project's own lint and format rules, whatever the name's length; it refuses a bad name or an
+existing folder in one line without writing anything."""
 
 from __future__ import annotations
 
@@ -12,9 +13,31 @@ from pathlib import Path
 import pytest
 
 from connector_core.cli import main
-from connector_core.scaffold import files_for
+from connector_core.scaffold import files_for, generate
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10: pytest's own dependency
+    import tomli as tomllib
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def ruff(target: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Ruff as the generated package's developer runs it: from its folder, with its pyproject's rules."""
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args, "--no-cache", "."],
+        cwd=target,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def assert_ruff_clean(target: Path) -> None:
+    for args in (("check",), ("format", "--check")):
+        run = ruff(target, *args)
+        assert run.returncode == 0, run.stdout + run.stderr
 
 
 def test_a_scaffolded_connector_passes_its_contract_suite_from_cassettes(
@@ -52,6 +75,27 @@ def test_a_scaffolded_connector_passes_its_contract_suite_from_cassettes(
     output = run.stdout + run.stderr
     assert run.returncode == 0, output
     assert "8 passed" in output and "failed" not in output
+    assert_ruff_clean(target)
+
+
+@pytest.mark.parametrize("name", ["ab", "acme_market", "a" + "bcdefghij_" * 3 + "klmnopqrs"])
+def test_a_scaffolded_connector_is_ruff_clean_whatever_its_name(name: str, tmp_path: Path) -> None:
+    target = tmp_path / "generated"
+    generate(name, target)
+
+    assert_ruff_clean(target)
+
+
+def test_the_generated_package_lints_with_the_projects_rules() -> None:
+    ours = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["ruff"]
+    theirs = tomllib.loads(files_for("acme_market")["pyproject.toml"])["tool"]["ruff"]
+
+    for key in ("line-length", "target-version"):
+        assert theirs[key] == ours[key], key
+    for key in ("select", "ignore"):
+        assert theirs["lint"][key] == ours["lint"][key], key
+    assert theirs["lint"]["pycodestyle"] == ours["lint"]["pycodestyle"]
+    assert theirs["lint"]["per-file-ignores"]["tests/**"] == ours["lint"]["per-file-ignores"]["tests/**"]
 
 
 @pytest.mark.parametrize("name", ["Acme", "9acme", "acme-market", "a", "acme__x", "class", "x" * 41])

@@ -5,6 +5,7 @@ cursor past returns nobody took."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from connector_core import ConnectorHost, Integrations, hookimpl
 from connector_core.aftersales import ReturnPage
 from connector_core.models import OrderPage
+from connector_core.worker import runtime as worker_runtime
 from connector_core.worker import tasks
 from connector_core.worker.runtime import Runtime
 from connector_core.worker.settings import WorkerSettings
@@ -53,7 +55,8 @@ def runtime_for(world: Any, monkeypatch: pytest.MonkeyPatch, *plugins: object) -
         ConnectorHost(list(plugins)).load(), world.integrations.store, clock=world.clock
     )
     runtime = Runtime(WorkerSettings(broker_url="memory://", rates={}), integrations, None)
-    monkeypatch.setattr(tasks, "current_runtime", lambda: runtime)
+    # This process's runtime, where every task module finds it (`current_runtime` keeps one per process).
+    monkeypatch.setitem(worker_runtime._runtimes, os.getpid(), runtime)
 
 
 def pull_returns(world: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ...clock import Clock, SystemClock
 from ...vault import Vault
 from ..sealing import SealedStore
+from .bulk_rows import PostgresBulkRows
 from .connection import PostgresConnection, migration_files
 from .delivery_rows import PostgresDeliveryRows
 from .outbox_rows import PostgresOutboxRows
@@ -25,6 +26,7 @@ class PostgresBackend(
     PostgresSecretRows,
     PostgresSharedRows,
     PostgresShopRows,
+    PostgresBulkRows,
     PostgresOutboxRows,
     PostgresDeliveryRows,
     PostgresSignInRows,

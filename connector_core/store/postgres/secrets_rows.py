@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from psycopg.types.json import Json
 
 from ...errors import UnknownIntegration
+from ..bulk import new_connection_id
 from ..errors import UnknownConnectLink
 from ..records import (
     ConnectLink,
@@ -70,7 +70,7 @@ class PostgresSecretRows(PostgresAppRows, PostgresConnection):
         app_id: str | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> SealedIntegration:
-        integration_id = f"{connector}-{uuid.uuid4().hex[:8]}"
+        integration_id = new_connection_id(connector)
 
         def create(conn: Any) -> None:
             app = app_id

@@ -12,6 +12,7 @@ from ...clock import Clock, SystemClock
 from ...vault import Vault
 from ..locations import default_home
 from ..sealing import SealedStore
+from .bulk_rows import BulkRows
 from .connection import SQLiteConnection
 from .delivery_rows import DeliveryRows
 from .outbox_rows import OutboxRows
@@ -25,7 +26,9 @@ from .upkeep_rows import UpkeepRows
 KEY_FILE_NAME = "store.key"
 
 
-class SQLiteBackend(SecretRows, SharedRows, ShopRows, OutboxRows, DeliveryRows, SignInRows, UpkeepRows):
+class SQLiteBackend(
+    SecretRows, SharedRows, ShopRows, BulkRows, OutboxRows, DeliveryRows, SignInRows, UpkeepRows
+):
     """Every role of `StoreBackend` on one SQLite file."""
 
     def __init__(

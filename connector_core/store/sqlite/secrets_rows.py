@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from ...errors import UnknownIntegration
+from ..bulk import new_connection_id
 from ..errors import UnknownConnectLink
 from ..records import ConnectLink, OAuthStateClaim, SealedIntegration, SealedStoredTokens, SealedTokens
 from .app_rows import AppRows, write_tags
@@ -61,7 +61,7 @@ class SecretRows(AppRows, SQLiteConnection):
         app_id: str | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> SealedIntegration:
-        integration_id = f"{connector}-{uuid.uuid4().hex[:8]}"
+        integration_id = new_connection_id(connector)
         with self._write() as conn:
             if app_id is None:
                 app_id = self._insert_app(conn, connector, name, public, sealed_secrets, integration_id)

@@ -22,6 +22,7 @@ This module is not imported by the pytest plugin: it loads only when a test modu
 from __future__ import annotations
 
 from .base import StoreFactory
+from .bulk import BulkImportContract
 from .deliveries import DeliveryContract
 from .freshness import FreshnessContract
 from .ledgers import HostileInputContract, LedgerContract
@@ -42,6 +43,7 @@ class StoreContract(
     ProcessContract,
     MigrationContract,
     PlatformContract,
+    BulkImportContract,
     OutboxContract,
     DeliveryContract,
     SignInThrottleContract,

@@ -1,0 +1,152 @@
+"""The order imports: a shop's scheduled pull (and its next place in the schedule), a backfill of old
+history in slices, and the schedule's tick that queues the pulls that are due."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from ...store.platform_records import DueShop
+from ...work.delivery import deliver, require_receiver
+from .. import schedule
+from ..runtime import current_runtime
+from .guard import PREFIX, Result, guarded, open_integration
+
+
+def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -> Result:
+    """Import new and changed orders of one shop (or of every shop the integration serves) and hand them
+    to the host; then schedule the shop's next pull (an interval on, or a backoff after a failure)."""
+
+    def work() -> Result:
+        integration = open_integration(integration_id)
+        if account_id:
+            shop = integration.store.get_shop(integration_id, account_id)
+            if shop is None or not shop.active:
+                # Left the authorization (or forgotten): stop cleanly, nothing to retry.
+                return {"ok": True, "skipped": f"shop {account_id} is not an active shop of the integration"}
+            if integration.record.account_id and integration.record.account_id != account_id:
+                return {"ok": True, "skipped": f"shop {account_id} is no longer the integration's shop"}
+        views = [integration.shop(account_id)] if account_id else integration.served()
+        require_receiver(integration)  # before the import, so no cursor moves past orders nobody took
+        stats = integration.http.stats
+        calls_before, refused_before = stats.requests, stats.by_status.get(429, 0)
+        pages = delivered = 0
+        for view in views:
+            for page in view.pull_orders():
+                pages += 1
+                delivered += deliver(view, page)
+        return {
+            "ok": True,
+            "pages": pages,
+            "orders_delivered": delivered,
+            # this process's HTTP answers during the task (exact with one task at a time per process)
+            "http_calls": stats.requests - calls_before,
+            "http_429": stats.by_status.get(429, 0) - refused_before,
+        }
+
+    if not account_id:
+        return guarded(task, f"import for integration {integration_id}", work)
+    try:
+        result = guarded(task, f"import for integration {integration_id} shop {account_id}", work)
+    except Exception as exc:  # a retry (Celery's) or a crash: the schedule backs off meanwhile
+        _reschedule(integration_id, account_id, str(exc) or type(exc).__name__)
+        raise
+    if result.get("ok") and "skipped" not in result:
+        _reschedule(integration_id, account_id, None)
+    elif not result.get("ok"):
+        _reschedule(integration_id, account_id, str(result.get("error")))
+    return result
+
+
+def _reschedule(integration_id: str, shop_id: str, error: str | None) -> None:
+    runtime = current_runtime()
+    store, now = runtime.integrations.store, runtime.integrations.clock.now()
+    shop = store.get_shop(integration_id, shop_id)
+    if shop is None or not shop.active:
+        return
+    record_settings = store.get_integration(integration_id).settings
+    interval = schedule.interval_for({**record_settings, **shop.settings}, runtime.settings.pull_interval)
+    if error is None:
+        store.schedule_shop(integration_id, shop_id, schedule.after_success(interval, now))
+    else:
+        failures = shop.failures + 1
+        when = schedule.after_failure(interval, now, failures)
+        store.schedule_shop(integration_id, shop_id, when, failures=failures, last_error=error[:500])
+
+
+BACKFILL_SLICE_PAGES = 5
+"""Pages one backfill task imports before it queues its next slice behind the other work of its lane: a
+100,000-order history never holds a worker process for more than a few seconds at a time."""
+
+
+def backfill_orders(
+    task: Any,
+    integration_id: str,
+    since: str,
+    until: str,
+    account_id: str | None = None,
+    slice_pages: int = BACKFILL_SLICE_PAGES,
+) -> Result:
+    """Import the orders updated between `since` and `until` (ISO instants), a slice at a time. The window's
+    cursor is in the store, so each slice starts where the last one stopped (its last page may be read
+    twice: the hand-over ledger hands nothing over twice)."""
+
+    def work() -> Result:
+        opened = open_integration(integration_id)
+        if not account_id:
+            served = opened.served()
+            if len(served) > 1 or served[0].account_id:
+                # One backfill per shop, each with its own cursor, slices and hand-over ledger.
+                for view in served:
+                    task.app.send_task(
+                        f"{PREFIX}backfill_orders",
+                        args=[integration_id, since, until, view.account_id, slice_pages],
+                        ignore_result=True,
+                    )
+                return {"ok": True, "shops": [v.account_id for v in served], "done": False}
+            integration = opened
+        else:
+            shop = opened.store.get_shop(integration_id, account_id)
+            selected = opened.record.account_id
+            if shop is None or not shop.active or (selected and selected != account_id):
+                return {"ok": True, "skipped": f"shop {account_id} is not served by the integration"}
+            integration = opened.shop(account_id)
+        require_receiver(integration)
+        window = (datetime.fromisoformat(since), datetime.fromisoformat(until))
+        pages = delivered = 0
+        stream = integration.pull_orders(*window)
+        try:
+            for page in stream:
+                pages += 1
+                delivered += deliver(integration, page)
+                if pages >= slice_pages:
+                    break
+            else:
+                return {"ok": True, "pages": pages, "orders_delivered": delivered, "done": True}
+        finally:
+            closing = getattr(stream, "close", None)  # a generator: ends the import, releasing its lease
+            if closing is not None:
+                closing()
+        task.app.send_task(
+            f"{PREFIX}backfill_orders",
+            args=[integration_id, since, until, account_id, slice_pages],
+            ignore_result=True,
+        )
+        return {"ok": True, "pages": pages, "orders_delivered": delivered, "done": False}
+
+    return guarded(task, f"backfill for integration {integration_id}", work)
+
+
+def pull_all(task: Any) -> Result:
+    """The schedule's tick: one `pull_orders` task per shop whose pull is due, found through the store's
+    index on `next_pull_at` in batches; nothing is opened or decrypted (see worker/schedule.py)."""
+    runtime = current_runtime()
+    interval = timedelta(seconds=runtime.settings.pull_interval)
+
+    def enqueue(shop: DueShop) -> None:
+        task.app.send_task(
+            f"{PREFIX}pull_orders", args=[shop.integration_id, shop.shop_id], ignore_result=True
+        )
+
+    sent = schedule.tick(runtime.integrations.store, runtime.integrations.clock.now(), interval, enqueue)
+    return {"ok": True, "queued": sent}
