@@ -70,6 +70,7 @@ def pull_orders(
                     _save_cursor(
                         session, name, {"since": window.since, "until": window.until, "resume": page.resume}
                     )
+                page = None  # not held while the next page is fetched: memory stays one page
                 page = next(pages, None)
             # The connector's iterator ended normally: the window is complete. One write retires the
             # window's cursor and moves the watermark.
