@@ -78,6 +78,7 @@ def pull_orders(
                     if more is not None and not more():
                         counts["paused"] = 1
                         break  # the host has had enough for now: the window stays open at this page
+                page = None  # not held while the next page is fetched: memory stays one page
                 page = next(pages, None)
             else:
                 # The connector's iterator ended normally: the window is complete. One write retires the

@@ -124,7 +124,9 @@ class PostgresShopRows(PostgresConnection):
                 "UPDATE accounts SET next_pull_at = CASE WHEN status = 'active' THEN %s::timestamptz END, "
                 "failures = %s, last_error = %s, updated_at = %s WHERE integration_id = %s AND account_id = %s",
                 (next_pull_at, failures, last_error, self._now(), integration_id, shop_id),
-            )
+            ),
+            idempotent=True,  # absolute values: the same row however often it lands
+            one_statement=True,
         )
 
     def due_shops(self, now: datetime, limit: int) -> list[DueShop]:

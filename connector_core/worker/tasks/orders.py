@@ -24,16 +24,21 @@ def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -
     to the host; then schedule the shop's next pull (an interval on, or a backoff after a failure). A shop
     with more than a slice to import queues the rest as a new task at the end of the pulls lane."""
 
+    read: list[dict[str, Any]] = []  # the shop's settings as this pull read them: its next time follows them
+
     def work() -> Result:
         integration = open_integration(integration_id)
-        if account_id:
+        if not account_id:
+            views = integration.served()
+        else:
             shop = integration.store.get_shop(integration_id, account_id)
             if shop is None or not shop.active:
                 # Left the authorization (or forgotten): stop cleanly, nothing to retry.
                 return {"ok": True, "skipped": f"shop {account_id} is not an active shop of the integration"}
             if integration.record.account_id and integration.record.account_id != account_id:
                 return {"ok": True, "skipped": f"shop {account_id} is no longer the integration's shop"}
-        views = [integration.shop(account_id)] if account_id else integration.served()
+            read.append({**integration.record.settings, **shop.settings})
+            views = [integration.serving(shop)]
         require_receiver(integration)  # before the import, so no cursor moves past orders nobody took
         stats = integration.http.stats
         calls_before, refused_before = stats.requests, stats.by_status.get(429, 0)
@@ -69,15 +74,23 @@ def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -
         _reschedule(integration_id, account_id, str(exc) or type(exc).__name__)
         raise
     if result.get("ok") and "skipped" not in result:
-        _reschedule(integration_id, account_id, None)
+        _reschedule(integration_id, account_id, None, read[0] if read else None)
     elif not result.get("ok"):
         _reschedule(integration_id, account_id, str(result.get("error")))
     return result
 
 
-def _reschedule(integration_id: str, shop_id: str, error: str | None) -> None:
+def _reschedule(
+    integration_id: str, shop_id: str, error: str | None, settings: dict[str, Any] | None = None
+) -> None:
+    """The shop's next pull. After a success whose pull read the shop's `settings`, one write and no read
+    (the store leaves a shop that stopped being active meanwhile unscheduled)."""
     runtime = current_runtime()
     store, now = runtime.integrations.store, runtime.integrations.clock.now()
+    if error is None and settings is not None:
+        interval = schedule.interval_for(settings, runtime.settings.pull_interval)
+        store.schedule_shop(integration_id, shop_id, schedule.after_success(interval, now))
+        return
     shop = store.get_shop(integration_id, shop_id)
     if shop is None or not shop.active:
         return
