@@ -8,12 +8,12 @@ from typing import Any
 
 from .. import forms
 from ..errors import ConnectorError, InvalidInput
-from ..flows.status import connection_state
 from ..integration import Integrations
 from ..store import IntegrationRecord
+from . import integration_list
 from .apps import add_under_app
 from .inputs import read_json_object
-from .output import print_json, print_table
+from .output import print_json
 from .parsing import add_command, add_group
 from .prompts import ask_form
 from .session import open_integrations, store_options
@@ -83,37 +83,6 @@ def _create_interactively(
                 ask_form(settings_schema, only={f.split(".")[1] for f in fields if f.startswith("settings.")})
             )
     raise AssertionError("unreachable: the loop returns or raises")
-
-
-def cmd_list(args: argparse.Namespace) -> int:
-    integrations = open_integrations(args)
-    rows = []
-    tagged = getattr(args, "tag", None)  # `--tag key=value` (cli/tags.py): through the tag index
-    for record in integrations.find(dict(tagged)) if tagged else integrations.list():
-        status = integrations.open(record.id).status()
-        state = connection_state(status)[0].replace("_", " ").replace("reauthorization", "re-authorization")
-        shop = status.account.name or status.account.id if status.account else None
-        rows.append(
-            {
-                "id": record.id,
-                "connector": record.connector,
-                "name": record.name,
-                "shop": shop,
-                "state": state,
-                "tags": dict(record.tags),
-            }
-        )
-    if args.json:
-        print_json({"integrations": rows})
-        return 0
-    if not rows and tagged:
-        print("no integration holds " + " and ".join(f"{k}={v}" for k, v in tagged))
-        return 0
-    if not rows:
-        print(f"no integrations yet: add one with `{PROG} integrations add CONNECTOR`")
-        return 0
-    print_table(["ID", "CONNECTOR", "NAME", "SHOP", "STATE"], [list(r.values())[:5] for r in rows])
-    return 0
 
 
 def describe(integrations: Integrations, integration_id: str) -> dict[str, Any]:
@@ -302,11 +271,15 @@ def register(sub: Any) -> None:
         actions,
         "list",
         "list integrations, their shop and state",
-        examples=[f"{PROG} integrations list", f"{PROG} integrations list --json"],
+        examples=[
+            f"{PROG} integrations list",
+            f"{PROG} integrations list --state failing --json",
+            f"{PROG} integrations list --limit 50 --offset 50",
+        ],
         parents=[store],
     )
-    p.add_argument("--json", action="store_true", help="print one JSON document (shape: docs/cli.md)")
-    p.set_defaults(handler=cmd_list)
+    integration_list.add_arguments(p)
+    p.set_defaults(handler=integration_list.cmd_list)
 
     p = add_command(
         actions,
