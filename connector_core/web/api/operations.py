@@ -124,9 +124,7 @@ class OperationsApi(Api):
         try:
             seconds = None if value is None else pull_interval.parse(value)
         except ValueError as exc:
-            raise ApiError(
-                422, "invalid_input", f"{exc}.", [FieldError("seconds", str(exc))]
-            ) from None
+            raise ApiError(422, "invalid_input", f"{exc}.", [FieldError("seconds", str(exc))]) from None
 
         def work() -> dict[str, Any]:
             store = self.integrations.store
