@@ -127,8 +127,8 @@ def _idle(saved: dict[str, Any], window: OrderWindow, counts: dict[str, int]) ->
 
 
 def _mark_failed(session: Session, name: str, saved: dict[str, Any]) -> None:
-    """The same watermark, marked: the next successful run is recorded. Under the lease, the watermark
-    unchanged; if the store cannot take it, the failure is still recorded (below) when it can."""
+    """The same watermark, marked, so the next successful run is recorded (written under the lease, the
+    watermark unchanged). A store that refuses it is not the run's error: the hourly refresh still records."""
     try:
         _save_cursor(session, name, {"watermark": saved["watermark"], FAILED_MARK: True})
     except Exception as exc:  # the run's own error is the one to report
