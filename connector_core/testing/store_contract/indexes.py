@@ -5,6 +5,7 @@ intervals per connection and per shop."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NoReturn
 
 import pytest
 from pydantic import SecretStr
@@ -16,6 +17,10 @@ from ...models import Account, ReauthorizationState, TokenSet
 from ...store import RunRecord, Store
 from ...store.index_roles import CONNECTION_SCOPE, ConnectionQuery
 from .base import ContractBase
+
+
+def shop_missing() -> NoReturn:
+    raise AssertionError("the shop is gone")
 
 
 def _new(store: Store, name: str, connector: str = "contract", **tags: str) -> str:
@@ -132,8 +137,11 @@ class IndexContract(ContractBase):
         store.set_pull_interval(iid, "de", 3600)
         store.set_pull_interval(iid, "de", 1800)
         assert store.pull_intervals(iid) == {CONNECTION_SCOPE: 900, "de": 1800}
+        # A shop's record carries its own interval, else its connection's: the pull task reads no more.
+        assert {s.id: s.pull_interval for s in store.list_shops(iid)} == {"de": 1800, "uk": 900}
         store.set_pull_interval(iid, CONNECTION_SCOPE, None)
         assert store.pull_intervals(iid) == {"de": 1800}
+        assert (store.get_shop(iid, "uk") or shop_missing()).pull_interval is None
         with pytest.raises(ValueError, match="positive"):
             store.set_pull_interval(iid, "de", 0)
         with pytest.raises(UnknownIntegration):

@@ -24,7 +24,8 @@ def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -
     to the host; then schedule the shop's next pull (an interval on, or a backoff after a failure). A shop
     with more than a slice to import queues the rest as a new task at the end of the pulls lane."""
 
-    read: list[dict[str, Any]] = []  # the shop's settings as this pull read them: its next time follows them
+    # The shop's settings and pull interval as this pull read them: its next time follows them.
+    read: list[tuple[dict[str, Any], int | None]] = []
 
     def work() -> Result:
         integration = open_integration(integration_id)
@@ -37,7 +38,7 @@ def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -
                 return {"ok": True, "skipped": f"shop {account_id} is not an active shop of the integration"}
             if integration.record.account_id and integration.record.account_id != account_id:
                 return {"ok": True, "skipped": f"shop {account_id} is no longer the integration's shop"}
-            read.append({**integration.record.settings, **shop.settings})
+            read.append(({**integration.record.settings, **shop.settings}, shop.pull_interval))
             views = [integration.serving(shop)]
         require_receiver(integration)  # before the import, so no cursor moves past orders nobody took
         stats = integration.http.stats
@@ -74,28 +75,35 @@ def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -
         _reschedule(integration_id, account_id, str(exc) or type(exc).__name__)
         raise
     if result.get("ok") and "skipped" not in result:
-        _reschedule(integration_id, account_id, None, read[0] if read else None)
+        _reschedule(integration_id, account_id, None, *(read[0] if read else (None, None)))
     elif not result.get("ok"):
         _reschedule(integration_id, account_id, str(result.get("error")))
     return result
 
 
 def _reschedule(
-    integration_id: str, shop_id: str, error: str | None, settings: dict[str, Any] | None = None
+    integration_id: str,
+    shop_id: str,
+    error: str | None,
+    settings: dict[str, Any] | None = None,
+    configured: int | None = None,
 ) -> None:
-    """The shop's next pull. After a success whose pull read the shop's `settings`, one write and no read
-    (the store leaves a shop that stopped being active meanwhile unscheduled)."""
+    """The shop's next pull. After a success whose pull read the shop's `settings` and pull interval
+    (`configured`), one write and no read (the store leaves a shop that stopped being active meanwhile
+    unscheduled)."""
     runtime = current_runtime()
     store, now = runtime.integrations.store, runtime.integrations.clock.now()
     if error is None and settings is not None:
-        interval = schedule.interval_for(settings, runtime.settings.pull_interval)
+        interval = schedule.interval_for(settings, runtime.settings.pull_interval, configured)
         store.schedule_shop(integration_id, shop_id, schedule.after_success(interval, now))
         return
     shop = store.get_shop(integration_id, shop_id)
     if shop is None or not shop.active:
         return
     record_settings = store.get_integration(integration_id).settings
-    interval = schedule.interval_for({**record_settings, **shop.settings}, runtime.settings.pull_interval)
+    interval = schedule.interval_for(
+        {**record_settings, **shop.settings}, runtime.settings.pull_interval, shop.pull_interval
+    )
     if error is None:
         store.schedule_shop(integration_id, shop_id, schedule.after_success(interval, now))
     else:
