@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -231,15 +231,19 @@ class Integration:
         *,
         stream: str | None = None,
         shop: str | None = None,
+        more: Callable[[], bool] | None = None,
     ) -> Iterator[OrderPage]:
-        """Pages of orders of `shop`, or of every served shop in turn (each from its own cursor)."""
+        """Pages of orders of `shop`, or of every served shop in turn (each from its own cursor); `more`
+        pauses a long import between pages (see `flows.orders.pull_orders`)."""
         if shop is not None:
-            return orders.pull_orders(self.shop(shop).session, since, until, stream=stream)
+            return orders.pull_orders(self.shop(shop).session, since, until, stream=stream, more=more)
         served = self.served()
         if len(served) == 1:
-            return orders.pull_orders(served[0].session, since, until, stream=stream)
+            return orders.pull_orders(served[0].session, since, until, stream=stream, more=more)
         return (
-            page for view in served for page in orders.pull_orders(view.session, since, until, stream=stream)
+            page
+            for view in served
+            for page in orders.pull_orders(view.session, since, until, stream=stream, more=more)
         )
 
     def get_orders(self, order_ids: Sequence[str]) -> OrderPage:
