@@ -267,10 +267,17 @@ class SharedRows(SQLiteConnection):
         return None if row is None else json.loads(row["value"])
 
     def cache_put(self, integration_id: str, namespace: str, items: Mapping[str, Any]) -> None:
+        rows: list[tuple[str, str, str, str]] = []
+        last: Any = object()  # a value no item holds
+        encoded = ""
+        for key, value in items.items():
+            if value is not last:  # an import puts a page of orders that all share one value: encode it once
+                last, encoded = value, json.dumps(value)
+            rows.append((integration_id, namespace, key, encoded))
         with self._write() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO cache (integration_id, namespace, key, value) VALUES (?, ?, ?, ?)",
-                [(integration_id, namespace, k, json.dumps(v)) for k, v in items.items()],
+                rows,
             )
 
     def cache_clear(self, integration_id: str, namespace: str) -> None:
