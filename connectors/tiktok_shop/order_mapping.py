@@ -7,11 +7,12 @@ TikTok Shipping orders the buyer's name, phone and street are masked with `***`.
 Every value is checked here, field by field, and a bad one raises `OrderMappingError` naming the field
 (the page reports it as a problem naming the order). What this module builds is therefore valid by
 construction: text is `str` or None (`_text`), times are UTC datetimes (`_time`), amounts are `Money`
-validated once per distinct price (`_amount`), the address, lines and parcels are validated models, an
-order has at least one line. So the order itself is built without pydantic validating it a second time
-(`connector_core.trusted`: its validation was about a sixth of the mapping's cost, issue 19; for the
-small models validation is as cheap as skipping it); tests/tiktok_shop/test_order_mapping_valid.py
-validates every mapped order of the samples and the emulator again and compares.
+validated once per distinct price (`_amount`), a line's quantity is the count of its units, an order
+has at least one line. So the order and its lines are built without pydantic validating them a second
+time (`connector_core.trusted`: the order's validation was about a sixth of the mapping's cost, issue
+19; for the address and parcels validation is as cheap as skipping it, so they keep it);
+tests/tiktok_shop/test_order_mapping_valid.py validates every mapped order of the samples and the
+emulator again and compares.
 """
 
 from __future__ import annotations
@@ -202,7 +203,7 @@ def group_lines(items: Any, currency: str) -> list[OrderLine]:
     groups: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
     # Runs once per unit: raw values make the key (ids need no stripping), text is cleaned once per group.
     for index, item in enumerate(items):
-        item_id = item.get("id") if _is_mapping(item) else None
+        item_id = item.get("id") if type(item) is dict or _is_mapping(item) else None
         if not item_id or (type(item_id) is str and not item_id.strip()):
             raise OrderMappingError(f"line_items[{index}].id", "is missing")
         sku_key = item.get("sku_id") or item.get("seller_sku") or item_id
@@ -218,7 +219,8 @@ def group_lines(items: Any, currency: str) -> list[OrderLine]:
                 f"line_items[{first.get('id')}].sale_price", f"{price!r} is not an amount"
             ) from None
         lines.append(
-            OrderLine(
+            trusted(
+                OrderLine,
                 sku=_text(first.get("seller_sku")),
                 title=_text(first.get("product_name")) or variant or "(untitled item)",
                 variant=variant,
@@ -240,7 +242,7 @@ def map_parcels(raw: Mapping[str, Any]) -> list[Parcel]:
         if _is_mapping(package) and _text(package.get("id")):
             by_package[str(package["id"])] = {"lines": [], "tracking": None, "carrier": None}
     for item in _list(raw.get("line_items")):
-        package_id = item.get("package_id") if _is_mapping(item) else None
+        package_id = item.get("package_id") if type(item) is dict or _is_mapping(item) else None
         if not package_id:
             continue
         entry = by_package.setdefault(str(package_id), {"lines": [], "tracking": None, "carrier": None})
