@@ -49,7 +49,7 @@ from .http_limits import (
     RATE_LIMIT_WAIT_SPENT,
     CallBudget,
     WatchedAdapter,
-    is_control,
+    has_control,
     limit_read_wait,
     watching,
 )
@@ -255,7 +255,7 @@ class HttpClient:
     def _prepare(self, request: requests.Request) -> requests.PreparedRequest:
         for name, value in (request.headers or {}).items():
             text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
-            if text != text.strip() or any(is_control(c) for c in text):
+            if text != text.strip() or has_control(text):
                 raise UnsafeHeader(self.channel, str(name))
         try:
             return self.session.prepare_request(request)

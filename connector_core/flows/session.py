@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from ..auth import TokenManager
 from ..clock import Clock
 from ..context import ConnectorContext, IntegrationCache, ShipmentHistory, StatusMapper
+from ..direct_hooks import first_result_caller
 from ..host import Connector
 from ..http import HttpClient
 from ..models import Account, OrderPage, OrderStatus, TokenSet
@@ -185,11 +186,15 @@ class CoreStatusMapper:
         # No implementation reads the order itself: the answer depends on the status alone, so each
         # distinct status goes through the hook once per flow instead of once per order.
         self._memo: dict[str, OrderStatus | None] | None = None if connector.status_depends_on_order() else {}
+        # Otherwise the hook runs once per order: its implementations are called directly (connector_core.
+        # direct_hooks), read once per flow.
+        self._known = first_result_caller(connector.pm, connector.known_status_hook())
 
     def __call__(self, channel_status: str, channel_order: Mapping[str, Any]) -> OrderStatus | None:
         if self._memo is not None and channel_status in self._memo:
             return self._memo[channel_status]
-        status = self.connector.map_known_status(self.ctx, channel_status, channel_order)
+        known = self._known(ctx=self.ctx, channel_status=channel_status, channel_order=channel_order)
+        status = known if known is None or type(known) is OrderStatus else OrderStatus(known)
         if status is None:
             status = self.connector.map_order_status(self.ctx, channel_status, channel_order)
             if status is not None:  # the core's default answered (unless a host dropped the rules)
