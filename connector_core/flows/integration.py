@@ -136,17 +136,17 @@ class Integration:
             raise shops.unknown_shop(shop_id, active)
         return self._view(shop_id)
 
-    def serving(self, shop: ShopRecord) -> Integration:
-        """This connection serving `shop`, a record the caller has just read and found active (a worker's
-        pull): the same as `shop(shop.id)` without reading the shops again."""
-        if shop.integration_id != self.id or not shop.active:
-            return self.shop(shop.id)  # says why it is not served
-        return self._view(shop.id)
+    def serving(self, shop_id: str, shops: list[ShopRecord]) -> Integration:
+        """This connection serving `shop_id`, given its shops as the caller has just read them (a worker's
+        pull): the same as `shop(shop_id)`, and the view's flow reads the shops no more."""
+        if not any(s.id == shop_id and s.active for s in shops):
+            return self.shop(shop_id)  # says why it is not served
+        return self._view(shop_id, shops)
 
-    def _view(self, shop_id: str) -> Integration:
+    def _view(self, shop_id: str, shops: list[ShopRecord] | None = None) -> Integration:
         """This connection serving `shop_id`, which the caller has just read among the active shops."""
         _, connector, store, http, clock, margin = self._opened
-        return Integration(
+        view = Integration(
             self.session.record,
             connector,
             store,
@@ -156,6 +156,8 @@ class Integration:
             webhook_max_age=self.webhook_max_age,
             shop=shop_id,
         )
+        view.session.shops_read = shops
+        return view
 
     def set_shop_settings(self, shop_id: str, settings: Mapping[str, Any]) -> ShopRecord:
         """Override the connection's settings for one shop (e.g. {"stock_sync": False} for DE)."""
@@ -166,9 +168,10 @@ class Integration:
         older release), else every active shop; a connection with at most one shop is served as it is."""
         if self.session.account_id:
             return [self]
-        active = shops.active_shop_ids(self.session)
+        found = self.store.list_shops(self.id)
+        active = [shop.id for shop in found if shop.active]
         # Views even for a single shop: its state is keyed by its real id, never by "no shop".
-        return [self._view(s) for s in active] if active else [self]
+        return [self._view(s, found) for s in active] if active else [self]
 
     def orders_by_shop(self, events: Sequence[WebhookEvent]) -> list[tuple[Integration, list[str]]]:
         """The orders `events` name, grouped by the served shop each event names (one naming no shop goes
