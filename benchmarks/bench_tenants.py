@@ -27,10 +27,10 @@ from typing import Any
 
 import task_clock
 from bench_support import EmulatorProcess, Result
-from bench_workers import _environment, _flush, redis, store_url
 from cryptography.fernet import Fernet
 from lane_workers import LaneWorkers, queued, warm
 from scale_population import cpu_seconds, populate
+from worker_fleet import environment, flush, redis, store_url
 
 from connector_core.store import open_store
 from connector_core.worker.lanes import BACKFILL
@@ -88,7 +88,7 @@ def _run(backfill: int, samples: int, workdir: Path) -> list[Result]:
             folder = workdir / "tenants"
             folder.mkdir(exist_ok=True)
             env = {
-                **_environment(redis_url, url, folder, "off"),
+                **environment(redis_url, url, folder, "off"),
                 task_clock.CLOCK_DIR_ENV: str(folder),
             }
             # A's history in four windows, the same in both deployments: the second resumes their cursors.
@@ -134,7 +134,7 @@ def _deployment(
     result = Result(f"tenant isolation, {deployment} ({layout}): seller B while seller A backfills")
     busy_id, quiet_id = ids[0], ids[1]
     load = os.getloadavg()[0]
-    _flush(redis_url)
+    flush(redis_url)
     workers = LaneWorkers(env, folder, every_lane=bulk, urgent_only=urgent)
     try:
         warm(app, quiet_id, 2)
@@ -256,7 +256,7 @@ def _pulls(
     )
     quiet_id, heavy_id = ids[1], ids[2]
     heavy_shops = [s["id"] for s in emu.call("seller", C)["shops"]]
-    _flush(redis_url)
+    flush(redis_url)
     workers = LaneWorkers(env, folder, every_lane=2, urgent_only=0)
     store = open_store(url)
     try:
