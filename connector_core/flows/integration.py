@@ -44,6 +44,7 @@ from . import (
     shipments,
     shops,
     stock,
+    stock_routing,
     subscriptions,
     webhooks,
 )
@@ -255,15 +256,20 @@ class Integration:
     def push_stock(
         self, levels: Sequence[StockLevel], *, force: bool = False, shop: str | None = None
     ) -> StockReport:
-        """Levels for `shop`, or for every served shop whose settings sync stock (a SKU a shop does not
-        sell is reported only when no shop knows it)."""
+        """Levels for `shop`, or for the served shops whose settings sync stock and that list each level's
+        SKU (the store's SKU -> shop index; see `flows.stock_routing`: a shop nothing is known about is sent
+        the level, one that said it does not list the SKU is not; a SKU no shop lists is reported once)."""
         if shop is not None:
             return stock.push_stock(self.shop(shop).session, levels, force=force)
         served = self.served()
         if len(served) == 1:
             return stock.push_stock(served[0].session, levels, force=force)
-        syncing = [v for v in served if v.session.settings.get("stock_sync") is not False]
-        return stock.merge_reports([stock.push_stock(v.session, levels, force=force) for v in syncing])
+        syncing = {v.account_id: v for v in served if v.session.settings.get("stock_sync") is not False}
+        routes = stock_routing.route(self.store, self.id, list(syncing), levels, self.clock.now())
+        reports = [
+            stock.push_stock(syncing[s].session, found, force=force) for s, found in routes.by_shop.items()
+        ]
+        return stock.merge_reports([*reports, StockReport(results=routes.unsent, calls=0)])
 
     def confirm_shipment(self, shipment: Shipment, *, shop: str | None = None) -> ShipmentReport:
         """Confirm to the shop of the order (remembered from the import, or looked up), or to `shop`."""

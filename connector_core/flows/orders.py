@@ -27,6 +27,7 @@ from ..models import OrderPage, OrderWindow
 from .leases import LeaseLost, hold
 from .session import CoreStatusMapper, Session
 from .shops import remember_order_shops
+from .stock_routing import learn_from_orders
 
 ORDERS_STREAM = "orders"
 ORDERS_SINCE_SETTING = "import_orders_since"
@@ -83,6 +84,7 @@ def pull_orders(
                 counts["orders"] += len(page.orders)
                 counts["problems"] += len(page.problems)
                 remember_order_shops(session, page)
+                learn_from_orders(session, page)  # the SKU -> shop index stock pushes are routed by
                 yield page
                 lease.renew()
                 if page.resume is not None:
