@@ -26,6 +26,7 @@ from ..models import Account, OrderPage, OrderStatus, TokenSet
 from ..redaction import scrub
 from ..rules import unknown_status_warning
 from ..store import IntegrationRecord, RunRecord, Store
+from ..store.platform_records import ShopRecord
 
 NO_ACCOUNT = ""
 """The shop key of a channel without accounts (and of rows written before ledgers were kept per shop)."""
@@ -73,6 +74,9 @@ class Session:
         self.log = logging.getLogger(f"connectors.{connector.id}")
         self.cache: IntegrationCache = ShopCache(store, record.id, self.account_id)
         self._shop_settings: dict[str, Any] | None = None
+        self.shops_read: list[ShopRecord] | None = None
+        """The connection's shops as whoever made this session has just read them: the next `context()`
+        uses them instead of reading them again (then reads afresh)."""
 
     @property
     def id(self) -> str:
@@ -123,7 +127,9 @@ class Session:
     def context(self) -> ConnectorContext:
         """The full context: the bare one plus the served shop, the tokens and the status mapping."""
         # One read for the shops and the served shop's settings (an idle poll is mostly such reads).
-        shops = self.store.list_shops(self.id)
+        shops, self.shops_read = self.shops_read, None
+        if shops is None:
+            shops = self.store.list_shops(self.id)
         accounts = [shop.account for shop in shops if shop.active]
         if self._shop_settings is None and self.account_id:
             served = next((shop for shop in shops if shop.id == self.account_id), None)
