@@ -220,7 +220,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.only and name not in args.only:
                 continue
             if name in BY_HAND and not args.quick and not (args.only and name in args.only):
-                print(f"skipping {name} (hours at full size: --only {name} runs it)", file=sys.stderr)
+                print(
+                    f"skipping {name} (minutes per backend at full size: --only {name} runs it)",
+                    file=sys.stderr,
+                )
                 continue
             began = time.perf_counter()
             print(f"running {name} ...", file=sys.stderr, flush=True)
