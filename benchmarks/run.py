@@ -26,10 +26,11 @@ from bench_emulator import emulator_speed
 from bench_memory import memory
 from bench_orders import mapping_cost, order_import, rate_limited_import
 from bench_scale import connections_at_scale
-from bench_scale_work import import_vs_floor, memory_flat, tenant_isolation, workers_speedup
+from bench_scale_work import import_vs_floor, memory_flat, workers_speedup
 from bench_stock import stock_sync
 from bench_store import store_benchmarks
 from bench_support import HERE, Result, machine
+from bench_tenants import tenant_isolation
 from bench_tokens import token_refresh
 from bench_web import webhook_receiver
 from bench_workers import worker_benchmarks
@@ -63,6 +64,7 @@ class Sizes:
     scale_floor_orders: int = 10_000
     scale_memory_small: int = 1_000
     scale_backfill: int = 100_000
+    scale_tenant_samples: int = 30
     scale_workers_connections: int = 20
     scale_workers_orders: int = 1_800
 
@@ -96,7 +98,8 @@ QUICK = Sizes(
     scale_polls=20,
     scale_floor_orders=1_000,
     scale_memory_small=50,
-    scale_backfill=2_000,
+    scale_backfill=30_000,
+    scale_tenant_samples=12,
     scale_workers_connections=4,
     scale_workers_orders=600,
 )
@@ -154,10 +157,10 @@ def plan(sizes: Sizes, workdir: Path) -> list[tuple[str, Callable[[], list[Resul
                 ),
                 import_vs_floor(sizes.scale_floor_orders, workdir),
                 memory_flat(sizes.scale_memory_small, workdir),
-                *tenant_isolation(sizes.scale_backfill, 3, workdir),
                 *workers_speedup(sizes.scale_workers_connections, sizes.scale_workers_orders, workdir),
             ],
         ),
+        ("tenants", lambda: tenant_isolation(sizes.scale_backfill, sizes.scale_tenant_samples, workdir)),
     ]
 
 

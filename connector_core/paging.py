@@ -9,8 +9,16 @@ what no live shop produces. Anything else is `InconsistentAnswer`: the core's ca
 page again a few times, then the run fails, so the watermark never moves past records it did not get. A
 record seen twice in one run with the same version is emitted once.
 
-A connector supplies `PageCheck.read` (where its answer keeps the records, the token and the total) and
-`record_key` (a record's id and version), plus, to `page_through`, how to fetch one page and map it.
+Memory stays flat however many records a run takes: the distinct ids are counted in 8-byte hashes
+(`connector_core.seen_ids`), and when the channel pages oldest version first (`record_rank`) the (id,
+version) keys that the pages have passed are forgotten. Under that order a record's version below the
+current page's lowest rank cannot be served again (a record that changes comes again later with a new
+version, so a new key); a channel breaking the order would at worst have such a version handed over
+twice, never lost. Without a rank every key of the run is kept, as before.
+
+A connector supplies `PageCheck.read` (where its answer keeps the records, the token and the total),
+`record_key` (a record's id and version) and, if its pages ascend by version, `record_rank`, plus, to
+`page_through`, how to fetch one page and map it.
 The resume value handed to the core is `"{records seen}|{channel token}"`, so a resumed run still knows
 how many records the window's earlier pages held.
 """
@@ -23,10 +31,13 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, NoReturn, TypeVar
 
 from .errors import ChannelError, InconsistentAnswer
+from .seen_ids import SeenIds
 
 log = logging.getLogger("connector_core.paging")
 
 P = TypeVar("P")
+Emitted = dict[tuple[str, str], float | None]
+"""The (id, version) keys a run emitted, each with its rank (None when the channel gives none)."""
 
 
 @dataclass(frozen=True)
@@ -52,8 +63,12 @@ class PageCheck:
     """Distinct records taken in this window (those of earlier runs included, when resumed)."""
     pages: int = 0
     tokens: set[str] = field(default_factory=set)
-    emitted: set[tuple[str, str]] = field(default_factory=set)
-    ids: set[str] = field(default_factory=set)
+    emitted: Emitted = field(default_factory=dict)
+    """Keys emitted in this run, carried over when a run starts its window again; keys ranked below
+    `floor` are forgotten (module docstring)."""
+    ids: SeenIds = field(default_factory=SeenIds)
+    floor: float | None = None
+    """The lowest rank of the latest page whose records all had one: the pages have passed what is below."""
     most: int = 0
     """The largest total of the run."""
     versions: int = 0
@@ -78,6 +93,12 @@ class PageCheck:
         """(id, version) of a raw record; (None, None) when it has neither (it is then a problem later)."""
         raise NotImplementedError
 
+    def record_rank(self, raw: Any) -> float | None:
+        """Where a record's version sorts, when the channel serves pages in ascending order of it (oldest
+        update first) and a changed record comes again later with a higher rank. None (the default): no
+        such order is promised, and the run keeps every key it emitted."""
+        return None
+
     # --- the check -----------------------------------------------------------------------------------------
 
     def __call__(self, data: Any) -> None:
@@ -97,8 +118,9 @@ class PageCheck:
             self._fail(f"{self.token_field} is a {type(token).__name__}, not text")
         if token is not None and token in self.tokens:
             self._fail(f"repeated {self.token_field} {token[:12]!r} after {self.pages + 1} pages")
-        new_ids = {self.record_key(raw)[0] for raw in records} - self.ids - {None}
-        seen = self.seen + len(new_ids)
+        ids = self.ids
+        new_ids = {record_id for raw in records if (record_id := self.record_key(raw)[0]) is not None}
+        seen = self.seen + sum(1 for record_id in new_ids if record_id not in ids)
         most = max(self.most, total or 0)
         if total is not None and seen > most + most // 100 + 1:
             self._fail(
@@ -126,23 +148,40 @@ class PageCheck:
             self.tokens.add(token)
         self.pages += 1
         fresh = []
+        emitted = self.emitted
+        lowest: float | None = None
+        ranked = True
         for raw in records:
             record_id, version = self.record_key(raw)
-            key = (record_id, str(version)) if record_id is not None else None
-            if record_id is not None and record_id not in self.ids:
-                self.ids.add(record_id)
-                self.seen += 1
-            elif key is not None and key not in self.emitted:
-                self.versions += 1  # changed since an earlier page of this run: a newer version
-            if key is not None and key in self.emitted:
-                log.info("record %s seen twice in one import (same version): emitted once", key[0])
+            rank = self.record_rank(raw)
+            if rank is None:
+                ranked = False
+            elif lowest is None or rank < lowest:
+                lowest = rank
+            if record_id is None:
+                fresh.append(raw)
                 continue
-            if key is not None:
-                self.emitted.add(key)
+            key = (record_id, str(version))
+            if self.ids.add(record_id):
+                self.seen += 1
+            elif key not in emitted:
+                self.versions += 1  # changed since an earlier page of this run: a newer version
+            if key in emitted:
+                log.info("record %s seen twice in one import (same version): emitted once", record_id)
+                continue
+            emitted[key] = rank
             fresh.append(raw)
+        if ranked and lowest is not None and (self.floor is None or lowest > self.floor):
+            self._forget_below(lowest)
         if page.total is not None:
             self.most = max(self.most, page.total)
         return fresh, token, page.total
+
+    def _forget_below(self, floor: float) -> None:
+        """Drop the keys ranked below `floor`: in ascending pages they cannot come again (module docstring).
+        The dict is rebuilt rather than emptied in place, so it never keeps the table of its largest size."""
+        self.floor = floor
+        self.emitted = {key: rank for key, rank in self.emitted.items() if rank is None or rank >= floor}
 
     def _fail(self, what: str) -> NoReturn:
         raise InconsistentAnswer(self.channel, "inconsistent_page", f"{self.path}: {what}", http_status=200)
@@ -161,7 +200,7 @@ def split_resume(resume: str | None) -> tuple[int | None, str | None]:
 def page_through(
     *,
     resume: str | None,
-    new_check: Callable[[bool, int, set[tuple[str, str]]], PageCheck],
+    new_check: Callable[[bool, int, Emitted], PageCheck],
     fetch: Callable[[str | None, PageCheck], Any],
     to_page: Callable[[list[Any], str | None, int | None], P],
     may_be_stale: Callable[[ChannelError], bool],
@@ -173,9 +212,11 @@ def page_through(
     records, resume, total)` maps a page; `may_be_stale(error)` says whether a refusal of a resumed run's
     first call may mean its saved token went stale. A stale token, or an inconsistency met by a resumed
     run (records updated since left the window, so the saved count may no longer add up), starts the
-    window over once rather than fail on every later run; a fresh run reports it."""
+    window over once rather than fail on every later run; a fresh run reports it. The run's emitted keys
+    go along (the records it handed over are not handed over again), less those the pages had passed
+    (`record_rank`): like the records of the runs before the resume, those may come a second time."""
     seen_before, token = split_resume(resume)
-    check = new_check(resume is not None and seen_before is None, seen_before or 0, set())
+    check = new_check(resume is not None and seen_before is None, seen_before or 0, {})
     first = True
     while True:
         try:
@@ -192,11 +233,16 @@ def page_through(
                 raise
             log.warning("resume token refused (%s); restarting the window from its start", exc.code)
             token = resume = None
-            check = new_check(False, 0, set())
+            check = new_check(False, 0, {})
             continue
         first = False
         raw_records, next_token, total = check.accept(data)
-        yield to_page(raw_records, f"{check.seen}|{next_token}" if next_token else None, total)
+        mapped = to_page(raw_records, f"{check.seen}|{next_token}" if next_token else None, total)
+        # The raw page is done with: let it go before the next one is fetched, so a run never holds two
+        # raw pages at once (their parsed JSON is the largest thing an import holds).
+        del data, raw_records
+        yield mapped
+        del mapped
         if not next_token:
             return
         token = next_token

@@ -6,14 +6,15 @@ import argparse
 import sys
 from typing import Any
 
-from .. import forms
+from .. import forms, pull_interval
 from ..errors import ConnectorError, InvalidInput
-from ..flows.status import connection_state
 from ..integration import Integrations
 from ..store import IntegrationRecord
+from ..store.index_roles import CONNECTION_SCOPE
+from . import integration_list
 from .apps import add_under_app
 from .inputs import read_json_object
-from .output import print_json, print_table
+from .output import print_json
 from .parsing import add_command, add_group
 from .prompts import ask_form
 from .session import open_integrations, store_options
@@ -23,6 +24,16 @@ PROG = "channel-connectors"
 
 
 # --- commands --------------------------------------------------------------------------------------------
+
+
+def interval_arg(text: str) -> int:
+    """Seconds (validated), or 0 for `default`: one usage line naming the value otherwise."""
+    if text.strip().lower() == "default":
+        return 0
+    try:
+        return pull_interval.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _invalid(exc: InvalidInput) -> int:
@@ -85,41 +96,11 @@ def _create_interactively(
     raise AssertionError("unreachable: the loop returns or raises")
 
 
-def cmd_list(args: argparse.Namespace) -> int:
-    integrations = open_integrations(args)
-    rows = []
-    tagged = getattr(args, "tag", None)  # `--tag key=value` (cli/tags.py): through the tag index
-    for record in integrations.find(dict(tagged)) if tagged else integrations.list():
-        status = integrations.open(record.id).status()
-        state = connection_state(status)[0].replace("_", " ").replace("reauthorization", "re-authorization")
-        shop = status.account.name or status.account.id if status.account else None
-        rows.append(
-            {
-                "id": record.id,
-                "connector": record.connector,
-                "name": record.name,
-                "shop": shop,
-                "state": state,
-                "tags": dict(record.tags),
-            }
-        )
-    if args.json:
-        print_json({"integrations": rows})
-        return 0
-    if not rows and tagged:
-        print("no integration holds " + " and ".join(f"{k}={v}" for k, v in tagged))
-        return 0
-    if not rows:
-        print(f"no integrations yet: add one with `{PROG} integrations add CONNECTOR`")
-        return 0
-    print_table(["ID", "CONNECTOR", "NAME", "SHOP", "STATE"], [list(r.values())[:5] for r in rows])
-    return 0
-
-
 def describe(integrations: Integrations, integration_id: str) -> dict[str, Any]:
     record = integrations.store.get_integration(integration_id)
     redacted = integrations.redacted(integration_id)
     accounts = integrations.store.list_accounts(integration_id)
+    intervals = integrations.store.pull_intervals(integration_id)
     return {
         "id": record.id,
         "connector": record.connector,
@@ -131,6 +112,7 @@ def describe(integrations: Integrations, integration_id: str) -> dict[str, Any]:
         "selected_account": record.account_id or None,
         "app_id": record.app_id,
         "tags": record.tags,
+        "pull_interval": intervals.get(CONNECTION_SCOPE),
         "shops": [
             {
                 "id": shop.id,
@@ -141,6 +123,7 @@ def describe(integrations: Integrations, integration_id: str) -> dict[str, Any]:
                 "settings": shop.settings,
                 "next_pull_at": shop.next_pull_at.isoformat() if shop.next_pull_at else None,
                 "failures": shop.failures,
+                "pull_interval": intervals.get(shop.id),
             }
             for shop in integrations.store.list_shops(integration_id)
         ],
@@ -196,10 +179,12 @@ def cmd_update(args: argparse.Namespace) -> int:
         and args.name is None
         and account is None
         and not args.all_shops
+        and args.pull_interval is None
     ):
         if not sys.stdin.isatty():
             raise ConnectorError(
-                "integrations update: nothing to change: give --all-shops, --shop, --file, --settings or --name "
+                "integrations update: nothing to change: give --all-shops, --shop, --file, --settings, --name "
+                "or --pull-interval "
                 "(at a terminal, without them, each field is asked)"
             )
         credentials, settings = _ask_changes(integrations, record)
@@ -212,6 +197,9 @@ def cmd_update(args: argparse.Namespace) -> int:
         integrations.open(record.id).select_account(account.id)
     if args.all_shops:
         integrations.store.update_integration(record.id, account_id="")
+    if args.pull_interval is not None:
+        seconds = args.pull_interval or None  # 0: `default`, the worker's interval again
+        integrations.store.set_pull_interval(record.id, CONNECTION_SCOPE, seconds)
     if args.json:
         print_json(describe(integrations, record.id))
         return 0
@@ -220,6 +208,9 @@ def cmd_update(args: argparse.Namespace) -> int:
         print(f"serving only shop {account.name or account.id} ({account.id})")
     if args.all_shops:
         print("serving every active shop")
+    if args.pull_interval is not None:
+        every = pull_interval.describe(args.pull_interval) if args.pull_interval else "the worker's default"
+        print(f"pulls every shop without its own interval every {every}")
     return 0
 
 
@@ -302,11 +293,15 @@ def register(sub: Any) -> None:
         actions,
         "list",
         "list integrations, their shop and state",
-        examples=[f"{PROG} integrations list", f"{PROG} integrations list --json"],
+        examples=[
+            f"{PROG} integrations list",
+            f"{PROG} integrations list --state failing --json",
+            f"{PROG} integrations list --limit 50 --offset 50",
+        ],
         parents=[store],
     )
-    p.add_argument("--json", action="store_true", help="print one JSON document (shape: docs/cli.md)")
-    p.set_defaults(handler=cmd_list)
+    integration_list.add_arguments(p)
+    p.set_defaults(handler=integration_list.cmd_list)
 
     p = add_command(
         actions,
@@ -330,6 +325,7 @@ def register(sub: Any) -> None:
             f"{PROG} integrations update ID --shop 7000123456789",
             f'{PROG} integrations update ID --shop "My UK Shop"',
             f"{PROG} integrations update ID --settings settings.json",
+            f"{PROG} integrations update ID --pull-interval 900",
         ],
         parents=[store],
     )
@@ -343,6 +339,13 @@ def register(sub: Any) -> None:
     p.add_argument("--file", help="JSON file of credential values to change")
     p.add_argument("--settings", help="JSON file of settings values to change")
     p.add_argument("--name", help="a new name for people")
+    p.add_argument(
+        "--pull-interval",
+        type=interval_arg,
+        metavar="SECONDS",
+        help="seconds between scheduled pulls of every shop without its own (`shop-settings ID SHOP "
+        "pull_interval=N`); `default`: the worker's CHANNEL_CONNECTORS_PULL_INTERVAL",
+    )
     p.add_argument("--json", action="store_true", help="print the updated integration as JSON")
     p.set_defaults(handler=cmd_update)
 

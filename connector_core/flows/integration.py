@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -134,6 +134,17 @@ class Integration:
         active = shops.active_shop_ids(self.session)
         if shop_id not in active:
             raise shops.unknown_shop(shop_id, active)
+        return self._view(shop_id)
+
+    def serving(self, shop: ShopRecord) -> Integration:
+        """This connection serving `shop`, a record the caller has just read and found active (a worker's
+        pull): the same as `shop(shop.id)` without reading the shops again."""
+        if shop.integration_id != self.id or not shop.active:
+            return self.shop(shop.id)  # says why it is not served
+        return self._view(shop.id)
+
+    def _view(self, shop_id: str) -> Integration:
+        """This connection serving `shop_id`, which the caller has just read among the active shops."""
         _, connector, store, http, clock, margin = self._opened
         return Integration(
             self.session.record,
@@ -157,7 +168,7 @@ class Integration:
             return [self]
         active = shops.active_shop_ids(self.session)
         # Views even for a single shop: its state is keyed by its real id, never by "no shop".
-        return [self.shop(s) for s in active] if active else [self]
+        return [self._view(s) for s in active] if active else [self]
 
     def orders_by_shop(self, events: Sequence[WebhookEvent]) -> list[tuple[Integration, list[str]]]:
         """The orders `events` name, grouped by the served shop each event names (one naming no shop goes
@@ -220,15 +231,19 @@ class Integration:
         *,
         stream: str | None = None,
         shop: str | None = None,
+        more: Callable[[], bool] | None = None,
     ) -> Iterator[OrderPage]:
-        """Pages of orders of `shop`, or of every served shop in turn (each from its own cursor)."""
+        """Pages of orders of `shop`, or of every served shop in turn (each from its own cursor); `more`
+        pauses a long import between pages (see `flows.orders.pull_orders`)."""
         if shop is not None:
-            return orders.pull_orders(self.shop(shop).session, since, until, stream=stream)
+            return orders.pull_orders(self.shop(shop).session, since, until, stream=stream, more=more)
         served = self.served()
         if len(served) == 1:
-            return orders.pull_orders(served[0].session, since, until, stream=stream)
+            return orders.pull_orders(served[0].session, since, until, stream=stream, more=more)
         return (
-            page for view in served for page in orders.pull_orders(view.session, since, until, stream=stream)
+            page
+            for view in served
+            for page in orders.pull_orders(view.session, since, until, stream=stream, more=more)
         )
 
     def get_orders(self, order_ids: Sequence[str]) -> OrderPage:

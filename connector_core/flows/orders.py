@@ -10,7 +10,7 @@ page the connector cannot believe raises (the run fails, the cursor stays where 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -43,8 +43,13 @@ def pull_orders(
     until: datetime | None = None,
     *,
     stream: str | None = None,
+    more: Callable[[], bool] | None = None,
 ) -> Iterator[OrderPage]:
-    """Stream orders page by page (see the module docstring for when the cursor and watermark move)."""
+    """Stream orders page by page (see the module docstring for when the cursor and watermark move).
+
+    `more`, asked each time the host has taken a page and its place is saved, lets the host pause a long
+    import (a worker's slice): when it answers False the stream ends there, the window unfinished, and the
+    next run resumes after that page without reading it again."""
     name = stream_name(session, since, until, stream)
     what = f"an import of {name} for integration {session.id}"
     started = session.clock.now()
@@ -70,10 +75,15 @@ def pull_orders(
                     _save_cursor(
                         session, name, {"since": window.since, "until": window.until, "resume": page.resume}
                     )
+                    if more is not None and not more():
+                        counts["paused"] = 1
+                        break  # the host has had enough for now: the window stays open at this page
+                page = None  # not held while the next page is fetched: memory stays one page
                 page = next(pages, None)
-            # The connector's iterator ended normally: the window is complete. One write retires the
-            # window's cursor and moves the watermark.
-            _save_cursor(session, name, {"watermark": window.until})
+            else:
+                # The connector's iterator ended normally: the window is complete. One write retires the
+                # window's cursor and moves the watermark.
+                _save_cursor(session, name, {"watermark": window.until})
         except GeneratorExit:
             raise  # the host stopped early: the cursor of the last page it took is saved, nothing more
         except BaseException as exc:

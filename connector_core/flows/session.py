@@ -121,7 +121,12 @@ class Session:
 
     def context(self) -> ConnectorContext:
         """The full context: the bare one plus the served shop, the tokens and the status mapping."""
-        accounts = self.store.list_accounts(self.id)
+        # One read for the shops and the served shop's settings (an idle poll is mostly such reads).
+        shops = self.store.list_shops(self.id)
+        accounts = [shop.account for shop in shops if shop.active]
+        if self._shop_settings is None and self.account_id:
+            served = next((shop for shop in shops if shop.id == self.account_id), None)
+            self._shop_settings = dict(served.settings) if served is not None else {}
         return dataclasses.replace(
             self.bare_context(),
             account=self.pick_account(accounts),

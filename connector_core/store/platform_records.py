@@ -60,6 +60,9 @@ class ShopRecord:
     next_pull_at: datetime | None = None
     failures: int = 0
     last_error: str | None = None
+    pull_interval: int | None = None
+    """Seconds between scheduled pulls set for this shop, or else for its connection (the core's schedule
+    setting, `store.set_pull_interval`); None: neither, the worker's default applies."""
 
     @property
     def id(self) -> str:

@@ -17,6 +17,7 @@ from ..credentials import Credentials
 from ..models import Account, ReauthorizationState, TokenSet
 from .bulk import ConnectionImportRole, SealedConnectionImportRole
 from .deliveries import DeliveryRole
+from .index_roles import IndexRole
 from .outbox import OutboxRole
 from .platform_roles import AppRole, PlatformRoles, SealedAppRole
 from .records import (
@@ -234,6 +235,7 @@ class SharedRoles(
     OutboxRole,
     DeliveryRole,
     SignInThrottleRole,
+    IndexRole,
     Protocol,
 ):
     """The roles that hold no secret."""

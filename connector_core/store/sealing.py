@@ -28,6 +28,7 @@ from .bulk import NewConnection, SealedNewConnection
 from .delegation import SharedRolesDelegate, text
 from .deliveries import DeliveryDelegate
 from .errors import UnknownConnectLink
+from .index_roles import IndexDelegate
 from .outbox import OutboxDelegate
 from .platform_delegation import PlatformRolesDelegate, checked_tags
 from .platform_records import AppRecord, SealedApp
@@ -60,7 +61,12 @@ def token_hash(token: str) -> str:
 
 
 class SealedStore(
-    OutboxDelegate, DeliveryDelegate, SignInThrottleDelegate, SharedRolesDelegate, PlatformRolesDelegate
+    OutboxDelegate,
+    DeliveryDelegate,
+    SignInThrottleDelegate,
+    IndexDelegate,
+    SharedRolesDelegate,
+    PlatformRolesDelegate,
 ):
     """A `Store` over a `StoreBackend`: seals on the way in, opens (and registers for redaction) on the way out."""
 
@@ -70,6 +76,7 @@ class SealedStore(
         self._outbox = backend
         self._deliveries = backend
         self._signin = backend
+        self._indexes = backend
         self.backend: StoreBackend = backend
         self.vault = vault
         self.clock = clock

@@ -70,6 +70,7 @@ def shop(record: ShopRecord, selected: str | None) -> dict[str, Any]:
         "next_pull_at": iso(record.next_pull_at),
         "failures": record.failures,
         "last_error": readable_error(record.last_error)[0],
+        "pull_interval": record.pull_interval,
     }
 
 

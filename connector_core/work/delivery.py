@@ -61,6 +61,8 @@ def delivery_id(
 def deliver(integration: Integration, page: OrderPage, receiver: OrderReceiver | None = None) -> int:
     """Hand the page's new order versions (and new problems) to the host; returns how many orders went."""
     require_receiver(integration, receiver)
+    if not page.orders and not page.problems:
+        return 0  # an idle poll's empty page: nothing to hand over, so no lease to take
     shop = integration.account_id
     store = integration.store
     with hold(

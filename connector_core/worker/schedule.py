@@ -25,11 +25,15 @@ JITTER = 0.1
 """A success schedules the next pull one interval later plus up to this fraction of it, at random."""
 MAX_BACKOFF = timedelta(hours=6)
 INTERVAL_SETTING = "pull_interval"
-"""Seconds between scheduled pulls, in a shop's settings overrides (or the connection's settings, where its
-schema has the field); else the worker's CHANNEL_CONNECTORS_PULL_INTERVAL."""
+"""The older place of an interval: seconds in a shop's settings overrides (or the connection's settings, where
+its schema has the field). Still read, after the core's own setting (`ShopRecord.pull_interval`)."""
 
 
-def interval_for(settings: dict[str, object], default: float) -> timedelta:
+def interval_for(settings: dict[str, object], default: float, configured: int | None = None) -> timedelta:
+    """`configured` (the shop's, else its connection's core pull interval) if set, else `pull_interval` in
+    the settings, else the worker's default."""
+    if configured is not None and configured > 0:
+        return timedelta(seconds=configured)
     value = settings.get(INTERVAL_SETTING)
     seconds = (
         float(value)

@@ -29,6 +29,10 @@ DEFAULT_OUTBOX_GRACE = 30.0
 """Seconds recorded work may wait unfinished before the sweep sends it again."""
 SWEEP_INTERVAL_ENV = "CHANNEL_CONNECTORS_OUTBOX_SWEEP_INTERVAL"
 DEFAULT_SWEEP_INTERVAL = 10.0
+SLICE_SECONDS_ENV = "CHANNEL_CONNECTORS_SLICE_SECONDS"
+DEFAULT_SLICE_SECONDS = 0.2
+"""Seconds an import task (a pull, a backfill) takes pages before it queues the rest as its next slice: about
+what an urgent task waits for on a worker that serves every lane (see tasks/slices.py)."""
 VISIBILITY_TIMEOUT_ENV = "CHANNEL_CONNECTORS_VISIBILITY_TIMEOUT"
 DEFAULT_VISIBILITY_TIMEOUT = 300.0
 """Seconds Redis waits for a started task's acknowledgement before it hands the task to another worker
@@ -54,6 +58,7 @@ class WorkerSettings:
     outbox_grace: timedelta = timedelta(seconds=DEFAULT_OUTBOX_GRACE)
     sweep_interval: float = DEFAULT_SWEEP_INTERVAL
     visibility_timeout: float = DEFAULT_VISIBILITY_TIMEOUT
+    slice_seconds: float = DEFAULT_SLICE_SECONDS
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> WorkerSettings:
@@ -80,6 +85,7 @@ class WorkerSettings:
             outbox_grace=timedelta(seconds=_positive(env, OUTBOX_GRACE_ENV, DEFAULT_OUTBOX_GRACE)),
             sweep_interval=_positive(env, SWEEP_INTERVAL_ENV, DEFAULT_SWEEP_INTERVAL),
             visibility_timeout=_positive(env, VISIBILITY_TIMEOUT_ENV, DEFAULT_VISIBILITY_TIMEOUT),
+            slice_seconds=_positive(env, SLICE_SECONDS_ENV, DEFAULT_SLICE_SECONDS),
         )
 
 

@@ -93,6 +93,12 @@ class PageCheck(paging.PageCheck):
             return None, None
         return str(raw.get("id")), str(raw.get("update_time"))
 
+    def record_rank(self, raw: Any) -> float | None:
+        # The search asks for sort_field=update_time, sort_order=ASC (fetch_orders below): an order that
+        # changes comes again later with a later update_time, so the core may forget what pages passed.
+        rank = raw.get("update_time") if isinstance(raw, Mapping) else None
+        return rank if isinstance(rank, int) and not isinstance(rank, bool) else None
+
 
 def fetch_orders(ctx: ConnectorContext, window: OrderWindow, resume: str | None) -> Iterator[OrderPage]:
     """Every page of the window through the core's page loop (`connector_core.paging.page_through`): a

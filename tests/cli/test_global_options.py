@@ -54,7 +54,9 @@ def test_home_works_before_and_after_every_command(
         code, _out, err = _run(capsys, *argv)
         assert code == 0, err
     assert json.loads(_run(capsys, "--home", str(tmp_path), "integrations", "list", "--json")[1]) == {
-        "integrations": []
+        "integrations": [],
+        "total": 0,
+        "next_offset": None,
     }
 
 

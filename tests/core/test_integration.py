@@ -259,6 +259,25 @@ def test_an_interrupted_window_resumes_from_the_saved_page(
     assert channel.fetch_windows[-1] == window  # the same window, not a new one
 
 
+def test_an_import_its_caller_pauses_keeps_its_place_and_reads_no_page_twice(
+    connected: Integration, five_orders: list[str], channel: FakeChannel
+) -> None:
+    # A worker's slice of a long import: it handles a page, then says it has had enough for now.
+    first = [[o.id for o in page.orders] for page in connected.pull_orders(more=lambda: False)]
+
+    assert first == [["o1", "o2"]]
+    assert saved_cursor(connected)["resume"] == "2"  # its place: the window is not finished
+    window = channel.fetch_windows[-1]
+
+    second = [[o.id for o in page.orders] for page in connected.pull_orders(more=lambda: False)]
+    rest = [[o.id for o in page.orders] for page in connected.pull_orders()]
+
+    assert second == [["o3", "o4"]] and rest == [["o5"]]
+    assert channel.fetch_resumes[-2:] == ["2", "4"]  # each slice started after the last one's page
+    assert channel.fetch_windows[-1] == window
+    assert saved_cursor(connected) == {"watermark": window.until.isoformat()}
+
+
 def test_the_next_incremental_run_starts_at_the_watermark_minus_the_overlap(
     connected: Integration, five_orders: list[str], channel: FakeChannel, clock: OffsetClock
 ) -> None:

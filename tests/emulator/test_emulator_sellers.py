@@ -193,3 +193,28 @@ def test_an_app_wide_ceiling_counts_every_shop_together(session: requests.Sessio
             for g in grants + grants[:1]
         ]
         assert [r.status_code for r in answers] == [200, 200, 200, 429]
+
+
+def test_a_label_of_any_seller_serves_its_document(session: requests.Session) -> None:
+    # The document URL is served by the emulator's one API host: it must find the package's own seller
+    # (it looked only in the first seller's orders, so a second seller's label never downloaded).
+    for emu in _emulator(sellers=3, seller_orders={2: 300}):
+        grant = emu.mint_authorizations(first=2, count=1)[0]
+        api = _as(emu, session, grant)
+        cipher, order_id = next(
+            (shop["cipher"], found[0])
+            for shop in grant["shops"]
+            if shop["region"] == "US"
+            and (
+                found := emu.order_ids(
+                    status="AWAITING_SHIPMENT", shop_cipher=shop["cipher"], shipping_type="TIKTOK", seller=2
+                )
+            )
+        )
+        lines = [line["id"] for line in emu.order(order_id)["line_items"]]
+        body = {"order_id": order_id, "order_line_item_ids": lines}
+        package = api.ok("POST", "/fulfillment/202309/packages", body=body, shop=cipher)["package_id"]
+        path = f"/fulfillment/202309/packages/{package}/shipping_documents"
+        doc = api.ok("GET", path, {"document_type": "SHIPPING_LABEL"}, shop=cipher)
+        pdf = session.get(doc["doc_url"])
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")

@@ -17,6 +17,7 @@ import pytest
 from postgres_support import postgres_binary, postgres_url, with_search_path
 
 from connector_core.store import SQLiteStore, Store, open_store
+from connector_core.store.index_roles import ConnectionQuery
 from tiktok_shop_emulator.config import DEFAULT_APP_SECRET
 
 SAMPLES = Path(__file__).parent.parent / "samples" / "stores"
@@ -100,6 +101,18 @@ def assert_nothing_lost(store: Store, facts: dict) -> None:
         connected.id,
         records["two_shops_none_selected"].id,
     }
+    # Issue 19's indexes: the SKUs whose levels a shop confirmed are listed by that shop (stock pushes are
+    # routed by it), and the connections list's state is one query.
+    index = store.shops_for_skus(connected.id, facts["stock_skus"])
+    confirmed = [sku for (sku, _), level in levels.items() if level.quantity is not None]
+    assert confirmed and len(confirmed) < len(facts["stock_skus"]), "the old store has both kinds"
+    assert {sku: [(s.shop_id, s.listed) for s in said] for sku, said in index.items()} == {
+        sku: [(shop, True)] for sku in confirmed
+    }
+    listed = {r.id: r.state for r in store.find_connections(ConnectionQuery(limit=10)).rows}
+    assert set(listed) == {r.id for r in records.values()}
+    assert listed[records["never_connected"].id] == "not_connected"
+    assert store.pull_intervals(connected.id) == {}
 
 
 def test_the_old_sqlite_store_migrates_in_place_and_keeps_everything(

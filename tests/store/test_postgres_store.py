@@ -235,8 +235,8 @@ def test_a_release_whose_connection_drops_mid_statement_is_retried(
             return real(then_killed, **kwargs)
         return real(work, **kwargs)
 
-    monkeypatch.setattr(store.postgres, "_write", dropping_the_first_release)
     assert store.try_lock("labels:o1", "me", timedelta(minutes=5))
+    monkeypatch.setattr(store.postgres, "_write", dropping_the_first_release)  # taking is idempotent too
     store.unlock("labels:o1", "me")
 
     assert len(dropped) == 2 and store.lease_holder("labels:o1") is None

@@ -329,3 +329,21 @@ def test_a_shop_is_paused_and_resumed_through_the_api(admin_web: Web) -> None:
         == "active"
     )
     _call(admin_web, "POST", "/connections/{id}/shops/{shop}/pause", 404, params={"shop": "nope"})
+
+
+def test_pull_intervals_are_set_per_connection_and_per_shop_and_bad_ones_refused(admin_web: Web) -> None:
+    admin_web.connect()
+    shops = [str(s["id"]) for s in admin_web.emu.shops]
+    put = "/connections/{id}/pull-interval"
+    assert _call(admin_web, "PUT", put, 200, json={"seconds": 900}) == {"shop": None, "seconds": 900}
+    answered = _call(admin_web, "PUT", "/connections/{id}/shops/{shop}/pull-interval", 200,
+                     params={"shop": shops[0]}, json={"seconds": 3600})  # fmt: skip
+    assert answered == {"shop": shops[0], "seconds": 3600}
+    shown = {s["id"]: s["pull_interval"] for s in _call(admin_web, "GET", "/connections/{id}", 200)["shops"]}
+    assert shown == {shops[0]: 3600, **{s: 900 for s in shops[1:]}}
+    for bad in (0, -5, "5m", 10**9):
+        refused = _call(admin_web, "PUT", put, 422, json={"seconds": bad})
+        assert refused["errors"][0]["field"] == "seconds" and "pull_interval" in refused["message"]
+    _call(admin_web, "PUT", "/connections/{id}/shops/nope/pull-interval", 404, json={"seconds": 600})
+    assert _call(admin_web, "PUT", put, 200, json={"seconds": None})["seconds"] is None
+    assert admin_web.integrations.store.pull_intervals(admin_web.integration_id) == {shops[0]: 3600}

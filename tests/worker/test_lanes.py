@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
+from host_plugin import order_versions
 from worker_support import Workers, connect
 
+from connector_core import ConnectorHost, Integrations
+from connector_core.store import open_store
 from connector_core.worker import PREFIX, WorkerSettings, create_app
 from connector_core.worker.lanes import BACKFILL, LANES, PULLS, URGENT
-from tiktok_shop_emulator import TikTokShopEmulator
+from connectors.tiktok_shop.devtools import emulator_form
+from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
 pytestmark = pytest.mark.slow
 TASK_TIMEOUT = 120
@@ -85,3 +92,48 @@ def test_every_task_has_chosen_its_lane() -> None:
     from connector_core.worker.tasks import TASKS
 
     assert set(TASKS) == set(LANE_OF), "a new task must say which lane it goes in (lanes.py)"
+
+
+def test_a_shop_with_a_big_backlog_takes_its_turn_in_slices_behind_other_shops_pulls(
+    store_location: str, worker_env: dict[str, str], workers: Workers, orders_dir: Path
+) -> None:
+    with TikTokShopEmulator(EmulatorConfig(orders=1_500, seed=5)) as emu:
+        integration = connect_every_shop(emu, store_location)
+        app = client_app(worker_env)
+        busy, other = (integration.shop(shop["id"]) for shop in emu.shops[:2])
+        # Each slice of a pull stops after its first page (a tiny time budget): the busy shop's first import
+        # (some 500 orders, several pages) goes back to the end of the pulls lane after every page.
+        workers.env["CHANNEL_CONNECTORS_SLICE_SECONDS"] = "0.001"
+        first = app.send_task(f"{PREFIX}pull_orders", args=[integration.id, busy.account_id])
+        behind = app.send_task(f"{PREFIX}pull_orders", args=[integration.id, other.account_id])
+        workers.start(1)  # one process: what it runs is in the order the lane gives it
+
+        started = first.get(timeout=TASK_TIMEOUT)
+        assert started.get("done") is False, (started, workers.logs())
+        assert behind.get(timeout=TASK_TIMEOUT)["ok"], workers.logs()
+        # The other shop's pull ran while the busy shop's import still had pages to go.
+        assert "watermark" not in cursor(integration, busy.account_id)
+
+        deadline = time.monotonic() + TASK_TIMEOUT
+        while not all("watermark" in cursor(integration, s.account_id) for s in (busy, other)):
+            assert time.monotonic() < deadline, workers.logs()
+            time.sleep(0.2)
+        versions = order_versions(orders_dir)
+        assert len(versions) == len(set(versions))  # every slice went on after the last, none read twice
+        expected = {o for s in emu.shops[:2] for o in emu.order_ids(shop_cipher=s["cipher"])}
+        assert {order_id for order_id, _ in versions} == expected
+
+
+def cursor(integration: Any, shop_id: str) -> dict[str, Any]:
+    raw = integration.store.get_cursor(integration.id, f"orders@{shop_id}")
+    return {} if raw is None else dict(json.loads(raw))
+
+
+def connect_every_shop(emu: TikTokShopEmulator, location: str) -> Any:
+    """A connection serving every shop of the seller (none selected), its first import covering them all."""
+    integrations = Integrations(ConnectorHost().load(), open_store(location))
+    oldest = datetime.fromtimestamp(emu.clock.start - emu.config.history_seconds - 86400, tz=timezone.utc)
+    settings = {"import_unpaid_orders": True, "import_orders_since": oldest.date().isoformat()}
+    record = integrations.create("tiktok_shop", emulator_form(emu), settings)
+    integrations.open(record.id).finish_connect({"code": emu.authorize()})
+    return integrations.open(record.id)

@@ -19,7 +19,7 @@ from tiktok_shop_emulator.state.limits import ApiLimits
 from tiktok_shop_emulator.state.mixing import mix64
 from tiktok_shop_emulator.state.notifications import Webhooks
 from tiktok_shop_emulator.state.orderbook import OrderBook
-from tiktok_shop_emulator.state.ordergen import ORDER_ID_BASE, OrderSpace
+from tiktok_shop_emulator.state.ordergen import ORDER_ID_BASE, PACKAGE_ID_BASE, PACKAGE_SLOTS, OrderSpace
 from tiktok_shop_emulator.state.ordersearch import OrderSearch
 from tiktok_shop_emulator.state.returns import Returns
 from tiktok_shop_emulator.state.sim_clock import Clock
@@ -120,6 +120,14 @@ class Backend:
         number = int(order_id_text) - ORDER_ID_BASE if order_id_text.isdigit() else -1
         owner = self.seller_backend(number // sellers.ORDER_STRIDE) if number >= 0 else None
         return owner or self._sellers[0]
+
+    def package_owner(self, package_id_text: str) -> Backend:
+        """The seller whose package ID this is (package IDs follow their order's index); the first seller
+        for what is no one's."""
+        if not package_id_text.isdigit() or int(package_id_text) < PACKAGE_ID_BASE:
+            return self._sellers[0]
+        index = (int(package_id_text) - PACKAGE_ID_BASE) // PACKAGE_SLOTS
+        return self.seller_backend(index // sellers.ORDER_STRIDE) or self._sellers[0]
 
     def shop_by_cipher(self, cipher: str) -> Shop | None:
         """A shop of this seller."""

@@ -151,7 +151,10 @@ def serve(backend: Backend, path: str) -> HttpResponse:
         return HttpResponse(403, b"AccessDenied: the document URL has expired\n", {}, "text/plain")
     if issued.document_type == "SHIPPING_LABEL_PICTURE":
         return HttpResponse(200, _png(), {}, "image/png")
-    return HttpResponse(200, render_pdf(backend, issued), {}, "application/pdf")
+    # One API host serves every seller's documents: the package's own seller renders it.
+    return HttpResponse(
+        200, render_pdf(backend.package_owner(issued.package_id), issued), {}, "application/pdf"
+    )
 
 
 def render_pdf(backend: Backend, issued: IssuedDocument) -> bytes:

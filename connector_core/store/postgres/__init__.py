@@ -14,6 +14,7 @@ from ..sealing import SealedStore
 from .bulk_rows import PostgresBulkRows
 from .connection import PostgresConnection, migration_files
 from .delivery_rows import PostgresDeliveryRows
+from .index_rows import PostgresIndexRows
 from .outbox_rows import PostgresOutboxRows
 from .secrets_rows import PostgresSecretRows
 from .shared_rows import PostgresSharedRows
@@ -31,6 +32,7 @@ class PostgresBackend(
     PostgresDeliveryRows,
     PostgresSignInRows,
     PostgresUpkeepRows,
+    PostgresIndexRows,
 ):
     """Every role of `StoreBackend` on PostgreSQL."""
 

@@ -8,6 +8,10 @@
   that may have been applied. A write that is the same whether it ran once or twice (`idempotent=True`,
   e.g. releasing a lease) is retried on a fresh connection instead. A deadlock or serialization
   failure rolled the transaction back whole, so it is run again (a few times).
+- A write that is one statement (`one_statement=True`: a lease taken or released, a cursor, a run record, a
+  shop's schedule) is sent without BEGIN/COMMIT: in autocommit one statement is its own transaction, all or
+  nothing, in one round trip instead of three. Whether it was sent before a dead connection showed cannot be
+  told, so such a write is retried after a drop only when it is also idempotent.
 - A pool must not cross a fork: a child process that inherited the store opens a pool of its own.
 Every message names the database as host:port, never the URL (it may hold a password).
 """
@@ -166,14 +170,23 @@ class PostgresConnection:
                 raise self._unavailable(exc, "no connection could be had") from None
         raise AssertionError("unreachable")
 
-    def _write(self, work: Callable[[psycopg.Connection[Row]], T], *, idempotent: bool = False) -> T:
+    def _write(
+        self,
+        work: Callable[[psycopg.Connection[Row]], T],
+        *,
+        idempotent: bool = False,
+        one_statement: bool = False,
+    ) -> T:
         """Run `work` in one transaction: again if it was rolled back whole (a dead connection before it
-        began, a deadlock), never if it may have been applied, unless running it twice is harmless."""
+        began, a deadlock), never if it may have been applied, unless running it twice is harmless.
+        `one_statement`: `work` sends a single statement, which autocommit makes its own transaction."""
         dead_before_begin = conflicts = dropped = 0
         while True:
             try:
                 with self._pool_here().connection() as conn:
                     try:
+                        if one_statement:
+                            return work(conn)
                         with self._transaction(conn):
                             return work(conn)
                     except RETRYABLE as exc:

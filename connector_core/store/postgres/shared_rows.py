@@ -81,7 +81,9 @@ class PostgresSharedRows(PostgresConnection):
                 "ON CONFLICT (integration_id, stream) DO UPDATE SET value = excluded.value, "
                 "updated_at = excluded.updated_at",
                 (integration_id, stream, value, self._now()),
-            )
+            ),
+            idempotent=True,  # the same value however often it lands
+            one_statement=True,
         )
 
     def cursor_updated_at(self, integration_id: str, stream: str) -> datetime | None:
@@ -326,7 +328,9 @@ class PostgresSharedRows(PostgresConnection):
                    WHERE leases.owner = excluded.owner OR leases.expires_at <= clock_timestamp()
                    RETURNING owner""",
                 (name, owner, ttl),
-            ).fetchone()
+            ).fetchone(),
+            idempotent=True,  # run again by the same owner it finds the lease its own: the same answer
+            one_statement=True,
         )
         return row is not None
 
@@ -335,6 +339,7 @@ class PostgresSharedRows(PostgresConnection):
         self._write(
             lambda c: c.execute("DELETE FROM leases WHERE name = %s AND owner = %s", (name, owner)),
             idempotent=True,
+            one_statement=True,
         )
 
     def lease_holder(self, name: str) -> Lease | None:
@@ -404,7 +409,8 @@ class PostgresSharedRows(PostgresConnection):
                     run.ok,
                     Json(run.summary),
                 ),
-            )
+            ),
+            one_statement=True,  # not retried after a drop: a status page's record, never run twice
         )
 
     def last_runs(self, integration_id: str, *, flow: str | None = None, limit: int = 10) -> list[RunRecord]:

@@ -15,6 +15,11 @@ from ..platform_records import DueShop, ShopRecord, ShopRoute, ShopStatus
 from .connection import PostgresConnection, Row, utc
 
 LEFT_AUTHORIZATION = "no longer in the seller's authorization"
+WITH_INTERVAL = (
+    "*, (SELECT p.seconds FROM pull_intervals p WHERE p.integration_id = accounts.integration_id "
+    "AND p.shop_id IN (accounts.account_id, '') ORDER BY p.shop_id DESC LIMIT 1) AS pull_interval"
+)
+"""A shop's row with its pull interval: its own, else its connection's (kept under shop id ''), else none."""
 
 
 def _shop(row: Row) -> ShopRecord:
@@ -27,6 +32,7 @@ def _shop(row: Row) -> ShopRecord:
         next_pull_at=utc(row["next_pull_at"]),
         failures=row["failures"],
         last_error=row["last_error"],
+        pull_interval=row["pull_interval"],
     )
 
 
@@ -67,7 +73,8 @@ class PostgresShopRows(PostgresConnection):
     def list_shops(self, integration_id: str) -> list[ShopRecord]:
         rows = self._read(
             lambda c: c.execute(
-                "SELECT * FROM accounts WHERE integration_id = %s ORDER BY account_id", (integration_id,)
+                f"SELECT {WITH_INTERVAL} FROM accounts WHERE integration_id = %s ORDER BY account_id",
+                (integration_id,),
             ).fetchall()
         )
         return [_shop(r) for r in rows]
@@ -75,7 +82,7 @@ class PostgresShopRows(PostgresConnection):
     def get_shop(self, integration_id: str, shop_id: str) -> ShopRecord | None:
         row = self._read(
             lambda c: c.execute(
-                "SELECT * FROM accounts WHERE integration_id = %s AND account_id = %s",
+                f"SELECT {WITH_INTERVAL} FROM accounts WHERE integration_id = %s AND account_id = %s",
                 (integration_id, shop_id),
             ).fetchone()
         )
@@ -124,7 +131,9 @@ class PostgresShopRows(PostgresConnection):
                 "UPDATE accounts SET next_pull_at = CASE WHEN status = 'active' THEN %s::timestamptz END, "
                 "failures = %s, last_error = %s, updated_at = %s WHERE integration_id = %s AND account_id = %s",
                 (next_pull_at, failures, last_error, self._now(), integration_id, shop_id),
-            )
+            ),
+            idempotent=True,  # absolute values: the same row however often it lands
+            one_statement=True,
         )
 
     def due_shops(self, now: datetime, limit: int) -> list[DueShop]:

@@ -15,6 +15,7 @@ from ..sealing import SealedStore
 from .bulk_rows import BulkRows
 from .connection import SQLiteConnection
 from .delivery_rows import DeliveryRows
+from .index_rows import IndexRows
 from .outbox_rows import OutboxRows
 from .schema import MIGRATIONS
 from .secrets_rows import SecretRows
@@ -27,7 +28,7 @@ KEY_FILE_NAME = "store.key"
 
 
 class SQLiteBackend(
-    SecretRows, SharedRows, ShopRows, BulkRows, OutboxRows, DeliveryRows, SignInRows, UpkeepRows
+    SecretRows, SharedRows, ShopRows, BulkRows, OutboxRows, DeliveryRows, SignInRows, UpkeepRows, IndexRows
 ):
     """Every role of `StoreBackend` on one SQLite file."""
 

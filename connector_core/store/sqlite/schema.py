@@ -320,7 +320,42 @@ CREATE TABLE signin_throttle (
 CREATE INDEX signin_throttle_window ON signin_throttle (window_start)
 """
 
-MIGRATIONS: tuple[str, ...] = (VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5, VERSION_6, VERSION_7)
+# Version 8: indexes for the paths whose cost grew with the connections (issue 19): the SKU -> shop index
+# stock pushes are routed by (seeded from the stock ledger: a level the channel confirmed for a shop means the
+# shop lists that SKU), the core's pull intervals (per connection: shop_id '', or per shop), whatever the
+# connector's settings schema, and the newest run of a connection, which its listed state depends on.
+VERSION_8 = """
+CREATE TABLE shop_skus (
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    sku TEXT NOT NULL,
+    shop_id TEXT NOT NULL,
+    listed INTEGER NOT NULL,
+    seen_at REAL NOT NULL,
+    PRIMARY KEY (integration_id, sku, shop_id)
+);
+INSERT INTO shop_skus (integration_id, sku, shop_id, listed, seen_at)
+    SELECT integration_id, sku, account_id, 1, max(pushed_at) FROM stock_ledger
+    WHERE quantity IS NOT NULL AND account_id <> '' GROUP BY integration_id, sku, account_id;
+CREATE TABLE pull_intervals (
+    integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+    shop_id TEXT NOT NULL,
+    seconds INTEGER NOT NULL,
+    PRIMARY KEY (integration_id, shop_id)
+);
+CREATE INDEX runs_newest ON runs (integration_id, finished_at);
+CREATE INDEX integrations_by_creation ON integrations (created_at, id)
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    VERSION_1,
+    VERSION_2,
+    VERSION_3,
+    VERSION_4,
+    VERSION_5,
+    VERSION_6,
+    VERSION_7,
+    VERSION_8,
+)
 
 
 def _sha256_hex(value: str) -> str:

@@ -15,6 +15,11 @@ from ..platform_records import DueShop, ShopRecord, ShopRoute, ShopStatus
 from .connection import SQLiteConnection, dt, ts, utc
 
 LEFT_AUTHORIZATION = "no longer in the seller's authorization"
+WITH_INTERVAL = (
+    "*, (SELECT p.seconds FROM pull_intervals p WHERE p.integration_id = accounts.integration_id "
+    "AND p.shop_id IN (accounts.account_id, '') ORDER BY p.shop_id DESC LIMIT 1) AS pull_interval"
+)
+"""A shop's row with its pull interval: its own, else its connection's (kept under shop id ''), else none."""
 
 
 def _shop(row: sqlite3.Row) -> ShopRecord:
@@ -27,6 +32,7 @@ def _shop(row: sqlite3.Row) -> ShopRecord:
         next_pull_at=dt(row["next_pull_at"]),
         failures=row["failures"],
         last_error=row["last_error"],
+        pull_interval=row["pull_interval"],
     )
 
 
@@ -69,7 +75,10 @@ class ShopRows(SQLiteConnection):
     def list_shops(self, integration_id: str) -> list[ShopRecord]:
         rows = (
             self._connection()
-            .execute("SELECT * FROM accounts WHERE integration_id = ? ORDER BY account_id", (integration_id,))
+            .execute(
+                f"SELECT {WITH_INTERVAL} FROM accounts WHERE integration_id = ? ORDER BY account_id",
+                (integration_id,),
+            )
             .fetchall()
         )
         return [_shop(r) for r in rows]
@@ -78,7 +87,7 @@ class ShopRows(SQLiteConnection):
         row = (
             self._connection()
             .execute(
-                "SELECT * FROM accounts WHERE integration_id = ? AND account_id = ?",
+                f"SELECT {WITH_INTERVAL} FROM accounts WHERE integration_id = ? AND account_id = ?",
                 (integration_id, shop_id),
             )
             .fetchone()

@@ -25,6 +25,7 @@ from .base import StoreFactory
 from .bulk import BulkImportContract
 from .deliveries import DeliveryContract
 from .freshness import FreshnessContract
+from .indexes import IndexContract
 from .ledgers import HostileInputContract, LedgerContract
 from .migrations import LegacyRows, MigrationContract
 from .outbox import OutboxContract
@@ -48,6 +49,7 @@ class StoreContract(
     DeliveryContract,
     SignInThrottleContract,
     UpkeepContract,
+    IndexContract,
 ):
     """The whole store contract; subclass it with a ``store_factory`` fixture."""
 

@@ -11,8 +11,10 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ... import pull_interval
 from ...errors import ConnectorError, FieldError
 from ...models import Shipment, StockLevel
+from ...store.index_roles import CONNECTION_SCOPE
 from .. import facts
 from ..order_lookup import RECENT_DAYS, find_order, recent_orders
 from .guard import ApiError, answer, json_body, query_int
@@ -105,6 +107,32 @@ class OperationsApi(Api):
                 raise ApiError(404, "not_found", "This connection has no such shop.") from None
             except ValueError as exc:
                 raise ApiError(409, "shop_left", f"{str(exc).capitalize()}.") from None
+
+        return answer(await self._call(work))
+
+    # --- the schedule ------------------------------------------------------------------------------------------
+
+    async def set_pull_interval(self, request: Request) -> Response:
+        return await self._pull_interval(request, None)
+
+    async def set_shop_pull_interval(self, request: Request) -> Response:
+        return await self._pull_interval(request, request.path_params["shop_id"])
+
+    async def _pull_interval(self, request: Request, shop_id: str | None) -> Response:
+        data = await json_body(request)
+        value = data.get("seconds", "missing")
+        try:
+            seconds = None if value is None else pull_interval.parse(value)
+        except ValueError as exc:
+            raise ApiError(422, "invalid_input", f"{exc}.", [FieldError("seconds", str(exc))]) from None
+
+        def work() -> dict[str, Any]:
+            store = self.integrations.store
+            integration_id = store.get_integration(request.path_params["id"]).id
+            if shop_id is not None and store.get_shop(integration_id, shop_id) is None:
+                raise ApiError(404, "not_found", "This connection has no such shop.")
+            store.set_pull_interval(integration_id, shop_id or CONNECTION_SCOPE, seconds)
+            return {"shop": shop_id, "seconds": seconds}
 
         return answer(await self._call(work))
 

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ...models import ConnectionCheck, Shipment, StockLevel
+from ...pull_interval import MAX_SECONDS, MIN_SECONDS
 from ..facts import STATES
 
 REF = "#/components/schemas/{model}"
@@ -103,6 +104,7 @@ HAND_WRITTEN: dict[str, Any] = {
             "next_pull_at",
             "failures",
             "last_error",
+            "pull_interval",
         ],
         id=STR,
         name=OPT_STR,
@@ -116,6 +118,11 @@ HAND_WRITTEN: dict[str, Any] = {
         next_pull_at=TIME,
         failures={**INT, "description": "scheduled pulls failed in a row"},
         last_error=OPT_STR,
+        pull_interval={
+            "type": ["integer", "null"],
+            "description": "seconds between scheduled pulls set for the shop or its connection; null: the "
+            "worker's default",
+        },
     ),
     "LastImport": _obj(["at", "ok", "problems", "error"], at=TIME, ok=BOOL, problems=INT, error=OPT_STR),
     "ConnectionSummary": {**_obj(list(_SUMMARY), **_SUMMARY)},
@@ -234,6 +241,20 @@ HAND_WRITTEN: dict[str, Any] = {
         return_to={**STR, "description": "added to the link: where the seller goes back (an allowed origin)"},
         days={**INT, "minimum": 1, "maximum": 365, "default": 30},
         purpose={"enum": ["connect", "renew"], "default": "connect"},
+    ),
+    "PullIntervalInput": _obj(
+        ["seconds"],
+        seconds={
+            "type": ["integer", "null"],
+            "minimum": MIN_SECONDS,
+            "maximum": MAX_SECONDS,
+            "description": "whole seconds; null removes it",
+        },
+    ),
+    "PullInterval": _obj(
+        ["shop", "seconds"],
+        shop={**OPT_STR, "description": "null: the connection's own interval"},
+        seconds={"type": ["integer", "null"]},
     ),
     "LinkRenewal": _obj([], days={**INT, "minimum": 1, "maximum": 365, "default": 30}),
     "LinkCreated": _obj(

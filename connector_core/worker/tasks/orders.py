@@ -1,5 +1,6 @@
 """The order imports: a shop's scheduled pull (and its next place in the schedule), a backfill of old
-history in slices, and the schedule's tick that queues the pulls that are due."""
+history, and the schedule's tick that queues the pulls that are due. Pulls and backfills both run in slices
+(slices.py): a long import queues its next slice behind other sellers' work instead of holding a process."""
 
 from __future__ import annotations
 
@@ -11,34 +12,56 @@ from ...work.delivery import deliver, require_receiver
 from .. import schedule
 from ..runtime import current_runtime
 from .guard import PREFIX, Result, guarded, open_integration
+from .slices import SliceBudget
+
+PULL_SLICE_PAGES = 20
+"""Pages one slice of a pull takes at most (the time budget, `WorkerSettings.slice_seconds`, usually ends it
+first); an ordinary pull finds a page or two and ends in its first slice."""
 
 
 def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -> Result:
     """Import new and changed orders of one shop (or of every shop the integration serves) and hand them
-    to the host; then schedule the shop's next pull (an interval on, or a backoff after a failure)."""
+    to the host; then schedule the shop's next pull (an interval on, or a backoff after a failure). A shop
+    with more than a slice to import queues the rest as a new task at the end of the pulls lane."""
+
+    # The shop's settings and pull interval as this pull read them: its next time follows them.
+    read: list[tuple[dict[str, Any], int | None]] = []
 
     def work() -> Result:
         integration = open_integration(integration_id)
-        if account_id:
+        if not account_id:
+            views = integration.served()
+        else:
             shop = integration.store.get_shop(integration_id, account_id)
             if shop is None or not shop.active:
                 # Left the authorization (or forgotten): stop cleanly, nothing to retry.
                 return {"ok": True, "skipped": f"shop {account_id} is not an active shop of the integration"}
             if integration.record.account_id and integration.record.account_id != account_id:
                 return {"ok": True, "skipped": f"shop {account_id} is no longer the integration's shop"}
-        views = [integration.shop(account_id)] if account_id else integration.served()
+            read.append(({**integration.record.settings, **shop.settings}, shop.pull_interval))
+            views = [integration.serving(shop)]
         require_receiver(integration)  # before the import, so no cursor moves past orders nobody took
         stats = integration.http.stats
         calls_before, refused_before = stats.requests, stats.by_status.get(429, 0)
         pages = delivered = 0
+        paused = []
         for view in views:
-            for page in view.pull_orders():
+            budget = SliceBudget(PULL_SLICE_PAGES, current_runtime().settings.slice_seconds)
+            for page in view.pull_orders(more=budget.more):
                 pages += 1
                 delivered += deliver(view, page)
+            if budget.paused:
+                # The rest of this shop's import waits its turn: one queued slice per shop at a time.
+                shop_id = account_id or (view.account_id if len(views) > 1 else None)
+                task.app.send_task(
+                    f"{PREFIX}pull_orders", args=[integration_id, shop_id or None], ignore_result=True
+                )
+                paused.append(view.account_id)
         return {
             "ok": True,
             "pages": pages,
             "orders_delivered": delivered,
+            "done": not paused,
             # this process's HTTP answers during the task (exact with one task at a time per process)
             "http_calls": stats.requests - calls_before,
             "http_429": stats.by_status.get(429, 0) - refused_before,
@@ -52,20 +75,35 @@ def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -
         _reschedule(integration_id, account_id, str(exc) or type(exc).__name__)
         raise
     if result.get("ok") and "skipped" not in result:
-        _reschedule(integration_id, account_id, None)
+        _reschedule(integration_id, account_id, None, *(read[0] if read else (None, None)))
     elif not result.get("ok"):
         _reschedule(integration_id, account_id, str(result.get("error")))
     return result
 
 
-def _reschedule(integration_id: str, shop_id: str, error: str | None) -> None:
+def _reschedule(
+    integration_id: str,
+    shop_id: str,
+    error: str | None,
+    settings: dict[str, Any] | None = None,
+    configured: int | None = None,
+) -> None:
+    """The shop's next pull. After a success whose pull read the shop's `settings` and pull interval
+    (`configured`), one write and no read (the store leaves a shop that stopped being active meanwhile
+    unscheduled)."""
     runtime = current_runtime()
     store, now = runtime.integrations.store, runtime.integrations.clock.now()
+    if error is None and settings is not None:
+        interval = schedule.interval_for(settings, runtime.settings.pull_interval, configured)
+        store.schedule_shop(integration_id, shop_id, schedule.after_success(interval, now))
+        return
     shop = store.get_shop(integration_id, shop_id)
     if shop is None or not shop.active:
         return
     record_settings = store.get_integration(integration_id).settings
-    interval = schedule.interval_for({**record_settings, **shop.settings}, runtime.settings.pull_interval)
+    interval = schedule.interval_for(
+        {**record_settings, **shop.settings}, runtime.settings.pull_interval, shop.pull_interval
+    )
     if error is None:
         store.schedule_shop(integration_id, shop_id, schedule.after_success(interval, now))
     else:
@@ -75,8 +113,9 @@ def _reschedule(integration_id: str, shop_id: str, error: str | None) -> None:
 
 
 BACKFILL_SLICE_PAGES = 5
-"""Pages one backfill task imports before it queues its next slice behind the other work of its lane: a
-100,000-order history never holds a worker process for more than a few seconds at a time."""
+"""Pages one backfill task imports at most before it queues its next slice behind the other work of its lane
+(the time budget, `WorkerSettings.slice_seconds`, may end a slice sooner): a 100,000-order history never
+holds a worker process for more than a fraction of a second at a time."""
 
 
 def backfill_orders(
@@ -88,8 +127,7 @@ def backfill_orders(
     slice_pages: int = BACKFILL_SLICE_PAGES,
 ) -> Result:
     """Import the orders updated between `since` and `until` (ISO instants), a slice at a time. The window's
-    cursor is in the store, so each slice starts where the last one stopped (its last page may be read
-    twice: the hand-over ledger hands nothing over twice)."""
+    cursor is in the store, so each slice starts after the last page the previous one handed over."""
 
     def work() -> Result:
         opened = open_integration(integration_id)
@@ -114,19 +152,12 @@ def backfill_orders(
         require_receiver(integration)
         window = (datetime.fromisoformat(since), datetime.fromisoformat(until))
         pages = delivered = 0
-        stream = integration.pull_orders(*window)
-        try:
-            for page in stream:
-                pages += 1
-                delivered += deliver(integration, page)
-                if pages >= slice_pages:
-                    break
-            else:
-                return {"ok": True, "pages": pages, "orders_delivered": delivered, "done": True}
-        finally:
-            closing = getattr(stream, "close", None)  # a generator: ends the import, releasing its lease
-            if closing is not None:
-                closing()
+        budget = SliceBudget(slice_pages, current_runtime().settings.slice_seconds)
+        for page in integration.pull_orders(*window, more=budget.more):
+            pages += 1
+            delivered += deliver(integration, page)
+        if not budget.paused:
+            return {"ok": True, "pages": pages, "orders_delivered": delivered, "done": True}
         task.app.send_task(
             f"{PREFIX}backfill_orders",
             args=[integration_id, since, until, account_id, slice_pages],

@@ -1,0 +1,82 @@
+"""A set of record ids in 8 bytes each, for the page check's count of distinct records in one window.
+
+An import run must count the distinct records it took in a window (connector_core.paging), and a window
+can hold millions of records: a `set` of the id strings costs 100-200 bytes per record (the string, the
+set's slot), so memory grew with the run. This keeps only each id's 64-bit hash, in an open-addressing
+table (an `array` of unsigned 64-bit slots, linear probing, grown at two thirds full): about 16 bytes per
+id. Nothing here is kept across processes, so Python's own string hash (SipHash, salted per process) is
+the digest.
+
+Two different ids with the same 64-bit hash count as one. With n ids in a window that happens with a
+probability of about n^2 / 2^65 (1e-8 for a million ids); its only consequence is that the run counts one
+record less, which at worst makes the check call an honest last page short and fail the run, which the
+next run repeats. It never drops a record: which records are handed over is decided by the run's emitted
+keys (`PageCheck.emitted`), which are kept exactly.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Hashable
+
+_MASK = (1 << 64) - 1
+_FIRST_SLOTS = 256
+
+
+def _digest(key: Hashable) -> int:
+    return hash(key) & _MASK or 1  # 0 marks an empty slot
+
+
+class SeenIds:
+    """Which ids were seen (`in`, `add`), in about 16 bytes per id; see the module docstring."""
+
+    __slots__ = ("_count", "_mask", "_slots")
+
+    def __init__(self) -> None:
+        self._slots = array("Q", bytes(8 * _FIRST_SLOTS))
+        self._mask = _FIRST_SLOTS - 1
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __contains__(self, key: Hashable) -> bool:
+        digest = _digest(key)
+        slots, mask = self._slots, self._mask
+        index = digest & mask
+        while True:
+            found = slots[index]
+            if found == digest:
+                return True
+            if not found:
+                return False
+            index = (index + 1) & mask
+
+    def add(self, key: Hashable) -> bool:
+        """Remember `key`; False when it was there already."""
+        digest = _digest(key)
+        slots, mask = self._slots, self._mask
+        index = digest & mask
+        while True:
+            found = slots[index]
+            if found == digest:
+                return False
+            if not found:
+                break
+            index = (index + 1) & mask
+        slots[index] = digest
+        self._count += 1
+        if self._count * 3 > mask * 2:
+            self._grow()
+        return True
+
+    def _grow(self) -> None:
+        mask = len(self._slots) * 2 - 1
+        slots = array("Q", bytes(8 * (mask + 1)))
+        for digest in self._slots:
+            if digest:
+                index = digest & mask
+                while slots[index]:
+                    index = (index + 1) & mask
+                slots[index] = digest
+        self._slots, self._mask = slots, mask

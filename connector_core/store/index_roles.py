@@ -1,0 +1,150 @@
+"""The store's indexes for paths whose cost used to grow with the connections rather than with the work.
+
+- `find_connections`: the console's and the CLI's list, every filter (state included) one query on the
+  store's own columns, one page of ids back: nothing is opened or decrypted to decide a row's state.
+- `note_shop_skus` / `shops_for_skus`: which shops of a connection list a SKU, from what the channel told
+  us (order lines imported from a shop, a stock level a shop confirmed or refused as unknown); a stock push
+  with no shop named goes to those shops (connector_core/flows/stock_routing.py).
+- `set_pull_interval` / `pull_intervals`: the core's schedule setting, per connection or per shop, kept
+  apart from the connector's settings so it works whatever the connector's settings schema says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
+
+ConnectionState = Literal["connected", "not_connected", "needs_reauthorization", "failing"]
+CONNECTION_STATES: tuple[ConnectionState, ...] = (
+    "connected",
+    "not_connected",
+    "needs_reauthorization",
+    "failing",
+)
+CONNECTION_SCOPE = ""
+"""The `shop_id` under which a connection's own pull interval is kept (every shop without its own)."""
+
+
+@dataclass(frozen=True)
+class ConnectionQuery:
+    """Filters of the connections list, all optional; `q` and `shop` are lower-case substrings."""
+
+    q: str = ""
+    """Matches a connection's name, its id or one of its tag values."""
+    connector: str | None = None
+    state: ConnectionState | None = None
+    shop: str | None = None
+    """Matches an active shop's id or name."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    limit: int = 50
+    offset: int = 0
+    newest_first: bool = True
+    """The console's order; False: oldest first, as the CLI lists them."""
+
+
+@dataclass(frozen=True)
+class ConnectionRow:
+    """A listed connection: its id and the state its stored rows give (same rule as `facts.state_of`)."""
+
+    id: str
+    state: ConnectionState
+
+
+@dataclass(frozen=True)
+class ConnectionPage:
+    rows: list[ConnectionRow]
+    total: int
+    """How many connections match the filters (every page)."""
+
+
+@dataclass(frozen=True)
+class ShopSku:
+    """What a shop said about a SKU: it lists it (an order line, a level applied) or not (unknown there)."""
+
+    shop_id: str
+    listed: bool
+    seen_at: datetime
+
+
+class IndexRole(Protocol):
+    def find_connections(self, query: ConnectionQuery) -> ConnectionPage:
+        """Connections matching every filter, newest (or oldest) first by creation time, then id; one page. A
+        connection's state: `needs_reauthorization` (flagged), else `not_connected` (no tokens), else
+        `failing` (its newest run failed), else `connected`."""
+        ...
+
+    def note_shop_skus(
+        self, integration_id: str, shop_id: str, *, listed: Iterable[str] = (), unlisted: Iterable[str] = ()
+    ) -> None:
+        """Remember that the shop lists `listed` and does not list `unlisted` (newest word wins)."""
+        ...
+
+    def shops_for_skus(self, integration_id: str, skus: Sequence[str]) -> dict[str, list[ShopSku]]:
+        """SKU -> what each shop said about it (SKUs no shop said anything about are left out)."""
+        ...
+
+    def set_pull_interval(self, integration_id: str, shop_id: str, seconds: int | None) -> None:
+        """The seconds between scheduled pulls of the shop (`CONNECTION_SCOPE`: of every shop of the
+        connection without its own); None removes it. Raises UnknownIntegration."""
+        ...
+
+    def pull_intervals(self, integration_id: str) -> dict[str, int]:
+        """shop id (or `CONNECTION_SCOPE`) -> seconds, for those that have one."""
+        ...
+
+
+MAX_SKU_LENGTH = 200
+MAX_PAGE = 500
+"""The most connections one `find_connections` page returns."""
+
+
+def _sku(value: str) -> str:
+    if not isinstance(value, str) or not value or len(value) > MAX_SKU_LENGTH or "\x00" in value:
+        raise ValueError(f"SKU {str(value)[:40]!r}: expected 1 to {MAX_SKU_LENGTH} characters, no NUL")
+    return value
+
+
+class IndexDelegate:
+    """Mixed into the `Store` front (`SealedStore`): the backend's index rows, inputs checked once here."""
+
+    _indexes: IndexRole
+
+    def find_connections(self, query: ConnectionQuery) -> ConnectionPage:
+        if query.state is not None and query.state not in CONNECTION_STATES:
+            raise ValueError(f"state {query.state!r} is not one of {', '.join(CONNECTION_STATES)}")
+        limit, offset = min(max(query.limit, 0), MAX_PAGE), max(query.offset, 0)
+        return self._indexes.find_connections(
+            ConnectionQuery(
+                q=query.q,
+                connector=query.connector,
+                state=query.state,
+                shop=query.shop,
+                tags=dict(query.tags),
+                limit=limit,
+                offset=offset,
+                newest_first=query.newest_first,
+            )
+        )
+
+    def note_shop_skus(
+        self, integration_id: str, shop_id: str, *, listed: Iterable[str] = (), unlisted: Iterable[str] = ()
+    ) -> None:
+        yes = [_sku(s) for s in listed]
+        no = [_sku(s) for s in unlisted]
+        if shop_id and (yes or no):
+            self._indexes.note_shop_skus(integration_id, shop_id, listed=yes, unlisted=no)
+
+    def shops_for_skus(self, integration_id: str, skus: Sequence[str]) -> dict[str, list[ShopSku]]:
+        return self._indexes.shops_for_skus(integration_id, [_sku(s) for s in skus])
+
+    def set_pull_interval(self, integration_id: str, shop_id: str, seconds: int | None) -> None:
+        if seconds is not None and (
+            isinstance(seconds, bool) or not isinstance(seconds, int) or seconds <= 0
+        ):
+            raise ValueError(f"pull interval {seconds!r}: a positive whole number of seconds, or None")
+        self._indexes.set_pull_interval(integration_id, shop_id, seconds)
+
+    def pull_intervals(self, integration_id: str) -> dict[str, int]:
+        return self._indexes.pull_intervals(integration_id)

@@ -1,0 +1,106 @@
+"""What an idle poll costs the store: the worker's pull of one shop that finds nothing, counted in
+statements and write transactions on SQLite and PostgreSQL (a count, not a time: the CPU per idle poll is
+measured by `benchmarks/run.py --only scale`). At 100,000 shops polled every 5 minutes each statement here
+is 333 more per second on the database, so a statement added to this path must be a decision: change the
+pins below together with docs/scaling.md's capacity model."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from worker_support import connect
+
+from connector_core.store import Store, open_store
+from connector_core.worker import WorkerSettings, build_runtime
+from connector_core.worker import runtime as worker_runtime
+from connector_core.worker.tasks import pull_orders
+from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+@contextmanager
+def statements_of(store: Store) -> Iterator[list[str]]:
+    """Every statement the store sends while the block runs ("BEGIN" for each explicit transaction)."""
+    sent: list[str] = []
+    backend = getattr(store, "sqlite", None)
+    if backend is not None:
+        conn: sqlite3.Connection = backend._connection()
+        conn.set_trace_callback(lambda sql: sent.append("BEGIN" if sql.startswith("BEGIN") else sql))
+        try:
+            yield sent
+        finally:
+            conn.set_trace_callback(None)
+        sent[:] = [s for s in sent if s not in ("COMMIT", "ROLLBACK")]
+        return
+    import psycopg
+
+    execute, begin = psycopg.Cursor.execute, psycopg.Transaction.__enter__
+
+    def counted_execute(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(query if isinstance(query, str) else repr(query))
+        return execute(cursor, query, *args, **kwargs)
+
+    def counted_begin(transaction: Any) -> Any:
+        sent.append("BEGIN")
+        return begin(transaction)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(psycopg.Cursor, "execute", counted_execute)
+        patch.setattr(psycopg.Transaction, "__enter__", counted_begin)
+        yield sent
+
+
+def kinds(sent: list[str]) -> dict[str, int]:
+    first = [s.lstrip().split(None, 1)[0].upper() for s in sent]
+    return {
+        "reads": sum(word in ("SELECT", "WITH") for word in first),
+        "writes": sum(word in WRITES for word in first),
+        "explicit transactions": first.count("BEGIN"),
+    }
+
+
+@pytest.fixture
+def worker_store(store_url: str, orders_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """A worker runtime of this process (the test host's receiver) over a fresh store of each backend."""
+    store = open_store(store_url)
+    runtime = build_runtime(WorkerSettings(host_plugins=("host_plugin",), rates={}), store)
+    monkeypatch.setitem(worker_runtime._runtimes, os.getpid(), runtime)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+IDLE_POLL = {
+    # the connection with its app, the shop; the cursor; the shops (with the served one's settings); the
+    # tokens and the re-authorization state. Writes: the import lease taken and released, the watermark, the
+    # run record, the shop's next pull. PostgreSQL sends each write as one statement in autocommit (its own
+    # transaction, one round trip); SQLite reads the lease before replacing it, in a transaction.
+    "postgresql": {"reads": 6, "writes": 5, "explicit transactions": 0},
+    "sqlite": {"reads": 7, "writes": 5, "explicit transactions": 5},
+}
+
+
+def test_an_idle_poll_of_one_shop_costs_a_pinned_number_of_statements(
+    worker_store: Store, store_url: str
+) -> None:
+    with TikTokShopEmulator(EmulatorConfig(orders=20, seed=5)) as emu:
+        integration = connect(emu, store_url, worker_runtime.current_runtime().integrations)
+        shop = integration.account_id
+        assert pull_orders(None, integration.id, shop)["orders_delivered"] > 0  # the first import
+        assert pull_orders(None, integration.id, shop)["orders_delivered"] == 0
+
+        with statements_of(worker_store) as sent:
+            result = pull_orders(None, integration.id, shop)
+
+    assert result["ok"] and result["orders_delivered"] == 0 and result["http_calls"] == 1
+    backend = "sqlite" if store_url.startswith("sqlite") else "postgresql"
+    assert kinds(sent) == IDLE_POLL[backend], "\n".join(sent)
+    assert integration.store.get_shop(integration.id, shop).next_pull_at is not None  # type: ignore[union-attr]
