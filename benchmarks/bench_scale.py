@@ -80,6 +80,10 @@ def _delivery(population: Population, shop_id: str, order: int) -> tuple[bytes, 
     return body, webhook_signature(population.app_key, population.app_secret, body)
 
 
+_Sized = tuple[Store, Population, str]
+"""A store of one size: opened, its population, its URL."""
+
+
 class _Router:
     """Routes signed deliveries for random shops of one store, as the web process does: verify once with the
     app's secret, parse once, look the shop up in the index."""
@@ -128,7 +132,7 @@ def _tick(store: Store) -> tuple[float, float]:
 
 
 def _side_by_side(
-    measured: tuple[Store, Population], reference: tuple[Store, Population] | None, deliveries: int
+    measured: _Sized, reference: _Sized | None, deliveries: int
 ) -> tuple[_Router, _Router | None, list[tuple[float, float]], list[tuple[float, float]]]:
     """Routing and ticks of a store and, interleaved in blocks, of the smallest size's store.
 
@@ -138,23 +142,27 @@ def _side_by_side(
     benchmark's own bookkeeping (the population lists: hundreds of thousands of objects no web process
     holds) is frozen out of the garbage collector, so a full collection does not stall a timed delivery at
     one size and not at another; the collector stays on for what routing itself allocates."""
-    routers = [_Router(measured[0], measured[1], deliveries)]
-    if reference is not None:
-        routers.append(_Router(reference[0], reference[1], deliveries))
+    sized = [measured] if reference is None else [measured, reference]
+    routers = [_Router(s[0], s[1], deliveries) for s in sized]
+    # The beat ticks through a store of its own, as it does in its own process: on one connection, routing's
+    # random index reads would evict the tick's pages from SQLite's page cache between ticks.
+    beats = [open_store(s[2]) for s in sized]
     ticks: list[list[tuple[float, float]]] = [[] for _ in routers]
     gc.collect()
     gc.freeze()
     try:
-        for router in routers:
+        for router, beat in zip(routers, beats, strict=True):
             router.route(WARM_UP)
             for _ in range(WARM_UP // 10):  # psycopg prepares a statement on its 5th run: the beat's is
-                _tick(router.store)
+                _tick(beat)
         for _ in range(0, deliveries, BLOCK):
-            for router, tick in zip(routers, ticks, strict=True):
+            for router, beat, tick in zip(routers, beats, ticks, strict=True):
                 router.route(BLOCK)
-                tick.extend(_tick(router.store) for _ in range(TICKS_PER_BLOCK))
+                tick.extend(_tick(beat) for _ in range(TICKS_PER_BLOCK))
     finally:
         gc.unfreeze()
+        for beat in beats:
+            beat.close()
     return routers[0], routers[1] if reference else None, ticks[0], ticks[-1]
 
 
@@ -224,7 +232,7 @@ def _one_backend(
     with fresh(f"{label}-{smallest}") as reference_url:
         reference_store = open_store(reference_url)
         try:
-            reference = (reference_store, populate(emu, reference_store, smallest))
+            reference = (reference_store, populate(emu, reference_store, smallest), reference_url)
             for size in sizes:
                 if size == smallest:
                     alone = smallest == largest
@@ -235,7 +243,7 @@ def _one_backend(
                 with fresh(f"{label}-{size}") as url:
                     store = open_store(url)
                     try:
-                        measured = (store, populate(emu, store, size))
+                        measured = (store, populate(emu, store, size), url)
                         beside = _one_size(
                             result,
                             details,
@@ -271,8 +279,8 @@ def _one_size(
     result: Result,
     details: dict[str, Any],
     url: str,
-    measured: tuple[Store, Population],
-    reference: tuple[Store, Population] | None,
+    measured: _Sized,
+    reference: _Sized | None,
     deliveries: int,
     polls: int,
     workdir: Path,
@@ -280,7 +288,7 @@ def _one_size(
 ) -> tuple[float, float]:
     """Every figure of one size; returns its routing p99 and idle tick as ratios to the smallest size's,
     measured in turns with it."""
-    store, population = measured
+    store, population, _ = measured
     size = len(population.connections)
     # Statistics first: PostgreSQL plans from its statistics, which a store that has been running keeps
     # current (autovacuum); just after a bulk insert they may say "empty table". SQLite's WAL is checkpointed.
