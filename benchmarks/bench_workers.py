@@ -18,148 +18,25 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench_store import fresh_schema, postgres_base_url
-from bench_support import HERE, REPO, EmulatorProcess, Result, at_most, authorize
+from bench_store import postgres_base_url
+from bench_support import HERE, EmulatorProcess, Result, at_most, authorize
 from bench_web import ACK_BUDGET_MS, _free_port, _post_all, _wait_until_up
 from cryptography.fernet import Fernet
+from worker_fleet import Workers, environment, flush, redis, store_url
 
 from connector_core.worker.lanes import LANES
 from tiktok_shop_emulator import webhook_signature
 
-REDIS_URL_ENV = "CHANNEL_CONNECTORS_TEST_REDIS_URL"
 RATE_WORKERS = 8
 TASK_TIMEOUT = 900
-
-
-@contextmanager
-def redis(private: bool = False) -> Iterator[str | None]:
-    """The shared test Redis, or (`private`, or without one) a redis-server of our own: a shared Redis
-    also serves other people's workers, which would take our tasks and find none of our connections."""
-    url = os.environ.get(REDIS_URL_ENV, "").strip()
-    if url and not (private and shutil.which("redis-server")):
-        yield url
-        return
-    binary = shutil.which("redis-server")
-    if binary is None:
-        yield None
-        return
-    port = _free_port()
-    with tempfile.TemporaryDirectory(prefix="bench-redis-") as folder:
-        server = subprocess.Popen(
-            [
-                binary,
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                folder,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.05)
-            yield f"redis://127.0.0.1:{port}/0"
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-
-
-@contextmanager
-def store_url(workdir: Path, label: str) -> Iterator[str]:
-    base = postgres_base_url()
-    if base:
-        with fresh_schema(base) as url:
-            yield url
-    else:
-        yield f"sqlite://{workdir / f'{label}.sqlite3'}"
-
-
-class Workers:
-    """`celery worker` processes (one task at a time each), ended by their own pids."""
-
-    def __init__(self, env: dict[str, str], count: int, logs: Path) -> None:
-        self.processes = [
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "connector_core.worker.app",
-                    "worker",
-                    "--pool",
-                    "solo",
-                    "--hostname",
-                    f"bench{n}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "--loglevel",
-                    "WARNING",
-                ],
-                env=env,
-                cwd=REPO,
-                stdout=(logs / f"worker-{n}.log").open("wb"),
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            for n in range(count)
-        ]
-
-    def stop(self) -> None:
-        for process in self.processes:
-            os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-
-
-def _flush(url: str) -> None:
-    import redis as redis_client
-
-    client = redis_client.Redis.from_url(url)
-    client.flushdb()
-    client.close()
-
-
-def _environment(redis_url: str, store: str, orders_dir: Path, rate: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "CHANNEL_CONNECTORS_BROKER_URL": redis_url,
-        "CHANNEL_CONNECTORS_DATABASE_URL": store,
-        "CHANNEL_CONNECTORS_HOST_PLUGINS": "worker_host_plugin",
-        "CHANNEL_CONNECTORS_RATE_LIMIT": rate,
-        "BENCH_WORKER_ORDERS_DIR": str(orders_dir),
-        "PYTHONPATH": os.pathsep.join(p for p in (str(HERE), os.environ.get("PYTHONPATH", "")) if p),
-    }
 
 
 def _connect_many(emu: EmulatorProcess, store: str, regions: list[str]) -> list[tuple[str, str]]:
@@ -229,8 +106,8 @@ def scale(
         orders_dir.mkdir()
         with store_url(workdir, f"scale-{workers}") as store:
             made = _connect_many(emu, store, [regions[n % len(regions)] for n in range(integrations)])
-            _flush(redis_url)
-            env = _environment(redis_url, store, orders_dir, "off")
+            flush(redis_url)
+            env = environment(redis_url, store, orders_dir, "off")
             elapsed, outcomes = _import_all(env, made, workers, orders_dir)
         expected = _expected(emu, made)
         versions = Counter((page["i"], o[0], o[1]) for page in _received(orders_dir) for o in page["o"])
@@ -266,8 +143,8 @@ def rate(emu: EmulatorProcess, redis_url: str, integrations: int, rps: int, work
     region = emu.info["shops"][0]["region"]
     with store_url(workdir, "rate") as store:
         made = _connect_many(emu, store, [region] * integrations)
-        _flush(redis_url)
-        env = _environment(redis_url, store, orders_dir, f"tiktok_shop={limit}/second")
+        flush(redis_url)
+        env = environment(redis_url, store, orders_dir, f"tiktok_shop={limit}/second")
         emu.call("faults.rate_limit", rps, None, "^/(order|product|fulfillment)/")
         try:
             elapsed, outcomes = _import_all(env, made, RATE_WORKERS, orders_dir)
@@ -297,8 +174,8 @@ def webhooks(emu: EmulatorProcess, redis_url: str, deliveries: int, workdir: Pat
     shops = emu.info["shops"]
     with store_url(workdir, "webhooks") as store:
         made = _connect_many(emu, store, [shop["region"] for shop in shops])
-        _flush(redis_url)
-        env = _environment(redis_url, store, orders_dir, "off")
+        flush(redis_url)
+        env = environment(redis_url, store, orders_dir, "off")
         _import_all(env, made, 2, orders_dir)  # every version handed over once before the webhooks
         port = _free_port()
         server = subprocess.Popen(

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench_emulator import emulator_speed
+from bench_listing import connection_listing
 from bench_memory import memory
 from bench_orders import mapping_cost, order_import, rate_limited_import
 from bench_scale import connections_at_scale
@@ -67,6 +68,7 @@ class Sizes:
     scale_tenant_samples: int = 30
     scale_workers_connections: int = 20
     scale_workers_orders: int = 1_800
+    listing_connections: int = 3_000
 
 
 FULL = Sizes(
@@ -102,6 +104,7 @@ QUICK = Sizes(
     scale_tenant_samples=12,
     scale_workers_connections=4,
     scale_workers_orders=600,
+    listing_connections=300,
 )
 
 
@@ -161,6 +164,7 @@ def plan(sizes: Sizes, workdir: Path) -> list[tuple[str, Callable[[], list[Resul
             ],
         ),
         ("tenants", lambda: tenant_isolation(sizes.scale_backfill, sizes.scale_tenant_samples, workdir)),
+        ("listing", lambda: connection_listing(sizes.listing_connections, workdir)),
     ]
 
 
@@ -202,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         nargs="+",
         metavar="NAME",
-        help="run only these: import memory stock emulator tokens rate store web workers scale",
+        help="run only these: import memory stock emulator tokens rate store web workers scale tenants listing",
     )
     parser.add_argument(
         "--scale-sizes",

@@ -160,6 +160,11 @@ class Connector:
         self, ctx: ConnectorContext, channel_status: str, channel_order: Mapping[str, Any]
     ) -> OrderStatus | None:
         """`map_order_status` without the core's on-hold default: None when no one knows the status."""
+        result = self.known_status_hook()(ctx=ctx, channel_status=channel_status, channel_order=channel_order)
+        return None if result is None else OrderStatus(result)
+
+    def known_status_hook(self) -> Any:
+        """The `map_order_status` hook caller without the core's on-hold default."""
         if self._known_status_caller is None:
             default = self.pm.get_plugin(UNKNOWN_STATUS_PLUGIN_NAME)
             self._known_status_caller = (
@@ -167,10 +172,7 @@ class Connector:
                 if default is None
                 else self.pm.subset_hook_caller("map_order_status", remove_plugins=[default])
             )
-        result = self._known_status_caller(
-            ctx=ctx, channel_status=channel_status, channel_order=channel_order
-        )
-        return None if result is None else OrderStatus(result)
+        return self._known_status_caller
 
     def status_depends_on_order(self) -> bool:
         """True when some `map_order_status` implementation asks for `channel_order` (not just the status)."""

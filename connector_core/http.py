@@ -21,11 +21,13 @@ A connector that retries on its own (after refreshing a token, on a rate-limit c
 one `CallBudget` (from `budget()`) to every `send` of the same logical call, so the limits hold across them.
 Header values with a line break or control character are refused (`UnsafeHeader`, naming the header,
 never the value) before anything is sent.
+
+When to retry and after how long is `http_retry` (`RetryPolicy`, Retry-After, never-sent failures); the
+per-host proxy lookup cache is `http_proxies`. Every public name is still importable from here.
 """
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import random
 import threading
@@ -35,11 +37,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
-from requests.utils import resolve_proxies
 
 from .errors import CallDeadlineExceeded, ChannelUnavailable, RateLimited, ResponseTooLarge, UnsafeHeader
 from .http_limits import (
@@ -49,10 +49,13 @@ from .http_limits import (
     RATE_LIMIT_WAIT_SPENT,
     CallBudget,
     WatchedAdapter,
-    is_control,
+    has_control,
     limit_read_wait,
     watching,
 )
+from .http_proxies import proxies_for
+from .http_retry import RATE_WINDOW, RetryPolicy, never_sent, parse_retry_after
+from .http_retry import RETRY_STATUSES as RETRY_STATUSES
 from .rate_gate import RateGate
 from .redaction import protect_loggers, redact_url, register_secret_names
 
@@ -70,28 +73,7 @@ __all__ = [
 
 log = logging.getLogger("connector_core.http")
 
-RETRY_STATUSES: frozenset[int] = frozenset({429, 500, 502, 503, 504})
 _CHUNK = 64 * 1024
-RATE_WINDOW = 1.0
-"""Seconds a rate limit is most often counted over: a refused request is retried when the window that
-filled up has moved on, not on an outage's exponential schedule."""
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try. Delays grow as base * 2**attempt with full jitter, capped, unless Retry-After says."""
-
-    attempts: int = 5
-    base_delay: float = 0.25
-    max_delay: float = 20.0
-    max_retry_after: float = 60.0
-    statuses: frozenset[int] = RETRY_STATUSES
-    refused_statuses: frozenset[int] = frozenset({429})
-    """Answers meaning the server turned the request away unprocessed: retried even when unsafe to repeat."""
-
-    def backoff(self, attempt: int, rng: random.Random) -> float:
-        ceiling = min(self.max_delay, self.base_delay * (2**attempt))
-        return rng.uniform(ceiling / 2, ceiling)
 
 
 @dataclass
@@ -110,57 +92,6 @@ class HttpStats:
                 self.retries += 1
             if status is not None:
                 self.by_status[status] = self.by_status.get(status, 0) + 1
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date; None if absent or garbled."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    current = now if now is not None else datetime.now(timezone.utc).timestamp()
-    return max(0.0, when.timestamp() - current)
-
-
-_NEVER_SENT = (requests.exceptions.ConnectTimeout,)
-
-
-def _never_sent(exc: requests.exceptions.RequestException) -> bool:
-    """True when the request surely did not reach the server, so repeating it cannot double-apply."""
-    if isinstance(exc, _NEVER_SENT):
-        return True
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        text = str(exc)
-        return "Connection refused" in text or "NewConnectionError" in text
-    return False
-
-
-_PROXY_CACHE_SECONDS = 60.0
-_proxy_cache: dict[tuple[Any, ...], tuple[float, dict[str, str]]] = {}
-
-
-def _proxies_for(request: requests.PreparedRequest, session: requests.Session) -> dict[str, str]:
-    """The proxies `requests` would pick for this host (the *_PROXY and NO_PROXY variables when the
-    session trusts the environment), remembered a minute per host: requests reads the whole environment
-    three times per request for it, which cost more CPU than the rest of an idle poll's request."""
-    parts = urlsplit(request.url or "")
-    key = (parts.scheme, parts.netloc, session.trust_env, tuple(sorted(session.proxies.items())))
-    now = time.monotonic()
-    cached = _proxy_cache.get(key)
-    if cached is not None and now - cached[0] < _PROXY_CACHE_SECONDS:
-        return cached[1]
-    proxies = resolve_proxies(request, dict(session.proxies), session.trust_env)
-    if len(_proxy_cache) > 1024:
-        _proxy_cache.clear()
-    _proxy_cache[key] = (now, proxies)
-    return proxies
 
 
 class HttpClient:
@@ -241,7 +172,7 @@ class HttpClient:
                 response = self._send_once(request, budget)
             except requests.exceptions.RequestException as exc:
                 self.stats.record(None, retried)
-                may_repeat = safe_to_repeat or _never_sent(exc)
+                may_repeat = safe_to_repeat or never_sent(exc)
                 if budget.remaining() <= 0:
                     raise self._deadline_error(request, safe_to_repeat) from None
                 if attempt + 1 >= self.policy.attempts or not may_repeat:
@@ -324,7 +255,7 @@ class HttpClient:
     def _prepare(self, request: requests.Request) -> requests.PreparedRequest:
         for name, value in (request.headers or {}).items():
             text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
-            if text != text.strip() or any(is_control(c) for c in text):
+            if text != text.strip() or has_control(text):
                 raise UnsafeHeader(self.channel, str(name))
         try:
             return self.session.prepare_request(request)
@@ -356,7 +287,7 @@ class HttpClient:
                 request,
                 timeout=(min(connect, left), min(read, left)),
                 stream=True,
-                proxies=_proxies_for(request, self.session),
+                proxies=proxies_for(request, self.session),
             )
             try:
                 self._read_body(response, request, budget)

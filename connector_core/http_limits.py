@@ -11,6 +11,7 @@ once; the pools of `WatchedAdapter` hand each connection to the watchdog of the 
 from __future__ import annotations
 
 import heapq
+import re
 import socket
 import threading
 import time
@@ -180,6 +181,11 @@ def limit_read_wait(raw: Any, seconds: float) -> None:
         sock.settimeout(max(seconds, 0.001))
 
 
-def is_control(char: str) -> bool:
-    """A character no header value may hold (tab excepted)."""
-    return (ord(char) < 0x20 and char != "\t") or ord(char) == 0x7F
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+"""The characters no header value may hold: the C0 controls but tab, and DEL."""
+
+
+def has_control(text: str) -> bool:
+    """True when `text` holds a character no header value may hold (one regex scan: every request's
+    headers are checked)."""
+    return _CONTROL.search(text) is not None

@@ -69,6 +69,8 @@ class PageCheck:
     ids: SeenIds = field(default_factory=SeenIds)
     floor: float | None = None
     """The lowest rank of the latest page whose records all had one: the pages have passed what is below."""
+    checked: tuple[list[Any], list[tuple[str | None, str | None]]] | None = field(default=None, repr=False)
+    """The records of the page last checked and their keys, so `accept` of that page reads them once."""
     most: int = 0
     """The largest total of the run."""
     versions: int = 0
@@ -118,8 +120,10 @@ class PageCheck:
             self._fail(f"{self.token_field} is a {type(token).__name__}, not text")
         if token is not None and token in self.tokens:
             self._fail(f"repeated {self.token_field} {token[:12]!r} after {self.pages + 1} pages")
+        keys = [self.record_key(raw) for raw in records]
+        self.checked = (records, keys)
         ids = self.ids
-        new_ids = {record_id for raw in records if (record_id := self.record_key(raw)[0]) is not None}
+        new_ids = {record_id for record_id, _ in keys if record_id is not None}
         seen = self.seen + sum(1 for record_id in new_ids if record_id not in ids)
         most = max(self.most, total or 0)
         if total is not None and seen > most + most // 100 + 1:
@@ -151,8 +155,9 @@ class PageCheck:
         emitted = self.emitted
         lowest: float | None = None
         ranked = True
-        for raw in records:
-            record_id, version = self.record_key(raw)
+        checked, self.checked = self.checked, None
+        keys = checked[1] if checked is not None and checked[0] is records else map(self.record_key, records)
+        for raw, (record_id, version) in zip(records, keys, strict=True):
             rank = self.record_rank(raw)
             if rank is None:
                 ranked = False

@@ -23,10 +23,6 @@ _MASK = (1 << 64) - 1
 _FIRST_SLOTS = 256
 
 
-def _digest(key: Hashable) -> int:
-    return hash(key) & _MASK or 1  # 0 marks an empty slot
-
-
 class SeenIds:
     """Which ids were seen (`in`, `add`), in about 16 bytes per id; see the module docstring."""
 
@@ -41,7 +37,7 @@ class SeenIds:
         return self._count
 
     def __contains__(self, key: Hashable) -> bool:
-        digest = _digest(key)
+        digest = hash(key) & _MASK or 1  # 0 marks an empty slot
         slots, mask = self._slots, self._mask
         index = digest & mask
         while True:
@@ -54,7 +50,7 @@ class SeenIds:
 
     def add(self, key: Hashable) -> bool:
         """Remember `key`; False when it was there already."""
-        digest = _digest(key)
+        digest = hash(key) & _MASK or 1
         slots, mask = self._slots, self._mask
         index = digest & mask
         while True:

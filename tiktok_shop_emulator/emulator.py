@@ -244,6 +244,13 @@ class TikTokShopEmulator:
             for p in self._shop(shop_cipher).products
         ]
 
+    def delist(self, shop_cipher: str, seller_sku: str) -> None:
+        """The seller takes the shop's product holding `seller_sku` down: product searches no longer find it
+        and its inventory updates are refused as for a product that does not exist (other shops keep theirs)."""
+        shop = self._shop(shop_cipher)
+        product = next(p for p in shop.products if any(s.seller_sku == seller_sku for s in p.skus))
+        self._backend.delisted.add(product.id)
+
     def inventory(self, sku_id: str) -> dict[str, int]:
         """Available quantity of a SKU per warehouse ID."""
         if sku_id not in self._backend.world.skus:

@@ -44,6 +44,7 @@ from . import (
     shipments,
     shops,
     stock,
+    stock_routing,
     subscriptions,
     webhooks,
 )
@@ -136,17 +137,17 @@ class Integration:
             raise shops.unknown_shop(shop_id, active)
         return self._view(shop_id)
 
-    def serving(self, shop: ShopRecord) -> Integration:
-        """This connection serving `shop`, a record the caller has just read and found active (a worker's
-        pull): the same as `shop(shop.id)` without reading the shops again."""
-        if shop.integration_id != self.id or not shop.active:
-            return self.shop(shop.id)  # says why it is not served
-        return self._view(shop.id)
+    def serving(self, shop_id: str, shops: list[ShopRecord]) -> Integration:
+        """This connection serving `shop_id`, given its shops as the caller has just read them (a worker's
+        pull): the same as `shop(shop_id)`, and the view's flow reads the shops no more."""
+        if not any(s.id == shop_id and s.active for s in shops):
+            return self.shop(shop_id)  # says why it is not served
+        return self._view(shop_id, shops)
 
-    def _view(self, shop_id: str) -> Integration:
+    def _view(self, shop_id: str, shops: list[ShopRecord] | None = None) -> Integration:
         """This connection serving `shop_id`, which the caller has just read among the active shops."""
         _, connector, store, http, clock, margin = self._opened
-        return Integration(
+        view = Integration(
             self.session.record,
             connector,
             store,
@@ -156,6 +157,8 @@ class Integration:
             webhook_max_age=self.webhook_max_age,
             shop=shop_id,
         )
+        view.session.shops_read = shops
+        return view
 
     def set_shop_settings(self, shop_id: str, settings: Mapping[str, Any]) -> ShopRecord:
         """Override the connection's settings for one shop (e.g. {"stock_sync": False} for DE)."""
@@ -166,9 +169,10 @@ class Integration:
         older release), else every active shop; a connection with at most one shop is served as it is."""
         if self.session.account_id:
             return [self]
-        active = shops.active_shop_ids(self.session)
+        found = self.store.list_shops(self.id)
+        active = [shop.id for shop in found if shop.active]
         # Views even for a single shop: its state is keyed by its real id, never by "no shop".
-        return [self._view(s) for s in active] if active else [self]
+        return [self._view(s, found) for s in active] if active else [self]
 
     def orders_by_shop(self, events: Sequence[WebhookEvent]) -> list[tuple[Integration, list[str]]]:
         """The orders `events` name, grouped by the served shop each event names (one naming no shop goes
@@ -252,15 +256,20 @@ class Integration:
     def push_stock(
         self, levels: Sequence[StockLevel], *, force: bool = False, shop: str | None = None
     ) -> StockReport:
-        """Levels for `shop`, or for every served shop whose settings sync stock (a SKU a shop does not
-        sell is reported only when no shop knows it)."""
+        """Levels for `shop`, or for the served shops whose settings sync stock and that list each level's
+        SKU (the store's SKU -> shop index; see `flows.stock_routing`: a shop nothing is known about is sent
+        the level, one that said it does not list the SKU is not; a SKU no shop lists is reported once)."""
         if shop is not None:
             return stock.push_stock(self.shop(shop).session, levels, force=force)
         served = self.served()
         if len(served) == 1:
             return stock.push_stock(served[0].session, levels, force=force)
-        syncing = [v for v in served if v.session.settings.get("stock_sync") is not False]
-        return stock.merge_reports([stock.push_stock(v.session, levels, force=force) for v in syncing])
+        syncing = {v.account_id: v for v in served if v.session.settings.get("stock_sync") is not False}
+        routes = stock_routing.route(self.store, self.id, list(syncing), levels, self.clock.now())
+        reports = [
+            stock.push_stock(syncing[s].session, found, force=force) for s, found in routes.by_shop.items()
+        ]
+        return stock.merge_reports([*reports, StockReport(results=routes.unsent, calls=0)])
 
     def confirm_shipment(self, shipment: Shipment, *, shop: str | None = None) -> ShipmentReport:
         """Confirm to the shop of the order (remembered from the import, or looked up), or to `shop`."""

@@ -5,6 +5,14 @@ page the host was handling, never skips one. The watermark (where the next incre
 moves only when the connector's iterator ended normally, and it is written in the same single write
 that retires the window's cursor: a crash there cannot make the next run import the window again. A
 page the connector cannot believe raises (the run fails, the cursor stays where it was).
+
+An idle poll (an incremental run that found no order and no problem, from a watermark younger than
+`IDLE_WATERMARK_REFRESH`) writes neither its watermark nor a run record: the next run starts from the same
+watermark, a window a few minutes wider that finds the same orders and more, so nothing is skipped. Only
+its lease is written (two pollers still never both move the cursor). A failed run marks the watermark
+(`failed`), so the next run that succeeds is recorded and the status stops saying "failing" at once; and
+once the watermark is that old it moves and the run is recorded, so an idle shop's "last import" is never
+older than that.
 """
 
 from __future__ import annotations
@@ -16,9 +24,10 @@ from typing import Any
 
 from ..context import ConnectorContext
 from ..models import OrderPage, OrderWindow
-from .leases import hold
+from .leases import LeaseLost, hold
 from .session import CoreStatusMapper, Session
 from .shops import remember_order_shops
+from .stock_routing import learn_from_orders
 
 ORDERS_STREAM = "orders"
 ORDERS_SINCE_SETTING = "import_orders_since"
@@ -28,6 +37,9 @@ INCREMENTAL_OVERLAP = timedelta(minutes=5)
 IMPORT_LEASE_TTL = timedelta(minutes=10)
 """How long an import holds its stream without asking for a page; each page renews it."""
 IMPORT_LEASE_WAIT = timedelta(seconds=2)
+IDLE_WATERMARK_REFRESH = timedelta(hours=1)
+"""How old a watermark an idle poll leaves in place (see the module docstring)."""
+FAILED_MARK = "failed"
 _DATES = frozenset({"since", "until", "watermark"})
 
 
@@ -54,11 +66,15 @@ def pull_orders(
     what = f"an import of {name} for integration {session.id}"
     started = session.clock.now()
     counts = {"pages": 0, "orders": 0, "problems": 0}
+    incremental = since is None and until is None
+    saved: dict[str, Any] = {}
+    moved = idle = False  # a page's cursor was saved; the run found nothing and wrote nothing
     with hold(
         session.store, f"import:{session.id}:{name}", what=what, ttl=IMPORT_LEASE_TTL, wait=IMPORT_LEASE_WAIT
     ) as lease:
         try:
-            window, resume = _order_window(session, name, since, until)
+            saved = load_cursor(session, name)
+            window, resume = _order_window(session, saved, since, until)
             ctx = session.context()
             pages = iter(session.connector.fetch_orders(ctx, window, resume))
             page = next(pages, None)
@@ -68,6 +84,7 @@ def pull_orders(
                 counts["orders"] += len(page.orders)
                 counts["problems"] += len(page.problems)
                 remember_order_shops(session, page)
+                learn_from_orders(session, page)  # the SKU -> shop index stock pushes are routed by
                 yield page
                 lease.renew()
                 if page.resume is not None:
@@ -75,6 +92,7 @@ def pull_orders(
                     _save_cursor(
                         session, name, {"since": window.since, "until": window.until, "resume": page.resume}
                     )
+                    moved = True
                     if more is not None and not more():
                         counts["paused"] = 1
                         break  # the host has had enough for now: the window stays open at this page
@@ -82,22 +100,48 @@ def pull_orders(
                 page = next(pages, None)
             else:
                 # The connector's iterator ended normally: the window is complete. One write retires the
-                # window's cursor and moves the watermark.
-                _save_cursor(session, name, {"watermark": window.until})
+                # window's cursor and moves the watermark (unless the run was idle: see the module docstring).
+                idle = incremental and not moved and _idle(saved, window, counts)
+                if not idle:
+                    _save_cursor(session, name, {"watermark": window.until})
         except GeneratorExit:
             raise  # the host stopped early: the cursor of the last page it took is saved, nothing more
         except BaseException as exc:
+            if incremental and not moved and "watermark" in saved and not isinstance(exc, LeaseLost):
+                _mark_failed(session, name, saved)
             session.record_run("pull_orders", started, {**counts, "stream": name}, exc)
             raise
-    session.record_run("pull_orders", started, {**counts, "stream": name})
+    if not idle:
+        session.record_run("pull_orders", started, {**counts, "stream": name})
+
+
+def _idle(saved: dict[str, Any], window: OrderWindow, counts: dict[str, int]) -> bool:
+    """Found nothing, from a watermark (not a window being resumed) that is recent and not marked failed."""
+    watermark = saved.get("watermark")
+    return (
+        counts["orders"] == 0
+        and counts["problems"] == 0
+        and isinstance(watermark, datetime)
+        and "until" not in saved
+        and not saved.get(FAILED_MARK)
+        and window.until - watermark < IDLE_WATERMARK_REFRESH
+    )
+
+
+def _mark_failed(session: Session, name: str, saved: dict[str, Any]) -> None:
+    """The same watermark, marked, so the next successful run is recorded (written under the lease, the
+    watermark unchanged). A store that refuses it is not the run's error: the hourly refresh still records."""
+    try:
+        _save_cursor(session, name, {"watermark": saved["watermark"], FAILED_MARK: True})
+    except Exception as exc:  # the run's own error is the one to report
+        session.log.warning("could not mark the failed import of %s: %s", name, type(exc).__name__)
 
 
 def _order_window(
-    session: Session, name: str, since: datetime | None, until: datetime | None
+    session: Session, saved: dict[str, Any], since: datetime | None, until: datetime | None
 ) -> tuple[OrderWindow, str | None]:
-    # Only the served shop's own cursor: one written before cursors were kept per shop was moved to the shop
-    # that release served when the store was migrated, and is no other shop's starting point (issue 22).
-    saved = load_cursor(session, name)
+    # `saved`: only the served shop's own cursor: one written before cursors were kept per shop was moved to
+    # the shop that release served when the store was migrated, and is no other shop's starting point.
     if "until" in saved and "since" in saved:
         return OrderWindow(since=saved["since"], until=saved["until"]), saved.get("resume")
     if since is None:

@@ -19,12 +19,14 @@ from pydantic import SecretStr
 from ..auth import TokenManager
 from ..clock import Clock
 from ..context import ConnectorContext, IntegrationCache, ShipmentHistory, StatusMapper
+from ..direct_hooks import first_result_caller
 from ..host import Connector
 from ..http import HttpClient
 from ..models import Account, OrderPage, OrderStatus, TokenSet
 from ..redaction import scrub
 from ..rules import unknown_status_warning
 from ..store import IntegrationRecord, RunRecord, Store
+from ..store.platform_records import ShopRecord
 
 NO_ACCOUNT = ""
 """The shop key of a channel without accounts (and of rows written before ledgers were kept per shop)."""
@@ -72,6 +74,9 @@ class Session:
         self.log = logging.getLogger(f"connectors.{connector.id}")
         self.cache: IntegrationCache = ShopCache(store, record.id, self.account_id)
         self._shop_settings: dict[str, Any] | None = None
+        self.shops_read: list[ShopRecord] | None = None
+        """The connection's shops as whoever made this session has just read them: the next `context()`
+        uses them instead of reading them again (then reads afresh)."""
 
     @property
     def id(self) -> str:
@@ -122,7 +127,9 @@ class Session:
     def context(self) -> ConnectorContext:
         """The full context: the bare one plus the served shop, the tokens and the status mapping."""
         # One read for the shops and the served shop's settings (an idle poll is mostly such reads).
-        shops = self.store.list_shops(self.id)
+        shops, self.shops_read = self.shops_read, None
+        if shops is None:
+            shops = self.store.list_shops(self.id)
         accounts = [shop.account for shop in shops if shop.active]
         if self._shop_settings is None and self.account_id:
             served = next((shop for shop in shops if shop.id == self.account_id), None)
@@ -185,11 +192,15 @@ class CoreStatusMapper:
         # No implementation reads the order itself: the answer depends on the status alone, so each
         # distinct status goes through the hook once per flow instead of once per order.
         self._memo: dict[str, OrderStatus | None] | None = None if connector.status_depends_on_order() else {}
+        # Otherwise the hook runs once per order: its implementations are called directly (connector_core.
+        # direct_hooks), read once per flow.
+        self._known = first_result_caller(connector.pm, connector.known_status_hook())
 
     def __call__(self, channel_status: str, channel_order: Mapping[str, Any]) -> OrderStatus | None:
         if self._memo is not None and channel_status in self._memo:
             return self._memo[channel_status]
-        status = self.connector.map_known_status(self.ctx, channel_status, channel_order)
+        known = self._known(ctx=self.ctx, channel_status=channel_status, channel_order=channel_order)
+        status = known if known is None or type(known) is OrderStatus else OrderStatus(known)
         if status is None:
             status = self.connector.map_order_status(self.ctx, channel_status, channel_order)
             if status is not None:  # the core's default answered (unless a host dropped the rules)

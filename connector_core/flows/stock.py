@@ -22,6 +22,7 @@ from ..models import StockLevel, StockReport, StockResult
 from .leases import hold
 from .session import Session
 from .stock_order import Key, choose, host_key, older, stale, superseded
+from .stock_routing import UNCERTAIN, learn
 
 MAX_STOCK_QUANTITY = 2**31 - 1
 """The largest level the core sends: a signed 32-bit count, what channels' APIs take."""
@@ -29,7 +30,7 @@ STOCK_LEASE_TTL = timedelta(minutes=5)
 STOCK_LEASE_WAIT = timedelta(seconds=30)
 """A second push waits for the first (pushes are short); past this it reports who holds the shop's stock."""
 
-NO_RESULT = "uncertain"
+NO_RESULT = UNCERTAIN
 
 
 def push_stock(session: Session, levels: Sequence[StockLevel], *, force: bool = False) -> StockReport:
@@ -71,6 +72,7 @@ def push_stock(session: Session, levels: Sequence[StockLevel], *, force: bool = 
         session.record_run("push_stock", started, {"levels": len(latest)}, exc)
         raise
     report = StockReport(results=[results[key] for key in latest], calls=calls)
+    learn(session, report)  # the SKU -> shop index: what this shop's answers say it lists
     counts = {
         outcome: report.count(outcome)
         for outcome in ("updated", "unchanged", "unknown_sku", "rejected", "invalid", "stale")

@@ -5,7 +5,8 @@ Cost does not grow with the number of connections: the shop ids in the delivery 
 index (`connections_for_shop`), each distinct app among the matches verifies the signature once (one app
 read and one decrypt; rotation is seen at once, nothing is cached), and only the connections whose app
 verified are opened. A delivery naming no shop (none of TikTok's do) is checked against the connector's
-apps, which costs the number of apps: the one path that is not constant.
+apps, which costs the number of apps (not of connections): the one path that is not constant; it then goes
+to every connection of the app that verified, found through the store's index on the app.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def route_delivery(
             continue
         verified += 1
         if not shops:
-            connections = [r.id for r in store.list_integrations() if r.app_id == app_id]
+            connections = store.connection_ids_of_app(app_id)  # the app's index: nothing else read
         targets.extend(c for c in connections if c not in targets)
     if not verified:
         return Routing(events, refusal="unverified", message="the signature does not verify")

@@ -75,6 +75,11 @@ class IndexRole(Protocol):
         `failing` (its newest run failed), else `connected`."""
         ...
 
+    def connection_ids_of_app(self, app_id: str) -> list[str]:
+        """Ids of the connections under `app_id`, oldest first, through the index on the app (an app-wide
+        webhook delivery goes to each of them; no connection is read or decrypted)."""
+        ...
+
     def note_shop_skus(
         self, integration_id: str, shop_id: str, *, listed: Iterable[str] = (), unlisted: Iterable[str] = ()
     ) -> None:
@@ -127,6 +132,9 @@ class IndexDelegate:
                 newest_first=query.newest_first,
             )
         )
+
+    def connection_ids_of_app(self, app_id: str) -> list[str]:
+        return self._indexes.connection_ids_of_app(app_id)
 
     def note_shop_skus(
         self, integration_id: str, shop_id: str, *, listed: Iterable[str] = (), unlisted: Iterable[str] = ()

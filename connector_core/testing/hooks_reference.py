@@ -1,6 +1,6 @@
 """docs/hooks.md, written from the hook specs themselves: one section per hook with its signature, who
 implements it, the capability that needs it and its docstring. The hooks are declared once (in
-`connector_core/hookspecs.py`); tests/core/test_hook_declarations.py fails when this page is stale.
+`connector_core/hookspecs/`); tests/core/test_hook_declarations.py fails when this page is stale.
 
     python -m connector_core.testing.hooks_reference > docs/hooks.md
 """
@@ -14,7 +14,7 @@ from .. import hookspecs
 
 INTRO = """# Hooks reference
 
-Every hook a connector (or a host plugin) may implement, in the order `connector_core/hookspecs.py`
+Every hook a connector (or a host plugin) may implement, in the order `connector_core/hookspecs/`
 declares them. This page is generated from those declarations
 (`python -m connector_core.testing.hooks_reference > docs/hooks.md`) and a test fails when it is stale,
 so it is always the contract the core calls. How to write a connector: docs/writing-a-connector.md.
@@ -26,13 +26,14 @@ The core's own rules (`connector_core.rules`) implement some hooks too, for ever
 
 
 def hook_names() -> list[str]:
-    """The hooks, in declaration order."""
+    """The hooks, in declaration order: the spec modules in `SPEC_MODULES` order, each read top down."""
+    modules = [module.__name__ for module in hookspecs.SPEC_MODULES]
     found = [
-        (obj.__code__.co_firstlineno, name)
+        (modules.index(obj.__module__), obj.__code__.co_firstlineno, name)
         for name, obj in vars(hookspecs).items()
         if inspect.isfunction(obj) and hasattr(obj, f"{hookspecs.PROJECT_NAME}_spec")
     ]
-    return [name for _, name in sorted(found)]
+    return [name for *_, name in sorted(found)]
 
 
 def _role(name: str) -> str:

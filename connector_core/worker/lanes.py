@@ -3,16 +3,20 @@
 - ``channel_connectors.urgent``: what a person or a parcel is waiting for: shipment confirmations, labels,
   stock pushes (an oversold item is worse than a late order), cancellation and return decisions, the
   outbox's recorded requests and the re-reads webhooks ask for;
-- ``channel_connectors.pulls``: the scheduled imports, token refreshes and the schedule's ticks;
+- ``channel_connectors.pulls``: the scheduled imports (a big one in slices that queue again behind other
+  shops' pulls), token refreshes and the schedule's ticks;
 - ``channel_connectors.backfill``: long imports of old history, in slices that queue again behind others.
 
 Celery's own routing does it (``task_routes`` and ``task_queues``); the Redis transport is told to read the
-queues in that order (``queue_order_strategy="priority"``), so an idle process always takes urgent work
-first. A process busy with a slice is not interrupted, which is why backfills run in slices of a few pages
-and why a host that promises label latency runs one process for the urgent lane alone:
+queues in that order (``queue_order_strategy="priority"``), and a worker reserves no more tasks than its
+processes are running (``task_acks_late`` with ``worker_prefetch_multiplier=1``, app.py: no backfill slice
+waits reserved in a busy worker while urgent work queues), so an idle process always takes urgent work
+first. A process busy with a task is not interrupted, which is why pulls and backfills run in slices of
+about 0.2 s (tasks/slices.py) and why a host that promises label latency runs one process for the urgent
+lane alone, with one core fewer for the others:
 
     celery -A connector_core.worker.app worker -Q channel_connectors.urgent --concurrency 1 -n urgent@%h
-    celery -A connector_core.worker.app worker --concurrency 4 -n all@%h       # every lane, in order
+    celery -A connector_core.worker.app worker --concurrency 3 -n all@%h       # every lane, in order (4 cores)
 
 A worker started without ``-Q`` consumes all three lanes (in order), so a one-worker host stays complete.
 See docs/scaling.md.

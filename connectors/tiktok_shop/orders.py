@@ -89,15 +89,16 @@ class PageCheck(paging.PageCheck):
         return paging.RawPage(data.get("orders"), data.get("next_page_token"), total)
 
     def record_key(self, raw: Any) -> tuple[str | None, str | None]:
-        if not isinstance(raw, Mapping) or raw.get("id") is None:
+        # type() first: the abstract Mapping check is slow, and this runs twice per order.
+        if not (type(raw) is dict or isinstance(raw, Mapping)) or raw.get("id") is None:
             return None, None
-        return str(raw.get("id")), str(raw.get("update_time"))
+        return str(raw["id"]), str(raw.get("update_time"))
 
     def record_rank(self, raw: Any) -> float | None:
         # The search asks for sort_field=update_time, sort_order=ASC (fetch_orders below): an order that
         # changes comes again later with a later update_time, so the core may forget what pages passed.
-        rank = raw.get("update_time") if isinstance(raw, Mapping) else None
-        return rank if isinstance(rank, int) and not isinstance(rank, bool) else None
+        rank = raw.get("update_time") if type(raw) is dict or isinstance(raw, Mapping) else None
+        return rank if type(rank) is int else None
 
 
 def fetch_orders(ctx: ConnectorContext, window: OrderWindow, resume: str | None) -> Iterator[OrderPage]:

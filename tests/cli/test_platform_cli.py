@@ -144,7 +144,12 @@ def test_shop_settings_override_one_shop_and_bad_input_names_the_field(
     set_ = run("integrations", "shop-settings", connected, de["name"], "stock_sync=false", "--json")
 
     assert set_.code == 0, set_.err
-    assert json.loads(set_.out) == {"id": connected, "shop": de["id"], "settings": {"stock_sync": False}}
+    assert json.loads(set_.out) == {
+        "id": connected,
+        "shop": de["id"],
+        "settings": {"stock_sync": False},
+        "pull_interval": None,
+    }
     shop = next(s for s in _integrations(tmp_path).open(connected).shops() if s.id == de["id"])
     assert shop.settings == {"stock_sync": False}
     assert "stock_sync=false" in run("integrations", "shop-settings", connected, de["id"]).out

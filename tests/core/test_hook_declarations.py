@@ -1,4 +1,4 @@
-"""Each hook is declared once, in connector_core/hookspecs.py; everything else that names hooks is checked
+"""Each hook is declared once, in connector_core/hookspecs/; everything else that names hooks is checked
 against that declaration here: the typed facade (`Connector`), the capability tables, the hooks reference
 in docs/, and the public names of the package (imported lazily, and cheaply)."""
 

@@ -40,7 +40,7 @@ def _stock(call: Call, product: Product) -> dict[str, list[dict[str, Any]]]:
 
 def _own_product(call: Call, product_id: str) -> Product:
     found = call.backend.world.products.get(product_id)
-    if found is None:
+    if found is None or product_id in call.backend.delisted:
         raise error_codes.product_not_found()
     if found[0] is not call.shop:
         raise error_codes.product_not_in_shop()
@@ -82,7 +82,8 @@ def _search_products(call: Call, version: str) -> dict[str, Any]:
     matches = [
         p
         for p in call.shop.products
-        if (status == "ALL" or p.status == status)
+        if p.id not in call.backend.delisted
+        and (status == "ALL" or p.status == status)
         and _within(p, bounds)
         and (seller_skus is None or any(s.seller_sku in seller_skus for s in p.skus))
         and (sku_ids is None or any(s.id in sku_ids for s in p.skus))

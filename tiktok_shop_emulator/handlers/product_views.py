@@ -11,8 +11,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from tiktok_shop_emulator.state.catalog import CATALOG
 from tiktok_shop_emulator.state.orderlines import money
-from tiktok_shop_emulator.state.world import CATALOG, PRODUCT_ID_BASE, Product, Shop, Sku
+from tiktok_shop_emulator.state.world import PRODUCT_ID_BASE, Product, Shop, Sku
 
 CDN = "https://p16-oec-eu-common-no.tiktokcdn.com/emulator"
 CATEGORY_ID_BASE = 600000

@@ -69,6 +69,8 @@ class Backend:
         seed = config.seed if seller == 0 else mix64(config.seed ^ (seller << 20))
         layout = sellers.layout(config.seed, seller)
         self.world = World(config.seed, config.products_per_shop, self.start, config.skus_per_product, layout)
+        self.delisted: set[str] = set()
+        """Product ids a seller took down (`TikTokShopEmulator.delist`): searches skip them, updates fail."""
         self.space = OrderSpace(
             self.world,
             seed,

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tiktok_shop_emulator.state.catalog import MARKETS
 from tiktok_shop_emulator.state.mixing import mix64
 from tiktok_shop_emulator.state.world import (
     CIPHER_ALPHABET,
     FIRST_SELLER,
-    MARKETS,
     SHOP_ID_BASE,
     ShopSpec,
 )

@@ -15,6 +15,7 @@ from .bulk_rows import PostgresBulkRows
 from .connection import PostgresConnection, migration_files
 from .delivery_rows import PostgresDeliveryRows
 from .index_rows import PostgresIndexRows
+from .ledger_rows import PostgresLedgerRows
 from .outbox_rows import PostgresOutboxRows
 from .secrets_rows import PostgresSecretRows
 from .shared_rows import PostgresSharedRows
@@ -26,6 +27,7 @@ from .upkeep_rows import PostgresUpkeepRows
 class PostgresBackend(
     PostgresSecretRows,
     PostgresSharedRows,
+    PostgresLedgerRows,
     PostgresShopRows,
     PostgresBulkRows,
     PostgresOutboxRows,

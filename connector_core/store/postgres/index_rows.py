@@ -23,6 +23,14 @@ class PostgresIndexRows(PostgresConnection):
 
         return self._read(read)
 
+    def connection_ids_of_app(self, app_id: str) -> list[str]:
+        rows = self._read(
+            lambda c: c.execute(
+                "SELECT id FROM integrations WHERE app_id = %s ORDER BY created_at, id", (app_id,)
+            ).fetchall()
+        )
+        return [r["id"] for r in rows]
+
     def note_shop_skus(
         self, integration_id: str, shop_id: str, *, listed: Iterable[str] = (), unlisted: Iterable[str] = ()
     ) -> None:

@@ -16,6 +16,7 @@ from .bulk_rows import BulkRows
 from .connection import SQLiteConnection
 from .delivery_rows import DeliveryRows
 from .index_rows import IndexRows
+from .ledger_rows import LedgerRows
 from .outbox_rows import OutboxRows
 from .schema import MIGRATIONS
 from .secrets_rows import SecretRows
@@ -28,7 +29,16 @@ KEY_FILE_NAME = "store.key"
 
 
 class SQLiteBackend(
-    SecretRows, SharedRows, ShopRows, BulkRows, OutboxRows, DeliveryRows, SignInRows, UpkeepRows, IndexRows
+    SecretRows,
+    SharedRows,
+    LedgerRows,
+    ShopRows,
+    BulkRows,
+    OutboxRows,
+    DeliveryRows,
+    SignInRows,
+    UpkeepRows,
+    IndexRows,
 ):
     """Every role of `StoreBackend` on one SQLite file."""
 

@@ -22,6 +22,18 @@ class IndexRows(SQLiteConnection):
         total = int(rows[0]["total"] if rows else conn.execute(count, params).fetchone()["total"])
         return ConnectionPage([ConnectionRow(r["id"], r["state"]) for r in rows], total)
 
+    def connection_ids_of_app(self, app_id: str) -> list[str]:
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT id FROM integrations INDEXED BY integrations_by_app WHERE app_id = ? "
+                "ORDER BY created_at, id",
+                (app_id,),
+            )
+            .fetchall()
+        )
+        return [r["id"] for r in rows]
+
     def note_shop_skus(
         self, integration_id: str, shop_id: str, *, listed: Iterable[str] = (), unlisted: Iterable[str] = ()
     ) -> None:

@@ -130,6 +130,15 @@ class IndexContract(ContractBase):
         store.delete_integration(iid)
         assert store.shops_for_skus(iid, ["MUG"]) == {}
 
+    def test_the_connections_of_an_app_are_found_through_its_index(self, store: Store) -> None:
+        shared = store.create_app("contract", "Shared", Credentials({"app_key": "k"}, {"app_secret": "s-1"}))
+        other = store.create_app("contract", "Other", Credentials({"app_key": "k2"}, {"app_secret": "s-2"}))
+        first = store.create_integration("contract", "A", None, {}, app_id=shared.id).id
+        store.create_integration("contract", "B", None, {}, app_id=other.id)
+        second = store.create_integration("contract", "C", None, {}, app_id=shared.id).id
+        assert set(store.connection_ids_of_app(shared.id)) == {first, second}
+        assert store.connection_ids_of_app("no-such-app") == []
+
     def test_pull_intervals_are_kept_per_connection_and_per_shop(self, store: Store, iid: str) -> None:
         store.save_accounts(iid, [Account(id="uk"), Account(id="de")])
         assert store.pull_intervals(iid) == {}

@@ -32,14 +32,15 @@ def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -
         if not account_id:
             views = integration.served()
         else:
-            shop = integration.store.get_shop(integration_id, account_id)
+            shops = integration.store.list_shops(integration_id)  # the view's flow reads them no more
+            shop = next((s for s in shops if s.id == account_id), None)
             if shop is None or not shop.active:
                 # Left the authorization (or forgotten): stop cleanly, nothing to retry.
                 return {"ok": True, "skipped": f"shop {account_id} is not an active shop of the integration"}
             if integration.record.account_id and integration.record.account_id != account_id:
                 return {"ok": True, "skipped": f"shop {account_id} is no longer the integration's shop"}
             read.append(({**integration.record.settings, **shop.settings}, shop.pull_interval))
-            views = [integration.serving(shop)]
+            views = [integration.serving(account_id, shops)]
         require_receiver(integration)  # before the import, so no cursor moves past orders nobody took
         stats = integration.http.stats
         calls_before, refused_before = stats.requests, stats.by_status.get(429, 0)

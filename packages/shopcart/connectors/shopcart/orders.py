@@ -15,7 +15,7 @@ from typing import Any
 from connector_core import ConnectorContext, Order, OrderPage, OrderProblem, OrderStatus, OrderWindow
 from connector_core.errors import ChannelError, ChannelUnavailable, RateLimited
 from connector_core.models import Address, Fulfilment, Money, OrderLine, Parcel
-from connector_core.paging import Emitted, PageCheck, RawPage, page_through
+from connector_core.paging import PageCheck, RawPage, page_through
 
 from .client import CHANNEL, Answer, ShopCartClient
 from .statuses import channel_status
@@ -56,7 +56,7 @@ def fetch_orders(ctx: ConnectorContext, window: OrderWindow, resume: str | None)
         "status": "any",
     }
 
-    def new_check(resumed: bool, seen: int, emitted: Emitted) -> PageCheck:
+    def new_check(resumed: bool, seen: int, emitted: dict[tuple[str, str], float | None]) -> PageCheck:
         return OrderPageCheck(path, resumed=resumed, seen=seen, emitted=emitted)
 
     def fetch(cursor: str | None, check: PageCheck) -> Answer:
