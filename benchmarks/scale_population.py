@@ -111,6 +111,9 @@ def vacuum(url: str) -> None:
 
         with sqlite3.connect(url.removeprefix("sqlite://")) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # The checkpoint leaves the file's pages dirty (230 MB at 100,000 connections); flushed now, the
+        # kernel's writeback does not compete with the routing timed next on these two cores.
+        os.sync()
         return
     import psycopg
 
