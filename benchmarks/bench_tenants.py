@@ -21,7 +21,6 @@ import json
 import os
 import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +29,11 @@ from bench_support import EmulatorProcess, Result
 from cryptography.fernet import Fernet
 from lane_workers import LaneWorkers, queued, warm
 from scale_population import cpu_seconds, populate
+from tenant_calls import imported, p95, pull_samples, sample, until, work_for
 from worker_fleet import environment, flush, redis, store_url
 
 from connector_core.store import open_store
-from connector_core.worker.lanes import BACKFILL
+from connector_core.worker.lanes import BACKFILL, EVENTS
 
 NOISE = 1.5
 """B's p50 during the other seller's import may be this many times its idle p50: the noise band of a
@@ -43,7 +43,6 @@ URGENT_WAIT_MS = 50.0
 SLICE_WAIT_MS = 500.0
 """Without it, B's work waits for the slice a process has in hand: the slice budget (0.2 s) plus the page
 being handled when it ran out (some 0.1-0.3 s on this machine)."""
-CARRIER = {"US": "USPS", "GB": "Royal Mail", "DE": "DHL"}
 A, B, C = 1, 2, 3
 
 
@@ -68,7 +67,7 @@ def _run(backfill: int, samples: int, workdir: Path) -> list[Result]:
             return [Result("tenant isolation: skipped (no Redis)")]
         # B needs a fresh order per confirmation and per label (2 deployments x 2 phases x samples of each,
         # in its US shop: labels are TikTok Shipping's, about 1 order in 140 of B's is one awaiting shipment).
-        quiet = max(3_000, samples * 4 * 170)
+        quiet = max(3_000, samples * 5 * 170)
         config = {
             "orders": 30,
             "seed": 23,
@@ -83,7 +82,7 @@ def _run(backfill: int, samples: int, workdir: Path) -> list[Result]:
                 store.close()
             ids = [integration_id for integration_id, _ in population.connections]
             shop = next(s for s in emu.call("seller", B)["shops"] if s["region"] == "US")
-            work = _work(emu, shop, samples * 4)
+            work = work_for(emu, shop, samples * 5)
             app = create_app(WorkerSettings(broker_url=redis_url, rates={}))
             folder = workdir / "tenants"
             folder.mkdir(exist_ok=True)
@@ -103,6 +102,7 @@ def _run(backfill: int, samples: int, workdir: Path) -> list[Result]:
                         app, env, redis_url, folder, (deployment, urgent), ids, emu, windows, mine, samples
                     )
                 )
+            results.append(_burst(app, env, redis_url, folder, ids, emu, work[samples * 8 :], samples))
             results.append(_pulls(app, env, redis_url, url, folder, ids, shop, emu, samples))
     return results
 
@@ -138,13 +138,13 @@ def _deployment(
     workers = LaneWorkers(env, folder, every_lane=bulk, urgent_only=urgent)
     try:
         warm(app, quiet_id, 2)
-        idle = _sample(app, quiet_id, work[: samples * 2], lambda: True)
+        idle = sample(app, quiet_id, work[: samples * 2], lambda: True)
         for window in windows:
             app.send_task(f"{PREFIX}backfill_orders", args=[busy_id, *window], ignore_result=True)
         time.sleep(1.0)  # the backfill holds both processes of every lane
         pid = emu._proc.pid if emu._proc else None
         cpu, wall, handed = cpu_seconds(pid), time.perf_counter(), _handed_over(folder)
-        during = _sample(app, quiet_id, work[samples * 2 :], lambda: queued(redis_url, BACKFILL) > 0)
+        during = sample(app, quiet_id, work[samples * 2 :], lambda: queued(redis_url, BACKFILL) > 0)
         seconds = time.perf_counter() - wall
         emulator_busy = (cpu_seconds(pid) - cpu) / seconds
         backfill_rate = (_handed_over(folder) - handed) / seconds
@@ -200,10 +200,10 @@ def _figures(
     waits = [(clock[s["id"]][1] - s["sent"]) * 1000 for s in loaded if s["id"] in clock]
     b50, d50 = statistics.median(before), statistics.median(after)
     result.add(f"B's {kind} idle p50", b50, "ms", timing=True)
-    result.add(f"B's {kind} idle p95", _p95(before), "ms", timing=True)
+    result.add(f"B's {kind} idle p95", p95(before), "ms", timing=True)
     result.add(f"B's {kind} idle max", max(before), "ms", timing=True)
     result.add(f"B's {kind} during p50 ({len(after)} samples)", d50, "ms", timing=True)
-    result.add(f"B's {kind} during p95", _p95(after), "ms", timing=True)
+    result.add(f"B's {kind} during p95", p95(after), "ms", timing=True)
     result.add(f"B's {kind} during max", max(after), "ms", timing=True)
     result.add(
         f"B's {kind} during / idle, p50",
@@ -226,13 +226,75 @@ def _figures(
         bound = URGENT_WAIT_MS if urgent else SLICE_WAIT_MS
         result.add(
             f"B's {kind} queue wait during, p95",
-            _p95(waits),
+            p95(waits),
             "ms",
             target=f"<= {bound:.0f} ms" + ("" if urgent else " (one slice)"),
-            ok=_p95(waits) <= bound,
+            ok=p95(waits) <= bound,
             timing=True,
         )
         result.add(f"B's {kind} queue wait during, max", max(waits), "ms", timing=True)
+
+
+# --- the events lane: B's urgent work while A's burst of webhooks is re-read ----------------------------------
+
+
+def _burst(
+    app: Any,
+    env: dict[str, str],
+    redis_url: str,
+    folder: Path,
+    ids: list[str],
+    emu: EmulatorProcess,
+    work: list[tuple[str, list[Any]]],
+    samples: int,
+) -> Result:
+    """A's bulk status change: `samples * 80` order events, each a re-read, queued at once; B's calls meanwhile."""
+    from connector_core.worker import PREFIX
+
+    result = Result(
+        "tenant isolation, webhook burst (2 processes, every lane): seller B while A's re-reads queue"
+    )
+    busy_id, quiet_id = ids[0], ids[1]
+    shop_id = str(emu.call("seller", A)["shops"][0]["id"])
+    orders = emu.call("order_ids", seller=A)[: samples * 80]
+    flush(redis_url)
+    workers = LaneWorkers(env, folder, every_lane=2, urgent_only=0)
+    try:
+        warm(app, quiet_id, 2)
+        for n, order_id in enumerate(orders):
+            event = {"id": f"burst-{n}", "kind": "order_status_changed", "channel_type": "ORDER_STATUS_CHANGE",
+                     "account_id": shop_id, "order_id": order_id}  # fmt: skip
+            app.send_task(f"{PREFIX}process_webhook_events", args=[busy_id, [event]], ignore_result=True)
+        time.sleep(0.5)
+        during = sample(app, quiet_id, work[: samples * 2], lambda: queued(redis_url, EVENTS) > 0)
+        left = queued(redis_url, EVENTS)
+    finally:
+        workers.stop()
+    clock = task_clock.read(folder)
+    failures = [s for s in during if not s["ok"]]
+    result.add("A's re-reads queued", len(orders))
+    result.add("A's re-reads still queued when B was done", left, target="> 0 (it really was busy)", ok=left > 0,
+               timing=True)  # fmt: skip
+    for kind in ("confirmation", "label"):
+        loaded = [s for s in during if s["kind"] == kind and s["ok"] and s["loaded"]]
+        waits = [(clock[s["id"]][1] - s["sent"]) * 1000 for s in loaded if s["id"] in clock]
+        if not loaded or not waits:
+            result.add(f"B's {kind}: not measured (no sample under load)", 0, ok=False, timing=True)
+            continue
+        result.add(f"B's {kind} during p50 ({len(loaded)} samples)", statistics.median([s["ms"] for s in loaded]),
+                   "ms", timing=True)  # fmt: skip
+        result.add(f"B's {kind} during max", max(s["ms"] for s in loaded), "ms", timing=True)
+        result.add(
+            f"B's {kind} queue wait during, p95",
+            p95(waits),
+            "ms",
+            target=f"<= {SLICE_WAIT_MS:.0f} ms (the task in hand, not the burst)",
+            ok=p95(waits) <= SLICE_WAIT_MS,
+            timing=True,
+        )
+    result.add("B's calls that failed", len(failures), target="= 0", ok=not failures)
+    result.details = {"during": during}
+    return result
 
 
 # --- the pulls lane: B's scheduled pull while C imports a big backlog -----------------------------------------
@@ -263,13 +325,13 @@ def _pulls(
         warm(app, quiet_id, 2)
         # B's shop is imported once first, so each sampled pull is what a scheduled pull usually is: a page.
         app.send_task(f"{PREFIX}pull_orders", args=[quiet_id, shop["id"]]).get(timeout=300)
-        _until(lambda: _imported(store, quiet_id, [shop["id"]]), 300)
-        idle = _pull_samples(app, quiet_id, shop["id"], samples, lambda: True)
+        until(lambda: imported(store, quiet_id, [shop["id"]]), 300)
+        idle = pull_samples(app, quiet_id, shop["id"], samples, lambda: True)
         for shop_id in heavy_shops:
             app.send_task(f"{PREFIX}pull_orders", args=[heavy_id, shop_id], ignore_result=True)
         time.sleep(1.0)
-        during = _pull_samples(
-            app, quiet_id, shop["id"], samples, lambda: not _imported(store, heavy_id, heavy_shops)
+        during = pull_samples(
+            app, quiet_id, shop["id"], samples, lambda: not imported(store, heavy_id, heavy_shops)
         )
     finally:
         workers.stop()
@@ -283,7 +345,7 @@ def _pulls(
         result.add("B's pull idle p50", b50, "ms", timing=True)
         result.add("B's pull idle max", max(before), "ms", timing=True)
         result.add(f"B's pull during p50 ({len(after)} samples)", d50, "ms", timing=True)
-        result.add("B's pull during p95", _p95(after), "ms", timing=True)
+        result.add("B's pull during p95", p95(after), "ms", timing=True)
         result.add("B's pull during max", max(after), "ms", timing=True)
         result.add("B's pull during / idle, p50", d50 / b50, "x", timing=True)
         clock = task_clock.read(folder)
@@ -291,10 +353,10 @@ def _pulls(
         if waits:
             result.add(
                 "B's pull queue wait during, p95",
-                _p95(waits),
+                p95(waits),
                 "ms",
                 target=f"<= {SLICE_WAIT_MS:.0f} ms (a slice of C's, not C's whole import)",
-                ok=_p95(waits) <= SLICE_WAIT_MS,
+                ok=p95(waits) <= SLICE_WAIT_MS,
                 timing=True,
             )
             result.add("B's pull queue wait during, max", max(waits), "ms", timing=True)
@@ -302,114 +364,3 @@ def _pulls(
         result.add("B's pull: not measured (C's import ended first)", 0, ok=False, timing=True)
     result.details = {"idle": idle, "during": during}
     return result
-
-
-def _pull_samples(
-    app: Any, integration_id: str, shop_id: str, count: int, loaded: Callable[[], bool]
-) -> list[dict[str, Any]]:
-    from connector_core.worker import PREFIX
-
-    measured = []
-    for _ in range(count):
-        before = loaded()
-        sent, began = time.time(), time.perf_counter()
-        sending = app.send_task(f"{PREFIX}pull_orders", args=[integration_id, shop_id])
-        outcome = sending.get(timeout=300)
-        ms = (time.perf_counter() - began) * 1000
-        measured.append(
-            {
-                "id": sending.id,
-                "sent": sent,
-                "ms": ms,
-                "ok": bool(outcome.get("ok")),
-                "loaded": before and loaded(),
-            }
-        )
-    return measured
-
-
-def _imported(store: Any, integration_id: str, shop_ids: list[str]) -> bool:
-    """Every shop's first import finished (its cursor holds a watermark, no open window)."""
-    for shop_id in shop_ids:
-        raw = store.get_cursor(integration_id, f"orders@{shop_id}")
-        if raw is None or "watermark" not in json.loads(raw):
-            return False
-    return True
-
-
-# --- B's calls ---------------------------------------------------------------------------------------------
-
-
-def _work(emu: EmulatorProcess, shop: dict[str, Any], count: int) -> list[tuple[str, list[Any]]]:
-    """`count` confirmations and `count` labels, alternating: each on an order of its own."""
-
-    def orders(shipping: str) -> list[dict[str, Any]]:
-        ids = emu.call(
-            "order_ids",
-            status="AWAITING_SHIPMENT",
-            shop_cipher=shop["cipher"],
-            shipping_type=shipping,
-            seller=B,
-        )
-        if len(ids) < count:
-            raise RuntimeError(f"seller B has {len(ids)} {shipping} orders awaiting shipment, {count} needed")
-        return [emu.call("order", order_id) for order_id in ids[:count]]
-
-    made: list[tuple[str, list[Any]]] = []
-    for shipped, labelled in zip(orders("SELLER"), orders("TIKTOK"), strict=True):
-        lines = [line["id"] for line in shipped["line_items"]]
-        parcel = {"tracking_number": f"TRK-B-{shipped['id'][-8:]}", "carrier": CARRIER[shop["region"]]}
-        made.append(
-            (
-                "confirmation",
-                [
-                    {
-                        "order_id": shipped["id"],
-                        "parcels": [{**parcel, "lines": [{"channel_line_ids": lines}]}],
-                    }
-                ],
-            )
-        )
-        made.append(("label", [labelled["id"], [[line["id"] for line in labelled["line_items"]]]]))
-    return made
-
-
-def _sample(
-    app: Any, integration_id: str, work: list[tuple[str, list[Any]]], loaded: Callable[[], bool]
-) -> list[dict[str, Any]]:
-    from connector_core.worker import PREFIX
-
-    task = {"confirmation": "confirm_shipment", "label": "create_labels"}
-    measured = []
-    for kind, args in work:
-        before = loaded()
-        sent, began = time.time(), time.perf_counter()
-        sending = app.send_task(f"{PREFIX}{task[kind]}", args=[integration_id, *args])
-        outcome = sending.get(timeout=300)
-        ms = (time.perf_counter() - began) * 1000
-        ok = bool(outcome.get("ok")) and _really_done(kind, outcome)
-        measured.append(
-            {"kind": kind, "id": sending.id, "sent": sent, "ms": ms, "ok": ok, "loaded": before and loaded()}
-            | ({} if ok else {"outcome": str(outcome)[:300]})
-        )
-    return measured
-
-
-def _really_done(kind: str, outcome: dict[str, Any]) -> bool:
-    report = outcome.get("report") or {}
-    if kind == "confirmation":
-        return all(p.get("outcome") == "confirmed" for p in report.get("parcels") or [{}])
-    return all(r.get("outcome") == "created" for r in report.get("results") or [{}])
-
-
-def _until(condition: Callable[[], bool], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"not done within {timeout:.0f}s")
-        time.sleep(0.2)
-
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]

@@ -4,7 +4,7 @@
 - An order's shop is remembered as its page is imported (one cache write per page, keyed by order id), so
   a shipment or a label for it goes to that shop; an order never imported here is looked up in each
   active shop (a read), and one found nowhere is refused naming the order.
-- Stock goes to the shops whose settings sync stock (see `Integration.push_stock`).
+- Stock goes to the shops whose settings sync stock and that list the SKU (see `flows/stock_routing.py`).
 """
 
 from __future__ import annotations

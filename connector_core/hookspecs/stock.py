@@ -23,6 +23,11 @@ def push_stock(ctx: ConnectorContext, levels: Sequence[StockLevel]) -> StockRepo
     code and message) or invalid. A level whose outcome is unknown (the answer was lost, the channel
     failed) is ``rejected`` with code ``"uncertain"`` (`STOCK_OUTCOME_UNKNOWN`), or left without a
     result: the core keeps it pending and sends it again next time. ``firstresult``.
+
+    The results also feed the core's SKU -> shop index (docs/platform.md): ``unknown_sku`` must mean "this
+    shop does not list the SKU" (the core then stops sending it there for an hour), and ``updated`` or a
+    ``rejected`` with the channel's own code means the shop lists it. Report a SKU the shop lists but
+    refuses as ``rejected``, never as ``unknown_sku``.
     """
 
 

@@ -1,8 +1,11 @@
-"""Priority lanes: three Celery queues, so a seller's label never waits behind another seller's backfill.
+"""Priority lanes: four Celery queues, so a seller's label never waits behind another seller's backfill,
+nor behind another seller's burst of webhooks.
 
 - ``channel_connectors.urgent``: what a person or a parcel is waiting for: shipment confirmations, labels,
   stock pushes (an oversold item is worse than a late order), cancellation and return decisions, the
-  outbox's recorded requests and the re-reads webhooks ask for;
+  outbox's recorded host requests;
+- ``channel_connectors.events``: the re-reads webhooks ask for (one seller's bulk status change can be
+  thousands of them), before any pull;
 - ``channel_connectors.pulls``: the scheduled imports (a big one in slices that queue again behind other
   shops' pulls), token refreshes and the schedule's ticks;
 - ``channel_connectors.backfill``: long imports of old history, in slices that queue again behind others.
@@ -18,18 +21,23 @@ lane alone, with one core fewer for the others:
     celery -A connector_core.worker.app worker -Q channel_connectors.urgent --concurrency 1 -n urgent@%h
     celery -A connector_core.worker.app worker --concurrency 3 -n all@%h       # every lane, in order (4 cores)
 
-A worker started without ``-Q`` consumes all three lanes (in order), so a one-worker host stays complete.
+A worker started without ``-Q`` consumes every lane (in order), so a one-worker host stays complete; a host
+that names lanes with ``-Q`` must name the events lane too, or webhooks wait unanswered in the outbox.
 See docs/scaling.md.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ..work.outbox import WEBHOOK
+
 URGENT = "channel_connectors.urgent"
+EVENTS = "channel_connectors.events"
 PULLS = "channel_connectors.pulls"
 BACKFILL = "channel_connectors.backfill"
-LANES = (URGENT, PULLS, BACKFILL)
+LANES = (URGENT, EVENTS, PULLS, BACKFILL)
 
 LANE_OF: dict[str, str] = {
     "confirm_shipment": URGENT,
@@ -38,9 +46,9 @@ LANE_OF: dict[str, str] = {
     "cancel_order": URGENT,
     "decide_return": URGENT,
     "push_stock": URGENT,
-    "process_webhook_events": URGENT,
-    "receive_webhook": URGENT,
-    "run_work": URGENT,  # the outbox's recorded webhooks and host requests (shipments, stock, labels)
+    "process_webhook_events": EVENTS,
+    "receive_webhook": EVENTS,
+    "run_work": URGENT,  # the outbox's host requests (shipments, stock, labels); its webhooks: EVENTS
     "sweep_outbox": URGENT,  # cheap, and what it re-sends is urgent work
     "pull_orders": PULLS,
     "pull_all": PULLS,
@@ -55,12 +63,32 @@ LANE_OF: dict[str, str] = {
 """Each task's lane by short name; a task not named here goes to the pulls lane (the default queue)."""
 
 
+def recorded_work_router(prefix: str) -> Callable[..., dict[str, str] | None]:
+    """Celery router for `run_work`: the outbox's webhook work goes to the events lane, the host's requests
+    (which a person or a parcel waits for) stay urgent. Other tasks are left to the lane map."""
+    run_work = f"{prefix}run_work"
+
+    def route(
+        name: str, args: Sequence[Any] | None, kwargs: Mapping[str, Any] | None, options: Any, **_: Any
+    ) -> dict[str, str] | None:
+        if name != run_work:
+            return None
+        kind = args[1] if args and len(args) > 1 else (kwargs or {}).get("kind")
+        return {"queue": EVENTS} if kind == WEBHOOK else None
+
+    return route
+
+
 def lane_settings(prefix: str, transport_options: dict[str, Any]) -> dict[str, Any]:
     """The Celery settings that make the lanes (merged into the app's configuration)."""
     return {
         # Celery's mapping form of queues (name -> options), in lane order: workers read them in this order.
         "task_queues": {name: {"exchange": name, "routing_key": name} for name in LANES},
         "task_default_queue": PULLS,
-        "task_routes": {f"{prefix}{name}": {"queue": lane} for name, lane in LANE_OF.items()},
+        # Routers in turn: the outbox's webhook work by its kind, then every task by its name.
+        "task_routes": (
+            recorded_work_router(prefix),
+            {f"{prefix}{name}": {"queue": lane} for name, lane in LANE_OF.items()},
+        ),
         "broker_transport_options": {**transport_options, "queue_order_strategy": "priority"},
     }

@@ -16,7 +16,7 @@ from worker_support import Workers, connect
 from connector_core import ConnectorHost, Integrations
 from connector_core.store import open_store
 from connector_core.worker import PREFIX, WorkerSettings, create_app
-from connector_core.worker.lanes import BACKFILL, LANES, PULLS, URGENT
+from connector_core.worker.lanes import BACKFILL, EVENTS, LANES, PULLS, URGENT
 from connectors.tiktok_shop.devtools import emulator_form
 from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
@@ -34,16 +34,19 @@ def test_each_task_is_routed_to_its_lane(redis_url: str) -> None:
     sends = {
         "confirm_shipment": URGENT,
         "create_labels": URGENT,
-        "process_webhook_events": URGENT,
+        "process_webhook_events": EVENTS,
         "pull_orders": PULLS,
         "pull_all": PULLS,
         "backfill_orders": BACKFILL,
     }
     for name in sends:
         app.send_task(f"{PREFIX}{name}", args=[], ignore_result=True)
+    # The outbox's work by its kind: a host's request is urgent, a webhook's re-reads are events.
+    app.send_task(f"{PREFIX}run_work", args=["i", "confirm_shipment", ["k"]], ignore_result=True)
+    app.send_task(f"{PREFIX}run_work", args=["i", "webhook", ["k"]], ignore_result=True)
     queued = redis.Redis.from_url(redis_url)
 
-    assert {lane: queued.llen(lane) for lane in LANES} == {URGENT: 3, PULLS: 2, BACKFILL: 1}
+    assert {lane: queued.llen(lane) for lane in LANES} == {URGENT: 3, EVENTS: 2, PULLS: 2, BACKFILL: 1}
     assert list(app.amqp.queues) == list(LANES)  # a worker without -Q serves all, in order
 
 
@@ -85,6 +88,43 @@ def test_a_backfill_backlog_does_not_delay_a_shipment_confirmation(
     assert finished_before <= 1, finished_before
     results = [r.get(timeout=TASK_TIMEOUT) for r in backlog]
     assert all(r["ok"] for r in results), workers.logs()
+
+
+def test_a_flood_of_webhook_re_reads_does_not_delay_a_shipment_confirmation(
+    emu: TikTokShopEmulator, store_location: str, worker_env: dict[str, str], workers: Workers
+) -> None:
+    # One seller's burst of order events (a bulk status change): each is a re-read of an order.
+    integration = connect(emu, store_location)
+    app = client_app(worker_env)
+    gb = next(shop for shop in emu.shops if shop["region"] == "GB")
+    events = [
+        {"id": f"burst-{n}", "kind": "order_status_changed", "channel_type": "ORDER_STATUS_CHANGE",
+         "account_id": str(gb["id"]), "order_id": order_id}
+        for n, order_id in enumerate(emu.order_ids(shop_cipher=gb["cipher"])[:BACKLOG])
+    ]  # fmt: skip
+    flood = [app.send_task(f"{PREFIX}process_webhook_events", args=[integration.id, [e]]) for e in events]
+    order = emu.order(
+        emu.order_ids(status="AWAITING_SHIPMENT", shop_cipher=gb["cipher"], shipping_type="SELLER")[0]
+    )
+    shipment = {
+        "order_id": order["id"],
+        "parcels": [
+            {
+                "tracking_number": "TRK-LANE-2",
+                "carrier": "Royal Mail",
+                "lines": [{"channel_line_ids": [line["id"] for line in order["line_items"]]}],
+            }
+        ],
+    }
+    confirmation = app.send_task(f"{PREFIX}confirm_shipment", args=[integration.id, shipment])
+    workers.start(1)
+
+    outcome = confirmation.get(timeout=TASK_TIMEOUT)
+    finished_before = sum(result.ready() for result in flood)
+
+    assert outcome["ok"], (outcome, workers.logs())
+    assert finished_before <= 1, finished_before  # the re-reads wait behind what a parcel waits for
+    assert all(r.get(timeout=TASK_TIMEOUT)["ok"] for r in flood), workers.logs()
 
 
 def test_every_task_has_chosen_its_lane() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import inspect
 
 from connector_core.worker import WorkerSettings, create_app
-from connector_core.worker.lanes import BACKFILL, PULLS, URGENT
+from connector_core.worker.lanes import BACKFILL, EVENTS, PULLS, URGENT
 
 REGISTERED = {
     "backfill_orders": ("integration_id, since, until, account_id=None, slice_pages=5", BACKFILL),
@@ -16,12 +16,12 @@ REGISTERED = {
     "create_labels": ("integration_id, order_id, boxes, service_id=None", URGENT),
     "decide_cancellation": ("integration_id, order_id, action, reason=None", URGENT),
     "decide_return": ("integration_id, return_id, action, reason=None, amount=None", URGENT),
-    "process_webhook_events": ("integration_id, events", URGENT),
+    "process_webhook_events": ("integration_id, events", EVENTS),
     "pull_all": ("", PULLS),
     "pull_orders": ("integration_id, account_id=None", PULLS),
     "pull_returns": ("integration_id", PULLS),
     "push_stock": ("integration_id, levels, force=False", URGENT),
-    "receive_webhook": ("integration_id, headers, body_base64", URGENT),
+    "receive_webhook": ("integration_id, headers, body_base64", EVENTS),
     "reconcile_all": ("", PULLS),
     "reconcile_events": ("integration_id, families=('orders', 'cancellations', 'returns')", PULLS),
     "refresh_token": ("integration_id", PULLS),

@@ -165,6 +165,7 @@ def test_a_worker_killed_mid_import_loses_nothing_and_repeats_no_version(
         integration = connect(emu, store_location)
         app = client_app(worker_env)
         emu.faults.latency(1.0, "^/order/")  # each page takes a second: the kill lands mid-import
+        workers.env["CHANNEL_CONNECTORS_SLICE_SECONDS"] = "3600"  # the whole import in one task
         workers.start(1)
         first = app.send_task(f"{PREFIX}pull_orders", args=[integration.id, integration.account_id])
         wait_for(lambda: received(orders_dir), "the first page", workers)
