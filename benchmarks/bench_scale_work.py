@@ -88,7 +88,9 @@ def memory_flat(small: int, workdir: Path) -> Result:
         "MB",
         target=f"<= {MEMORY_GROWTH_MB:.0f} MB",
         ok=growth <= MEMORY_GROWTH_MB,
-        timing=True,  # not gating yet: missed today (docs/scaling.md); bench_memory's 50 MB bound still gates
+        # Met at --quick and full size (docs/scaling.md), but not gating: a fresh process's peak RSS moves by
+        # up to a megabyte from run to run on a shared machine. bench_memory's 50 MB bound still gates.
+        timing=True,
     )
     return measured
 

@@ -132,10 +132,9 @@ class TokenManager:
     # --- internals ------------------------------------------------------------------------------------
 
     def _load(self) -> StoredTokens:
-        stored = self.store.load_tokens(self.integration_id)
+        stored, state = self.store.load_tokens_and_reauthorization(self.integration_id)
         if stored is None:
             raise ReauthorizationRequired(self.integration_id, "the integration has never been connected")
-        state = self.store.get_reauthorization(self.integration_id)
         if state.needs_reauthorization:
             raise ReauthorizationRequired(
                 self.integration_id, state.reason or "the authorization was withdrawn", state.deadline

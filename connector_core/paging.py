@@ -67,14 +67,14 @@ class PageCheck:
     """Keys emitted in this run, carried over when a run starts its window again; keys ranked below
     `floor` are forgotten (module docstring)."""
     ids: SeenIds = field(default_factory=SeenIds)
-    floor: float | None = None
-    """The lowest rank of the latest page whose records all had one: the pages have passed what is below."""
-    checked: tuple[list[Any], list[tuple[str | None, str | None]]] | None = field(default=None, repr=False)
-    """The records of the page last checked and their keys, so `accept` of that page reads them once."""
     most: int = 0
     """The largest total of the run."""
     versions: int = 0
     """Records that came again with a newer version (changed while paging): pages they fill are due."""
+    floor: float | None = None
+    """The lowest rank of the latest page whose records all had one: the pages have passed what is below."""
+    checked: tuple[list[Any], list[tuple[str | None, str | None]]] | None = field(default=None, repr=False)
+    """The records of the page last checked and their keys, so `accept` of that page reads them once."""
 
     channel: ClassVar[str] = "the channel"
     page_size: ClassVar[int] = 100

@@ -19,13 +19,16 @@ list, as the stock hook already requires.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ..models import OrderPage, StockLevel, StockReport, StockResult
-from ..store import Store
+from ..store import Store, StoreUnavailable
 from .session import Session
+
+log = logging.getLogger("connector_core.stock")
 
 UNLISTED_FOR = timedelta(hours=1)
 """How long a shop's "I do not list this SKU" is believed before the shop is asked again."""
@@ -83,7 +86,7 @@ def learn(session: Session, report: StockReport) -> None:
         if r.outcome in LISTED_OUTCOMES and not (r.outcome == "rejected" and r.code == UNCERTAIN)
     ]
     unlisted = [r.sku for r in report.results if r.outcome == "unknown_sku"]
-    session.store.note_shop_skus(session.id, session.account_id, listed=listed, unlisted=unlisted)
+    _note(session, listed, unlisted)
 
 
 def learn_from_orders(session: Session, page: OrderPage) -> None:
@@ -92,4 +95,15 @@ def learn_from_orders(session: Session, page: OrderPage) -> None:
         return
     sold = {line.sku for order in page.orders for line in order.lines if line.sku}
     if sold:
-        session.store.note_shop_skus(session.id, session.account_id, listed=sorted(sold))
+        _note(session, sorted(sold), [])
+
+
+def _note(session: Session, listed: list[str], unlisted: list[str]) -> None:
+    """The index is a shortcut, not a record: a word lost to a store outage costs one ask of the shop later,
+    so it never fails the push or the import that learned it (which already did their work)."""
+    try:
+        session.store.note_shop_skus(session.id, session.account_id, listed=listed, unlisted=unlisted)
+    except StoreUnavailable as exc:
+        log.warning(
+            "integration %s shop %s: the SKU index was not updated: %s", session.id, session.account_id, exc
+        )

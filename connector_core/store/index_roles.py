@@ -105,10 +105,10 @@ MAX_PAGE = 500
 """The most connections one `find_connections` page returns."""
 
 
-def _sku(value: str) -> str:
-    if not isinstance(value, str) or not value or len(value) > MAX_SKU_LENGTH or "\x00" in value:
-        raise ValueError(f"SKU {str(value)[:40]!r}: expected 1 to {MAX_SKU_LENGTH} characters, no NUL")
-    return value
+def indexable(sku: object) -> bool:
+    """A SKU the index can hold. One it cannot (empty, too long, a NUL) is simply not remembered: it is then
+    sent to every syncing shop, as before the index, and never fails an import or a push."""
+    return isinstance(sku, str) and 0 < len(sku) <= MAX_SKU_LENGTH and "\x00" not in sku
 
 
 class IndexDelegate:
@@ -139,13 +139,14 @@ class IndexDelegate:
     def note_shop_skus(
         self, integration_id: str, shop_id: str, *, listed: Iterable[str] = (), unlisted: Iterable[str] = ()
     ) -> None:
-        yes = [_sku(s) for s in listed]
-        no = [_sku(s) for s in unlisted]
+        yes = [s for s in listed if indexable(s)]
+        no = [s for s in unlisted if indexable(s)]
         if shop_id and (yes or no):
             self._indexes.note_shop_skus(integration_id, shop_id, listed=yes, unlisted=no)
 
     def shops_for_skus(self, integration_id: str, skus: Sequence[str]) -> dict[str, list[ShopSku]]:
-        return self._indexes.shops_for_skus(integration_id, [_sku(s) for s in skus])
+        wanted = [s for s in skus if indexable(s)]
+        return self._indexes.shops_for_skus(integration_id, wanted) if wanted else {}
 
     def set_pull_interval(self, integration_id: str, shop_id: str, seconds: int | None) -> None:
         if seconds is not None and (

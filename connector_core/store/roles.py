@@ -196,6 +196,12 @@ class IntegrationRole(Protocol):
 
 class TokenRole(Protocol):
     def load_tokens(self, integration_id: str) -> StoredTokens | None: ...
+    def load_tokens_and_reauthorization(
+        self, integration_id: str
+    ) -> tuple[StoredTokens | None, ReauthorizationState]:
+        """`load_tokens` and `get_reauthorization` in one read (every call to the channel asks both)."""
+        ...
+
     def save_tokens(self, integration_id: str, tokens: TokenSet) -> StoredTokens: ...
 
 
@@ -296,6 +302,9 @@ class SealedIntegrationRole(Protocol):
 
 class SealedTokenRole(Protocol):
     def load_tokens(self, integration_id: str) -> SealedStoredTokens | None: ...
+    def load_tokens_and_reauthorization(
+        self, integration_id: str
+    ) -> tuple[SealedStoredTokens | None, ReauthorizationState]: ...
     def save_tokens(self, integration_id: str, tokens: SealedTokens) -> SealedStoredTokens:
         """Insert or replace; version counts saves from 1."""
         ...

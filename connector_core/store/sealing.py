@@ -21,7 +21,7 @@ from pydantic import SecretStr
 from ..clock import Clock
 from ..credentials import Credentials
 from ..errors import OAuthStateError
-from ..models import TokenSet
+from ..models import ReauthorizationState, TokenSet
 from ..redaction import register_secret
 from ..vault import Vault
 from .bulk import NewConnection, SealedNewConnection
@@ -210,6 +210,12 @@ class SealedStore(
     def load_tokens(self, integration_id: str) -> StoredTokens | None:
         stored = self.backend.load_tokens(integration_id)
         return None if stored is None else self._stored_tokens(stored)
+
+    def load_tokens_and_reauthorization(
+        self, integration_id: str
+    ) -> tuple[StoredTokens | None, ReauthorizationState]:
+        stored, state = self.backend.load_tokens_and_reauthorization(integration_id)
+        return (None if stored is None else self._stored_tokens(stored)), state
 
     def _seal_tokens(self, tokens: TokenSet) -> SealedTokens:
         access = tokens.access_token.get_secret_value()

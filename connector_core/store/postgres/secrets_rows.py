@@ -9,6 +9,7 @@ from typing import Any
 from psycopg.types.json import Json
 
 from ...errors import UnknownIntegration
+from ...models import ReauthorizationState
 from ..bulk import new_connection_id
 from ..errors import UnknownConnectLink
 from ..records import (
@@ -160,6 +161,26 @@ class PostgresSecretRows(PostgresAppRows, PostgresConnection):
             ).fetchone()
         )
         return None if row is None else _stored_tokens(row)
+
+    def load_tokens_and_reauthorization(
+        self, integration_id: str
+    ) -> tuple[SealedStoredTokens | None, ReauthorizationState]:
+        # One round trip for what every call to the channel reads first (an idle poll is mostly such reads).
+        row = self._read(
+            lambda c: c.execute(
+                "SELECT t.*, r.deadline AS reauth_deadline, r.needed AS reauth_needed, r.reason AS reauth_reason "
+                "FROM (SELECT %s::text AS id) k LEFT JOIN tokens t ON t.integration_id = k.id "
+                "LEFT JOIN reauthorization r ON r.integration_id = k.id",
+                (integration_id,),
+            ).fetchone()
+        )
+        row = returned(row)  # the one-row key always yields a row
+        state = ReauthorizationState(
+            deadline=utc(row["reauth_deadline"]),
+            needs_reauthorization=bool(row["reauth_needed"]),
+            reason=row["reauth_reason"],
+        )
+        return (None if row["access_token"] is None else _stored_tokens(row)), state
 
     def save_tokens(self, integration_id: str, tokens: SealedTokens) -> SealedStoredTokens:
         row = self._write(

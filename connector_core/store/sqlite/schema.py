@@ -346,6 +346,14 @@ CREATE INDEX runs_newest ON runs (integration_id, finished_at);
 CREATE INDEX integrations_by_creation ON integrations (created_at, id)
 """
 
+# Version 9: webhook routing at 100,000 connections (issue 19). The shop index also holds the connection, so
+# routing a delivery reads the index alone (no table row per match) and its matches come out in connection
+# order (no sort); same name, so the queries that name it keep working.
+VERSION_9 = """
+DROP INDEX accounts_by_shop;
+CREATE INDEX accounts_by_shop ON accounts (account_id, status, integration_id)
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     VERSION_1,
     VERSION_2,
@@ -355,6 +363,7 @@ MIGRATIONS: tuple[str, ...] = (
     VERSION_6,
     VERSION_7,
     VERSION_8,
+    VERSION_9,
 )
 
 

@@ -123,6 +123,11 @@ class IndexContract(ContractBase):
         first = next(s.seen_at for s in found["MUG"] if s.shop_id == "uk")
         assert all(s.seen_at - first >= timedelta(minutes=4) for s in found["CAP"])  # when each was said
 
+    def test_a_sku_the_index_cannot_hold_is_left_out_without_failing(self, store: Store, iid: str) -> None:
+        odd = ["X" * 500, "NUL\x00SKU", ""]
+        store.note_shop_skus(iid, "uk", listed=[*odd, "MUG"], unlisted=odd)
+        assert list(store.shops_for_skus(iid, [*odd, "MUG"])) == ["MUG"]
+
     def test_the_sku_index_goes_with_its_connection(self, store: Store, iid: str) -> None:
         store.note_shop_skus(iid, "uk", listed=["MUG"])
         other = _new(store, "Other")

@@ -133,6 +133,20 @@ class RecordContract(ContractBase):
 
         assert store.get_reauthorization(iid) == state
 
+    def test_tokens_and_reauthorization_read_together_are_what_each_read_gives(
+        self, store: Store, iid: str
+    ) -> None:
+        assert store.load_tokens_and_reauthorization(iid) == (None, ReauthorizationState(deadline=None))
+        store.save_tokens(iid, tokens(ACCESS_1, REFRESH_1))
+        assert store.load_tokens_and_reauthorization(iid) == (
+            store.load_tokens(iid),
+            ReauthorizationState(deadline=None),
+        )
+        state = ReauthorizationState(deadline=None, needs_reauthorization=True, reason="revoked")
+        store.set_reauthorization(iid, state)
+
+        assert store.load_tokens_and_reauthorization(iid) == (store.load_tokens(iid), state)
+
     def test_accounts_are_replaced_as_a_set(self, store: Store, iid: str) -> None:
         store.save_accounts(iid, [Account(id="b", selector="cb"), Account(id="a", selector="ca")])
         assert [a.id for a in store.list_accounts(iid)] == ["a", "b"]
