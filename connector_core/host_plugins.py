@@ -7,8 +7,10 @@ Three groups, one story:
 - `channel_connectors.commands`: command-line additions (`connector_core.cli.app`);
 - `channel_connectors.host_plugins`: host-wide plugins, registered into every connector's manager.
 
-A host declares its plugin module in its own `pyproject.toml`; every worker that has the host installed
-finds it. `CHANNEL_CONNECTORS_HOST_PLUGINS` (comma-separated module names) stays as an override, for a
+A host declares its plugin module in its own `pyproject.toml`; every process that has the host installed
+finds it: `load_host` is the one way the command line, the web app (`serve`, `create_app()`) and the workers
+build their `ConnectorHost`, so a host's rule (a status override, a refusal) gives one answer for one order
+whichever of them reads it. `CHANNEL_CONNECTORS_HOST_PLUGINS` (comma-separated module names) stays as an override, for a
 host's own CI or a test that runs a plugin module which is not installed: when set, it replaces the
 entry points rather than adding to them, so what runs is exactly what it names.
 """
@@ -16,10 +18,15 @@ entry points rather than adding to them, so what runs is exactly what it names.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Mapping, Sequence
 from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
 
 from .errors import ConnectorError
+
+if TYPE_CHECKING:
+    from .host import ConnectorHost
 
 HOST_PLUGINS_GROUP = "channel_connectors.host_plugins"
 HOST_PLUGINS_ENV = "CHANNEL_CONNECTORS_HOST_PLUGINS"
@@ -60,3 +67,15 @@ def _import(name: str) -> object:
             f"{HOST_PLUGINS_ENV}: host plugin module {name!r} cannot be imported ({exc.msg}); "
             "name an importable module holding the host's hookimpls"
         ) from None
+
+
+def load_host(names: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> ConnectorHost:
+    """The connectors with the host's plugins registered into each, as every process builds them: `names`
+    (module names) if given, else `CHANNEL_CONNECTORS_HOST_PLUGINS` from `environ`, else the entry points.
+    A plugin that cannot load raises `HostPluginError` (one line naming it) before anything runs: a
+    process without the host's rules would answer differently from the others."""
+    env = os.environ if environ is None else environ
+    from .host import ConnectorHost  # here: host.py imports pluggy and pydantic, this module stays light
+
+    plugins = discover_host_plugins(override(env) if names is None else names)
+    return ConnectorHost(plugins, environ=env).load()

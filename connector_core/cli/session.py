@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .. import home as home_folder
-from ..host import ConnectorHost
+from ..host_plugins import load_host
 from ..integration import Integrations
 from ..store import DATABASE_URL_ENV, open_store, safe_location
 from ..store.errors import StoreFileUnusable
@@ -88,6 +88,7 @@ def open_integrations(args: argparse.Namespace, *, create: bool = False) -> Inte
     """The one place a command opens the store: `--database-url`, else `$CHANNEL_CONNECTORS_DATABASE_URL`,
     else SQLite in the home folder. `create`: the command may create the home folder."""
     url = (getattr(args, "database_url", None) or os.environ.get(DATABASE_URL_ENV) or "").strip()
+    host = load_host()  # the host's plugins, as the workers load them; one that cannot load stops here
     named_home = getattr(args, "home", None)
     try:
         folder: Path | None = home_folder.resolve_home(named_home, create=create)
@@ -112,7 +113,7 @@ def open_integrations(args: argparse.Namespace, *, create: bool = False) -> Inte
         raise StoreUnreadable(store_problem(args.store_location, exc.cause)) from None
     except sqlite3.Error as exc:
         raise StoreUnreadable(store_problem(args.store_location, exc)) from None
-    return Integrations(ConnectorHost().load(), store)
+    return Integrations(host, store)
 
 
 def store_problem(location: str, exc: BaseException) -> str:

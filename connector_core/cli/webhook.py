@@ -8,7 +8,6 @@ reconcile ID`: the reconciliation sweep (work/reconcile.py), handing over to the
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import timedelta
 from typing import Any
@@ -102,14 +101,9 @@ def cmd_subscriptions(args: argparse.Namespace) -> int:
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
     """The reconciliation sweep from the terminal, handing over to the host plugins as the worker does."""
-    from ..host import ConnectorHost
-    from ..host_plugins import discover_host_plugins, override
-    from ..integration import Integrations
     from ..work.reconcile import reconcile  # the worker's modules load only when the command runs
 
-    stored = open_integrations(args)
-    host = ConnectorHost(discover_host_plugins(override(os.environ))).load()
-    integration = Integrations(host, stored.store, clock=stored.clock).open(args.integration)
+    integration = open_integrations(args).open(args.integration)  # with the host plugins, as workers do
     reports = reconcile(
         integration,
         window=timedelta(hours=args.hours),

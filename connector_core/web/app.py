@@ -15,8 +15,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from ..errors import ConnectorError
+from ..host_plugins import load_host
 from ..integration import Integrations
 from ..models import Capability
+from ..store import open_store
 from .admin import AdminConfig, admin_routes
 from .api import api_routes
 from .branding import Branding
@@ -52,7 +54,7 @@ async def _connector_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(
-    integrations: Integrations,
+    integrations: Integrations | None = None,
     *,
     base_url: str | None = None,
     admin: AdminConfig | None = None,
@@ -63,7 +65,12 @@ def create_app(
     """The application. `base_url` is where sellers reach it (callback and link addresses are built from it);
     `sink` takes webhook and Pull-now work (default: `InProcessSink`, on a thread of this process);
     `branding` is the host's look on the seller's pages and where sellers may return to (default: from
-    CHANNEL_CONNECTORS_BRAND_* and CHANNEL_CONNECTORS_RETURN_ORIGINS)."""
+    CHANNEL_CONNECTORS_BRAND_* and CHANNEL_CONNECTORS_RETURN_ORIGINS).
+    Without `integrations`, the app opens the store the environment names with the connectors and the host's
+    plugins loaded as the command line and the workers load them (`load_host`); a plugin that cannot load
+    stops it here, before it serves anything."""
+    if integrations is None:
+        integrations = Integrations(load_host(), open_store())
     root = resolve_base_url(base_url)
     look = branding if branding is not None else Branding.from_env()
     work: WorkSink = sink if sink is not None else InProcessSink(integrations)

@@ -12,8 +12,7 @@ import threading
 from dataclasses import dataclass
 
 from ..flows import Integrations
-from ..host import ConnectorHost
-from ..host_plugins import HostPluginError, discover_host_plugins
+from ..host_plugins import HostPluginError, load_host
 from ..http import HttpClient
 from ..store import Store, open_store
 from .rate_limit import SharedRateLimit
@@ -35,12 +34,12 @@ class Runtime:
 
 
 def build_runtime(settings: WorkerSettings, store: Store | None = None) -> Runtime:
-    # The `channel_connectors.host_plugins` entry points, unless CHANNEL_CONNECTORS_HOST_PLUGINS overrides them.
+    # The `channel_connectors.host_plugins` entry points, unless CHANNEL_CONNECTORS_HOST_PLUGINS overrides them:
+    # the same `load_host` the command line and the web app use.
     try:
-        plugins = discover_host_plugins(settings.host_plugins)
+        host = load_host(settings.host_plugins)
     except HostPluginError as exc:
         raise WorkerConfigurationError(str(exc)) from None
-    host = ConnectorHost(plugins).load()
     gate = (
         SharedRateLimit(settings.rate_limit_url, settings.rates)
         if settings.rate_limit_url and settings.rates

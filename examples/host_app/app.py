@@ -30,7 +30,8 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from connector_core import ConnectorHost, Integrations
+from connector_core import Integrations
+from connector_core.host_plugins import load_host
 from connector_core.store import open_store
 from connector_core.web import AdminConfig, Branding, InProcessSink, WorkSink, create_app
 
@@ -100,7 +101,7 @@ def main() -> None:
     token = os.environ.get("CHANNEL_CONNECTORS_ADMIN_TOKEN") or ""
     if len(token) < 16:
         raise SystemExit("set CHANNEL_CONNECTORS_ADMIN_TOKEN to a random value of at least 16 characters")
-    integrations = Integrations(ConnectorHost().load(), open_store())
+    integrations = Integrations(load_host(), open_store())  # the host's plugins, as workers load them
     port = int(os.environ.get("PORT", "8100"))
     app = host_app(integrations, base_url=f"http://127.0.0.1:{port}", token=token)
     uvicorn.run(app, host="127.0.0.1", port=port, access_log=False)

@@ -36,7 +36,7 @@ def run(
     capsys: pytest.CaptureFixture[str],
 ) -> Run:
     """`run("integrations", "list")` -> (exit code, stdout, stderr), with the fake connector and a private home."""
-    monkeypatch.setattr(session, "ConnectorHost", lambda: fake_host)
+    monkeypatch.setattr(session, "load_host", lambda: fake_host.load())
     home = str(tmp_path / "cli-home")
     (tmp_path / "cli-home").mkdir()
 
