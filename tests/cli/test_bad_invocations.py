@@ -135,9 +135,11 @@ def _snapshot(world: World) -> dict[str, str]:
     """The store's logical content and every other file's bytes (the broken stores included)."""
     conn = sqlite3.connect(f"file:{world.home / 'store.sqlite3'}?mode=ro", uri=True)
     try:
-        # The `cache` table holds lookups learned from the channel (which shop an order belongs to): derived
-        # data a failed command may keep, not a record it half-wrote.
-        rows = [row for row in conn.iterdump() if not row.startswith('INSERT INTO "cache"')]
+        # The `cache` table (which shop an order belongs to) and `shop_skus` (which shop lists a SKU, learned
+        # from order lines) hold what the channel told us: derived data a failed command may keep, not a
+        # record it half-wrote.
+        derived = ('INSERT INTO "cache"', 'INSERT INTO "shop_skus"')
+        rows = [row for row in conn.iterdump() if not row.startswith(derived)]
         state = {"store": hashlib.sha256("\n".join(rows).encode()).hexdigest()}
     finally:
         conn.close()
