@@ -28,7 +28,7 @@ from bench_memory import memory
 from bench_orders import mapping_cost, order_import, rate_limited_import
 from bench_scale import connections_at_scale
 from bench_scale_work import import_vs_floor, memory_flat, workers_speedup
-from bench_stock import stock_sync
+from bench_stock import stock_file_memory, stock_sync
 from bench_store import store_benchmarks
 from bench_support import HERE, Result, machine
 from bench_tenants import tenant_isolation
@@ -69,6 +69,7 @@ class Sizes:
     scale_workers_connections: int = 20
     scale_workers_orders: int = 1_800
     listing_connections: int = 3_000
+    stock_file_lines: tuple[int, int] = (100_000, 1_000_000)
 
 
 FULL = Sizes(
@@ -105,6 +106,7 @@ QUICK = Sizes(
     scale_workers_connections=4,
     scale_workers_orders=600,
     listing_connections=300,
+    stock_file_lines=(20_000, 200_000),
 )
 
 
@@ -124,7 +126,8 @@ def plan(sizes: Sizes, workdir: Path) -> list[tuple[str, Callable[[], list[Resul
         (
             "stock",
             lambda: [
-                stock_sync(sizes.stock_products, sizes.stock_skus_per_product, sizes.stock_changed, workdir)
+                stock_sync(sizes.stock_products, sizes.stock_skus_per_product, sizes.stock_changed, workdir),
+                stock_file_memory(*sizes.stock_file_lines, workdir),
             ],
         ),
         ("emulator", lambda: [emulator_speed(sizes.emulator_orders)]),

@@ -303,6 +303,12 @@ class TikTokShopEmulator:
         """(call, idempotency_key) of every after-sales write that carried a key, first use only."""
         return [(name, key) for (_, name, key) in self._backend.cancellations.replies]
 
+    def applied_idempotency_keys(self) -> list[tuple[str, str]]:
+        """(call, idempotency_key) of every after-sales write TikTok applied (its first answer was not an
+        error): what a seller's decision changed."""
+        replies = self._backend.cancellations.replies
+        return [(name, key) for (_, name, key), reply in replies.items() if reply["error"] is None]
+
     def freeze_order(self, order_id_text: str, frozen: bool = True) -> None:
         """Put the order's package in freeze status (a risk hold): label and split calls answer 10007014."""
         if self._backend.space.index_of(order_id_text) is None:

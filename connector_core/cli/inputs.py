@@ -8,8 +8,6 @@ because unchanged levels make no call.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import sys
@@ -156,59 +154,9 @@ def _quantity(raw: str) -> tuple[int | None, str | None]:
 
 
 def read_stock_csv(path: str) -> list[StockLevel]:
-    """Stock levels from a CSV with columns sku, quantity and optionally warehouse (any case, any order,
-    spaces trimmed; comma, semicolon or tab). All bad lines are reported together and nothing is returned."""
-    text = read_text(path, "stock file", MAX_STOCK_FILE)
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), None)
-    if first is None:
-        raise InputError(f"{_label(path)}: empty: give a header line `sku,quantity` and one line per SKU")
-    delimiter = _delimiter(first, path)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        rows = [(reader.line_num, row) for row in reader]
-    except csv.Error as exc:
-        raise InputError(f"{_label(path)}: line {reader.line_num}: {exc}: fix the quoting") from None
-    rows = [(number, row) for number, row in rows if "".join(row).strip()]
-    _header_number, header_row = rows[0]
-    columns = _header(header_row, path)
-    problems: list[str] = []
-    seen: dict[tuple[str, str | None], int] = {}
-    levels: list[StockLevel] = []
+    """Every level of a stock CSV as one list (for small files; `push-stock` streams with
+    `stock_file.check_stock_file`, which applies the same checks). All bad lines are reported together."""
+    from .stock_file import check_stock_file  # the streaming reader builds on the helpers above
 
-    def cell(row: list[str], name: str) -> str:
-        index = columns.get(name)
-        return row[index] if index is not None and index < len(row) else ""
-
-    for number, row in rows[1:]:
-        sku = cell(row, "sku").strip()
-        warehouse = cell(row, "warehouse").strip() or None
-        if not sku:
-            problems.append(f"line {number}: sku is empty")
-            continue
-        if _CONTROL.search(sku):
-            problems.append(f"line {number}: SKU {sku!r} holds control characters")
-            continue
-        quantity, problem = _quantity(cell(row, "quantity"))
-        if problem is not None or quantity is None:
-            problems.append(f"line {number}: SKU {sku}: {problem}")
-            continue
-        key = (sku, warehouse)
-        if key in seen:
-            where = f" in warehouse {warehouse}" if warehouse else ""
-            problems.append(f"line {number}: SKU {sku}{where} also on line {seen[key]}: keep one of the two")
-            continue
-        seen[key] = number
-        # Checked above (a non-empty SKU, a whole quantity): built without re-validation, which is most of
-        # the time of a file of millions of lines.
-        levels.append(StockLevel.model_construct(sku=sku, quantity=quantity, warehouse=warehouse))
-    if problems:
-        shown = "; ".join(problems[:MAX_REPORTED])
-        more = f"; and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
-        raise InputError(
-            f"{_label(path)}: {len(problems)} bad line(s), nothing pushed: {shown}{more}; "
-            "fix them and run again (unchanged levels make no call)"
-        )
-    if not levels:
-        raise InputError(f"{_label(path)}: no stock lines after the header: nothing to push")
-    return levels
+    with check_stock_file(path) as stock:
+        return [level for batch in stock.batches() for level in batch]

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 from typing import Any
 
+from chaos_aftersales import AfterSales
 from reliability_support import reopen
 
 from connector_core import Integration, Shipment, ShipmentLine, ShipmentParcel, StockLevel
@@ -26,6 +27,8 @@ WEIGHTS = {
     "webhook": 10,
     "refresh": 5,
     "switch": 5,
+    "cancel_decision": 6,  # after the sale: the host decides buyers' requests (GB only)
+    "return_decision": 6,
 }
 
 
@@ -54,6 +57,7 @@ class Chaos:
             }
             for region, shop in self.shops.items()
         }
+        self.aftersales = AfterSales(emu, integration, rng, self.orders["GB"])
         self.expected = {
             region: set(emu.order_ids(shop_cipher=shop["cipher"])) for region, shop in self.shops.items()
         }
@@ -186,6 +190,12 @@ class Chaos:
         self.deliveries.append(op)
         return op
 
+    def _cancel_decision(self, region: str) -> dict[str, Any] | None:
+        return self.aftersales.operation("cancellation", region)
+
+    def _return_decision(self, region: str) -> dict[str, Any] | None:
+        return self.aftersales.operation("return", region)
+
     def _refresh(self, region: str) -> dict[str, Any]:
         return {"op": "refresh"}
 
@@ -233,6 +243,8 @@ class Chaos:
         for region in REGIONS:
             problems += self._shipment_violations(region, final)
             problems += self._stock_violations(region, final)
+        problems += self.aftersales.violations(final)
+        for region in REGIONS:
             if final and not self.expected[region] <= self.delivered[region]:
                 missing = self.expected[region] - self.delivered[region]
                 problems.append(
@@ -325,6 +337,7 @@ class Chaos:
             if levels:
                 host.push_stock(levels)
             self.delivered[region].update(o.id for page in host.pull_orders() for o in page.orders)
+        self.aftersales.settle(reopen_serving(integration, self.account["GB"]))
 
 
 def reopen_serving(integration: Integration, account_id: str) -> Integration:

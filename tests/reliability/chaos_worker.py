@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from chaos_aftersales import decide
 from matrix_support import quick_http
 
 from connector_core import ConnectorError, ConnectorHost, Integrations, Shipment, SQLiteStore, StockLevel
@@ -30,6 +31,8 @@ def run(integrations: Integrations, integration_id: str, op: dict[str, Any]) -> 
         return [p.outcome for p in report.parcels]
     if kind == "webhook":
         return [e.id for e in integration.receive_webhook(op["headers"], op["body"].encode())]
+    if kind == "decide":
+        return decide(integration, op["flow"], op["target"], op["action"], op["reason"])
     if kind == "refresh":
         integration.tokens.refresh_after_rejection(integration.access_token())
         return "refreshed"

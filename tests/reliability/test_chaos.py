@@ -1,6 +1,7 @@
 """The seeded chaos run: >= 1,000 random operations (pull, backfill, push, confirm partial and whole,
-webhook, refresh, shop switch) over several host processes sharing one store, with ~10% injected
-faults, lost answers and random SIGKILLs; the invariants are checked after every step.
+webhook, refresh, shop switch, cancellation and return decisions) over several host processes sharing one
+store, with ~10% injected faults, lost answers and random SIGKILLs; the invariants are checked after every
+step.
 
 `CHAOS_SEED=n` reproduces a run; `CHAOS_OPERATIONS=n` changes its length. It prints its seed and its
 figures (operations, faults, kills, violations).
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chaos_aftersales import DECISION_PATHS
 from chaos_invariants import Chaos
 from matrix_support import HERE, INVENTORY_UPDATE, ORDER_SEARCH, SHIP_PATHS, quick_http
 from reliability_support import connect
@@ -133,12 +135,13 @@ def test_chaos(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         print(
             f"chaos seed {seed}: operations {figures.operations}, faults {figures.faults} "
             f"(lost answers {figures.lost_answers}), kills {figures.kills}, twins {figures.twins}, "
-            f"stale levels refused {chaos.stale}, "
+            f"stale levels refused {chaos.stale}, after-sales decisions {chaos.aftersales.decisions}, "
             f"failed operations {dict(figures.failed_operations)}, violations {len(figures.violations)}, "
             f"{time.monotonic() - started:.0f} s",
             flush=True,
         )
     assert figures.violations == [], f"seed {seed}: {figures.violations[:5]}"
+    assert chaos.aftersales.decisions > 0, "the run made no after-sales decision"
 
 
 def _inject(emu: TikTokShopEmulator, rng: random.Random, op: dict[str, Any], figures: Figures) -> str | None:
@@ -146,8 +149,10 @@ def _inject(emu: TikTokShopEmulator, rng: random.Random, op: dict[str, Any], fig
     if rng.random() >= 0.10:
         return None
     figures.faults += 1
-    path = {"confirm": SHIP_PATHS, "push": INVENTORY_UPDATE}.get(op["op"], ORDER_SEARCH)
-    writes = op["op"] in ("confirm", "push", "pull")
+    path = {"confirm": SHIP_PATHS, "push": INVENTORY_UPDATE, "decide": DECISION_PATHS}.get(
+        op["op"], ORDER_SEARCH
+    )
+    writes = op["op"] in ("confirm", "push", "pull", "decide")
     kind = rng.choice(["lost", "lost", "errors", "kill", "twin"] if writes else ["errors", "errors", "kill"])
     if op["op"] in ("pull", "backfill") and rng.random() < 0.3:
         kind = "busy"  # orders change while the import pages
