@@ -23,16 +23,17 @@ The resume value handed to the core is `"{records seen}|{channel token}"`, so a 
 how many records the window's earlier pages held.
 
 While the host takes a page, the next one is already asked for (`connector_core.read_ahead`): `fetch` may
-run in a background thread, one call at a time, after `to_page` of the page before has returned, and
-judged by the same `check`. So `fetch` must not depend on anything the host does with a page, and any
-channel call a page needs while it is mapped belongs in `to_page` (it is over before the next page is asked
-for). A page is accepted (the check's state, the resume value) only when the host asks for it.
+run in a background thread, one call at a time, judged by the same `check`, once the page before is
+accepted and its own channel calls are over (`page_calls`, or all of `to_page` when a connector gives no
+`page_calls`). So `fetch` must not depend on anything the host does with a page. A page is accepted (the
+check's state, the resume value) only when the host asks for it.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Generator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, ClassVar, NoReturn, TypeVar
@@ -210,6 +211,10 @@ def split_resume(resume: str | None) -> tuple[int | None, str | None]:
     return None, resume
 
 
+def no_page_calls(raw_records: list[Any]) -> None:
+    """`page_calls` of a connector whose mapping needs no channel call: read ahead from before mapping."""
+
+
 def page_through(
     *,
     resume: str | None,
@@ -217,6 +222,7 @@ def page_through(
     fetch: Callable[[str | None, PageCheck], Any],
     to_page: Callable[[list[Any], str | None, int | None], P],
     may_be_stale: Callable[[ChannelError], bool],
+    page_calls: Callable[[list[Any]], object] | None = None,
 ) -> Generator[P, None, None]:
     """Every page of a window, from `resume` (see the module docstring).
 
@@ -227,12 +233,19 @@ def page_through(
     run (records updated since left the window, so the saved count may no longer add up), starts the
     window over once rather than fail on every later run; a fresh run reports it. The run's emitted keys
     go along (the records it handed over are not handed over again), less those the pages had passed
-    (`record_rank`): like the records of the runs before the resume, those may come a second time."""
+    (`record_rank`): like the records of the runs before the resume, those may come a second time.
+
+    `page_calls(raw records)`, when given, makes the channel calls a page needs before it is mapped (and
+    keeps their answers for `to_page`); the next page is then asked for as soon as they are done, so its
+    round trip overlaps the mapping as well as the hand-over, and `to_page` must call nothing. Pass
+    `no_page_calls` when mapping needs no call. Without it, the next page is asked for once `to_page`
+    returns. Either way a page's own calls are over before the next page is asked for."""
     seen_before, token = split_resume(resume)
     check = new_check(resume is not None and seen_before is None, seen_before or 0, {})
     first = True
     ahead = read_ahead.enabled()
-    pending: read_ahead.Ahead[Any] | None = None  # the next page, asked for while the host takes this one
+    reader = read_ahead.Reader()
+    pending: Future[Any] | None = None  # the next page, asked for while the host takes this one
     try:
         while True:
             try:
@@ -259,20 +272,29 @@ def page_through(
                 continue
             first = False
             raw_records, next_token, total = check.accept(data)
-            mapped = to_page(raw_records, f"{check.seen}|{next_token}" if next_token else None, total)
-            # The raw page is done with: let it go before the next one arrives, so a run holds at most
-            # one raw page beside the mapped one (parsed JSON is the largest thing an import holds).
-            del data, raw_records
-            if next_token and ahead:
-                # The page's own calls (made while mapping it) are over and `check` holds it: the next
-                # page can be asked for now, judged against the run so far exactly as it would be later.
-                # Nothing touches `check` until `result()` has joined the thread.
-                pending = read_ahead.Ahead(partial(fetch, next_token, check))
+            page_resume = f"{check.seen}|{next_token}" if next_token else None
+            del data
+            # Once `check` holds this page and the page's own calls are over, the next page can be asked
+            # for, judged against the run so far exactly as it would be later; nothing here touches
+            # `check` until `result()` has joined the thread. A run holds at most two raw pages.
+            if next_token and ahead and page_calls is not None:
+                page_calls(raw_records)
+                pending = reader.start(partial(fetch, next_token, check))
+                mapped = to_page(raw_records, page_resume, total)
+            else:
+                if page_calls is not None:
+                    page_calls(raw_records)
+                mapped = to_page(raw_records, page_resume, total)
+                if next_token and ahead:
+                    pending = reader.start(partial(fetch, next_token, check))
+            del raw_records  # done with: parsed JSON is the largest thing an import holds
             yield mapped
             del mapped
             if not next_token:
                 return
             token = next_token
     finally:
-        if pending is not None:
-            pending.discard()  # the host stopped before this page: a read, dropped (read_ahead docstring)
+        # A page read ahead that the host stopped before is a read, dropped (read_ahead docstring); the
+        # thread is waited for, so nothing of this run is still running once the loop is closed.
+        pending = None
+        reader.close()

@@ -15,8 +15,12 @@ What read-ahead never changes (tests/core/test_read_ahead.py pins each):
   slice's time bound, a lost lease, an error, the generator closed) is dropped, as if never asked for.
 - **Errors arrive where they would have**: a call that failed ahead raises its own exception (same type,
   same message) in the host's thread when the host asks for that page, never earlier, never lost.
-- **No thread outlives its import**: closing the page loop waits for the call in flight (bounded by the
-  call's own deadline) before it returns.
+- **No thread outlives its import**: one background thread per run, started with the first page read
+  ahead; closing the page loop (the host stopped, failed, or took the last page) waits for the call in
+  flight, bounded by the call's own deadline, and ends the thread before it returns.
+- **The HTTP session**: the connector's `HttpClient` is already one per process, shared by every
+  integration's calls from any thread (a pooled session, a per-thread deadline watch, locked counters);
+  within one import the page read ahead never goes beside the page's own calls (above).
 
 `CHANNEL_CONNECTORS_READ_AHEAD=0` turns it off for a process; `off()` for a block (a caller that wants
 only the first page, such as the admin page's recent orders, has no use for a second one).
@@ -26,14 +30,15 @@ from __future__ import annotations
 
 import contextvars
 import os
-import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 
 ENV = "CHANNEL_CONNECTORS_READ_AHEAD"
+THREAD_NAME = "channel-read-ahead"
 _OFF_VALUES = frozenset({"0", "false", "no", "off"})
 _off: contextvars.ContextVar[bool] = contextvars.ContextVar("connector_core_read_ahead_off", default=False)
 
@@ -55,36 +60,23 @@ def off() -> Iterator[None]:
         _off.reset(reset)
 
 
-class Ahead(Generic[T]):
-    """One call running in a daemon thread; its answer (or its error) is taken in the caller's thread.
+class Reader:
+    """A page loop's background thread (one, started on first use, so a one-page run starts none): at most
+    one call at a time, each in a copy of the caller's context (context variables such as log fields carry
+    over). One thread per run rather than per page: it keeps its own store connection for the token read."""
 
-    The call runs in a copy of the caller's context (context variables such as log fields carry over)."""
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
 
-    def __init__(self, call: Callable[[], T]) -> None:
-        self._answer: T | None = None
-        self._error: BaseException | None = None
-        context = contextvars.copy_context()
-        self._thread = threading.Thread(
-            target=context.run, args=(self._run, call), name="channel-read-ahead", daemon=True
-        )
-        self._thread.start()
+    def start(self, call: Callable[[], T]) -> Future[T]:
+        """Run `call` in the background; `result()` of the answer gives its value or raises its exception
+        (the same object: same type, same message) in the caller's thread."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=THREAD_NAME)
+        return self._pool.submit(contextvars.copy_context().run, call)
 
-    def _run(self, call: Callable[[], T]) -> None:
-        try:
-            self._answer = call()
-        except BaseException as exc:  # handed to the caller's thread in `result`, unchanged
-            self._error = exc
-
-    def result(self) -> T:
-        """The call's answer, or its exception raised here (the same object: same type, same message)."""
-        self._thread.join()
-        error, self._error = self._error, None
-        if error is not None:
-            raise error
-        answer, self._answer = self._answer, None
-        return answer  # type: ignore[return-value]  # set by _run when no error was
-
-    def discard(self) -> None:
-        """Wait for the call to end and drop what it brought: it was a read that nobody asked for."""
-        self._thread.join()
-        self._answer = self._error = None
+    def close(self) -> None:
+        """Wait for the call in flight, if any, drop what it brought and end the thread."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

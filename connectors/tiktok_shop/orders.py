@@ -43,13 +43,19 @@ def _mapper(ctx: ConnectorContext) -> Any:
 
 
 def map_page(
-    ctx: ConnectorContext, raw_orders: Sequence[Any], resume: str | None, total: int | None
+    ctx: ConnectorContext,
+    raw_orders: Sequence[Any],
+    resume: str | None,
+    total: int | None,
+    requests: Mapping[str, dict[str, Any]] | None = None,
 ) -> OrderPage:
-    """Map a page; malformed orders become problems; unpaid ones are dropped unless the settings want them."""
+    """Map a page; malformed orders become problems; unpaid ones are dropped unless the settings want them.
+    `requests`: the page's open cancellation requests, when already read (else one search reads them)."""
     keep_unpaid = bool(ctx.settings.get("import_unpaid_orders", False))
     account_id = ctx.account.id if ctx.account else None
     mapper = _mapper(ctx)
-    requests = open_requests(ctx, raw_orders)  # one search for the page's open cancellation requests
+    if requests is None:
+        requests = open_requests(ctx, raw_orders)  # one search for the page's open cancellation requests
     orders: list[Order] = []
     problems: list[OrderProblem] = []
     unpaid = 0
@@ -115,12 +121,21 @@ def fetch_orders(ctx: ConnectorContext, window: OrderWindow, resume: str | None)
             query["page_token"] = token
         return client.post(path, body, query, safe_to_repeat=True, check=check)
 
+    # The page's one call (its open cancellation requests) is made before it is mapped, so the core can
+    # ask for the next page while this one is mapped (`connector_core.read_ahead`).
+    requests: dict[str, dict[str, Any]] = {}
+
+    def page_calls(raw: list[Any]) -> None:
+        requests.clear()
+        requests.update(open_requests(ctx, raw))
+
     return paging.page_through(
         resume=resume,
         new_check=lambda resumed, seen, emitted: PageCheck(path, resumed=resumed, seen=seen, emitted=emitted),
         fetch=fetch,
-        to_page=lambda raw, page_resume, total: map_page(ctx, raw, page_resume, total),
+        to_page=lambda raw, page_resume, total: map_page(ctx, raw, page_resume, total, requests),
         may_be_stale=_may_be_stale_token,
+        page_calls=page_calls,
     )
 
 

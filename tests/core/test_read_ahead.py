@@ -40,8 +40,10 @@ class Channel:
     """A channel answering from `answers` (an exception instead of a page is raised), logging each ask
     with the thread it came from, and whether a page was being mapped at that moment."""
 
-    def __init__(self, answers: dict[str | None, Any]) -> None:
+    def __init__(self, answers: dict[str | None, Any], early: bool = False) -> None:
         self.answers = answers
+        self.early = early  # the connector gives `page_calls`: the next page is asked for before mapping
+        self.page_calls_overlapped = False
         self.asked: list[str | None] = []
         self.threads: list[str] = []
         self.in_flight = 0
@@ -76,6 +78,11 @@ class Channel:
         finally:
             self.mapping = False
 
+    def page_calls(self, raw: list[Any]) -> None:
+        # A page's own channel call (TikTok: its open cancellation requests): never beside another call.
+        with self._lock:
+            self.page_calls_overlapped |= self.in_flight > 0
+
     def pages(self, resume: str | None = None) -> Generator[tuple[list[int], str | None], None, None]:
         return page_through(
             resume=resume,
@@ -85,6 +92,7 @@ class Channel:
             fetch=self.fetch,
             to_page=self.to_page,
             may_be_stale=lambda exc: False,
+            page_calls=self.page_calls if self.early else None,
         )
 
 
@@ -94,6 +102,12 @@ def switch(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
     return str(request.param)
 
 
+@pytest.fixture(params=[False, True], ids=["after-mapping", "before-mapping"])
+def early(request: pytest.FixtureRequest) -> bool:
+    """Whether the connector gives `page_calls` (the next page is then asked for before the page is mapped)."""
+    return bool(request.param)
+
+
 def test_the_next_page_is_asked_for_while_the_host_holds_the_current_one() -> None:
     channel = Channel(THREE_PAGES)
     pages = channel.pages()
@@ -101,22 +115,25 @@ def test_the_next_page_is_asked_for_while_the_host_holds_the_current_one() -> No
     assert next(pages) == ([1, 2], "2|c2")
     assert channel.asked_event["c2"].wait(WAIT)  # asked for before the host asks for it
     assert channel.asked == [None, "c2"]
-    assert channel.threads[1] == "channel-read-ahead"
+    assert channel.threads[1].startswith(read_ahead.THREAD_NAME)
     assert list(pages) == [([3, 4], "4|c3"), ([5, 6], None)]
     assert channel.asked == [None, "c2", "c3"]
 
 
-def test_pages_and_resume_values_are_those_of_a_page_by_page_read(switch: str) -> None:
+def test_pages_and_resume_values_are_those_of_a_page_by_page_read(switch: str, early: bool) -> None:
     # Whatever the switch, the same pages, the same resume values, the same asks in the same order.
-    channel = Channel(THREE_PAGES)
+    channel = Channel(THREE_PAGES, early)
 
     assert list(channel.pages()) == [([1, 2], "2|c2"), ([3, 4], "4|c3"), ([5, 6], None)]
-    assert list(Channel(THREE_PAGES).pages(resume="2|c2")) == [([3, 4], "4|c3"), ([5, 6], None)]
+    assert list(Channel(THREE_PAGES, early).pages(resume="2|c2")) == [([3, 4], "4|c3"), ([5, 6], None)]
     assert channel.asked == [None, "c2", "c3"]
     assert channel.most_in_flight == 1  # one call in flight at most
-    assert not channel.asked_while_mapping  # a page's own calls (while mapped) never overlap the next ask
+    assert not channel.page_calls_overlapped  # a page's own calls never go beside the next page's ask
+    if not early:
+        assert not channel.asked_while_mapping  # without `page_calls`, mapping may call: never overlapped
     if switch == "off":
         assert set(channel.threads) == {threading.current_thread().name}
+        assert not channel.asked_while_mapping
 
 
 def test_the_switch_turns_it_off_for_the_process_or_for_a_block(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -132,9 +149,11 @@ def test_the_switch_turns_it_off_for_the_process_or_for_a_block(monkeypatch: pyt
     pages.close()
 
 
-def test_a_failed_read_ahead_raises_its_own_error_when_the_host_reaches_that_page(switch: str) -> None:
+def test_a_failed_read_ahead_raises_its_own_error_when_the_host_reaches_that_page(
+    switch: str, early: bool
+) -> None:
     unavailable = ChannelUnavailable("Cursor Shop", 503, "the shop is down for maintenance", http_status=503)
-    channel = Channel({None: page([1, 2], "c2"), "c2": unavailable})
+    channel = Channel({None: page([1, 2], "c2"), "c2": unavailable}, early)
     pages = channel.pages()
 
     assert next(pages) == ([1, 2], "2|c2")  # not earlier: page 1 is the host's, whole
@@ -157,7 +176,7 @@ def test_an_inconsistent_page_read_ahead_fails_a_fresh_run_at_that_page(switch: 
         next(pages)
 
 
-def test_an_inconsistent_page_read_ahead_still_restarts_a_resumed_window(switch: str) -> None:
+def test_an_inconsistent_page_read_ahead_still_restarts_a_resumed_window(switch: str, early: bool) -> None:
     # A resumed run whose saved count no longer adds up starts its window over, as page by page.
     answers = {
         None: page([1, 2], "c2", count=4),
@@ -165,15 +184,15 @@ def test_an_inconsistent_page_read_ahead_still_restarts_a_resumed_window(switch:
         "x": page([7, 8], "y", count=4),
         "y": page([9, 10], None, count=4),  # 6 distinct records of a count of 4: a lie, or a moved window
     }
-    channel = Channel(answers)
+    channel = Channel(answers, early)
 
     assert list(channel.pages(resume="2|x")) == [([7, 8], "4|y"), ([1, 2], "2|c2"), ([3, 4], None)]
     assert channel.asked == ["x", "y", None, "c2"]
 
 
 @pytest.mark.parametrize("stop", ["close", "error", "break"])
-def test_a_host_that_stops_leaves_the_page_read_ahead_unread_and_no_thread(stop: str) -> None:
-    channel = Channel(THREE_PAGES)
+def test_a_host_that_stops_leaves_the_page_read_ahead_unread_and_no_thread(stop: str, early: bool) -> None:
+    channel = Channel(THREE_PAGES, early)
     before = threading.active_count()
     taken = []
     pages = channel.pages()
@@ -200,7 +219,7 @@ def test_a_host_that_stops_leaves_the_page_read_ahead_unread_and_no_thread(stop:
 def test_many_runs_leave_no_thread_behind() -> None:
     before = threading.active_count()
     for run in range(60):
-        channel = Channel(THREE_PAGES)
+        channel = Channel(THREE_PAGES, early=run % 2 == 0)
         if run % 3 == 0:
             assert len(list(channel.pages())) == 3
         elif run % 3 == 1:
@@ -211,3 +230,19 @@ def test_many_runs_leave_no_thread_behind() -> None:
             next(pages)
             pages.close()
     assert threading.active_count() == before
+
+
+def test_with_page_calls_the_next_page_is_in_flight_while_this_one_is_mapped() -> None:
+    channel = Channel(THREE_PAGES, early=True)
+    seen_while_mapping: list[bool] = []
+    mapping = channel.to_page
+
+    def to_page(raw: list[Any], resume: str | None, total: int | None) -> tuple[list[int], str | None]:
+        if resume is not None:  # a page with a next one: that one is asked for before this one is mapped
+            seen_while_mapping.append(channel.asked_event[resume.split("|")[1]].wait(WAIT))
+        return mapping(raw, resume, total)
+
+    channel.to_page = to_page  # type: ignore[method-assign]
+
+    assert len(list(channel.pages())) == 3
+    assert seen_while_mapping == [True, True]

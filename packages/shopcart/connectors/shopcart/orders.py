@@ -15,7 +15,7 @@ from typing import Any
 from connector_core import ConnectorContext, Order, OrderPage, OrderProblem, OrderStatus, OrderWindow
 from connector_core.errors import ChannelError, ChannelUnavailable, RateLimited
 from connector_core.models import Address, Fulfilment, Money, OrderLine, Parcel
-from connector_core.paging import PageCheck, RawPage, page_through
+from connector_core.paging import PageCheck, RawPage, no_page_calls, page_through
 
 from .client import CHANNEL, Answer, ShopCartClient
 from .statuses import channel_status
@@ -72,6 +72,7 @@ def fetch_orders(ctx: ConnectorContext, window: OrderWindow, resume: str | None)
         fetch=fetch,
         to_page=lambda raw, page_resume, _total: map_page(ctx, raw, page_resume),
         may_be_stale=stale,
+        page_calls=no_page_calls,  # mapping calls nothing: the next page is read ahead while one is mapped
     )
 
 
