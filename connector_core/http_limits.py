@@ -15,7 +15,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
@@ -147,10 +147,20 @@ def watching(deadline: float) -> Iterator[_Watch]:
         _current.watch = previous
 
 
+def on_sending(callback: Callable[[], None] | None) -> None:
+    """Call `callback` in this thread just before each request is written (None: stop). A page read ahead
+    (`connector_core.read_ahead`) tells the page loop its request is leaving, so the loop's own work does
+    not hold the GIL while the request is still being prepared."""
+    _current.sending = callback
+
+
 def _arm(connection: Any) -> None:
     watch = getattr(_current, "watch", None)
     if watch is not None:
         watch.arm(connection)
+    sending = getattr(_current, "sending", None)
+    if sending is not None:
+        sending()
 
 
 class _WatchedHTTPPool(HTTPConnectionPool):

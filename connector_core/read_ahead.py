@@ -30,15 +30,20 @@ from __future__ import annotations
 
 import contextvars
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TypeVar
 
+from .http_limits import on_sending
+
 T = TypeVar("T")
 
 ENV = "CHANNEL_CONNECTORS_READ_AHEAD"
 THREAD_NAME = "channel-read-ahead"
+SEND_WAIT = 0.05
+"""How long the page loop waits, at most, for the page read ahead to send its request."""
 _OFF_VALUES = frozenset({"0", "false", "no", "off"})
 _off: contextvars.ContextVar[bool] = contextvars.ContextVar("connector_core_read_ahead_off", default=False)
 
@@ -73,7 +78,21 @@ class Reader:
         (the same object: same type, same message) in the caller's thread."""
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=THREAD_NAME)
-        return self._pool.submit(contextvars.copy_context().run, call)
+        leaving = threading.Event()
+
+        def run() -> T:
+            on_sending(leaving.set)
+            try:
+                return call()
+            finally:
+                on_sending(None)
+                leaving.set()
+
+        answer = self._pool.submit(contextvars.copy_context().run, run)
+        # Wait (a moment at most: a call may first wait out a rate limit) until its request is on its way:
+        # while the caller maps a page it holds the GIL, and the request would leave only at its next switch.
+        leaving.wait(SEND_WAIT)
+        return answer
 
     def close(self) -> None:
         """Wait for the call in flight, if any, drop what it brought and end the thread."""

@@ -16,6 +16,11 @@ from connector_core.paging import PageCheck, RawPage, page_through
 WAIT = 5.0
 
 
+def readers() -> list[threading.Thread]:
+    """The read-ahead threads alive now (other threads, an emulator's or a watchdog's, come and go)."""
+    return [t for t in threading.enumerate() if t.name.startswith(read_ahead.THREAD_NAME)]
+
+
 class CursorCheck(PageCheck):
     channel = "Cursor Shop"
     page_size = 2
@@ -212,7 +217,7 @@ def test_a_host_that_stops_leaves_the_page_read_ahead_unread_and_no_thread(stop:
 
     assert taken == [([1, 2], "2|c2")]  # what the host took, whose resume value it saved
     assert channel.asked in ([None], [None, "c2"])  # page 2 at most read, never handed over
-    assert threading.active_count() == before  # the read ahead was waited for, not left running
+    assert not readers() and threading.active_count() <= before  # waited for, not left running
     assert channel.in_flight == 0
 
 
@@ -229,7 +234,7 @@ def test_many_runs_leave_no_thread_behind() -> None:
             pages = channel.pages()
             next(pages)
             pages.close()
-    assert threading.active_count() == before
+    assert not readers() and threading.active_count() <= before
 
 
 def test_with_page_calls_the_next_page_is_in_flight_while_this_one_is_mapped() -> None:

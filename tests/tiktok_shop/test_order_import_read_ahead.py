@@ -19,6 +19,11 @@ EPOCH_WINDOW = timedelta(days=3650)
 SEARCH = "/order/202309/orders/search"
 
 
+def readers() -> list[threading.Thread]:
+    """The read-ahead threads alive now (other threads, an emulator's or a watchdog's, come and go)."""
+    return [t for t in threading.enumerate() if t.name.startswith(read_ahead.THREAD_NAME)]
+
+
 def record_requests(world: Any) -> list[tuple[str, Any]]:
     """(path, page_token or the cancellation search's order ids) of every request, in the order sent."""
     sent: list[tuple[str, Any]] = []
@@ -98,7 +103,7 @@ def test_a_sliced_import_saves_the_place_of_the_page_taken_not_of_the_page_read_
 
     assert slices >= 5
     assert sorted(taken) == sorted(expected) and len(taken) == len(set(taken))  # none lost, none twice
-    assert threading.active_count() == before
+    assert not readers() and threading.active_count() <= before
 
 
 def test_a_host_that_fails_while_taking_a_page_keeps_the_place_before_it(
@@ -115,6 +120,6 @@ def test_a_host_that_fails_while_taking_a_page_keeps_the_place_before_it(
         pages.throw(RuntimeError("the host's database is down"))
 
     assert saved(world, since, until)["resume"] == first.resume  # page 2 was not taken: not saved
-    assert threading.active_count() == before
+    assert not readers() and threading.active_count() <= before
     rest = [o.id for page in world.integration.pull_orders(since, until) for o in page.orders]
     assert rest[: len(second.orders)] == [o.id for o in second.orders]  # page 2 comes again
