@@ -21,15 +21,23 @@ A connector supplies `PageCheck.read` (where its answer keeps the records, the t
 `page_through`, how to fetch one page and map it.
 The resume value handed to the core is `"{records seen}|{channel token}"`, so a resumed run still knows
 how many records the window's earlier pages held.
+
+While the host takes a page, the next one is already asked for (`connector_core.read_ahead`): `fetch` may
+run in a background thread, one call at a time, after `to_page` of the page before has returned, and
+judged by the same `check`. So `fetch` must not depend on anything the host does with a page, and any
+channel call a page needs while it is mapped belongs in `to_page` (it is over before the next page is asked
+for). A page is accepted (the check's state, the resume value) only when the host asks for it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar, NoReturn, TypeVar
 
+from . import read_ahead
 from .errors import ChannelError, InconsistentAnswer
 from .seen_ids import SeenIds
 
@@ -209,7 +217,7 @@ def page_through(
     fetch: Callable[[str | None, PageCheck], Any],
     to_page: Callable[[list[Any], str | None, int | None], P],
     may_be_stale: Callable[[ChannelError], bool],
-) -> Iterator[P]:
+) -> Generator[P, None, None]:
     """Every page of a window, from `resume` (see the module docstring).
 
     `new_check(resumed, seen, emitted)` makes the run's check; `fetch(token, check)` asks for one page
@@ -223,31 +231,48 @@ def page_through(
     seen_before, token = split_resume(resume)
     check = new_check(resume is not None and seen_before is None, seen_before or 0, {})
     first = True
-    while True:
-        try:
-            data = fetch(token, check)
-        except InconsistentAnswer as exc:
-            if resume is None:
-                raise
-            log.warning("%s; restarting the window from its start", exc.channel_message)
-            token = resume = None
-            check = new_check(False, 0, check.emitted)
-            continue
-        except ChannelError as exc:
-            if not first or resume is None or not may_be_stale(exc):
-                raise
-            log.warning("resume token refused (%s); restarting the window from its start", exc.code)
-            token = resume = None
-            check = new_check(False, 0, {})
-            continue
-        first = False
-        raw_records, next_token, total = check.accept(data)
-        mapped = to_page(raw_records, f"{check.seen}|{next_token}" if next_token else None, total)
-        # The raw page is done with: let it go before the next one is fetched, so a run never holds two
-        # raw pages at once (their parsed JSON is the largest thing an import holds).
-        del data, raw_records
-        yield mapped
-        del mapped
-        if not next_token:
-            return
-        token = next_token
+    ahead = read_ahead.enabled()
+    pending: read_ahead.Ahead[Any] | None = None  # the next page, asked for while the host takes this one
+    try:
+        while True:
+            try:
+                if pending is not None:
+                    # The page read ahead: its error (after the call loop's own re-asks) is raised here,
+                    # when the host reaches it, exactly as a fetch made now would raise it.
+                    asked, pending = pending, None
+                    data = asked.result()
+                else:
+                    data = fetch(token, check)
+            except InconsistentAnswer as exc:
+                if resume is None:
+                    raise
+                log.warning("%s; restarting the window from its start", exc.channel_message)
+                token = resume = None
+                check = new_check(False, 0, check.emitted)
+                continue
+            except ChannelError as exc:
+                if not first or resume is None or not may_be_stale(exc):
+                    raise
+                log.warning("resume token refused (%s); restarting the window from its start", exc.code)
+                token = resume = None
+                check = new_check(False, 0, {})
+                continue
+            first = False
+            raw_records, next_token, total = check.accept(data)
+            mapped = to_page(raw_records, f"{check.seen}|{next_token}" if next_token else None, total)
+            # The raw page is done with: let it go before the next one arrives, so a run holds at most
+            # one raw page beside the mapped one (parsed JSON is the largest thing an import holds).
+            del data, raw_records
+            if next_token and ahead:
+                # The page's own calls (made while mapping it) are over and `check` holds it: the next
+                # page can be asked for now, judged against the run so far exactly as it would be later.
+                # Nothing touches `check` until `result()` has joined the thread.
+                pending = read_ahead.Ahead(partial(fetch, next_token, check))
+            yield mapped
+            del mapped
+            if not next_token:
+                return
+            token = next_token
+    finally:
+        if pending is not None:
+            pending.discard()  # the host stopped before this page: a read, dropped (read_ahead docstring)

@@ -69,6 +69,7 @@ def pull_orders(
     incremental = since is None and until is None
     saved: dict[str, Any] = {}
     moved = idle = False  # a page's cursor was saved; the run found nothing and wrote nothing
+    pages: Iterator[OrderPage] | None = None
     with hold(
         session.store, f"import:{session.id}:{name}", what=what, ttl=IMPORT_LEASE_TTL, wait=IMPORT_LEASE_WAIT
     ) as lease:
@@ -111,6 +112,12 @@ def pull_orders(
                 _mark_failed(session, name, saved)
             session.record_run("pull_orders", started, {**counts, "stream": name}, exc)
             raise
+        finally:
+            # Closed here, under the lease: a page read ahead that the host will not take is dropped now
+            # (connector_core.read_ahead), not whenever the iterator happens to be collected.
+            close = getattr(pages, "close", None)
+            if close is not None:
+                close()
     if not idle:
         session.record_run("pull_orders", started, {**counts, "stream": name})
 

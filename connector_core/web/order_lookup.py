@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from .. import read_ahead
 from ..flows import Integration
 from ..models import Order, OrderPage, OrderWindow
 from .facts import iso
@@ -61,8 +62,12 @@ def recent_orders(
     """The first page of orders updated in the last `days` days, as the channel lists them."""
     now = integration.clock.now()
     window = OrderWindow(since=now - timedelta(days=days), until=now)
-    pages = iter(integration.connector.fetch_orders(integration.context(), window, None))
-    page = next(pages, None) or OrderPage(orders=[])
+    with read_ahead.off():  # one page is all it shows: asking for the next would spend a call for nothing
+        pages = iter(integration.connector.fetch_orders(integration.context(), window, None))
+        page = next(pages, None) or OrderPage(orders=[])
+        close = getattr(pages, "close", None)
+        if close is not None:
+            close()
     rows = _rows(page)[:limit]
     return {"items": rows, "left_out": dict(page.left_out), "total": page.total, "days": days}
 
