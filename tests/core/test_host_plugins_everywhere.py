@@ -211,3 +211,16 @@ def test_serve_sends_orders_to_the_hosts_receiver_unless_told_a_folder(
     assert not host_receives_orders(argparse.Namespace(orders_to=None), plain)
     plain.store.close()
     hosted.store.close()
+
+
+def test_list_names_the_host_plugins_every_command_loads_and_one_that_cannot_load(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(HOST_PLUGINS_ENV, PLUGIN)
+    assert main(["list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["host_plugins"] == {"loaded": [PLUGIN], "error": None}
+
+    monkeypatch.setenv(HOST_PLUGINS_ENV, "no_such_host_module_here")
+    assert main(["list"]) == 0  # the diagnostic command still lists the connectors
+    out = capsys.readouterr().out
+    assert "tiktok_shop" in out and "host plugins: FAILED" in out and "no_such_host_module_here" in out
