@@ -109,22 +109,25 @@ def stock_sync(products: int, skus_per_product: int, changed_skus: int, workdir:
 
 
 _READ_FILE = """
-import resource, sys
+import sys
 from connector_core.cli.stock_file import check_stock_file
+from memory_child import status_kib
 with check_stock_file(sys.argv[1]) as stock:
     levels = sum(len(batch) for batch in stock.batches())
-print(levels, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(levels, status_kib("VmHWM"))
 """
+# VmHWM, not ru_maxrss: a child's ru_maxrss starts from its parent's at fork (see memory_child.py).
 
 
 def _read_peak(path: Path) -> tuple[int, float]:
     """Lines read and the peak RSS (MB) of a fresh process that checks `path` and reads it in batches, as
     `push-stock` does before and while pushing."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    paths = [str(ROOT), str(ROOT / "benchmarks"), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     out = subprocess.run(
         [sys.executable, "-c", _READ_FILE, str(path)], capture_output=True, text=True, check=True, env=env
     ).stdout.split()
-    return int(out[0]), int(out[1]) / 1024  # ru_maxrss is in kB on Linux
+    return int(out[0]), int(out[1]) / 1024  # KiB -> MB
 
 
 def stock_file_memory(small: int, large: int, workdir: Path) -> Result:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
 from .. import forms
 from ..errors import ConnectorError
 from ..host import ConnectorHost
+from ..host_plugins import HostPluginError, discover_host_plugins, override
 from .inputs import read_json_object
 from .output import print_json, print_table
 from .parsing import add_command
@@ -26,8 +28,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         for c in host
     ]
     failures = [{"connector": f.connector, "reason": f.reason} for f in host.failures]
+    plugins = _host_plugins()
     if args.json:
-        print_json({"connectors": connectors, "failures": failures})
+        print_json({"connectors": connectors, "failures": failures, "host_plugins": plugins})
         return 0
     if not connectors:
         print("no connectors loaded")
@@ -35,7 +38,21 @@ def cmd_list(args: argparse.Namespace) -> int:
     rows += [[f["connector"], "FAILED", f["reason"], ""] for f in failures]
     if rows:
         print_table(["CONNECTOR", "VERSION", "NAME", "CAPABILITIES"], rows)
+    if plugins["error"]:
+        print(f"host plugins: FAILED: {plugins['error']} (every other command refuses to run until it loads)")
+    elif plugins["loaded"]:
+        print(f"host plugins: {', '.join(plugins['loaded'])}")
     return 0
+
+
+def _host_plugins() -> dict[str, Any]:
+    """The host plugins every other command loads (`load_host`), or why they cannot be: `list` reports it
+    rather than refusing, so the installed connectors can still be seen."""
+    try:
+        found = discover_host_plugins(override(os.environ))
+    except HostPluginError as exc:
+        return {"loaded": [], "error": str(exc)}
+    return {"loaded": [str(getattr(p, "__name__", type(p).__name__)) for p in found], "error": None}
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

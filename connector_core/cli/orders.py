@@ -28,6 +28,9 @@ def cmd_pull_orders(args: argparse.Namespace) -> int:
             "swap them, or give a window that is not empty"
         )
     integration = open_integrations(args).open(args.integration)
+    # This pull moves the import cursor the workers use: with a host plugin receiving orders, each version
+    # read here goes to it too (once, through the workers' hand-over), or the host would never see them.
+    hand_over = integration.connector.implements("order_pages_ready")
     progress = ProgressBar("orders")
     imported = 0
     problems: list[dict[str, Any]] = []
@@ -42,6 +45,10 @@ def cmd_pull_orders(args: argparse.Namespace) -> int:
                     sys.stdout.flush()
                 else:
                     out.write_page(page.orders)
+                if hand_over:
+                    from ..work.delivery import deliver  # the worker's module, loaded only when needed
+
+                    deliver(integration, page)
                 imported += len(page.orders)
                 for problem in page.problems:
                     problems.append({"order_id": problem.order_id, "message": problem.message})

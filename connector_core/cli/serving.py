@@ -67,6 +67,12 @@ def orders_folder(args: argparse.Namespace) -> Path:
     return home_folder.resolve_home(getattr(args, "home", None), create=True) / ORDERS_FOLDER
 
 
+def host_receives_orders(args: argparse.Namespace, integrations: Integrations) -> bool:
+    """Whether serve hands imported orders to the host plugins' `order_pages_ready` (as the workers do)
+    rather than to files: when a loaded host plugin implements it and --orders-to does not name a folder."""
+    return not args.orders_to and any(c.implements("order_pages_ready") for c in integrations.host)
+
+
 def _integrations(args: argparse.Namespace) -> Integrations:
     return open_integrations(args)
 
@@ -86,15 +92,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise ConnectorError(
             "--admin needs CHANNEL_CONNECTORS_ADMIN_TOKEN (or _ADMIN_USER and _ADMIN_PASSWORD) in the environment"
         )
-    folder = orders_folder(args)
-    on_orders = JsonLinesOrders(folder)
-    sink = InProcessSink(integrations, on_orders)
+    to_host = host_receives_orders(args, integrations)
+    folder = None if to_host else orders_folder(args)
+    sink = InProcessSink(integrations, None if folder is None else JsonLinesOrders(folder))
     base_url = args.base_url or f"http://{args.host}:{args.port}"
     app = create_app(integrations, base_url=base_url, admin=admin, sink=sink)
     print(f"serving on http://{args.host}:{args.port} (public address {app.state.base_url})")
-    print(
-        f"imported orders (Pull now, webhooks): {folder}/INTEGRATION_ID.jsonl (--orders-to DIR)", flush=True
-    )
+    where = "the host plugins' order_pages_ready" if folder is None else f"{folder}/INTEGRATION_ID.jsonl"
+    print(f"imported orders (Pull now, webhooks): {where} (--orders-to DIR)", flush=True)
     # No access log: callback queries carry auth codes and connect-link paths are bearer tokens.
     server = uvicorn.Server(
         uvicorn.Config(app, host=args.host, port=args.port, access_log=False, log_level="warning")

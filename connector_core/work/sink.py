@@ -179,11 +179,16 @@ class InProcessSink:
                 log.warning("outbox sweep: %s", type(exc).__name__)
 
     def pull_now(self, integration_id: str) -> None:
-        self.integrations.store.get_integration(integration_id)  # unknown -> UnknownIntegration, at once
-        if self.on_orders is None:
+        record = self.integrations.store.get_integration(integration_id)  # unknown -> UnknownIntegration
+        # Without a handler of its own, the orders go where a worker's import sends them: the host plugins'
+        # `order_pages_ready` (loaded here as in the workers); refused only when there is no such hook either.
+        if self.on_orders is None and not self.integrations.host.get(record.connector).implements(
+            "order_pages_ready"
+        ):
             raise NoOrderHandler(
                 f"integration {integration_id}: no order handler is configured, so an import would lose its "
-                "orders; serve with --orders-to DIR, or give InProcessSink an on_orders handler"
+                "orders; serve with --orders-to DIR, give InProcessSink an on_orders handler, or install a "
+                "host plugin implementing order_pages_ready"
             )
         self._submit(f"integration {integration_id}: import", lambda: self._pull(integration_id))
 

@@ -141,3 +141,86 @@ def test_a_plugin_that_cannot_load_stops_the_web_app_naming_it(
 
     with pytest.raises(HostPluginError, match="no_such_host_module_here"):
         create_app()
+
+
+def test_a_cli_pull_hands_the_orders_to_the_hosts_receiver_once_as_a_worker_would(
+    connected: str, emu: TikTokShopEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The operator's pull moves the same import cursor the workers use: the orders it reads must reach the
+    host's `order_pages_ready` too, or the host would never see them."""
+    from hold_host_plugin import RECEIVED_ENV
+
+    received = tmp_path / "received.jsonl"
+    monkeypatch.setenv(HOST_PLUGINS_ENV, PLUGIN)
+    monkeypatch.setenv(RECEIVED_ENV, str(received))
+
+    assert main(["pull-orders", connected, "--output", str(tmp_path / "a.jsonl")]) == 0
+    assert (
+        main(["pull-orders", connected, "--since", "2000-01-01", "--output", str(tmp_path / "b.jsonl")]) == 0
+    )
+
+    versions = [tuple(json.loads(line)[:2]) for line in received.read_text().splitlines()]
+    written = {json.loads(line)["id"] for line in (tmp_path / "a.jsonl").read_text().splitlines()}
+    assert versions and {order_id for order_id, _ in versions} == written
+    assert len(versions) == len(set(versions))  # the backfill read them again: handed over once
+
+
+def test_pull_now_in_the_web_app_hands_the_orders_to_the_hosts_receiver(
+    connected: str, emu: TikTokShopEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without an order handler of its own, the web app's Pull now goes where a worker's import goes: the
+    host plugin's `order_pages_ready` (it was refused as having nowhere to put the orders)."""
+    pytest.importorskip("starlette")
+    import time
+
+    from hold_host_plugin import RECEIVED_ENV
+    from starlette.testclient import TestClient
+
+    from connector_core.web import AdminConfig, create_app
+
+    received = tmp_path / "received.jsonl"
+    monkeypatch.setenv(HOST_PLUGINS_ENV, PLUGIN)
+    monkeypatch.setenv(RECEIVED_ENV, str(received))
+    app = create_app(admin=AdminConfig(token=ADMIN_TOKEN))
+    client = TestClient(app, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+
+    answer = client.post(f"/api/v1/connections/{connected}/pulls")
+
+    assert answer.status_code == 202, answer.text
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (received.exists() and received.read_text()):
+        time.sleep(0.1)
+    app.state.sink.close()
+    versions = [tuple(json.loads(line)[:2]) for line in received.read_text().splitlines()]
+    assert awaiting(emu) in {order_id for order_id, _ in versions}
+
+
+def test_serve_sends_orders_to_the_hosts_receiver_unless_told_a_folder(
+    connected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import argparse
+
+    from connector_core.cli.serving import host_receives_orders
+
+    plain = Integrations(load_host(), open_store())
+    monkeypatch.setenv(HOST_PLUGINS_ENV, PLUGIN)
+    hosted = Integrations(load_host(), open_store())
+
+    assert host_receives_orders(argparse.Namespace(orders_to=None), hosted)
+    assert not host_receives_orders(argparse.Namespace(orders_to="/tmp/orders"), hosted)
+    assert not host_receives_orders(argparse.Namespace(orders_to=None), plain)
+    plain.store.close()
+    hosted.store.close()
+
+
+def test_list_names_the_host_plugins_every_command_loads_and_one_that_cannot_load(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(HOST_PLUGINS_ENV, PLUGIN)
+    assert main(["list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["host_plugins"] == {"loaded": [PLUGIN], "error": None}
+
+    monkeypatch.setenv(HOST_PLUGINS_ENV, "no_such_host_module_here")
+    assert main(["list"]) == 0  # the diagnostic command still lists the connectors
+    out = capsys.readouterr().out
+    assert "tiktok_shop" in out and "host plugins: FAILED" in out and "no_such_host_module_here" in out

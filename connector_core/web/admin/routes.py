@@ -124,8 +124,11 @@ def admin_routes(
         except UnknownIntegration:
             return views.problem_page("Not found", "There is no such connection.", session.csrf, 404)
         notice = shown.pop("notice", None) or _notice(request.query_params.get("notice"))
-        # The in-process sink without an order handler refuses imports (nothing would keep the orders).
-        can_pull = getattr(sink, "on_orders", "not an in-process sink") is not None
+        # The in-process sink without an order handler refuses imports (nothing would keep the orders) unless
+        # a host plugin's `order_pages_ready` takes them, as in the workers.
+        can_pull = getattr(sink, "on_orders", "not an in-process sink") is not None or integrations.host.get(
+            str(data["connector"])
+        ).implements("order_pages_ready")
         return detail_page(data, forms, session.csrf, notice=notice, orders=orders, order_id=order_id,
                            orders_problem=problem, can_pull=can_pull, **shown)  # fmt: skip
 
