@@ -14,6 +14,7 @@ import requests
 
 from connector_core import read_ahead
 from connector_core.flows.orders import stream_name
+from connector_core.leases import HeldLease, LeaseLost
 
 EPOCH_WINDOW = timedelta(days=3650)
 SEARCH = "/order/202309/orders/search"
@@ -123,3 +124,28 @@ def test_a_host_that_fails_while_taking_a_page_keeps_the_place_before_it(
     assert not readers() and threading.active_count() <= before
     rest = [o.id for page in world.integration.pull_orders(since, until) for o in page.orders]
     assert rest[: len(second.orders)] == [o.id for o in second.orders]  # page 2 comes again
+
+
+@pytest.mark.parametrize("on", [True, False], ids=["read-ahead", "page-by-page"])
+def test_an_import_that_loses_its_lease_stops_with_the_place_it_had(
+    make_world: Any, monkeypatch: pytest.MonkeyPatch, on: bool
+) -> None:
+    monkeypatch.setenv(read_ahead.ENV, "1" if on else "0")
+    monkeypatch.setattr(HeldLease, "renew", HeldLease.confirm)  # the import renews after every page
+    world = make_world(orders=1600)
+    since, until = window(world)
+    name = f"import:{world.integration.id}:{stream_name(world.integration.session, since, until, None)}"
+    store = world.integration.store
+    pages = world.integration.pull_orders(since, until)
+    next(pages)
+    next(pages)  # page 1's place is saved; page 3 is being read ahead
+    place = saved(world, since, until)
+    holder = store.lease_holder(name)
+    store.unlock(name, holder.owner)  # a stall past the lease: another run holds the window now
+    assert store.try_lock(name, "other-host:77:import", timedelta(minutes=1))
+
+    with pytest.raises(LeaseLost):
+        next(pages)
+
+    assert saved(world, since, until) == place  # page 2, taken without the lease, is not saved
+    assert not readers()
