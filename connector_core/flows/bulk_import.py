@@ -43,7 +43,7 @@ def import_connections(
     """Check every entry, then write them in batches of `batch_size`; the new connection ids, in order."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    checker = _Checker(connector)
+    checker = EntryChecker(connector)
     checked = [checker.entry(n, e) for n, e in enumerate(entries, start=1)]
     ids: list[str] = []
     for start in range(0, len(checked), batch_size):
@@ -51,7 +51,10 @@ def import_connections(
     return ids
 
 
-class _Checker:
+class EntryChecker:
+    """The checks of one import, entry by entry: what `import_connections` runs before writing, and what a
+    reader of a connections file (connector_core/flows/connection_file_import.py) runs on its first pass."""
+
     def __init__(self, connector: Connector) -> None:
         self.connector = connector
         self.schema = connector.settings_schema()
