@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Result
 
 from connector_core import ConnectorHost, Integrations, SQLiteStore
 from connector_core.home import STORE_FILE
@@ -287,7 +286,7 @@ def test_no_token_reaches_the_output_or_the_debug_log_of_a_failed_import(
     entries[-1] = {**entries[-1], "tokens": {**entries[-1]["tokens"], "refresh_expires_at": "soon"}}
     path = _jsonl(tmp_path / "sellers.jsonl", entries)
 
-    result: Result = run("integrations", "import", "--app", app, str(path), "--verbose")
+    result = run("integrations", "import", "--app", app, str(path), "--verbose")
 
     assert result.code == 1 and "tokens.refresh_expires_at" in result.err
     _no_token_in(grants, result.out, result.err, caplog.text)
