@@ -67,7 +67,10 @@ def test_an_operator_uploads_a_connections_file_and_sees_the_answer_on_the_page(
                 page.click("#import-form button[type=submit]")
                 page.wait_for_selector("#import-messages.problem")
                 refusal = page.inner_text("#import-messages")
-                assert "broken.jsonl: line 1: connection 'Emulator Seller 1': tokens.access_expires_at: " in refusal
+                assert (
+                    "broken.jsonl: line 1: connection 'Emulator Seller 1': tokens.access_expires_at: "
+                    in refusal
+                )
                 assert integrations.list() == []
 
                 page.set_input_files("#import-form input[type=file]", str(good))
