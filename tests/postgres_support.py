@@ -65,3 +65,45 @@ def postgres_binary(name: str) -> str:
     if path is None:
         pytest.skip(f"{name} is not installed (apt-get install -y postgresql-client)")
     return path
+
+
+SCHEMA_PLACEHOLDER = "__SCHEMA__"
+"""What a committed dump says where its schema's name stood, so it loads into any schema."""
+
+
+def dump_schema(base: str, url: str) -> str:
+    """A pg_dump of the schema a `fresh_schema` URL uses, its name replaced by SCHEMA_PLACEHOLDER.
+
+    Ownership and grants are left out: the dump must load as whichever role the tests connect with."""
+    import subprocess
+
+    schema = schema_of(url)
+    dump = subprocess.run(
+        [postgres_binary("pg_dump"), "--no-owner", "--no-privileges", "--schema", schema, "--dbname", base],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return dump.replace(schema, SCHEMA_PLACEHOLDER)
+
+
+@contextmanager
+def restored_dump(base: str, dump: str, prefix: str) -> Iterator[str]:
+    """A `dump_schema` text loaded into a new schema `prefix_<random>`: yields its URL, drops it afterwards."""
+    import subprocess
+
+    import psycopg
+
+    schema = f"{prefix}_{secrets.token_hex(5)}"
+    subprocess.run(
+        [postgres_binary("psql"), "-q", "-v", "ON_ERROR_STOP=1", "--dbname", base],
+        input=dump.replace(SCHEMA_PLACEHOLDER, schema),
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield with_search_path(base, schema)
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")

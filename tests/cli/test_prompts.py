@@ -26,9 +26,16 @@ class Terminal:
     """The console script running on a pseudo-terminal; `expect` reads until a text shows up."""
 
     def __init__(self, *argv: str) -> None:
-        env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb"}
+        # PYTHONFAULTHANDLER: a command that does not end is sent SIGABRT, which prints every thread's stack.
+        env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "PYTHONFAULTHANDLER": "1"}
         pid, fd = pty.fork()
         if pid == 0:  # the child: becomes the command, the pty its controlling terminal
+            # A terminal starts its shell with every signal at its default and none blocked; a child of this
+            # test process would inherit whatever the test process has, and Python leaves an ignored SIGINT
+            # ignored (Ctrl-C would then do nothing).
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            for number in (signal.SIGINT, signal.SIGQUIT, signal.SIGTSTP):
+                signal.signal(number, signal.SIG_DFL)
             os.execve(CONSOLE_SCRIPT, [CONSOLE_SCRIPT, *argv], env)  # noqa: S606 - our own console script
         self.pid, self.fd, self.seen = pid, fd, ""
 
@@ -65,9 +72,30 @@ class Terminal:
             if done:
                 os.close(self.fd)
                 return os.waitstatus_to_exitcode(status), self.seen
-        os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
-        raise AssertionError(f"the command did not end:\n{self.seen[-2000:]}")
+        raise AssertionError(f"the command did not end:\n{self._post_mortem()}")
+
+    def _post_mortem(self) -> str:
+        """What the stuck command was doing: its signal masks and state, then its Python stacks."""
+        try:
+            status = Path(f"/proc/{self.pid}/status").read_text()
+            kernel = [line for line in status.splitlines() if line.startswith(("State", "Sig", "Threads"))]
+        except OSError:
+            kernel = []
+        os.kill(self.pid, signal.SIGABRT)  # faulthandler prints the stacks before the process dies
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                ready, _, _ = select.select([self.fd], [], [], 0.2)
+                if ready:
+                    self.seen += os.read(self.fd, 65536).decode("utf-8", "replace")
+            except OSError:
+                break
+            if os.waitpid(self.pid, os.WNOHANG)[0]:
+                break
+        else:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        return "\n".join([*kernel, self.seen[-6000:]])
 
 
 @pytest.fixture

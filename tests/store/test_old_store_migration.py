@@ -6,60 +6,25 @@ selected shop, cursors, the stock ledger, shipment intents, connect links and ru
 from __future__ import annotations
 
 import json
-import secrets
-import shutil
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from postgres_support import postgres_binary, postgres_url, with_search_path
+from release_stores import release_facts, release_schema, release_sqlite
 
 from connector_core.store import SQLiteStore, Store, open_store
 from connector_core.store.index_roles import ConnectionQuery
 from tiktok_shop_emulator.config import DEFAULT_APP_SECRET
 
-SAMPLES = Path(__file__).parent.parent / "samples" / "stores"
-FACTS = json.loads((SAMPLES / "release_1a471b7.facts.json").read_text())
-FIXTURE_KEY = next(
-    line.split('"')[1]
-    for line in (SAMPLES / "make_old_stores.py").read_text().splitlines()
-    if line.startswith("FIXTURE_KEY")
-)
-
-
-@pytest.fixture
-def fixture_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CHANNEL_CONNECTORS_KEY", FIXTURE_KEY)
-
-
-def old_sqlite(tmp_path: Path) -> Path:
-    path = tmp_path / "store.sqlite3"
-    shutil.copyfile(SAMPLES / "release_1a471b7.sqlite3", path)
-    path.chmod(0o600)
-    return path
+RELEASE = "1a471b7"
+FACTS = release_facts(RELEASE)
 
 
 @pytest.fixture
 def old_postgres(fixture_key: None) -> Iterator[str]:
-    base = postgres_url()
-    schema = f"old_{secrets.token_hex(5)}"
-    dump = (SAMPLES / "release_1a471b7.postgres.sql").read_text().replace("__SCHEMA__", schema)
-    subprocess.run(
-        [postgres_binary("psql"), "-q", "-v", "ON_ERROR_STOP=1", "--dbname", base],
-        input=dump,
-        text=True,
-        check=True,
-        capture_output=True,
-    )
-    import psycopg
-
-    try:
-        yield with_search_path(base, schema)
-    finally:
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    with release_schema(RELEASE) as url:
+        yield url
 
 
 def assert_nothing_lost(store: Store, facts: dict) -> None:
@@ -118,7 +83,7 @@ def assert_nothing_lost(store: Store, facts: dict) -> None:
 def test_the_old_sqlite_store_migrates_in_place_and_keeps_everything(
     tmp_path: Path, fixture_key: None
 ) -> None:
-    store = SQLiteStore(old_sqlite(tmp_path))
+    store = SQLiteStore(release_sqlite(RELEASE, tmp_path))
     assert store.schema_version == store.sqlite.latest_schema_version
     assert_nothing_lost(store, FACTS)
 
@@ -136,7 +101,7 @@ def test_rows_an_old_release_kept_under_no_shop_move_to_the_shop_it_served(
 ) -> None:
     """Issue 22: an upgraded store switched to another shop started from the old shop's cursor. The rows
     the first release wrote without a shop belong to the shop it served, and to no other."""
-    path = old_sqlite(tmp_path)
+    path = release_sqlite(RELEASE, tmp_path)
     iid, shop = FACTS["connected"], FACTS["selected_shop"]
     with sqlite3.connect(path) as conn:
         for stream in ("orders", "orders:backfill:a:b"):

@@ -6,54 +6,26 @@ release against the emulator (tests/samples/stores/make_release_b9a19ba.py)."""
 from __future__ import annotations
 
 import json
-import secrets
-import shutil
-import subprocess
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from postgres_support import postgres_binary, postgres_url, with_search_path
+from release_stores import release_facts, release_schema, release_sqlite
 
 from connector_core import ConnectorHost, Integrations
 from connector_core.store import SQLiteStore, Store, open_store
 from connector_core.store.index_roles import ConnectionQuery
 from tiktok_shop_emulator.config import DEFAULT_APP_SECRET
 
-SAMPLES = Path(__file__).parent.parent / "samples" / "stores"
-FACTS = json.loads((SAMPLES / "release_b9a19ba.facts.json").read_text())
-FIXTURE_KEY = next(
-    line.split('"')[1]
-    for line in (SAMPLES / "make_release_b9a19ba.py").read_text().splitlines()
-    if line.startswith("FIXTURE_KEY")
-)
-
-
-@pytest.fixture
-def fixture_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CHANNEL_CONNECTORS_KEY", FIXTURE_KEY)
+RELEASE = "b9a19ba"
+FACTS = release_facts(RELEASE)
 
 
 @pytest.fixture
 def release_postgres(fixture_key: None) -> Iterator[str]:
-    base = postgres_url()
-    schema = f"b9_{secrets.token_hex(5)}"
-    dump = (SAMPLES / "release_b9a19ba.postgres.sql").read_text().replace("__SCHEMA__", schema)
-    subprocess.run(
-        [postgres_binary("psql"), "-q", "-v", "ON_ERROR_STOP=1", "--dbname", base],
-        input=dump,
-        text=True,
-        check=True,
-        capture_output=True,
-    )
-    import psycopg
-
-    try:
-        yield with_search_path(base, schema)
-    finally:
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    with release_schema(RELEASE) as url:
+        yield url
 
 
 def assert_nothing_lost(store: Store, facts: dict) -> None:
@@ -131,9 +103,7 @@ def assert_the_connection_opens(store: Store, facts: dict) -> None:
 def test_the_release_sqlite_store_migrates_in_place_and_keeps_everything(
     tmp_path: Path, fixture_key: None
 ) -> None:
-    path = tmp_path / "store.sqlite3"
-    shutil.copyfile(SAMPLES / "release_b9a19ba.sqlite3", path)
-    path.chmod(0o600)
+    path = release_sqlite(RELEASE, tmp_path)
     store = SQLiteStore(path)
     assert store.schema_version == store.sqlite.latest_schema_version
     assert_nothing_lost(store, FACTS)
@@ -144,7 +114,9 @@ def test_the_release_sqlite_store_migrates_in_place_and_keeps_everything(
     assert_nothing_lost(reopened, FACTS)
 
 
-def test_the_release_postgres_store_migrates_in_place_and_keeps_everything(release_postgres: str) -> None:
+def test_the_release_postgres_store_migrates_in_place_and_keeps_everything(
+    release_postgres: str,
+) -> None:
     store = open_store(release_postgres)
     try:
         assert_nothing_lost(store, FACTS["postgres"])

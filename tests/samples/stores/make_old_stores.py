@@ -1,9 +1,10 @@
 """Write the "old stores": what the release before the App/Connection/Shop model left on disk.
 
 Run ONCE with the code of that release (commit 1a471b7), never with a newer one: the point of the files is
-that they were written by old code, so the migration tests open exactly what a host upgrading has.
+that they were written by old code, so the migration tests open exactly what a host upgrading has. Put
+the old tree first (release_samples.py, next to this file, does the running and writing):
 
-    PYTHONPATH=. python tests/samples/stores/make_old_stores.py [postgresql://...]
+    PYTHONPATH=/path/to/1a471b7-tree python tests/samples/stores/make_old_stores.py [postgresql://...]
 
 It writes `release_1a471b7.sqlite3` and, given a PostgreSQL URL, `release_1a471b7.postgres.sql` (a pg_dump
 of one schema, its name replaced by __SCHEMA__). Both hold, against the emulator (seed 7; order times
@@ -12,31 +13,18 @@ follow the real clock, which the signing checks):
   confirmed, a connect link made;
 - `two_shops_none_selected`: authorized for both shops, no shop selected, nothing pulled;
 - `never_connected`: credentials only.
-Secrets are sealed with FIXTURE_KEY (a test-only key, committed on purpose), and nothing here prints one.
+Secrets are sealed with release_samples.FIXTURE_KEY (a test-only key, committed on purpose), and nothing
+here prints one.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-from cryptography.fernet import Fernet
+from release_samples import write_release_store
 
 from connector_core import ConnectorHost, Integrations, Shipment, ShipmentParcel, StockLevel
 from connector_core.store import open_store
 from connectors.tiktok_shop.devtools import emulator_form
-from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
-
-HERE = Path(__file__).parent
-FIXTURE_KEY = "a1lcDvpQGgnwIz5uZBtKQxL7OfNrxG4rNhhV6sKS_Z8="
-"""Test-only Fernet key sealing the fixtures' secrets (the emulator's made-up app secret and tokens)."""
-SEED = 7
-SQLITE_NAME = "release_1a471b7.sqlite3"
-POSTGRES_NAME = "release_1a471b7.postgres.sql"
-FACTS_NAME = "release_1a471b7.facts.json"
+from tiktok_shop_emulator import TikTokShopEmulator
 
 
 def populate(url: str, emu: TikTokShopEmulator) -> dict[str, object]:
@@ -86,40 +74,7 @@ def populate(url: str, emu: TikTokShopEmulator) -> dict[str, object]:
 
 
 def main() -> None:
-    os.environ["CHANNEL_CONNECTORS_KEY"] = FIXTURE_KEY
-    Fernet(FIXTURE_KEY.encode())  # a valid key, or stop here
-    with TikTokShopEmulator(EmulatorConfig(orders=120, seed=SEED)) as emu:
-        sqlite_path = HERE / SQLITE_NAME
-        sqlite_path.unlink(missing_ok=True)
-        facts = populate(f"sqlite://{sqlite_path}", emu)
-        for suffix in ("-wal", "-shm"):
-            Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
-        (HERE / "store.key").unlink(missing_ok=True)
-        if len(sys.argv) > 1:
-            sys.path.insert(0, str(HERE.parent.parent))
-            from postgres_support import fresh_schema, postgres_binary, schema_of
-
-            with fresh_schema(sys.argv[1]) as url:
-                pg_facts = populate(url, emu)
-                schema = schema_of(url)
-                dump = subprocess.run(
-                    [
-                        postgres_binary("pg_dump"),
-                        "--no-owner",
-                        "--no-privileges",
-                        "--schema",
-                        schema,
-                        "--dbname",
-                        sys.argv[1],
-                    ],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                ).stdout
-                (HERE / POSTGRES_NAME).write_text(dump.replace(schema, "__SCHEMA__"))
-                facts["postgres"] = {k: v for k, v in pg_facts.items()}
-    (HERE / FACTS_NAME).write_text(json.dumps(facts, indent=2) + "\n")
-    print("wrote", SQLITE_NAME, POSTGRES_NAME if len(sys.argv) > 1 else "", FACTS_NAME)
+    write_release_store("1a471b7", populate)
 
 
 if __name__ == "__main__":

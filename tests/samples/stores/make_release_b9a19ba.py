@@ -1,7 +1,7 @@
 """Write the store the last release (commit b9a19ba, the platform model) leaves on disk.
 
 Run ONCE with the code of that release, never a newer one (the venv's editable install points elsewhere,
-so put the old tree first):
+so put the old tree first; release_samples.py, next to this file, does the running and writing):
 
     PYTHONPATH=/path/to/b9a19ba-tree python tests/samples/stores/make_release_b9a19ba.py [postgresql://...]
 
@@ -12,31 +12,18 @@ one schema, its name replaced by __SCHEMA__), and `release_b9a19ba.facts.json`. 
   some handed over, so the deliveries table has rows), the US shop's settings changed to stop stock sync,
   stock pushed to the GB shop, one shipment confirmed;
 - `second`: authorized, nothing pulled.
-Secrets are sealed with the same test-only FIXTURE_KEY as make_old_stores.py; nothing here prints one.
+Secrets are sealed with the test-only release_samples.FIXTURE_KEY; nothing here prints one.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-from cryptography.fernet import Fernet
+from release_samples import write_release_store
 
 from connector_core import ConnectorHost, Integrations, Shipment, ShipmentParcel, StockLevel
 from connector_core.store import open_store
 from connectors.tiktok_shop.devtools import emulator_form
-from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
+from tiktok_shop_emulator import TikTokShopEmulator
 
-HERE = Path(__file__).parent
-FIXTURE_KEY = "a1lcDvpQGgnwIz5uZBtKQxL7OfNrxG4rNhhV6sKS_Z8="
-"""Test-only Fernet key, the same as make_old_stores.py's (the emulator's made-up secret and tokens)."""
-SEED = 7
-SQLITE_NAME = "release_b9a19ba.sqlite3"
-POSTGRES_NAME = "release_b9a19ba.postgres.sql"
-FACTS_NAME = "release_b9a19ba.facts.json"
 TAGS = {"customer": "c-42", "plan": "gold"}
 
 
@@ -98,40 +85,7 @@ def populate(url: str, emu: TikTokShopEmulator) -> dict[str, object]:
 
 
 def main() -> None:
-    os.environ["CHANNEL_CONNECTORS_KEY"] = FIXTURE_KEY
-    Fernet(FIXTURE_KEY.encode())  # a valid key, or stop here
-    with TikTokShopEmulator(EmulatorConfig(orders=120, seed=SEED)) as emu:
-        sqlite_path = HERE / SQLITE_NAME
-        sqlite_path.unlink(missing_ok=True)
-        facts = populate(f"sqlite://{sqlite_path}", emu)
-        for suffix in ("-wal", "-shm"):
-            Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
-        (HERE / "store.key").unlink(missing_ok=True)
-        if len(sys.argv) > 1:
-            sys.path.insert(0, str(HERE.parent.parent))
-            from postgres_support import fresh_schema, postgres_binary, schema_of
-
-            with fresh_schema(sys.argv[1]) as url:
-                pg_facts = populate(url, emu)
-                schema = schema_of(url)
-                dump = subprocess.run(
-                    [
-                        postgres_binary("pg_dump"),
-                        "--no-owner",
-                        "--no-privileges",
-                        "--schema",
-                        schema,
-                        "--dbname",
-                        sys.argv[1],
-                    ],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                ).stdout
-                (HERE / POSTGRES_NAME).write_text(dump.replace(schema, "__SCHEMA__"))
-                facts["postgres"] = dict(pg_facts)
-    (HERE / FACTS_NAME).write_text(json.dumps(facts, indent=2) + "\n")
-    print("wrote", SQLITE_NAME, POSTGRES_NAME if len(sys.argv) > 1 else "", FACTS_NAME)
+    write_release_store("b9a19ba", populate)
 
 
 if __name__ == "__main__":
