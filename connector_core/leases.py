@@ -325,6 +325,14 @@ def releases_deferred() -> Iterator[list[HeldLease]]:
             pending.pop().release()
 
 
+def release_deferred() -> None:
+    """Release now every lease deferred in this thread's `releases_deferred` block (before queuing work that
+    needs them: the next slice of a paused import must not find its lease still held)."""
+    pending = _deferred.pending
+    while pending:
+        pending.pop().release()
+
+
 def take_deferred(pending: list[HeldLease]) -> HeldLease | None:
     """The first lease on `pending` still ours, off the list and marked released (its renewals stop): the
     caller deletes it in its own write, and if that write fails, calls `release()` on it (module function)

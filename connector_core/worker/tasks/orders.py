@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from ...leases import HeldLease, release, releases_deferred, take_deferred
+from ...leases import HeldLease, release, release_deferred, releases_deferred, take_deferred
 from ...store import Store
 from ...store.platform_records import DueShop
 from ...work.delivery import deliver, require_receiver
@@ -55,6 +55,7 @@ def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -
                 delivered += deliver(view, page)
             if budget.paused:
                 # The rest of this shop's import waits its turn: one queued slice per shop at a time.
+                release_deferred()  # its lease first, so the queued slice does not find it held
                 shop_id = account_id or (view.account_id if len(views) > 1 else None)
                 task.app.send_task(
                     f"{PREFIX}pull_orders", args=[integration_id, shop_id or None], ignore_result=True
