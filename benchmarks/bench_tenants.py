@@ -27,7 +27,7 @@ from typing import Any
 import task_clock
 from bench_support import EmulatorProcess, Result
 from cryptography.fernet import Fernet
-from lane_workers import LaneWorkers, queued, warm
+from lane_workers import queued, start_lane_workers, warm
 from scale_population import cpu_seconds, populate
 from tenant_calls import imported, p95, pull_samples, sample, until, work_for
 from worker_fleet import environment, flush, redis, store_url
@@ -135,7 +135,7 @@ def _deployment(
     busy_id, quiet_id = ids[0], ids[1]
     load = os.getloadavg()[0]
     flush(redis_url)
-    workers = LaneWorkers(env, folder, every_lane=bulk, urgent_only=urgent)
+    workers = start_lane_workers(env, folder, every_lane=bulk, urgent_only=urgent)
     try:
         warm(app, quiet_id, 2)
         idle = sample(app, quiet_id, work[: samples * 2], lambda: True)
@@ -258,7 +258,7 @@ def _burst(
     shop_id = str(emu.call("seller", A)["shops"][0]["id"])
     orders = emu.call("order_ids", seller=A)[: samples * 80]
     flush(redis_url)
-    workers = LaneWorkers(env, folder, every_lane=2, urgent_only=0)
+    workers = start_lane_workers(env, folder, every_lane=2, urgent_only=0)
     try:
         warm(app, quiet_id, 2)
         for n, order_id in enumerate(orders):
@@ -319,7 +319,7 @@ def _pulls(
     quiet_id, heavy_id = ids[1], ids[2]
     heavy_shops = [s["id"] for s in emu.call("seller", C)["shops"]]
     flush(redis_url)
-    workers = LaneWorkers(env, folder, every_lane=2, urgent_only=0)
+    workers = start_lane_workers(env, folder, every_lane=2, urgent_only=0)
     store = open_store(url)
     try:
         warm(app, quiet_id, 2)

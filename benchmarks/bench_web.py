@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,17 +21,12 @@ from bench_support import Result, at_most
 
 from connector_core import ConnectorHost, Integrations
 from connector_core.store import SQLiteStore
+from connector_core.testing.local_processes import free_port
 from connectors.tiktok_shop.devtools import emulator_form
 from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator, webhook_signature
 
 ACK_BUDGET_MS = 500.0  # TikTok asks for a quick 200; no figure is documented, so a conservative budget
 CLIENTS = 4
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _deliveries(emu: TikTokShopEmulator, count: int) -> list[tuple[bytes, str]]:
@@ -60,7 +54,7 @@ def webhook_receiver(deliveries: int, integrations_count: int, workdir: Path) ->
             record = integrations.create("tiktok_shop", emulator_form(emu))
             integrations.open(record.id).finish_connect({"code": emu.authorize()})
         store.close()
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "connector_core.cli", "serve", "--port", str(port), "--home", str(home)],
             stdout=subprocess.DEVNULL,

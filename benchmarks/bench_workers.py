@@ -28,10 +28,11 @@ from typing import Any
 
 from bench_store import postgres_base_url
 from bench_support import HERE, EmulatorProcess, Result, at_most, authorize
-from bench_web import ACK_BUDGET_MS, _free_port, _post_all, _wait_until_up
+from bench_web import ACK_BUDGET_MS, _post_all, _wait_until_up
 from cryptography.fernet import Fernet
-from worker_fleet import Workers, environment, flush, redis, store_url
+from worker_fleet import environment, flush, redis, start_workers, store_url
 
+from connector_core.testing.local_processes import free_port
 from connector_core.worker.lanes import LANES
 from tiktok_shop_emulator import webhook_signature
 
@@ -78,7 +79,7 @@ def _import_all(
     # tasks this benchmark holds no handle on, so the workers were stopped with slices still queued and
     # their orders counted as lost. These benchmarks measure throughput and exactly-once, not slicing.
     env = {**env, SLICE_SECONDS_ENV: "3600"}
-    running = Workers(env, workers, logs)
+    running = start_workers(env, workers, logs)
     try:
         warm = [app.send_task(f"{PREFIX}refresh_token", args=[made[0][0]]) for _ in range(workers)]
         for task in warm:  # every worker has started and opened its store before the clock starts
@@ -182,14 +183,14 @@ def webhooks(emu: EmulatorProcess, redis_url: str, deliveries: int, workdir: Pat
         flush(redis_url)
         env = environment(redis_url, store, orders_dir, "off")
         _import_all(env, made, 2, orders_dir)  # every version handed over once before the webhooks
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen(
             [sys.executable, str(HERE / "worker_web_server.py"), str(port)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        running = Workers(env, 2, orders_dir)
+        running = start_workers(env, 2, orders_dir)
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_until_up(base, server)

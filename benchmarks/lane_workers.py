@@ -3,47 +3,24 @@ with `task_clock` loaded (when each task started and ended), and the Redis lengt
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from bench_support import REPO
 
+from connector_core.testing.celery_workers import CeleryWorkers
 from connector_core.worker.lanes import URGENT
 
 
-class LaneWorkers:
-    """`celery worker` processes (solo pool: one task at a time each), ended by their own pids."""
-
-    def __init__(self, env: dict[str, str], logs: Path, *, every_lane: int, urgent_only: int) -> None:
-        plans = [("all", None)] * every_lane + [("urgent", URGENT)] * urgent_only
-        self.processes = [
-            subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "connector_core.worker.app", "worker", "--pool", "solo",
-                 "--include", "task_clock", "--hostname", f"{kind}{n}@%h", "--without-gossip",
-                 "--without-mingle", "--without-heartbeat", "--loglevel", "WARNING",
-                 *(["-Q", queue] if queue else [])],
-                env=env,
-                cwd=REPO,
-                stdout=(logs / f"worker-{kind}{n}.log").open("ab"),
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            for n, (kind, queue) in enumerate(plans)
-        ]  # fmt: skip
-
-    def stop(self) -> None:
-        for process in self.processes:
-            os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+def start_lane_workers(
+    env: dict[str, str], logs: Path, *, every_lane: int, urgent_only: int
+) -> CeleryWorkers:
+    """`every_lane` workers serving every lane, then `urgent_only` serving the urgent lane alone; one task at
+    a time each, ended by their own pids."""
+    workers = CeleryWorkers(env, logs, cwd=REPO, loglevel="WARNING", include=["task_clock"], grace=30)
+    workers.start(every_lane, name="all")
+    workers.start(urgent_only, name="urgent", queues=[URGENT])
+    return workers
 
 
 def warm(app: Any, integration_id: str, processes: int) -> None:

@@ -5,20 +5,17 @@ environment those workers run in."""
 from __future__ import annotations
 
 import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from bench_store import fresh_schema, postgres_base_url
 from bench_support import HERE, REPO
-from bench_web import _free_port
+
+from connector_core.testing.celery_workers import CeleryWorkers
+from connector_core.testing.redis_server import flush, private_redis, redis_binary
+
+__all__ = ["environment", "flush", "redis", "start_workers", "store_url"]
 
 REDIS_URL_ENV = "CHANNEL_CONNECTORS_TEST_REDIS_URL"
 
@@ -28,44 +25,14 @@ def redis(private: bool = False) -> Iterator[str | None]:
     """The shared test Redis, or (`private`, or without one) a redis-server of our own: a shared Redis
     also serves other people's workers, which would take our tasks and find none of our connections."""
     url = os.environ.get(REDIS_URL_ENV, "").strip()
-    if url and not (private and shutil.which("redis-server")):
+    if url and not (private and redis_binary()):
         yield url
         return
-    binary = shutil.which("redis-server")
-    if binary is None:
+    if redis_binary() is None:
         yield None
         return
-    port = _free_port()
-    with tempfile.TemporaryDirectory(prefix="bench-redis-") as folder:
-        server = subprocess.Popen(
-            [
-                binary,
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                folder,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.05)
-            yield f"redis://127.0.0.1:{port}/0"
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with private_redis() as own:
+        yield own
 
 
 @contextmanager
@@ -78,55 +45,11 @@ def store_url(workdir: Path, label: str) -> Iterator[str]:
         yield f"sqlite://{workdir / f'{label}.sqlite3'}"
 
 
-class Workers:
-    """`celery worker` processes (one task at a time each), ended by their own pids."""
-
-    def __init__(self, env: dict[str, str], count: int, logs: Path) -> None:
-        self.processes = [
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "connector_core.worker.app",
-                    "worker",
-                    "--pool",
-                    "solo",
-                    "--hostname",
-                    f"bench{n}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "--loglevel",
-                    "WARNING",
-                ],
-                env=env,
-                cwd=REPO,
-                stdout=(logs / f"worker-{n}.log").open("wb"),
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            for n in range(count)
-        ]
-
-    def stop(self) -> None:
-        for process in self.processes:
-            os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-
-
-def flush(url: str) -> None:
-    import redis as redis_client
-
-    client = redis_client.Redis.from_url(url)
-    client.flushdb()
-    client.close()
+def start_workers(env: dict[str, str], count: int, logs: Path) -> CeleryWorkers:
+    """`count` `celery worker` processes serving every lane, one task at a time each, ended by their pids."""
+    workers = CeleryWorkers(env, logs, cwd=REPO, loglevel="WARNING", grace=30)
+    workers.start(count, name="bench")
+    return workers
 
 
 def environment(redis_url: str, store: str, orders_dir: Path, rate: str) -> dict[str, str]:

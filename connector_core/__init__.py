@@ -9,6 +9,7 @@ Importing the package is cheap: every name below is imported from its module on 
 The package also imports from a checkout that is not installed (`__version__` is then "0+unknown").
 """
 
+# ruff: noqa: F405  (__all__ names the models that the star import below gives type checkers)
 from __future__ import annotations
 
 import importlib
@@ -60,52 +61,16 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ".hookspecs": ("hookimpl", "hookspec"),
     ".host": ("Connector", "ConnectorHost", "LoadFailure"),
     ".http": ("CallBudget", "HttpClient", "RetryPolicy"),
-    ".models": (
-        "Account",
-        "Address",
-        "Cancellation",
-        "CancellationRequest",
-        "Capability",
-        "ConnectionCheck",
-        "Dimensions",
-        "Fulfilment",
-        "HandoverChoice",
-        "Interception",
-        "Label",
-        "LabelParcel",
-        "LabelReport",
-        "LabelResult",
-        "Manifest",
-        "Money",
-        "Order",
-        "OrderLine",
-        "OrderPage",
-        "OrderProblem",
-        "OrderStatus",
-        "OrderWindow",
-        "Parcel",
-        "ParcelResult",
-        "ReauthorizationState",
-        "Shipment",
-        "ShipmentLine",
-        "ShipmentParcel",
-        "ShipmentReport",
-        "ShippingService",
-        "StockLevel",
-        "StockReport",
-        "StockResult",
-        "TokenSet",
-        "WebhookEvent",
-        "WebhookKind",
-        "Weight",
-    ),
     ".plugins": ("HookMetrics", "StatusOverride"),
     ".rate_gate": ("RateGate",),
     ".store": ("NewConnection", "SQLiteStore", "Store", "open_store"),
 }
-"""Each public name, by the module that defines it (the one list; `__all__` and the typing imports
-below are checked against it by tests/core/test_public_api.py)."""
+"""Each public name but the canonical models, by the module that defines it (`__all__` and the typing
+imports below are checked against it by tests/core/test_hook_declarations.py)."""
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+_MODELS = ".models"
+"""Where every other name in `__all__` comes from: the canonical models are listed once here (in
+`__all__`) and once in their package, not a third time above (checked against models.__all__)."""
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ imports on demand
     from .auth import TokenManager
@@ -171,45 +136,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ im
         HttpClient,
         RetryPolicy,
     )
-    from .models import (
-        Account,
-        Address,
-        Cancellation,
-        CancellationRequest,
-        Capability,
-        ConnectionCheck,
-        Dimensions,
-        Fulfilment,
-        HandoverChoice,
-        Interception,
-        Label,
-        LabelParcel,
-        LabelReport,
-        LabelResult,
-        Manifest,
-        Money,
-        Order,
-        OrderLine,
-        OrderPage,
-        OrderProblem,
-        OrderStatus,
-        OrderWindow,
-        Parcel,
-        ParcelResult,
-        ReauthorizationState,
-        Shipment,
-        ShipmentLine,
-        ShipmentParcel,
-        ShipmentReport,
-        ShippingService,
-        StockLevel,
-        StockReport,
-        StockResult,
-        TokenSet,
-        WebhookEvent,
-        WebhookKind,
-        Weight,
-    )
+    from .models import *  # noqa: F403  (the names exported are the models named in __all__)
     from .plugins import (
         HookMetrics,
         StatusOverride,
@@ -229,6 +156,8 @@ def __getattr__(name: str) -> Any:
         value: Any = _version()
     elif name in _MODULE_OF:
         value = getattr(importlib.import_module(_MODULE_OF[name], __name__), name)
+    elif name in __all__:
+        value = getattr(importlib.import_module(_MODELS, __name__), name)
     else:
         try:
             value = importlib.import_module(f".{name}", __name__)

@@ -27,6 +27,7 @@ from . import (
     check,
     completion,
     connect,
+    connections_import,
     integrations,
     labels,
     new,
@@ -52,6 +53,7 @@ COMMANDS_GROUP = "channel_connectors.commands"
 COMMAND_MODULES: tuple[Any, ...] = (
     catalog,
     integrations,
+    connections_import,
     tags,
     shop_settings,
     apps,

@@ -43,7 +43,7 @@ def import_connections(
     """Check every entry, then write them in batches of `batch_size`; the new connection ids, in order."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    checker = _Checker(connector)
+    checker = EntryChecker(connector)
     checked = [checker.entry(n, e) for n, e in enumerate(entries, start=1)]
     ids: list[str] = []
     for start in range(0, len(checked), batch_size):
@@ -51,7 +51,10 @@ def import_connections(
     return ids
 
 
-class _Checker:
+class EntryChecker:
+    """The checks of one import, entry by entry: what `import_connections` runs before writing, and what a
+    reader of a connections file (connector_core/flows/connection_file_import.py) runs on its first pass."""
+
     def __init__(self, connector: Connector) -> None:
         self.connector = connector
         self.schema = connector.settings_schema()
@@ -138,7 +141,10 @@ def _model(kind: type[Any], value: Any, field: str, errors: list[FieldError]) ->
     except ValidationError as exc:
         for problem in exc.errors(include_input=False, include_url=False, include_context=False):
             where = ".".join(str(p) for p in problem["loc"])
-            errors.append(FieldError(f"{field}.{where}" if where else field, _safe_message(problem["type"])))
+            kind_of = problem["type"]
+            if kind_of == "value_error" and where.endswith("_at"):  # the models' own check: no time zone
+                kind_of = "naive_datetime"
+            errors.append(FieldError(f"{field}.{where}" if where else field, _safe_message(kind_of)))
         return None
 
 
@@ -149,6 +155,8 @@ def _safe_message(kind: str) -> str:
         "string_type": "must be text",
         "datetime_parsing": "must be a date and time",
         "datetime_type": "must be a date and time",
+        "datetime_from_date_parsing": "must be a date and time (ISO 8601, e.g. 2026-12-09T10:00:00Z)",
+        "naive_datetime": "needs a time zone (e.g. 2026-12-09T10:00:00Z or +01:00)",
         "list_type": "must be a list",
         "dict_type": "must be a mapping",
         "extra_forbidden": "is not a field",

@@ -41,7 +41,7 @@ def complete(script: Path, line: str) -> list[str]:
         ("channel-connectors pu", {"pull-orders", "push-stock"}),
         (
             "channel-connectors integrations ",
-            {"add", "list", "show", "update", "remove", "tag", "shop-settings"},
+            {"add", "list", "show", "update", "remove", "tag", "shop-settings", "import"},
         ),
         ("channel-connectors apps ", {"add", "list", "show", "update"}),
         ("channel-connectors integrations up", {"update"}),

@@ -48,17 +48,29 @@ def test_the_hooks_reference_in_docs_is_the_specs() -> None:
 
 def test_every_public_name_resolves_and_is_declared_once() -> None:
     source = (ROOT / "connector_core" / "__init__.py").read_text(encoding="utf-8")
-    typed = {
-        alias.name
+    imports = [
+        (node.module, alias.name)
         for node in ast.walk(ast.parse(source))
         if isinstance(node, ast.ImportFrom) and node.level == 1
         for alias in node.names
-    }
+    ]
+    typed = {name for module, name in imports if name != "*"}
     exported = {name for names in connector_core._EXPORTS.values() for name in names}
     assert typed == exported, "the TYPE_CHECKING imports and _EXPORTS disagree"
-    assert set(connector_core.__all__) == exported | {"__version__"}
+    # The canonical models are the rest of __all__: type checkers see them through one star import of
+    # connector_core.models, and each is one of that package's public names.
+    assert [module for module, name in imports if name == "*"] == ["models"]
+    models = set(connector_core.__all__) - exported - {"__version__"}
+    assert models and models <= set(connector_core.models.__all__), models - set(
+        connector_core.models.__all__
+    )
+    assert not models & {"CANONICAL_MODELS", "UtcDatetime"}, (
+        "the package re-exports models, not their plumbing"
+    )
     for name in connector_core.__all__:
         assert getattr(connector_core, name) is not None, name
+    for name in models:
+        assert getattr(connector_core, name) is getattr(connector_core.models, name), name
 
 
 def fresh_import(statement: str) -> tuple[int, bool]:

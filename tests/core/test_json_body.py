@@ -1,4 +1,4 @@
-"""A channel's JSON answer reads exactly as `requests`' `Response.json()` read it before orjson: the same
+"""A channel's JSON answer reads exactly as `requests`' `Response.json()` read it before msgspec: the same
 values (integers past 64 bits stay exact), the same bodies accepted, the same errors for the rest."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable
 from functools import partial
 
-import orjson
+import msgspec
 import pytest
 import requests
 from requests.utils import get_encoding_from_headers
@@ -20,14 +20,16 @@ JSON = "application/json"
 SAME_AS_BEFORE = [
     b'{"code":0,"data":{"orders":[{"id":"576461413038000001","update_time":1794104212}]}}',
     b'{"user_id": "7021436810468243336", "n": 18446744073709551615, "m": -9223372036854775808}',
-    b'{"big":123456789012345678901234567890}',  # orjson alone would make this a float
+    b'{"big":123456789012345678901234567890}',
     b'{"big": [1, -123456789012345678901]}',
     b"[\n  99999999999999999999\n]",
     b"123456789012345678901234567890",
-    b'{"a":NaN,"b":Infinity,"c":-Infinity}',  # json.loads takes these; orjson refuses them
+    b'{"a":NaN,"b":Infinity,"c":-Infinity}',  # json.loads takes these; msgspec refuses them
     b'{"lone":"\\ud800"}',
     b'{"a":1e400}',
     b'{"a":1,"a":2}',
+    b'"\xed\xa0\x80"',  # a surrogate encoded in UTF-8 bytes
+    b"1.7976931348623159e308",
     b'{"\xc3\xa9":"\xe2\x82\xac 5"}',
     b"-0",
     b'{"f":[0.1,5e-324,1.7976931348623157e308,12345678901234567890123.5]}',
@@ -81,13 +83,13 @@ def test_every_body_reads_or_fails_as_json_loads_did(body: bytes) -> None:
     assert same_outcome(outcome(lambda: decode_json(body)), outcome(lambda: json.loads(body)))
 
 
-def test_the_bodies_above_cover_what_orjson_alone_gets_wrong() -> None:
+def test_the_bodies_above_cover_what_msgspec_alone_reads_otherwise() -> None:
     differs = [
         b
         for b in SAME_AS_BEFORE + MALFORMED
-        if not same_outcome(outcome(partial(orjson.loads, b)), outcome(partial(json.loads, b)))
+        if not same_outcome(outcome(partial(msgspec.json.decode, b)), outcome(partial(json.loads, b)))
     ]
-    assert len(differs) >= 8  # big integers, NaN/Infinity, a lone surrogate, 1e400, a BOM, error texts
+    assert len(differs) >= 5  # NaN/Infinity, a lone surrogate, 1e400, a BOM, error texts
 
 
 def test_a_body_in_another_charset_is_read_in_that_charset() -> None:

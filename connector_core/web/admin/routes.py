@@ -32,6 +32,7 @@ from .actions import action_routes
 from .auth import COOKIE, CSRF_HEADER, AdminConfig, AdminSession, authenticate, csrf_ok
 from .detail_view import detail_page, new_page
 from .form_payload import form_payload, submitted_values
+from .import_view import import_routes
 from .list_view import list_page
 from .requests import bad_json as _bad_json
 from .requests import form as _form
@@ -278,6 +279,7 @@ def admin_routes(
         Route("/admin/integrations/{id}/links", guarded(link, post=True), methods=["POST"]),
         Route("/admin/integrations/{id}/pull", guarded(pull, post=True), methods=["POST"]),
         *action_routes(integrations, guarded, detail),
+        *import_routes(integrations, guarded),
         Mount("/admin/static", StaticFiles(directory=STATIC), name="admin-static"),
     ]
 

@@ -108,7 +108,11 @@ def document(
         if csrf
         else ""
     )
-    nav = f'<nav><a href="{url("/admin")}">Connections</a></nav>' if csrf else "<nav></nav>"
+    nav = (
+        f'<nav><a href="{url("/admin")}">Connections</a> <a href="{url("/admin/import")}">Import</a></nav>'
+        if csrf
+        else "<nav></nav>"
+    )
     js = f'<script type="module" src="{url("/admin/static/admin.js")}"></script>' if scripts else ""
     html = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'

@@ -98,3 +98,46 @@ if (dataNode) {
   draw("settings", document.getElementById("settings-form"), payload.editing ? "Save settings" : "Create");
   document.body.dataset.formsReady = "true";
 }
+
+// The Import page: the file goes as it is (its bytes, not a multipart form) with the page's CSRF token, and
+// the server's one-line answer is shown under the form. The answer never holds a token.
+const importForm = document.getElementById("import-form");
+if (importForm) {
+  const csrfNode = document.querySelector('meta[name="csrf-token"]');
+  const csrf = csrfNode ? csrfNode.getAttribute("content") : "";
+  const messages = document.getElementById("import-messages");
+  const button = importForm.querySelector('button[type="submit"]');
+  const show = (text, ok) => {
+    messages.className = ok ? "notice" : "problem";
+    messages.textContent = text;
+  };
+  importForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const file = importForm.elements.file.files[0];
+    if (!file) {
+      show("Choose a file first.", false);
+      return;
+    }
+    const query = new URLSearchParams({
+      app: importForm.elements.app.value,
+      filename: file.name,
+      dry_run: importForm.elements.dry_run.checked ? "1" : "",
+    });
+    button.disabled = true;
+    show(`Reading ${file.name} ...`, true);
+    try {
+      const response = await fetch(`${importForm.dataset.action}?${query}`, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/octet-stream", "X-CSRF-Token": csrf },
+        body: file,
+      });
+      const answer = await response.json().catch(() => ({}));
+      show(answer.message || `Not imported (HTTP ${response.status}).`, response.ok && answer.ok);
+    } catch (error) {
+      show("Not imported: the server could not be reached. Try again.", false);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
