@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench_connection_file import connection_file_import
 from bench_emulator import emulator_speed
 from bench_listing import connection_listing
 from bench_memory import memory
@@ -70,6 +71,7 @@ class Sizes:
     scale_workers_orders: int = 1_800
     listing_connections: int = 3_000
     stock_file_lines: tuple[int, int] = (100_000, 1_000_000)
+    connection_file_sellers: tuple[int, int] = (10_000, 100_000)
 
 
 FULL = Sizes(
@@ -107,6 +109,7 @@ QUICK = Sizes(
     scale_workers_orders=600,
     listing_connections=300,
     stock_file_lines=(20_000, 200_000),
+    connection_file_sellers=(2_000, 20_000),
 )
 
 
@@ -168,6 +171,7 @@ def plan(sizes: Sizes, workdir: Path) -> list[tuple[str, Callable[[], list[Resul
         ),
         ("tenants", lambda: tenant_isolation(sizes.scale_backfill, sizes.scale_tenant_samples, workdir)),
         ("listing", lambda: connection_listing(sizes.listing_connections, workdir)),
+        ("connfile", lambda: [connection_file_import(*sizes.connection_file_sellers, workdir)]),
     ]
 
 
@@ -209,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         nargs="+",
         metavar="NAME",
-        help="run only these: import memory stock emulator tokens rate store web workers scale tenants listing",
+        help="run only these: import memory stock emulator tokens rate store web workers scale tenants listing "
+        "connfile",
     )
     parser.add_argument(
         "--scale-sizes",
