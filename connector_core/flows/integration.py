@@ -328,12 +328,15 @@ class Integration:
         """Cancel the order (or these units of it) as the seller, exactly once (an intent)."""
         return cancellations.cancel_order(self._for_order(order_id, None).session, order_id, line_ids, reason)
 
-    def pull_returns(self, since: datetime | None = None) -> Iterator[ReturnPage]:
-        """The returns changed since the last complete import of each served shop's returns (own cursor)."""
+    def pull_returns(
+        self, since: datetime | None = None, *, more: Callable[[], bool] | None = None
+    ) -> Iterator[ReturnPage]:
+        """The returns changed since the last complete import of each served shop's returns (own cursor);
+        `more` pauses a long import after a page (see `flows.returns.pull_returns`)."""
         served = self.served()
         if len(served) == 1:
-            return returns.pull_returns(served[0].session, since)
-        return (page for view in served for page in returns.pull_returns(view.session, since))
+            return returns.pull_returns(served[0].session, since, more=more)
+        return (page for view in served for page in returns.pull_returns(view.session, since, more=more))
 
     def decide_return(
         self,

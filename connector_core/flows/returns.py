@@ -11,7 +11,7 @@ different decision while one is in flight is refused.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -33,8 +33,14 @@ def stream_name(session: Session) -> str:
     return f"{RETURNS_STREAM}@{session.account_id}" if session.account_id else RETURNS_STREAM
 
 
-def pull_returns(session: Session, since: datetime | None = None) -> Iterator[ReturnPage]:
-    """The returns changed since the last complete run (or `since`), page by page."""
+def pull_returns(
+    session: Session, since: datetime | None = None, *, more: Callable[[], bool] | None = None
+) -> Iterator[ReturnPage]:
+    """The returns changed since the last complete run (or `since`), page by page.
+
+    `more`, as for the order import: asked each time the host has taken a page and its place is saved; when
+    it answers False the stream ends there, the window left open, and the next run resumes after that page
+    (a worker's slice, see connector_core/worker/tasks/slices.py)."""
     name = stream_name(session)
     with hold(
         session.store,
@@ -50,14 +56,23 @@ def pull_returns(session: Session, since: datetime | None = None) -> Iterator[Re
             watermark = saved.get("watermark")
             start = since or (watermark - INCREMENTAL_OVERLAP if watermark else _first_import_start(session))
             window, resume = OrderWindow(since=start, until=session.clock.now()), None
-        for page in session.connector.fetch_returns(session.context(), window, resume):
-            yield page
-            lease.renew()
-            if page.resume is not None:
-                _save_cursor(
-                    session, name, {"since": window.since, "until": window.until, "resume": page.resume}
-                )
-        _save_cursor(session, name, {"watermark": window.until})
+        pages = iter(session.connector.fetch_returns(session.context(), window, resume))
+        try:
+            for page in pages:
+                yield page
+                lease.renew()
+                if page.resume is not None:
+                    # The host took this page: a resumed run starts after it.
+                    _save_cursor(
+                        session, name, {"since": window.since, "until": window.until, "resume": page.resume}
+                    )
+                    if more is not None and not more():
+                        return  # paused: the window stays open at this page
+            _save_cursor(session, name, {"watermark": window.until})
+        finally:
+            close = getattr(pages, "close", None)
+            if close is not None:
+                close()  # under the lease: nothing read ahead outlives the run
 
 
 def decide_return(

@@ -14,9 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
+from postgres_support import fresh_schema, postgres_url
 
 from connector_core import ConnectorHost, Integrations, SQLiteStore
 from connector_core.home import STORE_FILE
+from connector_core.store import open_store
 from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
 SELLERS = 6
@@ -290,3 +293,51 @@ def test_no_token_reaches_the_output_or_the_debug_log_of_a_failed_import(
 
     assert result.code == 1 and "tokens.refresh_expires_at" in result.err
     _no_token_in(grants, result.out, result.err, caplog.text)
+
+
+def test_the_same_import_and_rerun_on_postgresql(
+    run: Any, creds_file: Path, grants: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHANNEL_CONNECTORS_KEY", Fernet.generate_key().decode())
+    with fresh_schema(postgres_url()) as url:
+        added = run("apps", "add", "tiktok_shop", "--database-url", url, "--file", str(creds_file), "--json")
+        app = json.loads(added.out)["id"]
+        path = _csv(tmp_path / "sellers.csv", grants)
+
+        first = run("integrations", "import", "--app", app, str(path), "--database-url", url, "--json")
+        again = run("integrations", "import", "--app", app, str(path), "--database-url", url, "--json")
+
+        assert json.loads(first.out)["created"] == SELLERS, first.err
+        assert (json.loads(again.out)["created"], json.loads(again.out)["skipped"]) == (0, SELLERS)
+        store = open_store(url)
+        try:
+            assert [r.name for r in store.list_integrations()] == [g["seller_name"] for g in grants]
+        finally:
+            store.close()
+        _no_token_in(grants, first.out, first.err, again.out, again.err)
+
+
+def test_csv_settings_are_typed_by_the_connectors_form(run: Any, app: str, tmp_path: Path) -> None:
+    """`true` is a yes for a yes/no setting; a setting the form types as text keeps the cell's text (a
+    `20261101` typed where a date belongs is then named as a bad date, not as a number)."""
+    path = tmp_path / "waiting.csv"
+    path.write_text(
+        "name;setting.import_unpaid_orders;setting.import_orders_since;tag.plan\n"
+        "Seller A;true;2026-11-01;gold\nSeller B;false;;\n"
+    )
+    assert run("integrations", "import", "--app", app, str(path)).code == 0
+    a, b = _store(tmp_path).list()
+    assert (a.settings["import_unpaid_orders"], a.settings["import_orders_since"], a.tags) == (
+        True,
+        "2026-11-01",
+        {"plan": "gold"},
+    )
+    assert b.settings["import_unpaid_orders"] is False and not b.tags
+    assert _store(tmp_path).store.load_tokens(a.id) is None  # no token cells: waiting for its Connect
+
+    path.write_text("name,setting.import_orders_since\nSeller C,20261101\n")
+    refused = run("integrations", "import", "--app", app, str(path))
+    assert (
+        refused.code == 1 and "line 2: connection 'Seller C': settings.import_orders_since: " in refused.err
+    )
+    assert "YYYY-MM-DD" in refused.err

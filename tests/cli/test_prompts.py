@@ -18,6 +18,8 @@ import pytest
 
 from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
+# The number of read(2) in /proc/PID/syscall: x86-64, then arm64.
+READ_CALLS = ("0", "63")
 CONSOLE_SCRIPT = str(Path(sys.executable).with_name("channel-connectors"))
 pytestmark = pytest.mark.skipif(not hasattr(pty, "fork"), reason="needs a Unix pseudo-terminal")
 
@@ -53,6 +55,24 @@ class Terminal:
                 assert chunk, f"the command ended before {text!r}:\n{self.seen[-2000:]}"
                 self.seen += chunk.decode("utf-8", "replace")
         return self.seen
+
+    def press(self, key: bytes) -> None:
+        """Type `key` once the command waits at its prompt, as a person who has read the prompt does.
+
+        A signal key (Ctrl-C) sent in the moment between the prompt's write and the read that follows is
+        lost in CPython's `input()`: the handler only marks the signal and the read then blocks. A person
+        presses again; a test waits until the command is blocked reading the terminal."""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not self._reading():
+            time.sleep(0.01)
+        os.write(self.fd, key)
+
+    def _reading(self) -> bool:
+        try:  # the first field of /proc/PID/syscall is the number of the call it is blocked in (0: read)
+            return Path(f"/proc/{self.pid}/syscall").read_text().split()[0] in READ_CALLS
+        except (OSError, IndexError):
+            time.sleep(0.2)  # no /proc: give the command time to reach its read
+            return True
 
     def answer(self, prompt: str, text: str) -> None:
         self.expect(prompt)
@@ -147,7 +167,7 @@ def test_ending_input_at_a_prompt_stores_nothing(tmp_path, key, exit_code, says)
     home = tmp_path / "home"
     term = Terminal("integrations", "add", "tiktok_shop", "--home", str(home))
     term.expect("Environment")
-    os.write(term.fd, key)
+    term.press(key)
 
     code, screen = term.finish()
 
@@ -163,7 +183,7 @@ def test_ctrl_d_at_the_secret_prompt_too(tmp_path, emulator):
     term.answer("Service region", "")
     term.answer("App Key (required)", emulator.credentials["app_key"])
     term.expect("App Secret")
-    os.write(term.fd, b"\x04")
+    term.press(b"\x04")
 
     code, screen = term.finish()
 

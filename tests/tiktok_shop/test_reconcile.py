@@ -12,7 +12,7 @@ import pytest
 from connector_core.aftersales import ReturnPage
 from connector_core.models import OrderPage
 from connector_core.work.delivery import deliver
-from connector_core.work.reconcile import reconcile
+from connector_core.work.reconcile import reconcile, sweep_slice
 
 
 class Host:
@@ -100,6 +100,46 @@ def test_a_sweep_is_bounded_by_its_window_and_its_page_cap(make_world: Any) -> N
 
     with pytest.raises(ValueError, match="unknown event family 'refunds'"):
         reconcile(world.integration, families=["refunds"])
+
+
+def test_a_sweep_in_slices_resumes_after_the_last_page_handed_over(make_world: Any) -> None:
+    world = make_world(orders=600)
+    host = Host()
+    world.clock.advance(timedelta(seconds=2))
+    everything = {"window": timedelta(days=400), "families": ["orders"], "receiver": host.take_orders}
+
+    slices = [sweep_slice(world.integration, more=lambda: False, page_cap=1000, **everything)]
+    while not slices[-1][1]:
+        assert len(slices) < 20, "the sweep never ends"
+        slices.append(sweep_slice(world.integration, more=lambda: False, page_cap=1000, **everything))
+
+    # One page per slice, each after the last: every order of the shop once, none twice.
+    assert [report.pages["orders"] for report, _ in slices] == [1] * len(slices) and len(slices) > 1
+    expected = set(world.emu.order_ids(shop_cipher=world.shop("GB")["cipher"]))
+    assert sorted(host.order_ids()) == sorted(expected)
+    assert [len(page.orders) for page in host.orders] == [
+        sum(r.handed_over["orders"] for r, _ in [s]) for s in slices
+    ]
+    # Done: the place is cleared, so the next sweep reads a fresh window (nothing new: nothing handed over).
+    assert (
+        world.integration.store.get_cursor(world.integration.id, f"reconcile@{world.integration.account_id}")
+        is None
+    )
+    again, done = sweep_slice(world.integration, more=lambda: True, page_cap=1000, **everything)
+    assert done and again.pages["orders"] == len(slices) and again.handed_over["orders"] == 0
+
+
+def test_the_page_cap_holds_across_slices(make_world: Any) -> None:
+    world = make_world(orders=1200)  # more than three pages of the GB shop's orders
+    host = Host()
+    options = {"window": timedelta(days=400), "families": ["orders"], "receiver": host.take_orders}
+
+    first, done = sweep_slice(world.integration, more=lambda: False, page_cap=3, **options)
+    assert not done and first.capped == []
+    second, done = sweep_slice(world.integration, more=lambda: False, page_cap=3, **options)
+    assert not done and second.capped == []
+    third, done = sweep_slice(world.integration, more=lambda: False, page_cap=3, **options)
+    assert done and third.capped == ["orders"] and len(host.orders) == 3
 
 
 def test_the_cli_sweep_hands_over_to_the_host_plugins_and_says_what_it_did(

@@ -19,11 +19,15 @@ REGISTERED = {
     "process_webhook_events": ("integration_id, events", EVENTS),
     "pull_all": ("", PULLS),
     "pull_orders": ("integration_id, account_id=None", PULLS),
-    "pull_returns": ("integration_id", PULLS),
+    # account_id came last and optional (a slice names its shop): messages sent before still run.
+    "pull_returns": ("integration_id, account_id=None", PULLS),
     "push_stock": ("integration_id, levels, force=False", URGENT),
     "receive_webhook": ("integration_id, headers, body_base64", EVENTS),
     "reconcile_all": ("", PULLS),
-    "reconcile_events": ("integration_id, families=('orders', 'cancellations', 'returns')", PULLS),
+    "reconcile_events": (
+        "integration_id, families=('orders', 'cancellations', 'returns'), account_id=None",
+        PULLS,
+    ),
     "refresh_token": ("integration_id", PULLS),
     "refresh_tokens": ("", PULLS),
     "run_work": ("integration_id, kind, keys", URGENT),

@@ -6,9 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ...flows import returns
 from ...models import Money
 from ...work.return_delivery import deliver_returns, require_return_receiver
+from ..runtime import current_runtime
 from .guard import Result, guarded, open_integration
+from .slices import SliceBudget, shop_views, take_turn
+
+RETURNS_SLICE_PAGES = 20
+"""Pages one slice of a returns import takes at most (the time budget, `WorkerSettings.slice_seconds`,
+usually ends it first)."""
 
 
 def decide_cancellation(
@@ -55,18 +62,42 @@ def decide_return(
     return guarded(task, f"return decision for integration {integration_id}", work)
 
 
-def pull_returns(task: Any, integration_id: str) -> Result:
-    """Import each served shop's changed returns (own cursor) and hand each page to the host's
-    `return_pages_ready`, once per return version (the delivery ledger; see work/return_delivery.py)."""
+def pull_returns(task: Any, integration_id: str, account_id: str | None = None) -> Result:
+    """Import each served shop's changed returns (own cursor), or the named shop's, and hand each page to
+    the host's `return_pages_ready`, once per return version (the delivery ledger; see
+    work/return_delivery.py). In slices, as the order pulls: a shop with more than a slice of returns queues
+    the rest as its next slice at the end of the pulls lane, one queued slice per shop (slices.py)."""
 
     def work() -> Result:
         integration = open_integration(integration_id)
         require_return_receiver(integration)  # before the import, so no cursor moves past returns nobody took
+        views = shop_views(integration, account_id)
+        if isinstance(views, str):
+            return {"ok": True, "skipped": views}
         pages = handed = 0
-        for view in integration.served():
-            for page in view.pull_returns():
-                pages += 1
-                handed += deliver_returns(view, page)
-        return {"ok": True, "pages": pages, "returns": handed}
+        paused: list[str] = []
+        busy: list[str] = []
+        for view in views:
+            turn = take_turn(task, view.store, integration_id, returns.stream_name(view.session))
+            if turn is None:
+                busy.append(view.account_id)  # its chain of slices is queued or running: it covers this
+                continue
+            budget = SliceBudget(RETURNS_SLICE_PAGES, current_runtime().settings.slice_seconds)
+            try:
+                for page in view.pull_returns(more=budget.more):
+                    pages += 1
+                    handed += deliver_returns(view, page)
+            except BaseException:
+                turn.release()  # a retry or the next request starts again from the saved place
+                raise
+            if budget.paused:
+                paused.append(view.account_id)
+                turn.pass_on(task, "pull_returns", [integration_id, view.account_id or None])
+            else:
+                turn.release()
+        result: Result = {"ok": True, "pages": pages, "returns": handed, "done": not paused}
+        if busy:
+            result["already_queued"] = busy
+        return result
 
     return guarded(task, f"returns import for integration {integration_id}", work)

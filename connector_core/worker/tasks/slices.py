@@ -7,12 +7,32 @@ the budget is spent the import pauses (its place saved, `flows.orders.pull_order
 queues its next slice at the end of its lane, behind other sellers' work. A seller with a huge backlog then
 holds a process for about one slice at a time and has one slice queued at a time: the others' pulls and
 every urgent task get their turn between its slices.
+
+The scheduled pull keeps one slice per shop through its schedule (every slice moves the shop's next pull an
+interval on, so the tick does not queue it again meanwhile). Imports a host or the hourly tick may ask for
+again while a chain of slices is under way (the returns import, the reconciliation sweep) keep it with a
+`Turn`: a marker row per (connection, stream) in the store's leases, held by the Celery id of the slice that
+is queued or running. A request that finds another's marker skips that stream (the chain in progress covers
+it), so a second request never doubles a seller's turns in the lane. The marker is a lease with a time to
+live: a queued slice lost with its broker message frees the stream after `QUEUED_SLICE_TTL`.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from ...flows import Integration
+from ...store import LeaseRole
+from .guard import PREFIX
+
+QUEUED_SLICE_TTL = timedelta(minutes=10)
+"""How long a queued slice keeps its stream from other requests: longer than a slice waits in a busy lane;
+past it (the message was lost), the next request for the stream resumes the chain from its saved place."""
 
 
 @dataclass
@@ -36,3 +56,60 @@ class SliceBudget:
     @property
     def elapsed(self) -> float:
         return time.monotonic() - self.started
+
+
+@dataclass
+class Turn:
+    """This task's turn at one stream's chain of slices (see the module docstring); `None` from `take_turn`
+    when another slice of the same stream is queued or running."""
+
+    store: LeaseRole
+    name: str
+    owner: str
+
+    def release(self) -> None:
+        """The chain ends here (done, or failed: the next request starts it again from the saved place)."""
+        self.store.unlock(self.name, self.owner)
+
+    def pass_on(self, task: Any, short_name: str, args: Sequence[Any]) -> bool:
+        """Queue the next slice at the end of its lane, handing it the marker; False when another request took
+        the stream in between (it goes on from the saved place, so nothing is queued)."""
+        self.release()
+        token = secrets.token_hex(16)
+        owner = _owner(token)
+        if not self.store.try_lock(self.name, owner, QUEUED_SLICE_TTL):
+            return False
+        try:
+            # The slice's Celery id is the marker's owner: a redelivery or a retry of it keeps the id.
+            task.app.send_task(f"{PREFIX}{short_name}", args=list(args), task_id=token, ignore_result=True)
+        except BaseException:
+            self.store.unlock(self.name, owner)  # not queued: the next request goes on from the saved place
+            raise
+        return True
+
+
+def take_turn(task: Any, store: LeaseRole, integration_id: str, stream: str) -> Turn | None:
+    """This task's turn at `stream` of the connection, or None when another slice holds it."""
+    name = f"slice:{integration_id}:{stream}"
+    request = getattr(task, "request", None)
+    owner = _owner(getattr(request, "id", None) or secrets.token_hex(16))
+    if not store.try_lock(name, owner, QUEUED_SLICE_TTL):
+        return None
+    return Turn(store, name, owner)
+
+
+def _owner(task_id: str) -> str:
+    # Not a host:pid owner: a marker is never judged held by a dead process; it expires or is handed on.
+    return f"queued-slice:{task_id}"
+
+
+def shop_views(opened: Integration, account_id: str | None) -> list[Integration] | str:
+    """The views a sliced task works on: every served shop, or the one named (a slice carries its shop);
+    a text saying why when the named shop is no longer served (it left the authorization: stop cleanly)."""
+    if not account_id:
+        return opened.served()
+    shop = opened.store.get_shop(opened.id, account_id)
+    selected = opened.record.account_id
+    if shop is None or not shop.active or (selected and selected != account_id):
+        return f"shop {account_id} is not served by the integration"
+    return [opened.shop(account_id)]
