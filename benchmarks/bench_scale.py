@@ -22,7 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -51,18 +51,20 @@ TICKS_PER_BLOCK = 5
 
 
 @contextmanager
-def _backends(workdir: Path) -> Iterator[list[tuple[str, Any]]]:
-    """(label, a function giving a fresh store URL as a context) per backend."""
+def _backends(workdir: Path, only: Sequence[str] | None = None) -> Iterator[list[tuple[str, Any]]]:
+    """(label, a function giving a fresh store URL as a context) per backend (those named in `only`, if
+    given: "sqlite", "postgresql")."""
 
     @contextmanager
     def sqlite(label: str) -> Iterator[str]:
         yield f"sqlite://{workdir / f'scale-{label}.sqlite3'}"
 
-    found: list[tuple[str, Any]] = [("SQLite", sqlite)]
+    wanted = {name.lower() for name in only} if only else {"sqlite", "postgresql"}
+    found: list[tuple[str, Any]] = [("SQLite", sqlite)] if "sqlite" in wanted else []
     base = postgres_base_url()
-    if base:
+    if "postgresql" in wanted and base:
         found.append(("PostgreSQL", lambda label: fresh_schema(base)))
-    else:
+    elif "postgresql" in wanted:
         print(
             "scale benchmark: PostgreSQL skipped (no CHANNEL_CONNECTORS_TEST_POSTGRES_URL)", file=sys.stderr
         )
@@ -204,16 +206,18 @@ def idle_poll(store: Store, population: Population, polls: int, batches: int = 5
     return best_cpu, best_wall
 
 
-def connections_at_scale(sizes: list[int], deliveries: int, polls: int, workdir: Path) -> list[Result]:
+def connections_at_scale(
+    sizes: list[int], deliveries: int, polls: int, workdir: Path, backends: Sequence[str] | None = None
+) -> list[Result]:
     results = []
     key = Fernet.generate_key().decode()
     previous, os.environ["CHANNEL_CONNECTORS_KEY"] = os.environ.get("CHANNEL_CONNECTORS_KEY"), key
     try:
         with (
             EmulatorProcess(orders=30, seed=19, sellers=max(sizes) + 2) as emu,
-            _backends(workdir) as backends,
+            _backends(workdir, backends) as stores,
         ):
-            for label, fresh in backends:
+            for label, fresh in stores:
                 results.append(_one_backend(emu, label, fresh, sizes, deliveries, polls, workdir))
     finally:
         if previous is None:

@@ -1,6 +1,7 @@
 """Benchmarks of the TikTok Shop connector against the local emulator (issue 7).
 
     python benchmarks/run.py [--quick] [--json PATH] [--only NAME ...] [--scale-sizes 10,1000,...]
+        [--scale-backends sqlite,postgresql]
 
 Prints each figure beside its target with PASS or FAIL, writes every figure and the machine to
 benchmarks/results/latest.json (or PATH), and exits 1 when a target is missed. `--quick` scales the sizes
@@ -22,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench_connection_file import connection_file_import
 from bench_emulator import emulator_speed
 from bench_listing import connection_listing
 from bench_memory import memory
@@ -60,6 +62,7 @@ class Sizes:
     workers_deliveries: int
     workers_orders: int
     scale_connections: tuple[int, ...] = (10, 1_000, 10_000, 100_000)
+    scale_backends: tuple[str, ...] = ("sqlite", "postgresql")
     scale_deliveries: int = 5_000
     scale_polls: int = 100
     scale_floor_orders: int = 10_000
@@ -70,6 +73,7 @@ class Sizes:
     scale_workers_orders: int = 1_800
     listing_connections: int = 3_000
     stock_file_lines: tuple[int, int] = (100_000, 1_000_000)
+    connection_file_sellers: tuple[int, int] = (10_000, 100_000)
 
 
 FULL = Sizes(
@@ -107,6 +111,7 @@ QUICK = Sizes(
     scale_workers_orders=600,
     listing_connections=300,
     stock_file_lines=(20_000, 200_000),
+    connection_file_sellers=(2_000, 20_000),
 )
 
 
@@ -159,7 +164,11 @@ def plan(sizes: Sizes, workdir: Path) -> list[tuple[str, Callable[[], list[Resul
             "scale",
             lambda: [
                 *connections_at_scale(
-                    list(sizes.scale_connections), sizes.scale_deliveries, sizes.scale_polls, workdir
+                    list(sizes.scale_connections),
+                    sizes.scale_deliveries,
+                    sizes.scale_polls,
+                    workdir,
+                    sizes.scale_backends,
                 ),
                 import_vs_floor(sizes.scale_floor_orders, workdir),
                 memory_flat(sizes.scale_memory_small, workdir),
@@ -168,6 +177,7 @@ def plan(sizes: Sizes, workdir: Path) -> list[tuple[str, Callable[[], list[Resul
         ),
         ("tenants", lambda: tenant_isolation(sizes.scale_backfill, sizes.scale_tenant_samples, workdir)),
         ("listing", lambda: connection_listing(sizes.listing_connections, workdir)),
+        ("connfile", lambda: [connection_file_import(*sizes.connection_file_sellers, workdir)]),
     ]
 
 
@@ -197,6 +207,14 @@ def _counts(text: str) -> list[int]:
     return counts
 
 
+def _backends(text: str) -> list[str]:
+    names = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = sorted(set(names) - {"sqlite", "postgresql"})
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(f"{text!r}: name sqlite, postgresql or both")
+    return names
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -209,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         nargs="+",
         metavar="NAME",
-        help="run only these: import memory stock emulator tokens rate store web workers scale tenants listing",
+        help="run only these: import memory stock emulator tokens rate store web workers scale tenants listing "
+        "connfile",
     )
     parser.add_argument(
         "--scale-sizes",
@@ -218,10 +237,19 @@ def main(argv: list[str] | None = None) -> int:
         help="connections per store in the scale benchmark, smallest first (full: 10,1000,10000,100000; "
         "quick: 10,100); the routing and tick ratios compare the last with the first",
     )
+    parser.add_argument(
+        "--scale-backends",
+        type=_backends,
+        metavar="NAME,...",
+        help="the scale benchmark's stores: sqlite, postgresql or both (the default; PostgreSQL needs "
+        "CHANNEL_CONNECTORS_TEST_POSTGRES_URL)",
+    )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     if args.scale_sizes:
         sizes = replace(sizes, scale_connections=tuple(args.scale_sizes))
+    if args.scale_backends:
+        sizes = replace(sizes, scale_backends=tuple(args.scale_backends))
     logging.basicConfig(level=logging.ERROR)  # retries under faults log warnings; the table says what matters
     started = time.perf_counter()
     results: list[Result] = []

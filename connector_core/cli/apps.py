@@ -8,13 +8,13 @@ command line (where `ps` and the shell history would keep them), and are never p
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from .. import forms
 from ..errors import ConnectorError, InvalidInput
 from ..integration import Integrations
 from ..store.platform_records import AppRecord
+from .form_input import credentials_or_prompt, prompt_for_changes, refused
 from .inputs import read_json_object
 from .output import print_json, print_table
 from .parsing import add_command, add_group, group_actions
@@ -42,11 +42,6 @@ def describe_app(integrations: Integrations, app: AppRecord) -> dict[str, Any]:
         "connections": _connections(integrations, app.id),
         "updated_at": app.updated_at.isoformat(),
     }
-
-
-def _invalid(exc: InvalidInput) -> int:
-    print(f"error: {exc}", file=sys.stderr)
-    return 1
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -85,19 +80,14 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     integrations = open_integrations(args, create=True)
     connector = integrations.host.get(args.connector)
-    if args.file:
-        values = read_json_object(args.file, "credentials file")
-    elif sys.stdin.isatty():
+    values = credentials_or_prompt(args, "apps add")
+    if values is None:
         print(f"{connector.manifest.name} app credentials (secrets are not echoed):")
         values = ask_form(connector.credentials_schema())
-    else:
-        raise ConnectorError(
-            "apps add: give the credential values with --file FILE.json (no terminal to prompt on)"
-        )
     try:
         app = integrations.create_app(connector.id, values, name=args.name)
     except InvalidInput as exc:
-        return _invalid(exc)
+        return refused(exc)
     if args.json:
         print_json(describe_app(integrations, app))
         return 0
@@ -112,18 +102,16 @@ def cmd_update(args: argparse.Namespace) -> int:
     if args.file:
         credentials = read_json_object(args.file, "credentials file")
     elif args.name is None:
-        if not sys.stdin.isatty():
-            raise ConnectorError(
-                "apps update: nothing to change: give --file FILE.json (or - for standard input) or --name "
-                "(at a terminal, without them, the secrets are asked)"
-            )
+        prompt_for_changes(
+            "apps update", "--file FILE.json (or - for standard input) or --name", "the secrets are asked"
+        )
         schema = integrations.host.get(app.connector).credentials_schema(edit=True)
         print(f"new secrets for app {app.id} (not echoed; Enter keeps the stored one):")
         credentials = ask_form(schema, only=forms.secret_fields(schema))
     try:
         updated = integrations.update_app(app.id, credentials, name=args.name)
     except InvalidInput as exc:
-        return _invalid(exc)
+        return refused(exc)
     if args.json:
         print_json(describe_app(integrations, updated))
         return 0
@@ -146,7 +134,7 @@ def add_under_app(args: argparse.Namespace) -> int:
     try:
         record = integrations.create_connection(app.id, settings, name=args.name)
     except InvalidInput as exc:
-        return _invalid(exc)
+        return refused(exc)
     if args.json:
         print_json({"id": record.id, "connector": record.connector, "name": record.name, "app": app.id})
         return 0

@@ -13,6 +13,7 @@ from ..store import IntegrationRecord
 from ..store.index_roles import CONNECTION_SCOPE
 from . import integration_list
 from .apps import add_under_app
+from .form_input import credentials_or_prompt, prompt_for_changes, refused
 from .inputs import read_json_object
 from .output import print_json
 from .parsing import add_command, add_group
@@ -36,29 +37,20 @@ def interval_arg(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _invalid(exc: InvalidInput) -> int:
-    print(f"error: {exc}", file=sys.stderr)
-    return 1
-
-
 def cmd_add(args: argparse.Namespace) -> int:
     if getattr(args, "app", None):  # `--app APP` (cli/apps.py): a connection sharing a stored app
         return add_under_app(args)
     integrations = open_integrations(args, create=True)
     connector = integrations.host.get(args.connector)
     settings = read_json_object(args.settings, "settings file") if args.settings else None
-    if args.file:
-        values = read_json_object(args.file, "credentials file")
+    values = credentials_or_prompt(args, "integrations add")
+    if values is None:
+        record = _create_interactively(integrations, args.connector, settings, args.name)
+    else:
         try:
             record = integrations.create(args.connector, values, settings or {}, name=args.name)
         except InvalidInput as exc:
-            return _invalid(exc)
-    elif sys.stdin.isatty():
-        record = _create_interactively(integrations, args.connector, settings, args.name)
-    else:
-        raise ConnectorError(
-            "integrations add: give the credential values with --file FILE.json (no terminal to prompt on)"
-        )
+            return refused(exc)
     if args.json:
         print_json({"id": record.id, "connector": record.connector, "name": record.name})
         return 0
@@ -181,18 +173,17 @@ def cmd_update(args: argparse.Namespace) -> int:
         and not args.all_shops
         and args.pull_interval is None
     ):
-        if not sys.stdin.isatty():
-            raise ConnectorError(
-                "integrations update: nothing to change: give --all-shops, --shop, --file, --settings, --name "
-                "or --pull-interval "
-                "(at a terminal, without them, each field is asked)"
-            )
+        prompt_for_changes(
+            "integrations update",
+            "--all-shops, --shop, --file, --settings, --name or --pull-interval",
+            "each field is asked",
+        )
         credentials, settings = _ask_changes(integrations, record)
     if credentials is not None or settings is not None or args.name is not None:
         try:
             integrations.update(record.id, credentials, settings, name=args.name)
         except InvalidInput as exc:
-            return _invalid(exc)
+            return refused(exc)
     if account is not None:
         integrations.open(record.id).select_account(account.id)
     if args.all_shops:

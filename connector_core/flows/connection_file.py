@@ -12,8 +12,9 @@ JSON Lines: one JSON object per line with the keys of an imported connection:
 CSV: a header row naming the columns, in any order and case, separated by commas, semicolons or tabs:
     name (required), access_token, access_expires_at, refresh_token, refresh_expires_at, scopes (separated
     by spaces, commas or semicolons), token_extra (a JSON object), shops (a JSON list of shops),
-    tag.KEY (one column per tag), setting.KEY (one column per setting; a value that reads as JSON, such as
-    true or 15, is taken as that, anything else as text). A blank cell is a value not given.
+    tag.KEY (one column per tag), setting.KEY (one column per setting: text for a setting the form types
+    as text, else a value that reads as JSON, such as true or 15, is taken as that and anything else as
+    text). A blank cell is a value not given.
 
 Either: UTF-8 with or without Excel's byte-order mark, Windows or Unix line ends, blank lines ignored. No
 message built here quotes a cell or a line: a token must never reach one.
@@ -76,11 +77,25 @@ def format_of(filename: str, first_bytes: bytes) -> FileFormat:
     return "jsonl" if text.startswith(b"{") else "csv"
 
 
-def entries(open_file: Opener, label: str, kind: FileFormat) -> Iterator[FileEntry]:
-    """Every connection of the file, in order, each with the line it starts on."""
+def entries(
+    open_file: Opener, label: str, kind: FileFormat, text_settings: frozenset[str] = frozenset()
+) -> Iterator[FileEntry]:
+    """Every connection of the file, in order, each with the line it starts on. `text_settings`: the
+    settings a CSV cell gives as text as it is (the form types them as text: `2026` stays "2026")."""
     with open_file() as handle:
         lines = _Lines(handle, label)
-        yield from (_json_lines(lines) if kind == "jsonl" else _csv_rows(lines))
+        yield from (_json_lines(lines) if kind == "jsonl" else _csv_rows(lines, text_settings))
+
+
+def text_settings_of(schema: dict[str, Any]) -> frozenset[str]:
+    """The settings a form types as text only (`"string"`, or `["string", "null"]`)."""
+    names = []
+    for name, spec in (schema.get("properties") or {}).items():
+        kinds = spec.get("type") if isinstance(spec, dict) else None
+        kinds = [kinds] if isinstance(kinds, str) else kinds or []
+        if "string" in kinds and set(kinds) <= {"string", "null"}:
+            names.append(name)
+    return frozenset(names)
 
 
 class _Lines:
@@ -168,7 +183,7 @@ def _header(row: list[str], label: str, number: int) -> list[str]:
     return columns
 
 
-def _csv_rows(lines: _Lines) -> Iterator[FileEntry]:
+def _csv_rows(lines: _Lines, text_settings: frozenset[str]) -> Iterator[FileEntry]:
     label = lines.label
     stream = iter(lines)
     first = next((line for line in stream if line.strip()), None)
@@ -200,10 +215,10 @@ def _csv_rows(lines: _Lines) -> Iterator[FileEntry]:
         if columns is None:
             columns = _header(row, label, start)
             continue
-        yield _csv_entry(start, columns, row)
+        yield _csv_entry(start, columns, row, text_settings)
 
 
-def _csv_entry(number: int, columns: list[str], row: list[str]) -> FileEntry:
+def _csv_entry(number: int, columns: list[str], row: list[str], text_settings: frozenset[str]) -> FileEntry:
     problems: list[FieldError] = []
     if len(row) > len(columns):
         problems.append(FieldError("", f"has {len(row)} cells, the header {len(columns)} columns"))
@@ -224,7 +239,8 @@ def _csv_entry(number: int, columns: list[str], row: list[str]) -> FileEntry:
             continue
         section = fields.setdefault(PREFIXES[prefix], {})
         key = column[len(prefix) :]
-        section[key] = value if PREFIXES[prefix] == "tags" else _setting(value)
+        as_text = PREFIXES[prefix] == "tags" or key in text_settings
+        section[key] = value if as_text else _setting(value)
     return FileEntry(number, fields["name"], fields, problems)
 
 

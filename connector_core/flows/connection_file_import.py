@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import ConnectorError, FieldError, InvalidInput
 from .bulk_import import DEFAULT_BATCH, EntryChecker
-from .connection_file import FileEntry, FileFormat, Opener, entries
+from .connection_file import FileEntry, FileFormat, Opener, entries, text_settings_of
 from .integrations import Integrations
 
 NAME_SHOWN = 60
@@ -54,6 +54,8 @@ class ImportPlan:
     label: str
     kind: FileFormat
     app_id: str
+    text_settings: frozenset[str] = frozenset()
+    """The connector's settings a CSV cell gives as text as it is."""
     entries: int = 0
     skipped: dict[int, str] = field(default_factory=dict)
     """line -> the existing connection already serving that entry's shops."""
@@ -81,11 +83,12 @@ def check_file(
     """The first pass: every entry checked; `ConnectionFileRefused` at the first bad one (or
     `ConnectionFileError` for a file that is not a connections file), before anything is written."""
     app = integrations.store.get_app(app_id)  # UnknownApp: the operator typed the wrong app id
-    checker = EntryChecker(integrations.host.get(app.connector))
-    plan = ImportPlan(label, kind, app_id)
+    connector = integrations.host.get(app.connector)
+    checker = EntryChecker(connector)
+    plan = ImportPlan(label, kind, app_id, text_settings_of(connector.settings_schema()))
     names: dict[str, int] = {}
     shops: dict[str, int] = {}
-    for entry in entries(open_file, label, kind):
+    for entry in entries(open_file, label, kind, plan.text_settings):
         plan.entries += 1
         problems = list(entry.problems) or _checked(checker, plan.entries, entry)
         if not problems and (first := names.get(entry.name.casefold())) is not None:
@@ -194,7 +197,7 @@ def write_file(
             on_batch(batch)
         pending = []
 
-    for entry in entries(open_file, plan.label, plan.kind):
+    for entry in entries(open_file, plan.label, plan.kind, plan.text_settings):
         if entry.line in plan.skipped:
             continue
         pending.append((entry.line, entry.name, entry.fields))

@@ -315,3 +315,29 @@ def test_the_same_import_and_rerun_on_postgresql(
         finally:
             store.close()
         _no_token_in(grants, first.out, first.err, again.out, again.err)
+
+
+def test_csv_settings_are_typed_by_the_connectors_form(run: Any, app: str, tmp_path: Path) -> None:
+    """`true` is a yes for a yes/no setting; a setting the form types as text keeps the cell's text (a
+    `20261101` typed where a date belongs is then named as a bad date, not as a number)."""
+    path = tmp_path / "waiting.csv"
+    path.write_text(
+        "name;setting.import_unpaid_orders;setting.import_orders_since;tag.plan\n"
+        "Seller A;true;2026-11-01;gold\nSeller B;false;;\n"
+    )
+    assert run("integrations", "import", "--app", app, str(path)).code == 0
+    a, b = _store(tmp_path).list()
+    assert (a.settings["import_unpaid_orders"], a.settings["import_orders_since"], a.tags) == (
+        True,
+        "2026-11-01",
+        {"plan": "gold"},
+    )
+    assert b.settings["import_unpaid_orders"] is False and not b.tags
+    assert _store(tmp_path).store.load_tokens(a.id) is None  # no token cells: waiting for its Connect
+
+    path.write_text("name,setting.import_orders_since\nSeller C,20261101\n")
+    refused = run("integrations", "import", "--app", app, str(path))
+    assert (
+        refused.code == 1 and "line 2: connection 'Seller C': settings.import_orders_since: " in refused.err
+    )
+    assert "YYYY-MM-DD" in refused.err

@@ -1,5 +1,6 @@
 """Fixtures for the core's tests: an isolated environment, a store, a loopback HTTP server, and the fake
-channel with its connector double (both defined in core_support.py), wired into a host and integrations."""
+channel with its connector double (both in fake_connector.py, imported through core_support), wired into
+a host and integrations."""
 
 from __future__ import annotations
 

@@ -12,8 +12,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
+from starlette.applications import Starlette
+from starlette.routing import Mount
+from starlette.testclient import TestClient
 from web_support import ADMIN_TOKEN, Web
 
+from connector_core.web import AdminConfig, create_app
 from connector_core.web.admin.import_view import UPLOAD_LIMIT
 from connectors.tiktok_shop.devtools import emulator_form
 from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
@@ -164,3 +168,14 @@ def test_without_the_csrf_token_or_with_an_unknown_app_or_too_big_nothing_is_imp
     big = _upload(admin_web, csrf, app_id, b"{}\n" * (UPLOAD_LIMIT // 3 + 1))
     assert big.status_code == 413 and "integrations import" in big.json()["message"]
     assert len(admin_web.integrations.list()) == before
+
+
+def test_mounted_under_a_prefix_the_page_posts_under_it(admin_web: Web, app_id: str) -> None:
+    app = create_app(
+        admin_web.integrations, base_url="http://testserver/channels", admin=AdminConfig(token=ADMIN_TOKEN)
+    )
+    with TestClient(Starlette(routes=[Mount("/channels", app=app)]), follow_redirects=False) as client:
+        client.post("/channels/admin/login", data={"token": ADMIN_TOKEN})
+        page = client.get("/channels/admin/import").text
+
+    assert 'data-action="/channels/admin/import"' in page and 'href="/channels/admin/import"' in page

@@ -188,9 +188,8 @@ class ShopRows(SQLiteConnection):
         rows = (
             self._connection()
             .execute(
-                "SELECT a.integration_id, i.app_id, i.connector FROM accounts a INDEXED BY accounts_by_shop "
-                "JOIN integrations i ON i.id = a.integration_id "
-                "WHERE a.account_id = ? AND a.status = 'active' AND i.connector = ? ORDER BY a.integration_id",
+                "SELECT integration_id, app_id, connector FROM shop_routes WHERE shop_id = ? AND connector = ? "
+                "ORDER BY integration_id",
                 (shop_id, connector),
             )
             .fetchall()
@@ -201,9 +200,8 @@ class ShopRows(SQLiteConnection):
         rows = (
             self._connection()
             .execute(
-                "SELECT a.integration_id FROM accounts a INDEXED BY accounts_by_shop "
-                "JOIN integrations i ON i.id = a.integration_id "
-                "WHERE a.account_id = ? AND a.status = 'active' AND i.app_id = ? ORDER BY a.integration_id",
+                # One search of the route table (schema version 10), its rows in key order: no sort.
+                "SELECT integration_id FROM shop_routes WHERE shop_id = ? AND app_id = ? ORDER BY integration_id",
                 (shop_id, app_id),
             )
             .fetchall()

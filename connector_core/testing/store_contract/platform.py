@@ -125,6 +125,25 @@ class PlatformContract(ContractBase):
         store.save_accounts(shared.id, [Account(id="shop-2")])
         assert store.route_webhook_shop(app_id, "shop-1") == []
 
+    def test_a_webhook_route_follows_its_shop_and_connection(self, store: Store, app_id: str) -> None:
+        seller = store.create_integration("contract", "Seller", None, {}, app_id=app_id)
+        store.save_accounts(seller.id, [Account(id="uk"), Account(id="de")])
+
+        store.set_shop_status(seller.id, "uk", "paused", "paused by an operator")
+        assert store.route_webhook_shop(app_id, "uk") == []
+        store.set_shop_status(seller.id, "uk", "active")
+        assert store.route_webhook_shop(app_id, "uk") == [seller.id]
+        store.save_accounts(seller.id, [Account(id="uk")])  # de leaves the authorization
+        assert store.connections_for_shop("contract", "de") == []
+        store.save_accounts(seller.id, [Account(id="uk"), Account(id="de")])  # and comes back
+        assert store.route_webhook_shop(app_id, "de") == [seller.id]
+        store.save_accounts(seller.id, [Account(id="uk"), Account(id="de")])  # listed again: one route each
+        assert [r.integration_id for r in store.connections_for_shop("contract", "uk")] == [seller.id]
+
+        store.delete_integration(seller.id)
+        assert store.route_webhook_shop(app_id, "uk") == []
+        assert store.connections_for_shop("contract", "de") == []
+
     def test_a_paused_shop_stays_paused_when_connect_lists_it_again(self, store: Store, iid: str) -> None:
         store.save_accounts(iid, [Account(id="uk"), Account(id="de")])
         store.set_shop_status(iid, "de", "paused", "paused by an operator")
