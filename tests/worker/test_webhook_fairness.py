@@ -68,7 +68,7 @@ def test_one_sellers_webhook_burst_does_not_hold_back_another_sellers_webhook(
 
     burst = store.list_work(busy.id, kind=WEBHOOK)
     [alone] = store.list_work(other.id, kind=WEBHOOK)
-    assert len(burst) == BURST and all(w.status == "done" for w in burst + [alone])
+    assert len(burst) == BURST and all(w.status == "done" for w in [*burst, alone])
     assert alone.finished_at is not None
     after = [w for w in burst if w.finished_at is not None and w.finished_at > alone.finished_at]
     # The other seller's webhook ran after the burst's first slice, before the rest of it.
