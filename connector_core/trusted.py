@@ -5,7 +5,8 @@ A connector's mapping checks every channel value it reads and raises naming the 
 (text, UTC datetimes, validated `Money`, enums, lists it built). Validating that again cost a third of the
 mapping of an order (issue 19), and pydantic's own `model_construct` is no cheaper than validation for
 these models. `trusted` builds the instance as `model_construct` would (the fields given, the declared
-defaults for the others, the fields given marked as set), only directly.
+defaults for the others, the fields given marked as set), only directly, its fields in declared order as
+validation keeps them (serialization follows that order: the JSON text is the same too).
 
 Use it only for values the caller built and checked itself; a connector's tests should validate what it
 builds this way again and compare (tests/tiktok_shop/test_order_mapping_valid.py does for orders).
@@ -20,22 +21,36 @@ from pydantic import BaseModel
 M = TypeVar("M", bound=BaseModel)
 
 
-_SPECS: dict[type[BaseModel], tuple[frozenset[str], dict[str, Any], tuple[tuple[str, Any], ...]]] = {}
-_set = object.__setattr__
+_Spec = tuple[frozenset[str], frozenset[str], dict[str, Any], tuple[tuple[str, Any], ...]]
+_SPECS: dict[type[BaseModel], _Spec] = {}
+_FROM_FACTORY: Any = object()
+"""Placeholder in the template for a field whose default comes from a factory (or that is required)."""
+_new = object.__new__
+_set_dict = object.__setattr__
+# BaseModel's own slots, set through their descriptors: a plain call each, no attribute lookup by name.
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
-def _spec(cls: type[BaseModel]) -> tuple[frozenset[str], dict[str, Any], tuple[tuple[str, Any], ...]]:
-    """(field names, plain defaults, (name, factory) pairs) of a model, worked out once per class."""
+def _spec(cls: type[BaseModel]) -> _Spec:
+    """(field names, required names, a template of every field in declared order holding its plain default,
+    (name, factory) pairs) of a model, worked out once per class. Filling a copy of the template keeps the
+    declared order, which is the order validation builds and serialization follows."""
     if cls.__private_attributes__ or cls.model_config.get("extra") == "allow":
         raise TypeError(f"{cls.__name__} has private attributes or extra fields: build it with validation")
-    plain: dict[str, Any] = {}
+    template: dict[str, Any] = {}
+    required = []
     factories = []
     for name, info in cls.model_fields.items():
+        template[name] = _FROM_FACTORY
         if info.default_factory is not None:
             factories.append((name, info.default_factory))
-        elif not info.is_required():
-            plain[name] = info.default
-    spec = (frozenset(cls.model_fields), plain, tuple(factories))
+        elif info.is_required():
+            required.append(name)
+        else:
+            template[name] = info.default
+    spec = (frozenset(cls.model_fields), frozenset(required), template, tuple(factories))
     _SPECS[cls] = spec
     return spec
 
@@ -43,19 +58,20 @@ def _spec(cls: type[BaseModel]) -> tuple[frozenset[str], dict[str, Any], tuple[t
 def trusted(cls: type[M], **values: Any) -> M:
     """An instance of `cls` holding `values` as they are (see the module docstring); missing fields get
     their defaults. A name the model does not have, or a required field left out, is a programming error."""
-    names, plain, factories = _SPECS.get(cls) or _spec(cls)
-    if not values.keys() <= names:
-        raise TypeError(f"{cls.__name__} has no field {sorted(values.keys() - names)[0]!r}")
-    data = plain.copy()
+    names, required, template, factories = _SPECS.get(cls) or _spec(cls)
+    if not (names >= values.keys() >= required):
+        unknown = sorted(values.keys() - names)
+        if unknown:
+            raise TypeError(f"{cls.__name__} has no field {unknown[0]!r}")
+        raise TypeError(f"{cls.__name__} needs {', '.join(sorted(required - values.keys()))}")
+    data = template.copy()
     data.update(values)
     for name, factory in factories:
         if name not in values:
             data[name] = factory()
-    if len(data) != len(names):
-        raise TypeError(f"{cls.__name__} needs {', '.join(sorted(names - data.keys()))}")
-    model = object.__new__(cls)
-    _set(model, "__dict__", data)
-    _set(model, "__pydantic_fields_set__", set(values))
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
+    model = _new(cls)
+    _set_dict(model, "__dict__", data)
+    _set_fields_set(model, set(values))
+    _set_extra(model, None)
+    _set_private(model, None)
     return model

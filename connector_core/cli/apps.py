@@ -14,7 +14,7 @@ from .. import forms
 from ..errors import ConnectorError, InvalidInput
 from ..integration import Integrations
 from ..store.platform_records import AppRecord
-from .form_input import credentials_or_prompt, prompt_for_changes, refused
+from .form_input import add_credentials_arguments, credentials_or_prompt, prompt_for_changes, refused
 from .inputs import read_json_object
 from .output import print_json, print_table
 from .parsing import add_command, add_group, group_actions
@@ -186,10 +186,7 @@ def register(sub: Any) -> None:
         ],
         parents=[store],
     )
-    p.add_argument("connector", help="the connector's id, as `channel-connectors list` shows it")
-    p.add_argument(
-        "--file", help="JSON file of credential values, or - for standard input (default: prompts)"
-    )
+    add_credentials_arguments(p)
     p.add_argument("--name", help="a name for people (default: the connector's name)")
     p.add_argument("--json", action="store_true", help="print the new app as JSON (secrets redacted)")
     p.set_defaults(handler=cmd_add)

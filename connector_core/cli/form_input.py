@@ -15,6 +15,15 @@ from ..errors import ConnectorError, InvalidInput
 from .inputs import read_json_object
 
 
+def add_credentials_arguments(parser: argparse.ArgumentParser) -> None:
+    """The connector and `--file` arguments of a command that stores a connector's credentials (`apps add`,
+    `integrations add`): the values `credentials_or_prompt` reads."""
+    parser.add_argument("connector", help="the connector's id, as `channel-connectors list` shows it")
+    parser.add_argument(
+        "--file", help="JSON file of credential values, or - for standard input (default: prompts)"
+    )
+
+
 def credentials_or_prompt(args: argparse.Namespace, command: str) -> dict[str, Any] | None:
     """The credential values of `--file`; None when the caller is to ask for them (at a terminal);
     without either, a ConnectorError naming `command` and the option to give."""

@@ -13,7 +13,7 @@ from ..store import IntegrationRecord
 from ..store.index_roles import CONNECTION_SCOPE
 from . import integration_list
 from .apps import add_under_app
-from .form_input import credentials_or_prompt, prompt_for_changes, refused
+from .form_input import add_credentials_arguments, credentials_or_prompt, prompt_for_changes, refused
 from .inputs import read_json_object
 from .output import print_json
 from .parsing import add_command, add_group
@@ -271,10 +271,7 @@ def register(sub: Any) -> None:
         ],
         parents=[store],
     )
-    p.add_argument("connector", help="the connector's id, as `channel-connectors list` shows it")
-    p.add_argument(
-        "--file", help="JSON file of credential values, or - for standard input (default: prompts)"
-    )
+    add_credentials_arguments(p)
     p.add_argument("--settings", help="JSON file of settings values (default: prompts, or the defaults)")
     p.add_argument("--name", help="a name for people (default: the connector's name)")
     p.add_argument("--json", action="store_true", help="print the new integration as JSON")

@@ -9,6 +9,7 @@ and the call is caught right before the write.
 from __future__ import annotations
 
 import pytest
+from seller_orders import carrier_for, seller_order
 
 from connector_core import (
     Fulfilment,
@@ -22,25 +23,6 @@ from connector_core import (
 )
 from connector_core.flows.interception import record_handed_over
 from connector_core.flows.shipments import SHIPMENT_INTENT
-
-
-def seller_order(world, min_units: int = 1, region: str = "GB") -> dict:
-    cipher = world.shop(region)["cipher"]
-    for order_id in world.emu.order_ids(
-        status="AWAITING_SHIPMENT", shop_cipher=cipher, shipping_type="SELLER"
-    ):
-        order = world.emu.order(order_id)
-        if len(order["line_items"]) >= min_units:
-            return order
-    pytest.skip(f"no seller-shipped {region} order with {min_units}+ units in this world")
-
-
-def carrier_for(world, order: dict) -> str:
-    from connectors.tiktok_shop.client import TikTokClient
-    from connectors.tiktok_shop.fulfillment import shipping_providers
-
-    ctx = world.integration.context()
-    return shipping_providers(ctx, TikTokClient(ctx), order["delivery_option_id"])[0]["name"]
 
 
 def shipment_of(world, order: dict, tracking: str = "TRK-X1", **extra) -> Shipment:

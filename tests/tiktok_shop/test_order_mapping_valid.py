@@ -24,6 +24,7 @@ def assert_valid(order: Order) -> None:
     again = Order.model_validate(order.model_dump())
     assert again == order
     assert again.model_dump(mode="json") == order.model_dump(mode="json")
+    assert again.model_dump_json() == order.model_dump_json()  # the same text: fields in the same order
 
 
 def emulator_orders(count: int) -> list[dict[str, Any]]:

@@ -3,31 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from seller_orders import carrier_for, carriers_for, seller_order
 
 from connector_core import ChannelUnavailable, Shipment, ShipmentLine, ShipmentNotAllowed, ShipmentParcel
-
-
-def seller_order(world, min_units: int = 1, region: str = "GB") -> dict:
-    cipher = world.shop(region)["cipher"]
-    for order_id in world.emu.order_ids(
-        status="AWAITING_SHIPMENT", shop_cipher=cipher, shipping_type="SELLER"
-    ):
-        order = world.emu.order(order_id)
-        if len(order["line_items"]) >= min_units:
-            return order
-    pytest.skip(f"no seller-shipped {region} order with {min_units}+ units in this world")
-
-
-def carrier_for(world, order: dict) -> str:
-    return _providers(world, order)[0]
-
-
-def _providers(world, order: dict) -> list[str]:
-    from connectors.tiktok_shop.client import TikTokClient
-    from connectors.tiktok_shop.fulfillment import shipping_providers
-
-    ctx = world.integration.context()
-    return [p["name"] for p in shipping_providers(ctx, TikTokClient(ctx), order["delivery_option_id"])]
 
 
 def parcel(tracking: str, carrier: str, *lines: ShipmentLine) -> ShipmentParcel:
@@ -114,7 +92,7 @@ def test_a_market_outside_us_uk_ships_by_package_id(make_world):
 def test_carrier_names_are_matched_loosely_and_aliases_apply(make_world):
     world = make_world(orders=600, settings={"carrier_aliases": {"RM48": "Royal Mail"}})
     order = seller_order(world)
-    if "Royal Mail" not in _providers(world, order):
+    if "Royal Mail" not in carriers_for(world, order):
         pytest.skip("Royal Mail is not offered for this order")
     report = world.integration.confirm_shipment(
         Shipment(order_id=order["id"], parcels=[parcel("TRK-C1", "rm 48")])
@@ -130,7 +108,7 @@ def test_an_unknown_carrier_fails_with_the_valid_names(make_world):
     )
     (result,) = report.parcels
     assert result.outcome == "rejected" and report.calls == 0
-    assert all(name in result.message for name in _providers(world, order))
+    assert all(name in result.message for name in carriers_for(world, order))
 
 
 def test_a_tracking_correction_updates_the_shipping_info(make_world):
