@@ -22,7 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -33,6 +33,7 @@ from bench_support import HERE, REPO, EmulatorProcess, Result
 from cryptography.fernet import Fernet
 from scale_idle_task import idle_pull_task
 from scale_population import Population, cpu_seconds, populate, store_bytes, vacuum
+from scale_routing_commits import route_while_committing
 
 from connector_core import ConnectorHost, Integrations
 from connector_core.store import Store, open_store
@@ -91,16 +92,18 @@ class _Router:
     """Routes signed deliveries for random shops of one store, as the web process does: verify once with the
     app's secret, parse once, look the shop up in the index."""
 
-    def __init__(self, store: Store, population: Population, deliveries: int) -> None:
+    def __init__(self, store: Store, population: Population, deliveries: int, seed: int = 3) -> None:
         self.store = store
         app = store.get_app(population.app_id)
         self.app_id = app.id
         self.key, self.secret = str(app.credentials["app_key"]), app.credentials.secret("app_secret") or ""
-        self.sample = population.sample_shops(deliveries + WARM_UP)
+        self.sample = population.sample_shops(deliveries + WARM_UP, seed)
         self.signed = [_delivery(population, shop_id, n) for n, (_, shop_id, _) in enumerate(self.sample)]
         self.timings: list[float] = []
         self.misrouted = 0
         self.done = 0
+        self.before: Callable[[], None] | None = None
+        """Run before each delivery, untimed: another process's work (scale_routing_commits.py)."""
 
     def route(self, count: int) -> None:
         """The next `count` deliveries; the first WARM_UP are not timed (a fresh process reads the index's
@@ -111,6 +114,8 @@ class _Router:
             self.signed[self.done : self.done + count],
             strict=True,
         ):
+            if self.before is not None:
+                self.before()
             began = time.perf_counter()
             assert webhooks.verify(self.key, self.secret, body, signature)
             shop_id = str(json.loads(body)["shop_id"])
@@ -167,6 +172,14 @@ def _side_by_side(
         for beat in beats:
             beat.close()
     return routers[0], routers[1] if reference else None, ticks[0], ticks[-1]
+
+
+def _with_commits(measured: _Sized, reference: _Sized, deliveries: int) -> tuple[_Router, _Router]:
+    """Routing of both stores again, in turns, a worker committing before each delivery: what a serving
+    web process sees (scale_routing_commits.py). Other shops than the first pass's (another seed)."""
+    routers = (_Router(*measured[:2], deliveries, seed=4), _Router(*reference[:2], deliveries, seed=4))
+    route_while_committing(routers, [measured, reference], deliveries, BLOCK, WARM_UP)
+    return routers
 
 
 def _child(mode: str, url: str, args: dict[str, Any], workdir: Path) -> dict[str, Any]:
@@ -301,6 +314,7 @@ def _one_size(
     vacuum(url)
     per_connection = store_bytes(url) / size
     router, beside, ticks, reference_ticks = _side_by_side(measured, reference, deliveries)
+    committing = _with_commits(measured, reference, deliveries) if largest and reference else None
     sample = [c for c, _ in population.connections[:20]]
     deliveries_b64 = [
         [base64.b64encode(body).decode(), sig]
@@ -358,6 +372,30 @@ def _one_size(
             timing=True,
         )
         details["idle_pull_task"] = {"cpu_ms": cpu_ms, "wall_ms": wall_ms, "polls": polls}
+    if committing is not None and reference is not None:
+        big, small = (r.timings for r in committing)
+        ratio = _p99(big) / _p99(small)
+        result.add(f"{prefix}: webhook routing p99, a worker committing between deliveries", _p99(big), "ms")
+        result.add(
+            f"routing p99 {size:,} / {len(reference[1].connections):,}, a worker committing between "
+            "deliveries (in turns)",
+            ratio,
+            "x",
+            target=f"<= {ROUTING_RATIO:.0f} x",
+            ok=ratio <= ROUTING_RATIO,
+            timing=True,
+        )
+        result.add(
+            f"{prefix}: misrouted deliveries, a worker committing",
+            committing[0].misrouted,
+            target="= 0",
+            ok=committing[0].misrouted == 0,
+        )
+        details[str(size)]["routing_with_commits_ms"] = {
+            "p50": statistics.median(big),
+            "p99": _p99(big),
+            "beside_smallest_p99": _p99(small),
+        }
     if beside is None:
         return 1.0, 1.0
     reference_p99 = _p99(beside.timings)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from core_support import FakeChannel
+from kill_points import killed_before_the_outcome_is_written
 
 from connector_core import (
     ChannelUnavailable,
@@ -21,10 +22,6 @@ from connector_core import (
     Weight,
 )
 from connector_core.flows import LABEL_INTENT, SPLIT_INTENT, box_key
-
-
-class Killed(BaseException):
-    """Stands in for the process dying (SIGKILL): not an Exception, so nothing on the way handles it."""
 
 
 def test_each_box_is_bought_once_and_kept(connected: Any, channel: FakeChannel) -> None:
@@ -81,17 +78,8 @@ def test_a_kill_between_the_purchase_and_the_ledger_write_buys_nothing_more(
     channel: FakeChannel,
     monkeypatch: Any,
 ) -> None:
-    real_finish = SQLiteStore.finish_intent
-
-    def die_on_label(self: SQLiteStore, *args: Any, **kwargs: Any) -> Any:
-        if args[2] == LABEL_INTENT:
-            raise Killed
-        return real_finish(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLiteStore, "finish_intent", die_on_label)
-    with pytest.raises(Killed):
+    with killed_before_the_outcome_is_written(monkeypatch, LABEL_INTENT):
         connected.create_labels("o3", [["x"]])
-    monkeypatch.setattr(SQLiteStore, "finish_intent", real_finish)
     assert channel.labels.purchases["o3"] == 1
 
     # A new process opens the same store: it sees an uncertain box and settles it without a purchase.

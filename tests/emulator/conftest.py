@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from emulator_support import OpenApi, Receiver, make_config
+from emulator_support import OpenApi, Receiver, World, make_config
 
 from tiktok_shop_emulator import TikTokShopEmulator
 
@@ -33,6 +33,15 @@ def api(emu: TikTokShopEmulator, session: requests.Session) -> OpenApi:
 def ciphers(emu: TikTokShopEmulator) -> dict[str, str]:
     """Region -> shop_cipher."""
     return {shop["region"]: shop["cipher"] for shop in emu.shops}
+
+
+@pytest.fixture
+def world() -> Iterator[World]:
+    """A larger world (900 orders), so every market has seller- and TikTok-shipped orders of several lines:
+    the shipping and label tests pick theirs from it."""
+    with TikTokShopEmulator(make_config(orders=900)) as emu, requests.Session() as session:
+        session.trust_env = False
+        yield emu, OpenApi(emu, session), {s["region"]: s["cipher"] for s in emu.shops}
 
 
 @pytest.fixture

@@ -130,6 +130,10 @@ class OpenApi:
         return response.status_code, document["code"], document["message"]
 
 
+World = tuple[TikTokShopEmulator, OpenApi, dict[str, str]]
+"""The `world` fixture: a running emulator, a signing client bound to it, region -> shop_cipher."""
+
+
 def make_config(**overrides: Any) -> EmulatorConfig:
     settings: dict[str, Any] = {
         "orders": 300,

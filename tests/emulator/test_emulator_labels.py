@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
-from emulator_support import OpenApi, make_config
+from emulator_support import OpenApi, World
 from pypdf import PdfReader
 
 from tiktok_shop_emulator import TikTokShopEmulator
 
-World = tuple[TikTokShopEmulator, OpenApi, dict[str, str]]
 PACKAGES = "/fulfillment/202309/packages"
-
-
-@pytest.fixture
-def world() -> Iterator[World]:
-    with TikTokShopEmulator(make_config(orders=900)) as emu, requests.Session() as session:
-        session.trust_env = False
-        yield emu, OpenApi(emu, session), {s["region"]: s["cipher"] for s in emu.shops}
 
 
 def _order(

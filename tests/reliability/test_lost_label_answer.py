@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kill_points import killed_before_the_outcome_is_written
 from reliability_support import connect, reopen, shop_cipher
 
-from connector_core import ChannelUnavailable, SQLiteStore
+from connector_core import ChannelUnavailable
 from connector_core.flows import LABEL_INTENT
 from tiktok_shop_emulator import EmulatorConfig, TikTokShopEmulator
 
@@ -19,10 +20,6 @@ WRITE_PATHS = {
     "US": r"^/fulfillment/202309/packages$",  # Create Packages buys the label
     "GB": r"^/fulfillment/202309/packages/\d+/ship$",  # Ship Package arranges it
 }
-
-
-class Killed(BaseException):
-    """The process dies: not an Exception, so no handler on the way runs (the lease is left to expire)."""
 
 
 def two_line_order(emu: TikTokShopEmulator, region: str) -> dict[str, Any]:
@@ -66,17 +63,8 @@ def test_a_kill_between_the_purchase_and_the_ledger_write_buys_nothing_more(
         integration = connect(emu, store_path, "US")
         order = two_line_order(emu, "US")
         boxes = [[li["id"]] for li in order["line_items"][:2]]
-        real_finish = SQLiteStore.finish_intent
-
-        def die_on_label(self: SQLiteStore, *args: Any, **kwargs: Any) -> Any:
-            if args[2] == LABEL_INTENT:
-                raise Killed
-            return real_finish(self, *args, **kwargs)
-
-        monkeypatch.setattr(SQLiteStore, "finish_intent", die_on_label)
-        with pytest.raises(Killed):
+        with killed_before_the_outcome_is_written(monkeypatch, LABEL_INTENT):
             integration.create_labels(order["id"], boxes)
-        monkeypatch.setattr(SQLiteStore, "finish_intent", real_finish)
         assert writes(emu, "US") == 1
 
         restarted = reopen(store_path, integration.id)
