@@ -279,13 +279,72 @@ def hold(
     wait: timedelta,
     settle: timedelta = timedelta(0),
     owner: str | None = None,
+    deferrable: bool = False,
 ) -> Iterator[HeldLease]:
     """Take lease `name` (see `acquire`), yield it renewed in the background, release it however the block
     ends. `settle`: for work that changes the channel, how long a dead holder's last call may still take to
     land (the HTTP call deadline); read-only work passes 0. `owner`: a caller that must recognise its own
-    lease across calls (the token manager) names it; otherwise each hold is a fresh owner."""
+    lease across calls (the token manager) names it; otherwise each hold is a fresh owner. `deferrable`:
+    when the block ends normally inside `releases_deferred()`, the lease is handed to that block instead
+    of released here (still renewed until then)."""
     held = acquire(store, name, what=what, ttl=ttl, wait=wait, settle=settle, owner=owner)
     try:
         yield held
-    finally:
+    except BaseException:
         held.release()
+        raise
+    pending = _deferred.pending if deferrable else None
+    if pending is None:
+        held.release()
+    else:
+        pending.append(held)
+
+
+class _Deferred(threading.local):
+    pending: list[HeldLease] | None = None
+
+
+_deferred = _Deferred()
+
+
+@contextmanager
+def releases_deferred() -> Iterator[list[HeldLease]]:
+    """Within this block (in this thread), a `deferrable` hold that ends normally leaves its lease held and
+    adds it to the list yielded, so the block's owner can give it back in the same store round trip as a
+    write of its own (`take_deferred`): the worker's pull task releases the shop's import lease with the
+    shop's next pull. Whatever is still on the list when the block ends is released as usual, however the
+    block ends, so a lease is never kept past it."""
+    previous = _deferred.pending
+    pending: list[HeldLease] = []
+    _deferred.pending = pending
+    try:
+        yield pending
+    finally:
+        _deferred.pending = previous
+        while pending:
+            pending.pop().release()
+
+
+def release_deferred() -> None:
+    """Release now every lease deferred in this thread's `releases_deferred` block (before queuing work that
+    needs them: the next slice of a paused import must not find its lease still held)."""
+    pending = _deferred.pending
+    while pending:
+        pending.pop().release()
+
+
+def take_deferred(pending: list[HeldLease]) -> HeldLease | None:
+    """The first lease on `pending` still ours, off the list and marked released (its renewals stop): the
+    caller deletes it in its own write, and if that write fails, calls `release()` on it (module function)
+    so it is released all the same. None when there is none (a lease lost meanwhile is dropped: releasing it
+    would free another holder's lease)."""
+    while pending:
+        held = pending.pop(0)
+        with held._lock:
+            if held.released:
+                continue
+            held.released = True
+        _renewer.forget(held)
+        if not held.lost:
+            return held
+    return None

@@ -71,7 +71,12 @@ def pull_orders(
     moved = idle = False  # a page's cursor was saved; the run found nothing and wrote nothing
     pages: Iterator[OrderPage] | None = None
     with hold(
-        session.store, f"import:{session.id}:{name}", what=what, ttl=IMPORT_LEASE_TTL, wait=IMPORT_LEASE_WAIT
+        session.store,
+        f"import:{session.id}:{name}",
+        what=what,
+        ttl=IMPORT_LEASE_TTL,
+        wait=IMPORT_LEASE_WAIT,
+        deferrable=True,  # a worker's pull task gives it back with the shop's next pull (one round trip)
     ) as lease:
         try:
             saved = load_cursor(session, name)

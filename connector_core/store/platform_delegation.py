@@ -56,10 +56,12 @@ class PlatformRolesDelegate:
         *,
         failures: int = 0,
         last_error: str | None = None,
+        unlock: tuple[str, str] | None = None,
     ) -> None:
         error = None if last_error is None else text(last_error, "error")[:500]
+        lease = None if unlock is None else (text(unlock[0], "lease"), text(unlock[1], "lease owner"))
         self._platform.schedule_shop(
-            integration_id, shop_id, next_pull_at, failures=max(0, failures), last_error=error
+            integration_id, shop_id, next_pull_at, failures=max(0, failures), last_error=error, unlock=lease
         )
 
     def due_shops(self, now: datetime, limit: int) -> list[DueShop]:

@@ -39,9 +39,13 @@ class ShopRole(Protocol):
         *,
         failures: int = 0,
         last_error: str | None = None,
+        unlock: tuple[str, str] | None = None,
     ) -> None:
         """When the shop's next scheduled pull is due (None: never), and its failure count since the last
-        success (for backoff). A shop no longer known is ignored (it may have been removed meanwhile)."""
+        success (for backoff). A shop no longer known is ignored (it may have been removed meanwhile).
+        `unlock`: a lease (name, owner) to release in the same write, all or nothing (the pull task gives
+        back the shop's import lease with its schedule: one round trip instead of two); released as by
+        `unlock()` even when the shop is no longer known."""
         ...
 
     def due_shops(self, now: datetime, limit: int) -> list[DueShop]:

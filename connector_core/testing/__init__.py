@@ -8,6 +8,8 @@
 - `block_network`, `FixedClock`: replay without a network, with time standing still.
 - `connector_core.testing.store_contract.StoreContract`: the reusable suite for a store backend; import it
   from there (neither this package nor the plugin loads it).
+- `connector_core.testing.redis_server` / `celery_workers`: a throw-away Redis and real `celery worker`
+  processes, for testing a worker deployment (docs/contract-testing.md); imported from there too.
 
 Nothing in vcrpy is imported until a cassette is opened. See docs/contract-testing.md.
 """

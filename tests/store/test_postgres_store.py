@@ -3,7 +3,6 @@ run once even when many workers start together, and dropped connections that are
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+from fork_support import cursor_written_in_a_fork
 from postgres_support import fresh_schema, postgres_url
 
 from connector_core.credentials import Credentials
@@ -143,18 +143,7 @@ def test_a_store_survives_a_fork_and_the_child_leaves_the_parents_connections_al
 ) -> None:
     iid = store.create_integration("pg", "Shop", Credentials({}, {}), {}).id
     store.set_cursor(iid, "orders", "parent")
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child reports through the pipe
-        try:
-            store.set_cursor(iid, "orders", "child")
-            os.write(write, (store.get_cursor(iid, "orders") or "").encode())
-        finally:
-            os._exit(0)
-    os.close(write)
-    answer = os.read(read, 100).decode()
-    os.close(read)
-    os.waitpid(pid, 0)
+    answer = cursor_written_in_a_fork(store, iid)
 
     assert answer == "child"
     assert store.get_cursor(iid, "orders") == "child"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from fork_support import cursor_written_in_a_fork
 
 from connector_core import OffsetClock, SQLiteStore, home
 from connector_core.credentials import Credentials
@@ -127,18 +128,7 @@ def test_keys_rotate_through_the_environment(tmp_path: Path, monkeypatch: pytest
 
 def test_a_store_survives_a_fork_by_reconnecting(store: SQLiteStore, iid: str) -> None:
     store.set_cursor(iid, "orders", "parent")
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child reports through the pipe
-        try:
-            store.set_cursor(iid, "orders", "child")
-            os.write(write, (store.get_cursor(iid, "orders") or "").encode())
-        finally:
-            os._exit(0)
-    os.close(write)
-    answer = os.read(read, 100).decode()
-    os.close(read)
-    os.waitpid(pid, 0)
+    answer = cursor_written_in_a_fork(store, iid)
 
     assert answer == "child"
     assert store.get_cursor(iid, "orders") == "child"

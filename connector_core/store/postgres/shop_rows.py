@@ -52,6 +52,13 @@ _DUE = (
 )
 
 
+_SCHEDULE = (
+    "UPDATE accounts SET next_pull_at = CASE WHEN status = 'active' THEN %s::timestamptz END, "
+    "failures = %s, last_error = %s, updated_at = %s WHERE integration_id = %s AND account_id = %s"
+)
+_UNLOCK_AND_SCHEDULE = "WITH released AS (DELETE FROM leases WHERE name = %s AND owner = %s) " + _SCHEDULE
+
+
 class PostgresShopRows(PostgresConnection):
     def save_accounts(self, integration_id: str, accounts: Sequence[Account]) -> None:
         """The authorization's shops now: new ones active and due at once, known ones refreshed (active again,
@@ -141,14 +148,18 @@ class PostgresShopRows(PostgresConnection):
         *,
         failures: int = 0,
         last_error: str | None = None,
+        unlock: tuple[str, str] | None = None,
     ) -> None:
+        values: tuple[Any, ...] = (next_pull_at, failures, last_error, self._now(), integration_id, shop_id)
+        if unlock is None:
+            sql, params = _SCHEDULE, values
+        else:
+            # One statement, so one round trip and one transaction: the lease is released and the shop
+            # scheduled together or not at all.
+            sql, params = _UNLOCK_AND_SCHEDULE, (*unlock, *values)
         self._write(
-            lambda c: c.execute(
-                "UPDATE accounts SET next_pull_at = CASE WHEN status = 'active' THEN %s::timestamptz END, "
-                "failures = %s, last_error = %s, updated_at = %s WHERE integration_id = %s AND account_id = %s",
-                (next_pull_at, failures, last_error, self._now(), integration_id, shop_id),
-            ),
-            idempotent=True,  # absolute values: the same row however often it lands
+            lambda c: c.execute(sql, params),
+            idempotent=True,  # absolute values, and deleting our own lease twice is deleting it once
             one_statement=True,
         )
 

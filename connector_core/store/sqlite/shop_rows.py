@@ -129,8 +129,11 @@ class ShopRows(SQLiteConnection):
         *,
         failures: int = 0,
         last_error: str | None = None,
+        unlock: tuple[str, str] | None = None,
     ) -> None:
-        with self._write() as conn:
+        with self._write() as conn:  # one transaction: the lease released and the shop scheduled, or neither
+            if unlock is not None:
+                conn.execute("DELETE FROM locks WHERE name = ? AND owner = ?", unlock)
             conn.execute(
                 "UPDATE accounts SET next_pull_at = CASE WHEN status = 'active' THEN ? ELSE NULL END, "
                 "failures = ?, last_error = ?, updated_at = ? WHERE integration_id = ? AND account_id = ?",

@@ -109,6 +109,28 @@ class PlatformContract(ContractBase):
         store.set_reauthorization(iid, ReauthorizationState(deadline=None, needs_reauthorization=True))
         assert store.due_shops(now, 10) == []
 
+    def test_a_schedule_write_can_release_a_lease_with_it(
+        self, store: Store, iid: str, clock: OffsetClock
+    ) -> None:
+        now = clock.now()
+        store.save_accounts(iid, [Account(id="a")])
+        assert store.try_lock("import:a", "worker-1", timedelta(minutes=5))
+        assert store.try_lock("import:b", "worker-2", timedelta(minutes=5))
+
+        store.schedule_shop(iid, "a", now + timedelta(minutes=5), unlock=("import:a", "worker-1"))
+        store.schedule_shop(iid, "a", now + timedelta(minutes=6), unlock=("import:b", "worker-1"))
+
+        shop = store.get_shop(iid, "a")
+        assert shop is not None and shop.next_pull_at is not None
+        assert abs(shop.next_pull_at - (now + timedelta(minutes=6))) < timedelta(seconds=1)
+        assert store.lease_holder("import:a") is None  # released with the first write
+        holder = store.lease_holder("import:b")  # another owner's lease is not ours to release
+        assert holder is not None and holder.owner == "worker-2"
+        store.schedule_shop(
+            iid, "gone", now, unlock=("import:b", "worker-2")
+        )  # an unknown shop: still released
+        assert store.lease_holder("import:b") is None
+
     def test_webhook_routes_are_found_by_shop_and_app(self, store: Store, app_id: str, iid: str) -> None:
         shared = store.create_integration("contract", "Seller", None, {}, app_id=app_id)
         store.save_accounts(shared.id, [Account(id="shop-1"), Account(id="shop-2")])

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from ...leases import HeldLease, release, release_deferred, releases_deferred, take_deferred
+from ...store import Store
 from ...store.platform_records import DueShop
 from ...work.delivery import deliver, require_receiver
 from .. import schedule
@@ -53,6 +55,7 @@ def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -
                 delivered += deliver(view, page)
             if budget.paused:
                 # The rest of this shop's import waits its turn: one queued slice per shop at a time.
+                release_deferred()  # its lease first, so the queued slice does not find it held
                 shop_id = account_id or (view.account_id if len(views) > 1 else None)
                 task.app.send_task(
                     f"{PREFIX}pull_orders", args=[integration_id, shop_id or None], ignore_result=True
@@ -70,16 +73,19 @@ def pull_orders(task: Any, integration_id: str, account_id: str | None = None) -
 
     if not account_id:
         return guarded(task, f"import for integration {integration_id}", work)
-    try:
-        result = guarded(task, f"import for integration {integration_id} shop {account_id}", work)
-    except Exception as exc:  # a retry (Celery's) or a crash: the schedule backs off meanwhile
-        _reschedule(integration_id, account_id, str(exc) or type(exc).__name__)
-        raise
-    if result.get("ok") and "skipped" not in result:
-        _reschedule(integration_id, account_id, None, *(read[0] if read else (None, None)))
-    elif not result.get("ok"):
-        _reschedule(integration_id, account_id, str(result.get("error")))
-    return result
+    # The import's lease, when the import ends normally, is given back by the shop's schedule write below
+    # (one round trip); on any other way out it is released as usual.
+    with releases_deferred() as leases:
+        try:
+            result = guarded(task, f"import for integration {integration_id} shop {account_id}", work)
+        except Exception as exc:  # a retry (Celery's) or a crash: the schedule backs off meanwhile
+            _reschedule(integration_id, account_id, str(exc) or type(exc).__name__, leases=leases)
+            raise
+        if result.get("ok") and "skipped" not in result:
+            _reschedule(integration_id, account_id, None, *(read[0] if read else (None, None)), leases=leases)
+        elif not result.get("ok"):
+            _reschedule(integration_id, account_id, str(result.get("error")), leases=leases)
+        return result
 
 
 def _reschedule(
@@ -88,29 +94,52 @@ def _reschedule(
     error: str | None,
     settings: dict[str, Any] | None = None,
     configured: int | None = None,
+    *,
+    leases: list[HeldLease] | None = None,
 ) -> None:
     """The shop's next pull. After a success whose pull read the shop's `settings` and pull interval
     (`configured`), one write and no read (the store leaves a shop that stopped being active meanwhile
-    unscheduled)."""
+    unscheduled). A lease on `leases` (the import's, see `releases_deferred`) is released by that write."""
     runtime = current_runtime()
     store, now = runtime.integrations.store, runtime.integrations.clock.now()
     if error is None and settings is not None:
         interval = schedule.interval_for(settings, runtime.settings.pull_interval, configured)
-        store.schedule_shop(integration_id, shop_id, schedule.after_success(interval, now))
+        _schedule(store, integration_id, shop_id, schedule.after_success(interval, now), leases)
         return
     shop = store.get_shop(integration_id, shop_id)
     if shop is None or not shop.active:
-        return
+        return  # the lease, if any, is released as usual when the task's block ends
     record_settings = store.get_integration(integration_id).settings
     interval = schedule.interval_for(
         {**record_settings, **shop.settings}, runtime.settings.pull_interval, shop.pull_interval
     )
     if error is None:
-        store.schedule_shop(integration_id, shop_id, schedule.after_success(interval, now))
+        _schedule(store, integration_id, shop_id, schedule.after_success(interval, now), leases)
     else:
         failures = shop.failures + 1
         when = schedule.after_failure(interval, now, failures)
-        store.schedule_shop(integration_id, shop_id, when, failures=failures, last_error=error[:500])
+        _schedule(store, integration_id, shop_id, when, leases, failures=failures, last_error=error[:500])
+
+
+def _schedule(
+    store: Store,
+    integration_id: str,
+    shop_id: str,
+    when: datetime,
+    leases: list[HeldLease] | None,
+    **failure: Any,
+) -> None:
+    """One write: the shop's next pull, releasing a deferred lease with it. If the write fails the lease is
+    released on its own (retried), so a failed schedule never keeps the import locked; the write is all or
+    nothing, so a process killed around it leaves either both done or the lease to expire as it would."""
+    held = take_deferred(leases) if leases else None
+    unlock = None if held is None else (held.name, held.owner)
+    try:
+        store.schedule_shop(integration_id, shop_id, when, unlock=unlock, **failure)
+    except BaseException:
+        if held is not None:
+            release(held.store, held.name, held.owner)
+        raise
 
 
 BACKFILL_SLICE_PAGES = 5
