@@ -79,6 +79,11 @@ class OutboxRole(Protocol):
         """Ordered by created_at, then key."""
         ...
 
+    def pending_work(self, integration_id: str, kind: str, limit: int) -> list[str]:
+        """The keys of the connection's pending work of this kind, oldest first, at most `limit`: read
+        through the pending rows' index, so the finished rows kept for de-duplication cost nothing."""
+        ...
+
     def prune_work(self, finished_before: datetime) -> int:
         """Delete finished work older than that; returns how many rows went."""
         ...
@@ -141,6 +146,9 @@ class OutboxDelegate:
         self, integration_id: str, *, kind: str | None = None, status: WorkStatus | None = None
     ) -> list[WorkItem]:
         return self._outbox.list_work(integration_id, kind=kind, status=status)
+
+    def pending_work(self, integration_id: str, kind: str, limit: int) -> list[str]:
+        return self._outbox.pending_work(integration_id, _text(kind, "work kind"), max(0, limit))
 
     def prune_work(self, finished_before: datetime) -> int:
         return self._outbox.prune_work(finished_before)

@@ -5,7 +5,8 @@ nor behind another seller's burst of webhooks.
   stock pushes (an oversold item is worse than a late order), cancellation and return decisions, the
   outbox's recorded host requests;
 - ``channel_connectors.events``: the re-reads webhooks ask for (one seller's bulk status change can be
-  thousands of them), before any pull;
+  thousands of them), before any pull; each connection's are one drain at a time (tasks/webhooks.py), so a
+  burst takes one turn of the lane per seller;
 - ``channel_connectors.pulls``: the scheduled imports (a big one in slices that queue again behind other
   shops' pulls), token refreshes and the schedule's ticks;
 - ``channel_connectors.backfill``: long imports of old history, in slices that queue again behind others.
@@ -48,6 +49,7 @@ LANE_OF: dict[str, str] = {
     "push_stock": URGENT,
     "process_webhook_events": EVENTS,
     "receive_webhook": EVENTS,
+    "drain_webhooks": EVENTS,
     "run_work": URGENT,  # the outbox's host requests (shipments, stock, labels); its webhooks: EVENTS
     "sweep_outbox": URGENT,  # cheap, and what it re-sends is urgent work
     "pull_orders": PULLS,

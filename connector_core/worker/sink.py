@@ -16,6 +16,8 @@ from ..work.outbox import CONFIRM_SHIPMENT, PUSH_STOCK, WEBHOOK
 from ..work.sink import SinkFull
 from .requests import submit_request
 from .tasks import PREFIX
+from .tasks.slices import queue_turn
+from .tasks.webhooks import DRAIN_MARKER_TTL, drain_marker
 
 log = logging.getLogger("connector_core.worker.sink")
 MAX_HINTS = 10_000
@@ -24,7 +26,8 @@ MAX_HINTS = 10_000
 
 class CelerySink:
     """Queues the work as tasks. Webhook events are recorded in the outbox before they reach here, so the
-    task that starts them is only a hint: it is sent from a background thread, and the webhook's answer
+    task that starts them is only a hint (a connection's drain, queued once however many of its webhooks
+    arrive: tasks/webhooks.py): it is sent from a background thread, and the webhook's answer
     never waits on the broker (a stalled Redis would hold it for the broker's socket timeout); a hint the
     broker refuses is dropped and the beat's sweep sends the work again. A refused Pull now raises
     `SinkFull` and the operator clicks again."""
@@ -71,6 +74,9 @@ class CelerySink:
         while True:
             integration_id, kind, keys = self._hints.get()  # a daemon: it waits for hints as long as we live
             try:
+                if kind == WEBHOOK:
+                    self._drain(integration_id)
+                    continue
                 self._send(
                     f"integration {integration_id}: {kind} work", "run_work", [integration_id, kind, keys]
                 )
@@ -82,6 +88,24 @@ class CelerySink:
                     integration_id,
                     type(exc).__name__,
                 )
+
+    def _drain(self, integration_id: str) -> None:
+        """Webhook events go to the connection's drain (tasks/webhooks.py): one is queued unless one already
+        is, or is running; that one re-reads these events too (they are recorded before the hint)."""
+        try:
+            queue_turn(
+                self.app,
+                self.store,
+                drain_marker(integration_id),
+                "drain_webhooks",
+                [integration_id],
+                DRAIN_MARKER_TTL,
+            )
+        except OperationalError as exc:
+            raise SinkFull(
+                f"integration {integration_id}: webhook work was not queued: the broker is unreachable "
+                f"({type(exc).__name__})"
+            ) from None
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait (bounded) until every hint was handed to the broker or dropped; True when none is left."""

@@ -146,7 +146,9 @@ def test_two_workers_at_once_run_one_chain_per_shop_and_read_each_page_once(
         results = [r.get(timeout=TASK_TIMEOUT) for r in pulls + sweeps]
         assert all(r["ok"] for r in results), (results, workers.logs())
         shop = integration.account_id
-        assert [shop in r.get("already_queued", []) for r in results] == [False, True, True, False, True]
+        # One request of each kind started the chain (whichever worker got there first); the others found it.
+        skipped = [shop in r.get("already_queued", []) for r in results]
+        assert sorted(skipped[:3]) == [False, True, True] and sorted(skipped[3:]) == [False, True], results
         wait_for(lambda: "watermark" in returns_cursor(integration, shop), "the import", workers)
         place = f"reconcile@{shop}"
         wait_for(lambda: not integration.store.get_cursor(integration.id, place), "the sweep", workers)

@@ -16,6 +16,7 @@ REGISTERED = {
     "create_labels": ("integration_id, order_id, boxes, service_id=None", URGENT),
     "decide_cancellation": ("integration_id, order_id, action, reason=None", URGENT),
     "decide_return": ("integration_id, return_id, action, reason=None, amount=None", URGENT),
+    "drain_webhooks": ("integration_id", EVENTS),
     "process_webhook_events": ("integration_id, events", EVENTS),
     "pull_all": ("", PULLS),
     "pull_orders": ("integration_id, account_id=None", PULLS),

@@ -6,7 +6,7 @@ One module per kind of work, all registered from `TASKS` below as `channel_conne
 - `fulfilment`: stock pushes, shipment confirmations, labels;
 - `aftersales`: cancellation and return decisions, seller cancellations, the returns import;
 - `reconciliation`: the sweep for what webhooks missed, and its tick;
-- `webhooks`: verified events and raw deliveries;
+- `webhooks`: verified events, raw deliveries, and each connection's drain of its recorded events;
 - `recorded_work`: the outbox's recorded work and its sweep;
 - `tokens`: token refreshes and re-authorization warnings;
 - `guard`: what they share (the names' prefix, retries, one-line reports; see its docstring).
@@ -36,7 +36,7 @@ from .orders import BACKFILL_SLICE_PAGES, backfill_orders, pull_all, pull_orders
 from .reconciliation import reconcile_all, reconcile_events
 from .recorded_work import PRUNE_EVERY, run_work, sweep_outbox
 from .tokens import REFRESH_TICK_LIMIT, refresh_token, refresh_tokens, warn_reauthorization
-from .webhooks import ORDER_EVENTS, process_webhook_events, receive_webhook
+from .webhooks import ORDER_EVENTS, drain_webhooks, process_webhook_events, receive_webhook
 
 TASKS: dict[str, Callable[..., Result]] = {
     "pull_orders": pull_orders,
@@ -52,6 +52,7 @@ TASKS: dict[str, Callable[..., Result]] = {
     "cancel_order": cancel_order,
     "create_labels": create_labels,
     "process_webhook_events": process_webhook_events,
+    "drain_webhooks": drain_webhooks,
     "receive_webhook": receive_webhook,
     "refresh_tokens": refresh_tokens,
     "refresh_token": refresh_token,
@@ -79,6 +80,7 @@ __all__ = [
     "create_labels",
     "decide_cancellation",
     "decide_return",
+    "drain_webhooks",
     "log",
     "process_webhook_events",
     "pull_all",

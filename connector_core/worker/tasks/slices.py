@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -66,36 +66,61 @@ class Turn:
     store: LeaseRole
     name: str
     owner: str
+    ttl: timedelta = QUEUED_SLICE_TTL
 
     def release(self) -> None:
         """The chain ends here (done, or failed: the next request starts it again from the saved place)."""
         self.store.unlock(self.name, self.owner)
 
-    def pass_on(self, task: Any, short_name: str, args: Sequence[Any]) -> bool:
-        """Queue the next slice at the end of its lane, handing it the marker; False when another request took
-        the stream in between (it goes on from the saved place, so nothing is queued)."""
+    def pass_on(
+        self, task: Any, short_name: str, args: Sequence[Any], still: Callable[[], bool] | None = None
+    ) -> bool:
+        """Queue the next slice at the end of its lane, handing it the marker; False when nothing was queued:
+        `still` (asked once the marker is released, so work recorded meanwhile is either seen here or finds
+        the marker free) says there is nothing left, or another request took the stream in between (it goes
+        on from the saved place)."""
         self.release()
-        token = secrets.token_hex(16)
-        owner = _owner(token)
-        if not self.store.try_lock(self.name, owner, QUEUED_SLICE_TTL):
+        if still is not None and not still():
             return False
-        try:
-            # The slice's Celery id is the marker's owner: a redelivery or a retry of it keeps the id.
-            task.app.send_task(f"{PREFIX}{short_name}", args=list(args), task_id=token, ignore_result=True)
-        except BaseException:
-            self.store.unlock(self.name, owner)  # not queued: the next request goes on from the saved place
-            raise
-        return True
+        return queue_turn(task.app, self.store, self.name, short_name, args, self.ttl)
 
 
-def take_turn(task: Any, store: LeaseRole, integration_id: str, stream: str) -> Turn | None:
+def queue_turn(
+    app: Any,
+    store: LeaseRole,
+    name: str,
+    short_name: str,
+    args: Sequence[Any],
+    ttl: timedelta = QUEUED_SLICE_TTL,
+) -> bool:
+    """Send the task that takes the turn at marker `name`, unless another holds it (False: that one will)."""
+    token = secrets.token_hex(16)
+    owner = _owner(token)
+    if not store.try_lock(name, owner, ttl):
+        return False
+    try:
+        # The slice's Celery id is the marker's owner: a redelivery or a retry of it keeps the id.
+        app.send_task(f"{PREFIX}{short_name}", args=list(args), task_id=token, ignore_result=True)
+    except BaseException:
+        store.unlock(name, owner)  # not queued: the next request (or the outbox's sweep) goes on
+        raise
+    return True
+
+
+def marker_name(integration_id: str, stream: str) -> str:
+    return f"slice:{integration_id}:{stream}"
+
+
+def take_turn(
+    task: Any, store: LeaseRole, integration_id: str, stream: str, ttl: timedelta = QUEUED_SLICE_TTL
+) -> Turn | None:
     """This task's turn at `stream` of the connection, or None when another slice holds it."""
-    name = f"slice:{integration_id}:{stream}"
+    name = marker_name(integration_id, stream)
     request = getattr(task, "request", None)
     owner = _owner(getattr(request, "id", None) or secrets.token_hex(16))
-    if not store.try_lock(name, owner, QUEUED_SLICE_TTL):
+    if not store.try_lock(name, owner, ttl):
         return None
-    return Turn(store, name, owner)
+    return Turn(store, name, owner, ttl)
 
 
 def _owner(task_id: str) -> str:

@@ -1,19 +1,79 @@
-"""Webhook tasks: events the web app already verified and applied (re-read the orders they name), and raw
-deliveries for hosts without the web app (verify, record in the outbox, then the same re-read)."""
+"""Webhook tasks: events the web app already verified and applied (re-read the orders they name), raw
+deliveries for hosts without the web app (verify, record in the outbox, then the same re-read), and the
+drain of one connection's recorded webhook events in slices (`drain_webhooks`).
+
+Why a drain: one seller's bulk status change is thousands of deliveries. Sent as one task each, they filled
+the events lane first come, first served, and another seller's single webhook waited behind all of them.
+The Celery sink now queues at most one `drain_webhooks` per connection (a marker in the store's leases,
+owned by the queued task's id: slices.py); the drain re-reads that connection's pending outbox rows in
+batches for one slice and, if rows are left, queues itself again at the end of the lane. A burst is then
+one turn of the lane per seller, and its re-reads go out 50 orders to a call instead of one.
+"""
 
 from __future__ import annotations
 
 import base64
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from ...flows import Integration
 from ...flows.webhooks import WebhookRejected
 from ...models import WebhookEvent
+from ...store import Store
 from ...work import outbox
 from ...work.delivery import deliver
 from ..runtime import current_runtime
 from .guard import Result, guarded, open_integration
+from .slices import SliceBudget, marker_name, take_turn
+
+WEBHOOK_STREAM = "webhooks"
+DRAIN_SLICE_BATCHES = 20
+"""Batches of `outbox.WEBHOOK_BATCH` events one drain slice takes at most (the time budget, usually first)."""
+DRAIN_MARKER_TTL = timedelta(minutes=1)
+"""How long a queued drain keeps other hints from queueing one: should its message be lost, webhooks of the
+connection wait at most this long before a hint queues a drain again (the outbox's sweep runs them meanwhile).
+A drain that waits longer in the lane only meets a second one, which finds the rows done."""
+
+
+def drain_marker(integration_id: str) -> str:
+    """The marker a queued or running drain of the connection holds (the Celery sink checks it)."""
+    return marker_name(integration_id, WEBHOOK_STREAM)
+
+
+def drain_webhooks(task: Any, integration_id: str) -> Result:
+    """Re-read the orders named by the connection's pending webhook events (recorded in the outbox), oldest
+    first, in batches, for one slice; then queue the next slice behind the rest of the events lane if any
+    are left. Each row is finished once (the outbox), each order version handed over once (the ledger)."""
+
+    def work() -> Result:
+        runtime = current_runtime()
+        store = runtime.store
+        turn = take_turn(task, store, integration_id, WEBHOOK_STREAM, DRAIN_MARKER_TTL)
+        if turn is None:
+            return {"ok": True, "already_queued": True}
+        budget = SliceBudget(DRAIN_SLICE_BATCHES, runtime.settings.slice_seconds)
+        events = reread = 0
+        try:
+            while keys := _pending(store, integration_id, outbox.WEBHOOK_BATCH):
+                result = outbox.run_work(runtime.integrations, integration_id, outbox.WEBHOOK, keys)
+                events, reread = events + len(keys), reread + int(result.get("reread") or 0)
+                if not budget.more():
+                    break
+        except BaseException:
+            turn.release()  # the retry, a hint or the outbox's sweep takes it up
+            raise
+        queued = turn.pass_on(
+            task, "drain_webhooks", [integration_id], still=lambda: bool(_pending(store, integration_id, 1))
+        )
+        return {"ok": True, "events": events, "reread": reread, "done": not queued}
+
+    return guarded(task, f"webhook events of integration {integration_id}", work)
+
+
+def _pending(store: Store, integration_id: str, limit: int) -> list[str]:
+    return store.pending_work(integration_id, outbox.WEBHOOK, limit)
+
 
 ORDER_EVENTS = outbox.ORDER_EVENTS
 """Events naming an order whose new version the host must be handed (one list, with the outbox's)."""
