@@ -33,7 +33,7 @@ from bench_support import HERE, REPO, EmulatorProcess, Result
 from cryptography.fernet import Fernet
 from scale_idle_task import idle_pull_task
 from scale_population import Population, cpu_seconds, populate, store_bytes, vacuum
-from scale_routing_commits import route_while_committing
+from scale_routing_commits import add_commit_figures, route_while_committing
 
 from connector_core import ConnectorHost, Integrations
 from connector_core.store import Store, open_store
@@ -174,14 +174,6 @@ def _side_by_side(
     return routers[0], routers[1] if reference else None, ticks[0], ticks[-1]
 
 
-def _with_commits(measured: _Sized, reference: _Sized, deliveries: int) -> tuple[_Router, _Router]:
-    """Routing of both stores again, in turns, a worker committing before each delivery: what a serving
-    web process sees (scale_routing_commits.py). Other shops than the first pass's (another seed)."""
-    routers = (_Router(*measured[:2], deliveries, seed=4), _Router(*reference[:2], deliveries, seed=4))
-    route_while_committing(routers, [measured, reference], deliveries, BLOCK, WARM_UP)
-    return routers
-
-
 def _child(mode: str, url: str, args: dict[str, Any], workdir: Path) -> dict[str, Any]:
     path = workdir / f"scale-{mode}-args.json"
     path.write_text(json.dumps(args))
@@ -314,7 +306,10 @@ def _one_size(
     vacuum(url)
     per_connection = store_bytes(url) / size
     router, beside, ticks, reference_ticks = _side_by_side(measured, reference, deliveries)
-    committing = _with_commits(measured, reference, deliveries) if largest and reference else None
+    committing = None
+    if largest and reference:  # other shops than the first pass's (another seed)
+        committing = (_Router(*measured[:2], deliveries, seed=4), _Router(*reference[:2], deliveries, seed=4))
+        route_while_committing(committing, [measured, reference], deliveries, BLOCK, WARM_UP)
     sample = [c for c, _ in population.connections[:20]]
     deliveries_b64 = [
         [base64.b64encode(body).decode(), sig]
@@ -373,29 +368,8 @@ def _one_size(
         )
         details["idle_pull_task"] = {"cpu_ms": cpu_ms, "wall_ms": wall_ms, "polls": polls}
     if committing is not None and reference is not None:
-        big, small = (r.timings for r in committing)
-        ratio = _p99(big) / _p99(small)
-        result.add(f"{prefix}: webhook routing p99, a worker committing between deliveries", _p99(big), "ms")
-        result.add(
-            f"routing p99 {size:,} / {len(reference[1].connections):,}, a worker committing between "
-            "deliveries (in turns)",
-            ratio,
-            "x",
-            target=f"<= {ROUTING_RATIO:.0f} x",
-            ok=ratio <= ROUTING_RATIO,
-            timing=True,
-        )
-        result.add(
-            f"{prefix}: misrouted deliveries, a worker committing",
-            committing[0].misrouted,
-            target="= 0",
-            ok=committing[0].misrouted == 0,
-        )
-        details[str(size)]["routing_with_commits_ms"] = {
-            "p50": statistics.median(big),
-            "p99": _p99(big),
-            "beside_smallest_p99": _p99(small),
-        }
+        smallest = len(reference[1].connections)
+        add_commit_figures(result, details[str(size)], committing, size, smallest, ROUTING_RATIO)
     if beside is None:
         return 1.0, 1.0
     reference_p99 = _p99(beside.timings)

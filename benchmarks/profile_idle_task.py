@@ -7,7 +7,8 @@ Sets up a small store the way the scale benchmark does (100 connections: the CPU
 on N), runs the worker's pull task for one idle shop under cProfile with a CPU clock, and sums each
 function's own time by where it lives (our code, psycopg, requests, urllib3, the standard library...). Then
 it times the floors the task cannot go under with its libraries: one HTTP call of the same shape through
-`requests` and through urllib3 directly, and one trivial statement through the store's connection pool.
+`requests`, through the kit's `HttpClient` and through urllib3 directly, and one trivial statement through
+the store's connection pool.
 Profiling inflates pure-Python code several times over: read the shares, not the absolute figures.
 """
 
@@ -31,6 +32,7 @@ from cryptography.fernet import Fernet
 from scale_idle_task import idle_pull_task
 from scale_population import populate
 
+from connector_core.http import HttpClient
 from connector_core.store import open_store
 
 CONNECTIONS = 100
@@ -125,8 +127,19 @@ def _print_floors(api_base_url: str, store: Any) -> None:
     def through_urllib3() -> None:
         pool.request("POST", full_url, body=b"{}", headers=headers).release_conn()
 
+    client = HttpClient("profile")
+
+    def through_the_kit() -> None:
+        client.send(
+            lambda: requests.Request("POST", url, params=query, data=b"{}", headers=headers),
+            safe_to_repeat=True,
+        )
+
     print("floors (CPU, best of 5 rounds; the emulator answers in its own process):")
     print(f"  one HTTP call through requests: {_best_us(through_requests):6.0f} us")
+    print(
+        f"  the same through the kit's HttpClient (body read, limits kept): {_best_us(through_the_kit):6.0f} us"
+    )
     print(f"  the same through urllib3:       {_best_us(through_urllib3):6.0f} us")
     backend = store.backend
     if hasattr(backend, "_pool_here"):

@@ -13,10 +13,12 @@ before every delivery, untimed.
 from __future__ import annotations
 
 import gc
+import statistics
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
+from bench_support import Result
 from scale_population import Population
 
 from connector_core.store import Store, open_store
@@ -24,6 +26,8 @@ from connector_core.store import Store, open_store
 
 class _Routes(Protocol):
     before: Callable[[], None] | None
+    timings: list[float]
+    misrouted: int
 
     def route(self, count: int) -> None: ...
 
@@ -68,3 +72,38 @@ def route_while_committing(
             router.before = None
         for writer in writers:
             writer.close()
+
+
+def add_commit_figures(
+    result: Result,
+    details: dict[str, Any],
+    routers: Sequence[_Routes],
+    size: int,
+    smallest: int,
+    target: float,
+) -> None:
+    """The figures of `route_while_committing`: the largest size's p99 and its ratio to the smallest's."""
+    big, small = routers[0].timings, routers[1].timings
+    ratio = _p99(big) / _p99(small)
+    result.add(f"{size:,}: webhook routing p99, a worker committing between deliveries", _p99(big), "ms")
+    result.add(
+        f"routing p99 {size:,} / {smallest:,}, a worker committing between deliveries (in turns)",
+        ratio,
+        "x",
+        target=f"<= {target:.0f} x",
+        ok=ratio <= target,
+        timing=True,
+    )
+    misrouted = routers[0].misrouted
+    result.add(
+        f"{size:,}: misrouted deliveries, a worker committing", misrouted, target="= 0", ok=misrouted == 0
+    )
+    details["routing_with_commits_ms"] = {
+        "p50": statistics.median(big),
+        "p99": _p99(big),
+        "beside_smallest_p99": _p99(small),
+    }
+
+
+def _p99(timings: list[float]) -> float:
+    return statistics.quantiles(timings, n=100)[98]

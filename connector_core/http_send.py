@@ -21,6 +21,7 @@ the adapter in redirect and cookie handling. Here:
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 from typing import Any
@@ -127,21 +128,30 @@ def _url(url: str, params: dict[Any, Any]) -> str:
     return f"{base}{'&' if '?' in base else '?'}{query}"
 
 
+_SAFE = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+"""Text `urlencode` leaves as it is (letters, digits and "_.-~"): most query values (keys, timestamps,
+hex signatures) are, and skip the quoting."""
+
+
 def _encode(params: dict[Any, Any]) -> str:
-    """requests' `_encode_params` for a dict: a list value repeats the key, None values are dropped."""
-    pairs: list[tuple[Any, Any]] = []
+    """requests' `_encode_params` for a dict: a list value repeats the key, None values are dropped; each
+    pair as `urlencode` writes it, plain text as it is."""
+    parts: list[str] = []
     for key, values in params.items():
         if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
             values = (values,)
         for value in values:
-            if value is not None:
-                pairs.append(
-                    (
-                        key.encode("utf-8") if isinstance(key, str) else key,
-                        value.encode("utf-8") if isinstance(value, str) else value,
-                    )
-                )
-    return urlencode(pairs, doseq=True)
+            if value is None:
+                continue
+            if type(key) is str and type(value) is str and _SAFE(key) and _SAFE(value):
+                parts.append(f"{key}={value}")
+                continue
+            pair = (
+                key.encode("utf-8") if isinstance(key, str) else key,
+                value.encode("utf-8") if isinstance(value, str) else value,
+            )
+            parts.append(urlencode([pair], doseq=True))
+    return "&".join(parts)
 
 
 def send(

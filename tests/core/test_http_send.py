@@ -36,6 +36,11 @@ SHAPES = [
         },
     ),
     requests.Request("POST", BASE, params={"q": "a b&c=d/é", 7: 1.5, "n": 3}, headers={"user-agent": "ours"}),
+    requests.Request(
+        "GET",
+        BASE,
+        params={"empty": "", "sp ace": "v", "b": b"x y", "list": [1, "two", None], "t~": "a.b-c_d"},
+    ),
     requests.Request("PUT", "http://127.0.0.1:8080", data=b"x", headers={"Accept": None}),
     requests.Request("DELETE", "https://münchen.example/p%7Ex q", params={"x": "~y"}),
     requests.Request("GET", BASE, data=[], params={}, headers={b"X-Bytes": b"v"}),

@@ -13,7 +13,7 @@ import pytest
 from cryptography.fernet import Fernet
 from fork_support import cursor_written_in_a_fork
 
-from connector_core import OffsetClock, SQLiteStore, home
+from connector_core import Account, OffsetClock, SQLiteStore, home
 from connector_core.credentials import Credentials
 from connector_core.store import MIGRATIONS, StoreConfigurationError, default_home, open_store
 from connector_core.vault import VaultError
@@ -221,3 +221,43 @@ def test_open_store_is_part_of_the_public_api() -> None:
     import connector_core
 
     assert connector_core.open_store is open_store
+
+
+def _routes_as_written(path: Path) -> list[tuple[str, str, str, str]]:
+    with sqlite3.connect(path) as raw:
+        return raw.execute(
+            "SELECT shop_id, app_id, integration_id, connector FROM shop_routes ORDER BY 1, 2, 3"
+        ).fetchall()
+
+
+def _routes_from_the_shops(path: Path) -> list[tuple[str, str, str, str]]:
+    with sqlite3.connect(path) as raw:
+        return raw.execute(
+            "SELECT a.account_id, i.app_id, i.id, i.connector FROM accounts a JOIN integrations i "
+            "ON i.id = a.integration_id WHERE a.status = 'active' ORDER BY 1, 2, 3"
+        ).fetchall()
+
+
+def test_the_route_table_follows_the_shops_even_when_edited_by_hand(store: SQLiteStore, iid: str) -> None:
+    # Routing reads `shop_routes` alone; triggers keep it equal to the active shops, so an operator's SQL
+    # moving a connection to another app, or a shop written outside the store, is routed as it now stands.
+    store.save_accounts(iid, [Account(id="uk"), Account(id="de")])
+    first_app = store.get_integration(iid).app_id or ""
+    with sqlite3.connect(store.path) as raw:
+        raw.execute(
+            "INSERT INTO apps (id, connector, name, public, secret, owned_by, created_at, updated_at) "
+            "SELECT 'app-moved', connector, name, public, secret, NULL, created_at, updated_at FROM apps WHERE id = ?",
+            (first_app,),
+        )
+        raw.execute("UPDATE integrations SET app_id = 'app-moved' WHERE id = ?", (iid,))
+        raw.execute("UPDATE accounts SET status = 'paused' WHERE account_id = 'de'")
+        raw.execute(
+            "INSERT INTO accounts (integration_id, account_id, data, status) VALUES (?, 'fr', '{\"id\": \"fr\"}', 'active')",
+            (iid,),
+        )
+
+    assert store.route_webhook_shop("app-moved", "uk") == [iid]
+    assert store.route_webhook_shop(first_app, "uk") == []
+    assert store.route_webhook_shop("app-moved", "de") == []
+    assert store.route_webhook_shop("app-moved", "fr") == [iid]
+    assert _routes_as_written(store.path) == _routes_from_the_shops(store.path)
