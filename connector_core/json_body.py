@@ -40,4 +40,7 @@ def response_json(response: requests.Response) -> Any:
     encoding = getattr(response, "encoding", None)  # a requests-like answer without it: UTF-8 JSON
     if encoding is not None and encoding.lower().replace("_", "-") not in _UTF8:
         return response.json()
-    return decode_json(response.content, response.json)
+    body = response.content
+    if type(body) is not bytes:  # no body read (None): requests' own answer, as before
+        return response.json()
+    return decode_json(body, response.json)
