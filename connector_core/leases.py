@@ -208,6 +208,11 @@ class _Renewer:
 _renewer = _Renewer()
 
 
+def dead_holder(store: LeaseRole, name: str) -> Lease | None:
+    """The holder of `name` if it is a process on this machine that is gone (see `_dead_holder`)."""
+    return _dead_holder(store, name)
+
+
 def _dead_holder(store: LeaseRole, name: str) -> Lease | None:
     """The lease's holder if it is a process on this machine that is gone (SIGKILL, crash): it can neither
     renew nor release its lease. Holders on other machines are never judged dead: their leases expire."""

@@ -79,9 +79,10 @@ class OutboxRole(Protocol):
         """Ordered by created_at, then key."""
         ...
 
-    def pending_work(self, integration_id: str, kind: str, limit: int) -> list[str]:
-        """The keys of the connection's pending work of this kind, oldest first, at most `limit`: read
-        through the pending rows' index, so the finished rows kept for de-duplication cost nothing."""
+    def fresh_work(self, integration_id: str, kind: str, limit: int) -> list[str]:
+        """The keys of the connection's pending work of this kind that nobody started yet, oldest first, at
+        most `limit` (what a drain runs; work started before and still pending is the sweep's to re-send):
+        read through the pending rows' index, so the finished rows kept for de-duplication cost nothing."""
         ...
 
     def prune_work(self, finished_before: datetime) -> int:
@@ -147,8 +148,8 @@ class OutboxDelegate:
     ) -> list[WorkItem]:
         return self._outbox.list_work(integration_id, kind=kind, status=status)
 
-    def pending_work(self, integration_id: str, kind: str, limit: int) -> list[str]:
-        return self._outbox.pending_work(integration_id, _text(kind, "work kind"), max(0, limit))
+    def fresh_work(self, integration_id: str, kind: str, limit: int) -> list[str]:
+        return self._outbox.fresh_work(integration_id, _text(kind, "work kind"), max(0, limit))
 
     def prune_work(self, finished_before: datetime) -> int:
         return self._outbox.prune_work(finished_before)

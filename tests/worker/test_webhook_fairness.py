@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import redis
-from host_plugin import received
+from host_plugin import REFUSE_ENV, received
 from worker_support import Workers, connect
 
 from connector_core import ConnectorHost, Integrations
@@ -80,3 +80,31 @@ def test_one_sellers_webhook_burst_does_not_hold_back_another_sellers_webhook(
     assert len(handed) == len(set(handed))  # each version once per connection
     assert {o for i, o, _ in handed if i == busy.id} == set(orders[:BURST])
     assert {o for i, o, _ in handed if i == other.id} == {orders[BURST]}
+
+
+def test_an_event_the_host_refuses_does_not_hold_back_the_others_of_its_connection(
+    store_location: str, worker_env: dict[str, str], workers: Workers, orders_dir: Path
+) -> None:
+    with TikTokShopEmulator(EmulatorConfig(orders=400, seed=5)) as emu:
+        integrations = Integrations(ConnectorHost().load(), open_store(store_location))
+        integration = connect(emu, store_location, integrations)
+        gb = next(shop for shop in emu.shops if shop["region"] == "GB")
+        orders = emu.order_ids(shop_cipher=gb["cipher"])[:60]
+        app = create_app(WorkerSettings(broker_url=worker_env["CHANNEL_CONNECTORS_BROKER_URL"], rates={}))
+        sink = CelerySink(app, integrations.store)
+        for event in order_events(emu, "burst", orders):
+            sink.webhook_events(integration.id, record_webhook_events(integration, [event]))
+        assert sink.flush()
+        workers.env[REFUSE_ENV] = orders[3]  # the host raises on any page holding this order
+        workers.start(1)
+
+        store = integrations.store
+        deadline = time.monotonic() + 30
+        while len([w for w in store.list_work(integration.id, kind=WEBHOOK) if w.status == "done"]) < 59:
+            assert time.monotonic() < deadline, workers.logs()
+            time.sleep(0.2)
+
+    items = {w.key: w for w in store.list_work(integration.id, kind=WEBHOOK)}
+    assert items["burst-3"].status == "pending"  # left to the outbox's sweep: retried, then reported
+    handed = {o[0] for p in received(orders_dir) for o in p["orders"]}  # type: ignore[union-attr]
+    assert handed == set(orders) - {orders[3]}

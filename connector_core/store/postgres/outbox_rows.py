@@ -118,9 +118,9 @@ class PostgresOutboxRows(PostgresConnection):
         rows = self._read(lambda c: c.execute(sql, params).fetchall())
         return [_item(row) for row in rows]
 
-    def pending_work(self, integration_id: str, kind: str, limit: int) -> list[str]:
+    def fresh_work(self, integration_id: str, kind: str, limit: int) -> list[str]:
         sql = """SELECT key FROM outbox WHERE status = 'pending' AND integration_id = %s AND kind = %s
-                 ORDER BY created_at, key LIMIT %s"""
+                 AND attempts = 0 ORDER BY created_at, key LIMIT %s"""
         rows = self._read(lambda c: c.execute(sql, (integration_id, kind, limit)).fetchall())
         return [str(row["key"]) for row in rows]
 

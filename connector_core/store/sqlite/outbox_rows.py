@@ -109,14 +109,14 @@ class OutboxRows(SQLiteConnection):
         sql = f"SELECT * FROM outbox WHERE {' AND '.join(where)} ORDER BY created_at, key"
         return [_item(row) for row in self._connection().execute(sql, params).fetchall()]
 
-    def pending_work(self, integration_id: str, kind: str, limit: int) -> list[str]:
+    def fresh_work(self, integration_id: str, kind: str, limit: int) -> list[str]:
         # The pending rows' index: left to itself SQLite takes the primary key, and reads every finished
         # row of the connection (kept 8 days) to find the few pending ones.
         rows = (
             self._connection()
             .execute(
                 "SELECT key FROM outbox INDEXED BY outbox_due WHERE status = 'pending' AND integration_id = ? "
-                "AND kind = ? ORDER BY created_at, key LIMIT ?",
+                "AND kind = ? AND attempts = 0 ORDER BY created_at, key LIMIT ?",
                 (integration_id, kind, limit),
             )
             .fetchall()

@@ -79,17 +79,18 @@ class OutboxContract(ContractBase):
         assert [w.key for w in store.list_work(iid)] == ["a"]  # pending work is never pruned
         assert store.prune_work(datetime(2000, 1, 1, tzinfo=timezone.utc)) == 0
 
-    def test_pending_work_of_a_connection_oldest_first(
+    def test_fresh_work_of_a_connection_oldest_first(
         self, store: Store, iid: str, clock: OffsetClock
     ) -> None:
-        for key in ("b", "a", "c", "done"):
+        for key in ("b", "a", "c", "started", "done"):
             store.add_work(iid, "webhook", key, {})
             clock.advance(timedelta(seconds=1))
         store.add_work(iid, "push_stock", "other-kind", {})
+        store.start_work(iid, "webhook", "started")  # pending, but started: the sweep's to re-send
         store.finish_work(iid, "webhook", "done", "done", {})
-        assert store.pending_work(iid, "webhook", 10) == ["b", "a", "c"]
-        assert store.pending_work(iid, "webhook", 2) == ["b", "a"]
-        assert store.pending_work("no-such-connection", "webhook", 10) == []
+        assert store.fresh_work(iid, "webhook", 10) == ["b", "a", "c"]
+        assert store.fresh_work(iid, "webhook", 2) == ["b", "a"]
+        assert store.fresh_work("no-such-connection", "webhook", 10) == []
 
     def test_work_from_two_processes_with_one_key_is_recorded_once(
         self, store: Store, store_factory: StoreFactory, iid: str

@@ -12,14 +12,17 @@ The scheduled pull keeps one slice per shop through its schedule (every slice mo
 interval on, so the tick does not queue it again meanwhile). Imports a host or the hourly tick may ask for
 again while a chain of slices is under way (the returns import, the reconciliation sweep) keep it with a
 `Turn`: a marker row per (connection, stream) in the store's leases, held by the Celery id of the slice that
-is queued or running. A request that finds another's marker skips that stream (the chain in progress covers
-it), so a second request never doubles a seller's turns in the lane. The marker is a lease with a time to
-live: a queued slice lost with its broker message frees the stream after `QUEUED_SLICE_TTL`.
+is queued, or by the process running it. A request that finds another's marker skips that stream (the chain
+in progress covers it), so a second request never doubles a seller's turns in the lane. The marker is a
+lease with a time to live: a queued slice lost with its broker message frees the stream after
+`QUEUED_SLICE_TTL`; a running slice killed on this machine frees it at once (its pid is gone).
 """
 
 from __future__ import annotations
 
+import os
 import secrets
+import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +30,7 @@ from datetime import timedelta
 from typing import Any
 
 from ...flows import Integration
+from ...leases import dead_holder
 from ...store import LeaseRole
 from .guard import PREFIX
 
@@ -114,17 +118,31 @@ def marker_name(integration_id: str, stream: str) -> str:
 def take_turn(
     task: Any, store: LeaseRole, integration_id: str, stream: str, ttl: timedelta = QUEUED_SLICE_TTL
 ) -> Turn | None:
-    """This task's turn at `stream` of the connection, or None when another slice holds it."""
+    """This task's turn at `stream` of the connection, or None when another slice holds it.
+
+    The marker is this task's when it was queued for it (owner: its Celery id), or held by an earlier run
+    of it (a redelivery after a kill, a Celery retry: the same id), or free; or when its holder is a slice
+    that died on this machine (its host and pid say so, as for every lease): that chain goes on here, from
+    its saved place, rather than wait for the broker to give the dead slice back."""
     name = marker_name(integration_id, stream)
     request = getattr(task, "request", None)
-    owner = _owner(getattr(request, "id", None) or secrets.token_hex(16))
-    if not store.try_lock(name, owner, ttl):
+    task_id = getattr(request, "id", None) or secrets.token_hex(16)
+    mine = f"{socket.gethostname()}:{os.getpid()}:{RUNNING}{task_id}"  # a lease owner's host:pid form
+    holder = store.lease_holder(name)
+    if holder is not None and holder.owner != mine:
+        ours = holder.owner == _owner(task_id) or holder.owner.endswith(f":{RUNNING}{task_id}")
+        if ours or dead_holder(store, name) is not None:
+            store.unlock(name, holder.owner)
+    if not store.try_lock(name, mine, ttl):
         return None
-    return Turn(store, name, owner, ttl)
+    return Turn(store, name, mine, ttl)
+
+
+RUNNING = "slice-"
 
 
 def _owner(task_id: str) -> str:
-    # Not a host:pid owner: a marker is never judged held by a dead process; it expires or is handed on.
+    # Not a host:pid owner: a queued slice is never judged held by a dead process; it expires or is taken.
     return f"queued-slice:{task_id}"
 
 

@@ -24,7 +24,7 @@ from ...store import Store
 from ...work import outbox
 from ...work.delivery import deliver
 from ..runtime import current_runtime
-from .guard import Result, guarded, open_integration
+from .guard import Result, guarded, log, open_integration
 from .slices import SliceBudget, marker_name, take_turn
 
 WEBHOOK_STREAM = "webhooks"
@@ -55,24 +55,53 @@ def drain_webhooks(task: Any, integration_id: str) -> Result:
         budget = SliceBudget(DRAIN_SLICE_BATCHES, runtime.settings.slice_seconds)
         events = reread = 0
         try:
-            while keys := _pending(store, integration_id, outbox.WEBHOOK_BATCH):
-                result = outbox.run_work(runtime.integrations, integration_id, outbox.WEBHOOK, keys)
-                events, reread = events + len(keys), reread + int(result.get("reread") or 0)
+            while keys := _fresh(store, integration_id, outbox.WEBHOOK_BATCH):
+                events, reread = events + len(keys), reread + _run_batch(integration_id, keys)
                 if not budget.more():
                     break
         except BaseException:
             turn.release()  # the retry, a hint or the outbox's sweep takes it up
             raise
         queued = turn.pass_on(
-            task, "drain_webhooks", [integration_id], still=lambda: bool(_pending(store, integration_id, 1))
+            task, "drain_webhooks", [integration_id], still=lambda: bool(_fresh(store, integration_id, 1))
         )
         return {"ok": True, "events": events, "reread": reread, "done": not queued}
 
     return guarded(task, f"webhook events of integration {integration_id}", work)
 
 
-def _pending(store: Store, integration_id: str, limit: int) -> list[str]:
-    return store.pending_work(integration_id, outbox.WEBHOOK, limit)
+def _fresh(store: Store, integration_id: str, limit: int) -> list[str]:
+    # Never started: a row that was (it failed, or its worker died) is the outbox sweep's to send again, after
+    # the grace, so one that keeps failing does not come back first in every slice.
+    return store.fresh_work(integration_id, outbox.WEBHOOK, limit)
+
+
+def _run_batch(integration_id: str, keys: list[str]) -> int:
+    """Run a batch of events (one re-read per shop); if it fails other than transiently (an order the host
+    refuses, a channel answer we cannot use), each event alone, so one bad event holds back no other: it
+    stays pending, started, for the sweep. Returns the orders handed over."""
+    integrations = current_runtime().integrations
+    try:
+        return int(outbox.run_work(integrations, integration_id, outbox.WEBHOOK, keys).get("reread") or 0)
+    except outbox.TRANSIENT:
+        raise
+    except Exception as exc:
+        if len(keys) == 1:
+            raise
+        log.info("integration %s: a batch of webhook events failed (%s); each alone", integration_id, exc)
+    reread = 0
+    for key in keys:
+        try:
+            reread += int(
+                outbox.run_work(integrations, integration_id, outbox.WEBHOOK, [key]).get("reread") or 0
+            )
+        except outbox.TRANSIENT:
+            raise
+        except Exception as exc:
+            log.warning(
+                "integration %s: webhook event %s: %s; the sweep tries it again", integration_id, key, exc
+            )
+    return reread
 
 
 ORDER_EVENTS = outbox.ORDER_EVENTS
