@@ -133,6 +133,11 @@ def _amount(text: str, currency: str) -> Money:
 
 def _optional_money(raw: Mapping[str, Any], field: str, currency: str) -> Money | None:
     value = raw.get(field)
+    if type(value) is str and value:  # the fast path: TikTok sends amounts as decimal strings
+        try:
+            return _amount(value, currency)
+        except (decimal.InvalidOperation, ValidationError):
+            raise OrderMappingError(f"payment.{field}", f"{value!r} is not a decimal amount") from None
     if value in (None, ""):
         return None
     try:
@@ -159,25 +164,24 @@ def _time(raw: Mapping[str, Any], field: str, required: bool = True) -> Any:
 
 
 def _is_masked(*values: str | None) -> bool:
-    return MASK in "\n".join([value for value in values if value])
+    return MASK in "\n".join(filter(None, values))  # filter: no comprehension frame per call
 
 
 def map_address(raw: Any) -> Address:
     if not _is_mapping(raw):
         raise OrderMappingError("recipient_address", "is missing: the order has no ship-to address")
-    lines = [
-        line
-        for key in ("address_line1", "address_line2", "address_line3", "address_line4")
-        if (line := _text(raw.get(key)))
-    ]
+    # Plain loops, not comprehensions: each comprehension is a function call of its own (Python 3.11).
+    lines = []
+    for key in ("address_line1", "address_line2", "address_line3", "address_line4"):
+        if line := _text(raw.get(key)):
+            lines.append(line)
     full = _text(raw.get("full_address"))
     if not lines and not full:
         raise OrderMappingError("recipient_address", "has no street lines: the order has no ship-to address")
-    levels = {
-        d["address_level"]: _text(d.get("address_name"))
-        for d in _list(raw.get("district_info"))
-        if _is_mapping(d) and isinstance(d.get("address_level"), str)
-    }
+    levels = {}
+    for d in _list(raw.get("district_info")):
+        if _is_mapping(d) and isinstance(level := d.get("address_level"), str):
+            levels[level] = _text(d.get("address_name"))
     name = _text(raw.get("name")) or " ".join(
         p for p in (_text(raw.get("first_name")), _text(raw.get("last_name"))) if p
     )
@@ -233,7 +237,7 @@ def group_lines(items: Any, currency: str) -> list[OrderLine]:
                 unit_price=unit_price,
                 channel_sku_id=_text(first.get("sku_id")),
                 channel_product_id=_text(first.get("product_id")),
-                channel_line_ids=[str(u["id"]) for u in units],
+                channel_line_ids=[str(u["id"]) for u in units] if len(units) > 1 else [str(first["id"])],
                 cancelled_line_ids=[str(u["id"]) for u in units if u.get("display_status") == "CANCELLED"]
                 if len(units) > 1 or first.get("display_status") == "CANCELLED"
                 else [],
@@ -383,10 +387,10 @@ def map_or_report(
     raw: Any, map_status: StatusMapper, account_id: str | None = None, requests: Requests | None = None
 ) -> Order | OrderProblem:
     """The order, or a problem naming the order id and the field: one bad order never sinks its page."""
-    order_id = _text(raw.get("id")) if _is_mapping(raw) else None
     if not _is_mapping(raw):
         return OrderProblem(order_id=None, message=f"not an order object: {type(raw).__name__}")
     try:
         return map_order(raw, map_status, account_id, requests)
     except OrderMappingError as exc:
+        order_id = _text(raw.get("id"))  # read only for the problem: map_order reads it itself
         return OrderProblem(order_id=order_id, message=f"order {order_id or '(no id)'}: {exc}")

@@ -39,6 +39,9 @@ MAX_PAGES = 20_000
 
 
 def _mapper(ctx: ConnectorContext) -> Any:
+    # `ctx.map_status` calls the flow's mapper when there is one: call that directly, once per order.
+    if ctx.status_mapper is not None:
+        return ctx.status_mapper
     return lambda status, raw: ctx.map_status(status, raw)
 
 
@@ -60,7 +63,12 @@ def map_page(
     problems: list[OrderProblem] = []
     unpaid = 0
     for raw in raw_orders:
-        if not keep_unpaid and isinstance(raw, Mapping) and raw.get("status") == "UNPAID":
+        # `type(raw) is dict` first: the abstract Mapping check is several times dearer, and pages hold dicts.
+        if (
+            not keep_unpaid
+            and (type(raw) is dict or isinstance(raw, Mapping))
+            and raw.get("status") == "UNPAID"
+        ):
             unpaid += 1
             continue
         result = map_or_report(raw, mapper, account_id, requests)
