@@ -37,7 +37,10 @@ def decode_json(body: bytes, slow: Callable[[], Any] | None = None) -> Any:
 def response_json(response: requests.Response) -> Any:
     """`response.json()`, the same values and errors, with less CPU for a UTF-8 body (the usual
     `application/json`); a body declared in another charset is read by requests as before."""
-    encoding = response.encoding
+    encoding = getattr(response, "encoding", None)  # a requests-like answer without it: UTF-8 JSON
     if encoding is not None and encoding.lower().replace("_", "-") not in _UTF8:
         return response.json()
-    return decode_json(response.content, response.json)
+    body = response.content
+    if type(body) is not bytes:  # no body read (None): requests' own answer, as before
+        return response.json()
+    return decode_json(body, response.json)

@@ -98,3 +98,12 @@ def test_a_body_in_another_charset_is_read_in_that_charset() -> None:
     assert response_json(answer(b'{"name":"Zo\xc3\xab"}', "application/json; charset=latin-1")) == {
         "name": "ZoÃ«"
     }
+
+
+def test_an_answer_without_a_body_fails_as_before() -> None:
+    response = requests.Response()  # no raw stream: `content` is None
+    response.status_code = 502
+    with pytest.raises(ValueError) as before:
+        requests.Response().json()
+    with pytest.raises(type(before.value)):
+        response_json(response)
