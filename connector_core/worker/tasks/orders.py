@@ -133,6 +133,9 @@ def _schedule(
     released on its own (retried), so a failed schedule never keeps the import locked; the write is all or
     nothing, so a process killed around it leaves either both done or the lease to expire as it would."""
     held = take_deferred(leases) if leases else None
+    if held is not None and held.store is not store:
+        release(held.store, held.name, held.owner)  # a lease kept elsewhere: its own store releases it
+        held = None
     unlock = None if held is None else (held.name, held.owner)
     try:
         store.schedule_shop(integration_id, shop_id, when, unlock=unlock, **failure)
