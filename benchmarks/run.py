@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bench_connection_file import connection_file_import
 from bench_emulator import emulator_speed
+from bench_fairness import webhook_fairness
 from bench_listing import connection_listing
 from bench_memory import memory
 from bench_orders import mapping_cost, order_import, rate_limited_import
@@ -74,6 +75,7 @@ class Sizes:
     listing_connections: int = 3_000
     stock_file_lines: tuple[int, int] = (100_000, 1_000_000)
     connection_file_sellers: tuple[int, int] = (10_000, 100_000)
+    webhook_burst: int = 5_000
 
 
 FULL = Sizes(
@@ -112,6 +114,7 @@ QUICK = Sizes(
     listing_connections=300,
     stock_file_lines=(20_000, 200_000),
     connection_file_sellers=(2_000, 20_000),
+    webhook_burst=1_000,
 )
 
 
@@ -178,6 +181,7 @@ def plan(sizes: Sizes, workdir: Path) -> list[tuple[str, Callable[[], list[Resul
         ("tenants", lambda: tenant_isolation(sizes.scale_backfill, sizes.scale_tenant_samples, workdir)),
         ("listing", lambda: connection_listing(sizes.listing_connections, workdir)),
         ("connfile", lambda: [connection_file_import(*sizes.connection_file_sellers, workdir)]),
+        ("fairness", lambda: webhook_fairness(sizes.webhook_burst, workdir)),
     ]
 
 
@@ -228,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         nargs="+",
         metavar="NAME",
         help="run only these: import memory stock emulator tokens rate store web workers scale tenants listing "
-        "connfile",
+        "connfile fairness",
     )
     parser.add_argument(
         "--scale-sizes",

@@ -84,7 +84,11 @@ def _plain(session: requests.Session, request: requests.Request) -> bool:
         and type(request.method) is str
         and type(request.params) is dict
         and type(request.headers) is dict
-        and (type(request.data) is bytes or request.data in (None, [], {}))
+        and (
+            type(request.data) is bytes
+            or request.data is None
+            or (type(request.data) in (list, dict) and not request.data)
+        )
         and not request.files
         and request.json is None
         and request.auth is None
