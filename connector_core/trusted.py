@@ -55,24 +55,26 @@ def _spec(cls: type[BaseModel]) -> _Spec:
     return spec
 
 
-_FIELDS_SETS: dict[tuple[type[BaseModel], tuple[str, ...]], set[str]] = {}
-"""The fields-set of a frozen model, shared by every instance built from the same field names (below)."""
+_FIELDS_SETS: dict[tuple[type[BaseModel], tuple[str, ...]], tuple[set[str], bool]] = {}
+"""Per frozen model and the names given, in their order: the fields-set every such instance shares, and
+whether the names are every field in declared order (below)."""
 _MAX_FIELDS_SETS = 256
 
 
-def _fields_set(cls: type[BaseModel], keys: tuple[str, ...], spec: _Spec) -> set[str]:
-    """The checked fields-set for these names: a name the model does not have, or a required field left
-    out, is a programming error."""
-    names, required, _, _ = spec
+def _fields_set(cls: type[BaseModel], keys: tuple[str, ...], spec: _Spec) -> tuple[set[str], bool]:
+    """The checked fields-set for these names, and whether they are all the fields in declared order: a
+    name the model does not have, or a required field left out, is a programming error."""
+    names, required, template, _ = spec
     given = set(keys)
     if not (names >= given >= required):
         unknown = sorted(given - names)
         if unknown:
             raise TypeError(f"{cls.__name__} has no field {unknown[0]!r}")
         raise TypeError(f"{cls.__name__} needs {', '.join(sorted(required - given))}")
+    found = (given, keys == tuple(template))
     if cls.model_config.get("frozen") and len(_FIELDS_SETS) < _MAX_FIELDS_SETS:
-        _FIELDS_SETS[cls, keys] = given
-    return given
+        _FIELDS_SETS[cls, keys] = found
+    return found
 
 
 def trusted(cls: type[M], **values: Any) -> M:
@@ -83,13 +85,16 @@ def trusted(cls: type[M], **values: Any) -> M:
     # so instances built from the same names share one, checked once: a set per instance was a third of
     # the mapping's objects the garbage collector traverses while a page is held (issue 19).
     keys = tuple(values)
-    fields_set = _FIELDS_SETS.get((cls, keys)) or _fields_set(cls, keys, spec)
-    _, _, template, factories = spec
-    data = template.copy()
-    data.update(values)
-    for name, factory in factories:
-        if name not in values:
-            data[name] = factory()
+    fields_set, complete = _FIELDS_SETS.get((cls, keys)) or _fields_set(cls, keys, spec)
+    if complete:  # every field, in declared order: the call's own fresh keyword dict is the instance's dict
+        data = values
+    else:
+        _, _, template, factories = spec
+        data = template.copy()
+        data.update(values)
+        for name, factory in factories:
+            if name not in values:
+                data[name] = factory()
     model = _new(cls)
     _set_dict(model, "__dict__", data)
     _set_fields_set(model, fields_set)

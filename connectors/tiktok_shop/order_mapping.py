@@ -230,14 +230,15 @@ def group_lines(items: Any, currency: str) -> list[OrderLine]:
         lines.append(
             trusted(
                 OrderLine,
+                # Every field in declared order: `trusted` then keeps this call's dict as the line's own.
                 sku=_text(first.get("seller_sku")),
                 title=_text(first.get("product_name")) or variant or "(untitled item)",
-                variant=variant,
                 quantity=len(units),
                 unit_price=unit_price,
                 channel_sku_id=_text(first.get("sku_id")),
                 channel_product_id=_text(first.get("product_id")),
                 channel_line_ids=[str(u["id"]) for u in units] if len(units) > 1 else [str(first["id"])],
+                variant=variant,
                 cancelled_line_ids=[str(u["id"]) for u in units if u.get("display_status") == "CANCELLED"]
                 if len(units) > 1 or first.get("display_status") == "CANCELLED"
                 else [],

@@ -45,3 +45,12 @@ def test_an_unknown_or_missing_field_is_refused_every_time_not_only_the_first() 
             trusted(Money, amount=Decimal("1"), currency="USD", colour="red")
         with pytest.raises(TypeError, match="needs"):
             trusted(Money, currency="USD")
+
+
+def test_every_field_given_in_declared_order_or_not_the_instance_is_the_same() -> None:
+    in_order = trusted(Parcel, id="p1", tracking_number="T1", carrier="DHL", channel_line_ids=["1"])
+    shuffled = trusted(Parcel, channel_line_ids=["1"], carrier="DHL", tracking_number="T1", id="p1")
+
+    assert in_order == shuffled
+    assert list(in_order.__dict__) == list(shuffled.__dict__) == list(Parcel.model_fields)
+    assert in_order.model_dump_json() == shuffled.model_dump_json()
