@@ -67,6 +67,10 @@ def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
         (_set("payment.currency", "POUND"), "payment.currency"),
         (_set("payment.sub_total", {"amount": 1}), "payment.sub_total"),
         (_set("payment.tax", "NaN-ish"), "payment.tax"),
+        (_set("payment.tax", "NaN"), "payment.tax"),  # a decimal, but not a finite one
+        (_set("payment.total_amount", "-Infinity"), "payment.total_amount"),
+        (_set("line_items.0.sale_price", "Infinity"), "sale_price"),
+        (_set("line_items.0.currency", "POUND"), "sale_price"),
         (_set("payment", "paid"), "payment"),
         (_set("line_items.0.sale_price", "free"), "sale_price"),
         (_set("line_items.0", "a unit"), "line_items[0].id"),
