@@ -31,7 +31,8 @@ from __future__ import annotations
 import contextvars
 import os
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TypeVar
@@ -44,6 +45,8 @@ ENV = "CHANNEL_CONNECTORS_READ_AHEAD"
 THREAD_NAME = "channel-read-ahead"
 SEND_WAIT = 0.05
 """How long the page loop waits, at most, for the page read ahead to send its request."""
+TURN_EVERY = 8
+"""Records a page's mapping goes through between two moments it lets other threads run (~1 ms of mapping)."""
 _OFF_VALUES = frozenset({"0", "false", "no", "off"})
 _off: contextvars.ContextVar[bool] = contextvars.ContextVar("connector_core_read_ahead_off", default=False)
 
@@ -63,6 +66,28 @@ def off() -> Iterator[None]:
         yield
     finally:
         _off.reset(reset)
+
+
+def taking_turns(records: Iterable[T], every: int = TURN_EVERY) -> Iterator[T]:
+    """`records` one by one, letting other threads run every `every` records: for a connector's loop that
+    maps a page (`for raw in read_ahead.taking_turns(raw_orders): ...`).
+
+    Why: the page read ahead arrives while the host's thread maps the current page, holding the GIL. The
+    thread that reads it then waits for CPython's switch interval (5 ms) before the GIL is handed over, and
+    again for each part of the answer it reads, so the next page is parsed late and its request leaves
+    late: the import's pace is the channel's answer plus that thread's reading, and every wait adds to it.
+    Releasing the GIL for a moment every few records lets it read at once; mapping is off that path (it
+    overlaps the channel's next answer). Measured against the loopback floor, 10,000 orders: 75-78 % of the
+    floor's orders per second without, 91-99 % with (docs/scaling.md). When no other thread wants the GIL
+    a turn costs about a microsecond."""
+    pause = time.sleep
+    left = every
+    for record in records:
+        left -= 1
+        if not left:
+            left = every
+            pause(0)  # releases the GIL: a thread waiting for it takes it now, not at the switch interval
+        yield record
 
 
 class Reader:

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from connector_core import ConnectorContext, Order, OrderPage, OrderProblem, OrderWindow, paging
+from connector_core import ConnectorContext, Order, OrderPage, OrderProblem, OrderWindow, paging, read_ahead
 from connector_core.clock import to_unix
 from connector_core.errors import (
     ChannelError,
@@ -62,7 +62,8 @@ def map_page(
     orders: list[Order] = []
     problems: list[OrderProblem] = []
     unpaid = 0
-    for raw in raw_orders:
+    # Mapping holds the GIL; the page read ahead is let in between records (read_ahead.taking_turns).
+    for raw in read_ahead.taking_turns(raw_orders):
         # `type(raw) is dict` first: the abstract Mapping check is several times dearer, and pages hold dicts.
         if (
             not keep_unpaid

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from connector_core import ConnectorContext, Money, OrderWindow
+from connector_core import ConnectorContext, Money, OrderWindow, read_ahead
 from connector_core.aftersales import (
     DecisionOutcome,
     DecisionRefused,
@@ -172,7 +172,7 @@ def map_return(raw: Mapping[str, Any], account_id: str | None) -> Return:
 def _page(raws: list[Any], account_id: str | None, resume: str | None) -> ReturnPage:
     returns: list[Return] = []
     problems: list[ReturnProblem] = []
-    for raw in raws:
+    for raw in read_ahead.taking_turns(raws):  # lets the page read ahead in while this maps
         rid = str(raw.get("return_id")) if isinstance(raw, Mapping) else None
         try:
             returns.append(map_return(raw, account_id))

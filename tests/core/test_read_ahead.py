@@ -3,7 +3,9 @@ current one, and nothing a host or a ledger can see differs from reading page by
 
 from __future__ import annotations
 
+import sys
 import threading
+import time
 from collections.abc import Generator
 from typing import Any
 
@@ -251,3 +253,39 @@ def test_with_page_calls_the_next_page_is_in_flight_while_this_one_is_mapped() -
 
     assert len(list(channel.pages())) == 3
     assert seen_while_mapping == [True, True]
+
+
+def _map_for(seconds: float) -> None:
+    """Pure Python work that never lets go of the GIL by itself, like mapping an order."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+@pytest.mark.parametrize("turns", [True, False])
+def test_a_page_being_mapped_lets_the_reading_thread_in(turns: bool) -> None:
+    # With a switch interval of minutes, CPython hands the GIL to a waiting thread only when its holder lets
+    # it go: the reader's answer "arrives" 20 ms into mapping 120 records of 1 ms each.
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(100.0)
+    try:
+        woke: list[float] = []
+        reader = threading.Thread(target=lambda: (time.sleep(0.02), woke.append(time.perf_counter())))
+        reader.start()
+        records = read_ahead.taking_turns(range(120)) if turns else iter(range(120))
+        for _ in records:
+            _map_for(0.001)
+        mapped = time.perf_counter()
+        reader.join()
+    finally:
+        sys.setswitchinterval(previous)
+
+    if turns:
+        assert woke[0] < mapped, "the reader waited for the whole page to be mapped"
+    else:  # the control: without turns the reader gets the GIL only once mapping ends
+        assert woke[0] >= mapped
+
+
+def test_taking_turns_gives_every_record_once_in_order() -> None:
+    assert list(read_ahead.taking_turns(iter(range(21)), every=4)) == list(range(21))
+    assert list(read_ahead.taking_turns([])) == []
