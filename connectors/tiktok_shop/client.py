@@ -34,7 +34,6 @@ from connector_core.errors import (
     SignatureInvalid,
 )
 from connector_core.http import CallBudget, parse_retry_after
-from connector_core.json_body import response_json
 
 from .api_versions import BASE_VERSION, check_version, version_for
 from .signing import sign
@@ -175,7 +174,7 @@ def parse_envelope(response: requests.Response, path: str) -> dict[str, Any]:
     """`data` of a successful answer (HTTP 200 and code 0), else raise the matching error. A body that is not
     TikTok's JSON (an HTML error page, a truncated answer) is named with the endpoint and HTTP status."""
     try:
-        payload = response_json(response)
+        payload = response.json()
     except ValueError:
         payload = None
     if not isinstance(payload, dict):
