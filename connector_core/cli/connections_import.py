@@ -20,7 +20,7 @@ from typing import IO, Any
 from ..flows.bulk_import import DEFAULT_BATCH
 from ..flows.connection_file import EXTENSIONS, FileFormat, Opener, format_of
 from ..flows.connection_file_import import Batch, ImportPlan, check_file, write_file
-from .inputs import MIB, STDIN, InputError, read_bytes
+from .inputs import MIB, STDIN, open_input, read_bytes
 from .output import print_json
 from .parsing import add_command, group_actions
 from .session import open_integrations, store_options
@@ -37,15 +37,8 @@ def _opener(path: str) -> tuple[Opener, bytes]:
         data = read_bytes(STDIN, "connections file", MAX_STDIN)
         return (lambda: io.BytesIO(data)), data[:SNIFF]
     file = Path(path)
-    try:
-        with file.open("rb") as handle:
-            first = handle.read(SNIFF)
-    except FileNotFoundError:
-        raise InputError(f"cannot read {path}: no such connections file: check the path") from None
-    except IsADirectoryError:
-        raise InputError(f"cannot read {path}: a folder, not a connections file: name the file") from None
-    except PermissionError:
-        raise InputError(f"cannot read {path}: permission denied: make the file readable by you") from None
+    with open_input(path, "connections file") as handle:
+        first = handle.read(SNIFF)
 
     def open_file() -> IO[bytes]:
         return file.open("rb")

@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..errors import ConnectorError
 from ..models import StockLevel
@@ -67,17 +67,29 @@ def read_bytes(path: str, what: str = "file", cap: int = MAX_SMALL_FILE, *, text
         if stream is None:
             return _capped(lambda n: sys.stdin.read(n).encode("utf-8"), path, what, cap, text)
         return _capped(stream.read, path, what, cap, text)
-    try:
-        with Path(path).open("rb") as handle:
+    with open_input(path, what) as handle:
+        try:
             return _capped(handle.read, path, what, cap, text)
-    except FileNotFoundError:
-        raise InputError(f"cannot read {path}: no such {what}: check the path") from None
-    except IsADirectoryError:
-        raise InputError(f"cannot read {path}: a folder, not a {what}: name the file inside it") from None
-    except PermissionError:
-        raise InputError(f"cannot read {path}: permission denied: make the {what} readable by you") from None
+        except OSError as exc:
+            raise _unreadable(path, what, exc) from None
+
+
+def open_input(path: str, what: str = "file") -> IO[bytes]:
+    """`path` opened for reading bytes; a file that cannot be opened is one line saying what to do."""
+    try:
+        return Path(path).open("rb")
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise _unreadable(path, what, exc) from None
+
+
+def _unreadable(path: str, what: str, exc: OSError) -> InputError:
+    if isinstance(exc, FileNotFoundError):
+        return InputError(f"cannot read {path}: no such {what}: check the path")
+    if isinstance(exc, IsADirectoryError):
+        return InputError(f"cannot read {path}: a folder, not a {what}: name the file inside it")
+    if isinstance(exc, PermissionError):
+        return InputError(f"cannot read {path}: permission denied: make the {what} readable by you")
+    return InputError(f"cannot read {path}: {exc.strerror or exc}")
 
 
 def read_text(path: str, what: str = "file", cap: int = MAX_SMALL_FILE) -> str:

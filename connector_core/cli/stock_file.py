@@ -41,6 +41,7 @@ from .inputs import (
     _header,
     _label,
     _quantity,
+    open_input,
 )
 
 BATCH = 10_000
@@ -111,19 +112,6 @@ class _Lines:
                     "save the file as UTF-8 (Excel: 'CSV UTF-8')"
                 ) from None
             yield text
-
-
-def _open(path: str) -> IO[bytes]:
-    try:
-        return Path(path).open("rb")
-    except FileNotFoundError:
-        raise InputError(f"cannot read {path}: no such stock file: check the path") from None
-    except IsADirectoryError:
-        raise InputError(f"cannot read {path}: a folder, not a stock file: name the file inside it") from None
-    except PermissionError:
-        raise InputError(
-            f"cannot read {path}: permission denied: make the stock file readable by you"
-        ) from None
 
 
 @dataclass
@@ -276,7 +264,7 @@ def _check(path: str, work: tempfile.TemporaryDirectory[str]) -> StockFile:
             report(problem)
 
     try:
-        handle = sys.stdin.buffer if path == STDIN else _open(path)
+        handle = sys.stdin.buffer if path == STDIN else open_input(path, "stock file")
         copy = spool.open("wb") if spool is not None else None
         try:
             pending: list[_Row] = []
