@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..models import StockLevel
+from ..text_lines import TextLines
 from .inputs import (
     _CONTROL,
     MAX_REPORTED,
     MAX_STOCK_FILE,
-    MIB,
     STDIN,
     InputError,
     _delimiter,
@@ -46,8 +46,6 @@ from .inputs import (
 
 BATCH = 10_000
 """Levels per push: the most a stock file holds in memory at once."""
-MAX_LINE = MIB
-"""The longest line read; a longer one (a binary file, a file without line ends) is refused."""
 AS_OF = "as_of"
 
 
@@ -71,47 +69,17 @@ def _parse_as_of(raw: str) -> tuple[datetime | None, str | None]:
     return moment, None
 
 
-class _Lines:
-    """The file's lines decoded one at a time (UTF-8, a leading byte-order mark dropped), refusing NUL
-    bytes, undecodable bytes, over-long lines and a file over the cap with the line they are on."""
-
-    def __init__(self, handle: IO[bytes], path: str, copy: IO[bytes] | None = None) -> None:
-        self.handle, self.path, self.copy = handle, path, copy
-        self.number = 0
-        self.size = 0
-
-    def __iter__(self) -> Iterator[str]:
-        label = _label(self.path)
-        while True:
-            raw = self.handle.readline(MAX_LINE + 1)
-            if not raw:
-                return
-            self.number += 1
-            self.size += len(raw)
-            if self.size > MAX_STOCK_FILE:
-                raise InputError(
-                    f"cannot read {label}: larger than {MAX_STOCK_FILE // MIB} MiB, the most a stock file "
-                    "may hold: check that it is the right file"
-                )
-            if b"\x00" in raw:
-                raise InputError(
-                    f"{label}: line {self.number}: holds NUL bytes, so it is not a text stock file: check the path"
-                )
-            if len(raw) > MAX_LINE:
-                raise InputError(
-                    f"{label}: line {self.number}: longer than {MAX_LINE // MIB} MiB: a stock line is a SKU "
-                    "and a count; check that it is the right file"
-                )
-            if self.copy is not None:
-                self.copy.write(raw)
-            try:
-                text = raw.decode("utf-8-sig" if self.number == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"{label}: line {self.number}: not UTF-8 text (byte 0x{raw[exc.start]:02x}): "
-                    "save the file as UTF-8 (Excel: 'CSV UTF-8')"
-                ) from None
-            yield text
+def _lines(handle: IO[bytes], path: str, copy: IO[bytes] | None = None) -> TextLines:
+    """The stock file's lines, checked (connector_core/text_lines.py), the whole file at most MAX_STOCK_FILE."""
+    return TextLines(
+        handle,
+        _label(path),
+        what="stock file",
+        long_line="a stock line is a SKU and a count; check that it is the right file",
+        error=InputError,
+        cap=MAX_STOCK_FILE,
+        copy=copy,
+    )
 
 
 @dataclass
@@ -126,7 +94,7 @@ class StockFile:
     def batches(self, size: int = BATCH) -> Iterator[list[StockLevel]]:
         batch: list[StockLevel] = []
         with self.source.open("rb") as handle:
-            for row in _rows(_Lines(handle, self.path)):
+            for row in _rows(_lines(handle, self.path), self.path):
                 assert row.level is not None  # every line passed the first pass
                 batch.append(row.level)
                 if len(batch) >= size:
@@ -146,14 +114,14 @@ class StockFile:
         self.close()
 
 
-def _rows(lines: _Lines) -> Iterator[_Row]:
+def _rows(lines: TextLines, path: str) -> Iterator[_Row]:
     """Every stock line after the header, checked on its own (duplicates are the caller's)."""
-    label = _label(lines.path)
+    label = lines.label
     stream = iter(lines)
     first = next((line for line in stream if line.strip()), None)
     if first is None:
         raise InputError(f"{label}: empty: give a header line `sku,quantity` and one line per SKU")
-    delimiter = _delimiter(first, lines.path)
+    delimiter = _delimiter(first, path)
     header_number = lines.number
 
     def rest() -> Iterator[str]:
@@ -181,7 +149,7 @@ def _rows(lines: _Lines) -> Iterator[_Row]:
         if not "".join(row).strip():
             continue
         if columns is None:
-            columns = _header(row, lines.path)
+            columns = _header(row, path)
             continue
         sku = cell(row, "sku").strip()
         warehouse = cell(row, "warehouse").strip() or None
@@ -268,7 +236,7 @@ def _check(path: str, work: tempfile.TemporaryDirectory[str]) -> StockFile:
         copy = spool.open("wb") if spool is not None else None
         try:
             pending: list[_Row] = []
-            for row in _rows(_Lines(handle, path, copy)):
+            for row in _rows(_lines(handle, path, copy), path):
                 if row.problem is not None:
                     report(row.problem)
                     continue

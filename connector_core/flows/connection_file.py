@@ -30,14 +30,12 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
 from ..errors import ConnectorError, FieldError
+from ..text_lines import TextLines
 
 FileFormat = Literal["csv", "jsonl"]
 Opener = Callable[[], IO[bytes]]
 """Opens the file from its start (each pass of an import reads it again)."""
 
-MIB = 1024 * 1024
-MAX_LINE = MIB
-"""The longest line read: a seller with many shops is a few kB; a longer line is not a connections file."""
 TOKEN_COLUMNS = ("access_token", "access_expires_at", "refresh_token", "refresh_expires_at")
 PLAIN_COLUMNS = frozenset({"name", *TOKEN_COLUMNS, "scopes", "token_extra", "shops"})
 PREFIXES = {"tag.": "tags", "tags.": "tags", "setting.": "settings", "settings.": "settings"}
@@ -83,7 +81,7 @@ def entries(
     """Every connection of the file, in order, each with the line it starts on. `text_settings`: the
     settings a CSV cell gives as text as it is (the form types them as text: `2026` stays "2026")."""
     with open_file() as handle:
-        lines = _Lines(handle, label)
+        lines = _lines(handle, label)
         yield from (_json_lines(lines) if kind == "jsonl" else _csv_rows(lines, text_settings))
 
 
@@ -98,39 +96,17 @@ def text_settings_of(schema: dict[str, Any]) -> frozenset[str]:
     return frozenset(names)
 
 
-class _Lines:
-    """The file's lines decoded one at a time (a leading byte-order mark dropped), refusing NUL bytes, bytes
-    that are not UTF-8 and over-long lines with the line they are on."""
-
-    def __init__(self, handle: IO[bytes], label: str) -> None:
-        self.handle, self.label = handle, label
-        self.number = 0
-
-    def __iter__(self) -> Iterator[str]:
-        while True:
-            raw = self.handle.readline(MAX_LINE + 1)
-            if not raw:
-                return
-            self.number += 1
-            where = f"{self.label}: line {self.number}"
-            if b"\x00" in raw:
-                raise ConnectionFileError(
-                    f"{where}: holds NUL bytes, so it is not a text file: check the path"
-                )
-            if len(raw) > MAX_LINE:
-                raise ConnectionFileError(
-                    f"{where}: longer than {MAX_LINE // MIB} MiB: one line is one seller; check the file"
-                )
-            try:
-                yield raw.decode("utf-8-sig" if self.number == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                raise ConnectionFileError(
-                    f"{where}: not UTF-8 text (byte 0x{raw[exc.start]:02x}): save the file as UTF-8 "
-                    "(Excel: 'CSV UTF-8')"
-                ) from None
+def _lines(handle: IO[bytes], label: str) -> TextLines:
+    return TextLines(
+        handle,
+        label,
+        what="file",
+        long_line="one line is one seller; check the file",
+        error=ConnectionFileError,
+    )
 
 
-def _json_lines(lines: _Lines) -> Iterator[FileEntry]:
+def _json_lines(lines: TextLines) -> Iterator[FileEntry]:
     for text in lines:
         if not text.strip():
             continue
@@ -183,7 +159,7 @@ def _header(row: list[str], label: str, number: int) -> list[str]:
     return columns
 
 
-def _csv_rows(lines: _Lines, text_settings: frozenset[str]) -> Iterator[FileEntry]:
+def _csv_rows(lines: TextLines, text_settings: frozenset[str]) -> Iterator[FileEntry]:
     label = lines.label
     stream = iter(lines)
     first = next((line for line in stream if line.strip()), None)
