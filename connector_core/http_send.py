@@ -35,13 +35,13 @@ from requests.structures import CaseInsensitiveDict
 from requests.utils import check_header_validity, get_netrc_auth
 
 from .http_limits import WatchedAdapter
+from .timed_cache import TimedCache
 
 __all__ = ["prepare", "send"]
 
 _CACHE_LIMIT = 1024
-_NETRC_SECONDS = 60.0
 _bases: dict[str, str] = {}
-_netrc: dict[str, tuple[float, bool]] = {}
+_netrc: TimedCache[bool] = TimedCache(60.0, _CACHE_LIMIT)
 
 
 def prepare(session: requests.Session, request: requests.Request) -> requests.PreparedRequest:
@@ -104,16 +104,7 @@ def _plain(session: requests.Session, request: requests.Request) -> bool:
 def _netrc_entry(url: str) -> bool:
     """Whether a ``.netrc`` file names this URL's host (requests would then send its login), remembered a
     minute per host like the proxies (`http_proxies`)."""
-    host = urlsplit(url).netloc
-    now = time.monotonic()
-    cached = _netrc.get(host)
-    if cached is not None and now - cached[0] < _NETRC_SECONDS:
-        return cached[1]
-    found = get_netrc_auth(url) is not None
-    if len(_netrc) > _CACHE_LIMIT:
-        _netrc.clear()
-    _netrc[host] = (now, found)
-    return found
+    return _netrc.get(urlsplit(url).netloc, lambda: get_netrc_auth(url) is not None)
 
 
 def _url(url: str, params: dict[Any, Any]) -> str:
