@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ...flows import returns
+from ...flows import Integration, returns
 from ...models import Money
 from ...work.return_delivery import deliver_returns, require_return_receiver
 from ..runtime import current_runtime
 from .guard import Result, guarded, open_integration
-from .slices import SliceBudget, shop_views, take_turn
+from .slices import SliceBudget, in_turns, shop_views
 
 RETURNS_SLICE_PAGES = 20
 """Pages one slice of a returns import takes at most (the time budget, `WorkerSettings.slice_seconds`,
@@ -75,29 +75,24 @@ def pull_returns(task: Any, integration_id: str, account_id: str | None = None) 
         if isinstance(views, str):
             return {"ok": True, "skipped": views}
         pages = handed = 0
-        paused: list[str] = []
-        busy: list[str] = []
-        for view in views:
-            turn = take_turn(task, view.store, integration_id, returns.stream_name(view.session))
-            if turn is None:
-                busy.append(view.account_id)  # its chain of slices is queued or running: it covers this
-                continue
-            budget = SliceBudget(RETURNS_SLICE_PAGES, current_runtime().settings.slice_seconds)
-            try:
-                for page in view.pull_returns(more=budget.more):
-                    pages += 1
-                    handed += deliver_returns(view, page)
-            except BaseException:
-                turn.release()  # a retry or the next request starts again from the saved place
-                raise
-            if budget.paused:
-                paused.append(view.account_id)
-                turn.pass_on(task, "pull_returns", [integration_id, view.account_id or None])
-            else:
-                turn.release()
-        result: Result = {"ok": True, "pages": pages, "returns": handed, "done": not paused}
-        if busy:
-            result["already_queued"] = busy
-        return result
+
+        def run(view: Integration, budget: SliceBudget) -> bool:
+            nonlocal pages, handed
+            for page in view.pull_returns(more=budget.more):
+                pages += 1
+                handed += deliver_returns(view, page)
+            return not budget.paused
+
+        turns = in_turns(
+            task,
+            integration_id,
+            views,
+            stream=lambda view: returns.stream_name(view.session),
+            pages=RETURNS_SLICE_PAGES,
+            seconds=current_runtime().settings.slice_seconds,
+            run=run,
+            next_slice=lambda view: ("pull_returns", [integration_id, view.account_id or None]),
+        )
+        return {"ok": True, "pages": pages, "returns": handed, **turns}
 
     return guarded(task, f"returns import for integration {integration_id}", work)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ...flows import Integration
 from ...work import reconcile
 from ..runtime import current_runtime
 from .guard import PREFIX, Result, guarded, open_integration
-from .slices import SliceBudget, shop_views, take_turn
+from .slices import SliceBudget, in_turns, shop_views
 
 SWEEP_SLICE_PAGES = 20
 """Pages one slice of a sweep reads at most (the time budget, `WorkerSettings.slice_seconds`, usually ends it
@@ -34,32 +35,27 @@ def reconcile_events(
         views = shop_views(integration, account_id)
         if isinstance(views, str):
             return {"ok": True, "skipped": views}
-        reports = []
-        paused: list[str] = []
-        busy: list[str] = []
-        for view in views:
-            turn = take_turn(task, view.store, integration_id, reconcile.stream_name(view))
-            if turn is None:
-                busy.append(view.account_id)  # its sweep is queued or running: it covers this one
-                continue
-            budget = SliceBudget(SWEEP_SLICE_PAGES, current_runtime().settings.slice_seconds)
-            try:
-                report, done = reconcile.sweep_slice(view, more=budget.more, families=families)
-            except BaseException:
-                turn.release()  # a retry or the next sweep goes on from the saved place
-                raise
+        reports: list[dict[str, Any]] = []
+
+        def run(view: Integration, budget: SliceBudget) -> bool:
+            report, done = reconcile.sweep_slice(view, more=budget.more, families=families)
             reports.append(report.as_dict())
-            if done:
-                turn.release()
-            else:
-                paused.append(view.account_id)
-                turn.pass_on(
-                    task, "reconcile_events", [integration_id, list(families), view.account_id or None]
-                )
-        result: Result = {"ok": True, "shops": reports, "done": not paused}
-        if busy:
-            result["already_queued"] = busy
-        return result
+            return done
+
+        turns = in_turns(
+            task,
+            integration_id,
+            views,
+            stream=reconcile.stream_name,
+            pages=SWEEP_SLICE_PAGES,
+            seconds=current_runtime().settings.slice_seconds,
+            run=run,
+            next_slice=lambda view: (
+                "reconcile_events",
+                [integration_id, list(families), view.account_id or None],
+            ),
+        )
+        return {"ok": True, "shops": reports, **turns}
 
     return guarded(task, f"reconciliation sweep for integration {integration_id}", work)
 

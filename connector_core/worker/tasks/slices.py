@@ -156,3 +156,41 @@ def shop_views(opened: Integration, account_id: str | None) -> list[Integration]
     if shop is None or not shop.active or (selected and selected != account_id):
         return f"shop {account_id} is not served by the integration"
     return [opened.shop(account_id)]
+
+
+def in_turns(
+    task: Any,
+    integration_id: str,
+    views: Sequence[Integration],
+    *,
+    stream: Callable[[Integration], str],
+    pages: int,
+    seconds: float,
+    run: Callable[[Integration, SliceBudget], bool],
+    next_slice: Callable[[Integration], tuple[str, list[Any]]],
+) -> dict[str, Any]:
+    """One slice of a resumable stream for each shop, each under its `Turn`: `run(view, budget)` works until
+    the budget pauses it and answers whether the stream is done; a paused shop queues `next_slice(view)`
+    (task short name, args) at the end of its lane, a shop whose chain is already queued or running is
+    skipped (that chain covers it). Answers the task result's `done` and, when any, `already_queued`."""
+    paused: list[str] = []
+    busy: list[str] = []
+    for view in views:
+        turn = take_turn(task, view.store, integration_id, stream(view))
+        if turn is None:
+            busy.append(view.account_id)
+            continue
+        try:
+            done = run(view, SliceBudget(pages, seconds))
+        except BaseException:
+            turn.release()  # a retry or the next request starts again from the saved place
+            raise
+        if done:
+            turn.release()
+        else:
+            paused.append(view.account_id)
+            turn.pass_on(task, *next_slice(view))
+    fields: dict[str, Any] = {"done": not paused}
+    if busy:
+        fields["already_queued"] = busy
+    return fields
