@@ -209,11 +209,6 @@ _renewer = _Renewer()
 
 
 def dead_holder(store: LeaseRole, name: str) -> Lease | None:
-    """The holder of `name` if it is a process on this machine that is gone (see `_dead_holder`)."""
-    return _dead_holder(store, name)
-
-
-def _dead_holder(store: LeaseRole, name: str) -> Lease | None:
     """The lease's holder if it is a process on this machine that is gone (SIGKILL, crash): it can neither
     renew nor release its lease. Holders on other machines are never judged dead: their leases expire."""
     holder = store.lease_holder(name)
@@ -256,7 +251,7 @@ def acquire(
     dead: tuple[str, float] | None = None  # (the dead holder's owner name, when it was first seen dead)
     takeovers = 3  # dead holders taken over in one call, at most (a few processes may have died)
     while not store.try_lock(name, owner, ttl):
-        holder = _dead_holder(store, name) if takeovers else None
+        holder = dead_holder(store, name) if takeovers else None
         if holder is not None:
             if dead is None or dead[0] != holder.owner:
                 dead = (holder.owner, time.monotonic())
